@@ -1,7 +1,7 @@
 import type { AbortOptions } from './abort-options.js'
-import type { MessageStream } from './stream.js'
 import type { PeerId } from './peer-id.js'
 import type { StreamMuxerFactory } from './stream-muxer.js'
+import type { MessageStream } from './stream.js'
 
 export interface SecureConnectionOptions extends AbortOptions {
   /** the peer being dialled: the encrypter fails with UnexpectedPeerError if another peer answers */

@@ -1,6 +1,6 @@
 import type { AbortOptions } from './abort-options.js'
-import type { PeerId } from './peer-id.js'
 import type { PublicKey } from './keys.js'
+import type { PeerId } from './peer-id.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface Address {
