@@ -1,1 +1,17 @@
-export {}
+/**
+ * @packageDocumentation
+ *
+ * Building blocks shared by transports, encrypters, muxers and protocols: the stream base class
+ * that implements docs/STREAMS.md, handshake readers and writers, varints, bounded queues and
+ * adaptive timeouts.
+ */
+export { AbstractMessageStream } from './abstract-message-stream.js'
+export type { MessageStreamInit, SendResult } from './abstract-message-stream.js'
+export { ByteStream, byteStream, lpEncode, DEFAULT_MAX_MESSAGE_BYTES } from './byte-stream.js'
+export type { ReadMessageOptions, ProtobufDecoder, ProtobufEncoder } from './byte-stream.js'
+export { encodeVarint, encodeVarintInto, decodeVarint, varintLength, MAX_VARINT_BYTES } from './varint.js'
+export type { DecodedVarint } from './varint.js'
+export { Waiters } from './waiters.js'
+export * from './constants.js'
+export { messageStreamPair, PairedMessageStream, disabledLogger } from './stream-pair.js'
+export type { MessageStreamPairInit } from './stream-pair.js'

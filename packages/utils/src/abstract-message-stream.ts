@@ -1,0 +1,374 @@
+import { LimitExceededError, StreamResetError, StreamStateError, TimeoutError, TypedEventEmitter } from '@libp2p/interface'
+import { Uint8ArrayList } from 'uint8arraylist'
+import {
+  DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_MAX_READ_BUFFER_BYTES, DEFAULT_MAX_WRITE_BUFFER_BYTES,
+  DEFAULT_WRITE_HIGH_WATER_BYTES, DEFAULT_WRITE_LOW_WATER_BYTES
+} from './constants.js'
+import { Waiters } from './waiters.js'
+import type {
+  AbortOptions, ByteSource, Direction, Logger, MessageStream, MessageStreamEvents, ReadStatus,
+  StreamStatus, StreamTimeline, WriteStatus
+} from '@libp2p/interface'
+
+export interface MessageStreamInit {
+  id: string
+  direction: Direction
+  log: Logger
+  writeHighWaterBytes?: number
+  writeLowWaterBytes?: number
+  maxWriteBufferBytes?: number
+  maxReadBufferBytes?: number
+  closeTimeoutMs?: number
+}
+
+/** What the transport took from a sendData() call */
+export interface SendResult {
+  /** bytes taken from the front of the buffer */
+  sentBytes: number
+  /** false: stop sending until the implementation calls onTransportDrain() */
+  canSendMore: boolean
+}
+
+/**
+ * The semantics of docs/STREAMS.md, written once. A transport, connection or muxer stream
+ * extends this and implements the `send*` hooks; it feeds events in with the `on*` methods.
+ *
+ * Writes are coalesced: send() appends to the write buffer and a microtask flushes it, so many
+ * small sends in one tick become one sendData() call. A write buffer over the high-water mark is
+ * flushed at once.
+ */
+export abstract class AbstractMessageStream<Events extends MessageStreamEvents = MessageStreamEvents> extends TypedEventEmitter<Events> implements MessageStream<Events> {
+  readonly id: string
+  readonly direction: Direction
+  readonly log: Logger
+  readonly timeline: StreamTimeline
+  status: StreamStatus = 'open'
+  readStatus: ReadStatus = 'readable'
+  writeStatus: WriteStatus = 'writable'
+
+  protected readonly writeHighWaterBytes: number
+  protected readonly writeLowWaterBytes: number
+  protected readonly maxWriteBufferBytes: number
+  protected readonly maxReadBufferBytes: number
+  protected readonly closeTimeoutMs: number
+
+  #readBuffer = new Uint8ArrayList()
+  #writeBuffer = new Uint8ArrayList()
+  #transportBlocked = false
+  #flushScheduled = false
+  #readPaused = false
+  #error?: Error
+  readonly #readers = new Waiters<Uint8ArrayList | null>()
+  readonly #drainWaiters = new Waiters<void>()
+  readonly #flushedWaiters = new Waiters<void>()
+  readonly #closedWaiters = new Waiters<void>()
+
+  constructor (init: MessageStreamInit) {
+    super()
+    this.id = init.id
+    this.direction = init.direction
+    this.log = init.log
+    this.timeline = { open: Date.now() }
+    this.writeHighWaterBytes = init.writeHighWaterBytes ?? DEFAULT_WRITE_HIGH_WATER_BYTES
+    this.writeLowWaterBytes = Math.min(init.writeLowWaterBytes ?? DEFAULT_WRITE_LOW_WATER_BYTES, this.writeHighWaterBytes)
+    this.maxWriteBufferBytes = init.maxWriteBufferBytes ?? DEFAULT_MAX_WRITE_BUFFER_BYTES
+    this.maxReadBufferBytes = init.maxReadBufferBytes ?? DEFAULT_MAX_READ_BUFFER_BYTES
+    this.closeTimeoutMs = init.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS
+  }
+
+  // ---- hooks for implementations -------------------------------------------------------------
+
+  /** hand bytes to the transport; it takes what it can from the front of `data` */
+  protected abstract sendData (data: Uint8ArrayList): SendResult
+  /** tell the remote no more data follows (FIN); called once the write buffer is flushed */
+  protected abstract sendCloseWrite (options?: AbortOptions): void | Promise<void>
+  /** tell the remote we stop reading, where the transport can (most cannot: no-op) */
+  protected abstract sendCloseRead (options?: AbortOptions): void | Promise<void>
+  /** reset the stream on the wire (or destroy the socket) */
+  protected abstract sendReset (err: Error): void
+  /** stop the transport delivering data (socket.pause()); flow-controlled muxers need not */
+  protected sendPause (): void {}
+  /** resume delivery after sendPause() */
+  protected sendResume (): void {}
+  /** the application consumed (or closeRead dropped) this many bytes: muxers grant window credit here */
+  protected onConsumed (_bytes: number): void {}
+  /** the stream reached a final status: release transport resources */
+  protected onFinished (): void {}
+
+  // ---- events from the implementation --------------------------------------------------------
+
+  /** bytes arrived from the remote */
+  onData (data: Uint8Array | Uint8ArrayList): void {
+    if (this.readStatus !== 'readable') {
+      // closeRead() was called or the stream is done: drop, but keep the remote's credit flowing
+      this.onConsumed(data.byteLength)
+      return
+    }
+    if (this.#readers.size > 0 && this.#readBuffer.byteLength === 0) {
+      const list = data instanceof Uint8ArrayList ? data : new Uint8ArrayList(data)
+      this.onConsumed(list.byteLength)
+      this.#readers.resolveFirst(list)
+      return
+    }
+    this.#readBuffer.append(data)
+    if (!this.#readPaused && this.#readBuffer.byteLength > this.maxReadBufferBytes) {
+      this.#readPaused = true
+      this.sendPause()
+    }
+  }
+
+  /** the remote closed its write side (EOF) */
+  onRemoteCloseWrite (): void {
+    if (this.readStatus === 'closed') { return }
+    this.readStatus = 'closed'
+    this.timelineEvent('remoteCloseWrite')
+    if (this.#readBuffer.byteLength === 0) {
+      this.#readers.resolveAll(null)
+    }
+    this.#maybeFinish()
+  }
+
+  /** the remote reset the stream */
+  onRemoteReset (): void {
+    this.#fail(new StreamResetError('the remote reset the stream'), 'reset', false)
+  }
+
+  /**
+   * The transport under the stream closed. Without an error it counts as EOF in both directions
+   * (unflushed writes make it an error); with one, the stream is aborted.
+   */
+  onTransportClosed (err?: Error): void {
+    if (this.#isFinal()) { return }
+    if (err == null && this.#writeBuffer.byteLength > 0) {
+      err = new StreamStateError(`the transport closed with ${this.#writeBuffer.byteLength} bytes unsent`)
+    }
+    if (err != null) {
+      this.#fail(err, 'aborted', false)
+      return
+    }
+    this.writeStatus = 'closed'
+    this.#flushedWaiters.resolveAll()
+    this.onRemoteCloseWrite()
+  }
+
+  /** the transport can take data again after sendData() returned canSendMore: false */
+  onTransportDrain (): void {
+    this.#transportBlocked = false
+    this.#flush()
+  }
+
+  // ---- MessageStream -------------------------------------------------------------------------
+
+  get writableLength (): number {
+    return this.#writeBuffer.byteLength
+  }
+
+  get readableLength (): number {
+    return this.#readBuffer.byteLength
+  }
+
+  get source (): AsyncIterable<Uint8ArrayList> {
+    return this
+  }
+
+  send (data: Uint8Array | Uint8ArrayList): boolean {
+    if (this.writeStatus !== 'writable') {
+      throw this.#error ?? new StreamStateError(`cannot send: the write side is ${this.writeStatus}`)
+    }
+    if (this.#writeBuffer.byteLength + data.byteLength > this.maxWriteBufferBytes) {
+      throw new LimitExceededError('maxWriteBufferBytes', this.maxWriteBufferBytes, 'stream write buffer is full; wait for onDrain() when send() returns false')
+    }
+    if (data.byteLength === 0) { return this.#writeBuffer.byteLength < this.writeHighWaterBytes }
+    this.#writeBuffer.append(data)
+    if (this.#writeBuffer.byteLength >= this.writeHighWaterBytes) {
+      this.#flush()
+    } else if (!this.#flushScheduled) {
+      this.#flushScheduled = true
+      queueMicrotask(() => {
+        this.#flushScheduled = false
+        this.#flush()
+      })
+    }
+    return this.#writeBuffer.byteLength < this.writeHighWaterBytes
+  }
+
+  async onDrain (options?: AbortOptions): Promise<void> {
+    if (this.#error != null) { throw this.#error }
+    if (this.#writeBuffer.byteLength <= this.writeLowWaterBytes) { return }
+    if (this.writeStatus === 'closed') { throw new StreamStateError('the write side is closed') }
+    await this.#drainWaiters.wait(options)
+  }
+
+  async read (options?: AbortOptions): Promise<Uint8ArrayList | null> {
+    if (this.#readBuffer.byteLength > 0) {
+      const out = this.#readBuffer
+      this.#readBuffer = new Uint8ArrayList()
+      this.onConsumed(out.byteLength)
+      if (this.#readPaused) {
+        this.#readPaused = false
+        this.sendResume()
+      }
+      this.#maybeFinish()
+      return out
+    }
+    if (this.#error != null) { throw this.#error }
+    if (this.readStatus === 'closed') { return null }
+    return this.#readers.wait(options)
+  }
+
+  unshift (data: Uint8Array | Uint8ArrayList): void {
+    if (data.byteLength === 0) { return }
+    if (this.#readers.size > 0) {
+      this.#readers.resolveFirst(data instanceof Uint8ArrayList ? data : new Uint8ArrayList(data))
+      return
+    }
+    this.#readBuffer.prepend(data)
+  }
+
+  async * [Symbol.asyncIterator] (): AsyncGenerator<Uint8ArrayList, void, undefined> {
+    while (true) {
+      const chunk = await this.read()
+      if (chunk == null) { return }
+      yield chunk
+    }
+  }
+
+  async sink (source: ByteSource): Promise<void> {
+    try {
+      for await (const chunk of source) {
+        if (!this.send(chunk)) {
+          await this.onDrain()
+        }
+      }
+      await this.closeWrite()
+    } catch (err: any) {
+      this.abort(err)
+      throw err
+    }
+  }
+
+  async closeWrite (options?: AbortOptions): Promise<void> {
+    if (this.writeStatus === 'closed') { return }
+    if (this.writeStatus === 'closing') {
+      await this.#closedOrFlushed(options)
+      return
+    }
+    this.writeStatus = 'closing'
+    this.#flush()
+    if (this.#writeBuffer.byteLength > 0) {
+      await this.#flushedWaiters.wait(options)
+    }
+    if (this.#isFinal()) { return }
+    await this.sendCloseWrite(options)
+    this.writeStatus = 'closed'
+    this.#flushedWaiters.resolveAll()
+    this.#drainWaiters.rejectAll(new StreamStateError('the write side is closed'))
+    this.#maybeFinish()
+  }
+
+  async closeRead (options?: AbortOptions): Promise<void> {
+    if (this.readStatus === 'closed') { return }
+    this.readStatus = 'closed'
+    const dropped = this.#readBuffer.byteLength
+    this.#readBuffer = new Uint8ArrayList()
+    if (dropped > 0) { this.onConsumed(dropped) }
+    if (this.#readPaused) {
+      this.#readPaused = false
+      this.sendResume()
+    }
+    this.#readers.resolveAll(null)
+    await this.sendCloseRead(options)
+    this.#maybeFinish()
+  }
+
+  async close (options?: AbortOptions): Promise<void> {
+    if (this.#isFinal()) { return }
+    if (this.status === 'open') { this.status = 'closing' }
+    const signal = options?.signal == null
+      ? AbortSignal.timeout(this.closeTimeoutMs)
+      : AbortSignal.any([options.signal, AbortSignal.timeout(this.closeTimeoutMs)])
+    try {
+      await this.closeWrite({ signal })
+      if (!this.#isFinal()) {
+        await this.#closedWaiters.wait({ signal })
+      }
+    } catch (err: any) {
+      const reason = options?.signal?.aborted === true
+        ? err
+        : new TimeoutError(`stream did not close within ${this.closeTimeoutMs} ms`)
+      this.abort(reason)
+      throw reason
+    }
+  }
+
+  abort (err: Error): void {
+    this.#fail(err, 'aborted', true)
+  }
+
+  // ---- internals -----------------------------------------------------------------------------
+
+  protected timelineEvent (name: string): void {
+    if (this.log.enabled) { this.log('%s %s', this.id, name) }
+  }
+
+  #flush (): void {
+    while (this.#writeBuffer.byteLength > 0 && !this.#transportBlocked && this.#error == null) {
+      const { sentBytes, canSendMore } = this.sendData(this.#writeBuffer)
+      if (sentBytes > 0) { this.#writeBuffer.consume(sentBytes) }
+      if (!canSendMore) { this.#transportBlocked = true } else if (sentBytes === 0) { break }
+    }
+    if (this.#writeBuffer.byteLength <= this.writeLowWaterBytes && this.#drainWaiters.size > 0) {
+      this.#drainWaiters.resolveAll()
+      this.safeDispatchEvent('drain')
+    }
+    if (this.#writeBuffer.byteLength === 0) {
+      this.#flushedWaiters.resolveAll()
+    }
+  }
+
+  async #closedOrFlushed (options?: AbortOptions): Promise<void> {
+    if (this.writeStatus !== 'closed') { await this.#flushedWaiters.wait(options) }
+  }
+
+  #isFinal (): boolean {
+    return this.status === 'closed' || this.status === 'aborted' || this.status === 'reset'
+  }
+
+  #maybeFinish (): void {
+    // unread data may remain: read() still returns it after the stream is closed
+    if (this.#isFinal() || this.readStatus !== 'closed' || this.writeStatus !== 'closed') { return }
+    this.status = 'closed'
+    this.#finish(undefined)
+  }
+
+  #fail (err: Error, status: 'aborted' | 'reset', sendReset: boolean): void {
+    if (this.#isFinal()) { return }
+    this.#error = err
+    this.status = status
+    this.readStatus = 'closed'
+    this.writeStatus = 'closed'
+    this.#readBuffer = new Uint8ArrayList()
+    this.#writeBuffer = new Uint8ArrayList()
+    if (sendReset) {
+      try {
+        this.sendReset(err)
+      } catch (e) {
+        this.log.error('%s could not send reset - %e', this.id, e)
+      }
+    }
+    this.#readers.rejectAll(err)
+    this.#drainWaiters.rejectAll(err)
+    this.#flushedWaiters.rejectAll(err)
+    this.#closedWaiters.rejectAll(err)
+    this.#finish(err)
+  }
+
+  #finish (error: Error | undefined): void {
+    this.timeline.close = Date.now()
+    this.timelineEvent(error == null ? 'closed' : `${this.status}: ${error.message}`)
+    this.#closedWaiters.resolveAll()
+    this.#flushedWaiters.resolveAll()
+    this.onFinished()
+    this.safeDispatchEvent('close', { detail: { error } })
+  }
+}

@@ -1,0 +1,10 @@
+/** send() returns false once this many bytes wait in a stream's write buffer */
+export const DEFAULT_WRITE_HIGH_WATER_BYTES = 64 * 1024
+/** 'drain' fires when the write buffer falls to this many bytes */
+export const DEFAULT_WRITE_LOW_WATER_BYTES = 16 * 1024
+/** send() throws LimitExceededError instead of buffering past this */
+export const DEFAULT_MAX_WRITE_BUFFER_BYTES = 4 * 1024 * 1024
+/** the transport is asked to pause (e.g. socket.pause()) when this many unread bytes are buffered */
+export const DEFAULT_MAX_READ_BUFFER_BYTES = 4 * 1024 * 1024
+/** close() aborts the stream if the remote has not closed its side within this time */
+export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000
