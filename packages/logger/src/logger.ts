@@ -1,0 +1,82 @@
+import debug from 'debug'
+import { BoundedMap } from './bounded-map.js'
+import { MAX_CACHED_LOGGERS } from './constants.js'
+import { formatters } from './formatters.js'
+import type { ComponentLogger, Logger } from '@libp2p/interface'
+
+// registered once, when the package is first imported; debug looks them up by letter at log time
+for (const [letter, formatter] of Object.entries(formatters)) {
+  debug.formatters[letter] = formatter
+}
+
+const cache = new BoundedMap<string, Logger>(MAX_CACHED_LOGGERS)
+
+/**
+ * Creates a logger without touching the cache. The returned function is the `debug` instance for
+ * `name`, so `log.enabled` is debug's getter: one comparison of the current namespaces string
+ * against the one it last saw, re-evaluated only after `enable()` or `disable()`.
+ */
+function createLogger (name: string): Logger {
+  return Object.assign(debug(name), {
+    error: debug(`${name}:error`),
+    trace: debug(`${name}:trace`)
+  })
+}
+
+/**
+ * A debug-compatible logger for `name`: `log(...)` writes to the `name` namespace,
+ * `log.error(...)` to `name:error` and `log.trace(...)` to `name:trace`.
+ *
+ * Loggers are cached by name (at most `MAX_CACHED_LOGGERS`, oldest evicted first), so calling this
+ * once per stream or connection with a fixed name costs a Map lookup.
+ */
+export function logger (name: string): Logger {
+  let log = cache.get(name)
+
+  if (log == null) {
+    log = createLogger(name)
+    cache.set(name, log)
+  }
+
+  return log
+}
+
+/** A `ComponentLogger` whose loggers use the component name as-is, e.g. `'libp2p:tcp'` */
+export function defaultLogger (): ComponentLogger {
+  return {
+    forComponent (name: string): Logger {
+      return logger(name)
+    }
+  }
+}
+
+/**
+ * A `ComponentLogger` whose loggers are named `<prefix>:<name>`, to tell apart several nodes
+ * in one process (e.g. `prefixLogger('node-a').forComponent('libp2p:tcp')`).
+ */
+export function prefixLogger (prefix: string): ComponentLogger {
+  return {
+    forComponent (name: string): Logger {
+      return logger(`${prefix}:${name}`)
+    }
+  }
+}
+
+/**
+ * Turns on the namespaces in `namespaces` (debug syntax: comma separated, `*` wildcards, a
+ * leading `-` excludes), replacing any previous selection. Like debug it is persisted to
+ * `process.env.DEBUG` in Node and `localStorage.debug` in browsers.
+ */
+export function enable (namespaces: string): void {
+  debug.enable(namespaces)
+}
+
+/** Turns every namespace off and returns the previous selection, to pass back to `enable()` */
+export function disable (): string {
+  return debug.disable()
+}
+
+/** Whether a logger named `name` would currently write anything */
+export function enabled (name: string): boolean {
+  return debug.enabled(name)
+}
