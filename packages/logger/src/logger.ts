@@ -3,6 +3,7 @@ import { BoundedMap } from './bounded-map.js'
 import { MAX_CACHED_LOGGERS } from './constants.js'
 import { formatters } from './formatters.js'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
+import type { Debugger } from 'debug'
 
 // registered once, when the package is first imported; debug looks them up by letter at log time
 for (const [letter, formatter] of Object.entries(formatters)) {
@@ -15,12 +16,27 @@ const cache = new BoundedMap<string, Logger>(MAX_CACHED_LOGGERS)
  * Creates a logger without touching the cache. The returned function is the `debug` instance for
  * `name`, so `log.enabled` is debug's getter: one comparison of the current namespaces string
  * against the one it last saw, re-evaluated only after `enable()` or `disable()`.
+ *
+ * A debug instance costs a few microseconds to make, so the `:error` and `:trace` instances are
+ * made on the first call to `log.error` / `log.trace`, which then replaces itself with the
+ * instance: a logger whose error and trace are never called costs one instance.
  */
 function createLogger (name: string): Logger {
-  return Object.assign(debug(name), {
-    error: debug(`${name}:error`),
-    trace: debug(`${name}:trace`)
-  })
+  const log = debug(name) as Debugger & Partial<Pick<Logger, 'error' | 'trace'>>
+
+  log.error = (formatter: any, ...args: any[]): void => {
+    const error = debug(`${name}:error`)
+    log.error = error
+    error(formatter, ...args)
+  }
+
+  log.trace = (formatter: any, ...args: any[]): void => {
+    const trace = debug(`${name}:trace`)
+    log.trace = trace
+    trace(formatter, ...args)
+  }
+
+  return log as Logger
 }
 
 /**
