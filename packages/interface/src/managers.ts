@@ -38,7 +38,8 @@ export interface TransportManager {
   getTransports(): Transport[]
   getListeners(): Listener[]
   transportForMultiaddr(ma: Multiaddr): Transport | undefined
-  dial(ma: Multiaddr, options?: AbortOptions): Promise<Connection>
+  /** remotePeer, when known, is checked by the encrypter during the upgrade */
+  dial(ma: Multiaddr, options?: AbortOptions & { remotePeer?: PeerId }): Promise<Connection>
   listen(addrs: Multiaddr[]): Promise<void>
   getAddrs(): Multiaddr[]
   stop(): Promise<void>

@@ -44,6 +44,8 @@ export interface Upgrader {
 
 export interface DialTransportOptions extends AbortOptions {
   upgrader: Upgrader
+  /** the peer being dialled, when known: transports pass it to upgradeOutbound so the encrypter checks it */
+  remotePeer?: PeerId
 }
 
 export interface CreateListenerOptions {
