@@ -1,0 +1,94 @@
+import { multiaddr } from '@multiformats/multiaddr'
+import { DEFAULT_MAX_OBSERVED_ADDRESSES, DEFAULT_OBSERVED_ADDRESS_CONFIRMATIONS } from './constants.js'
+import type { AddressManager as AddressManagerInterface, PeerId, TransportManager } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export interface AddressManagerInit {
+  /** addresses to listen on */
+  listen?: string[]
+  /** if set, announced instead of the listen addresses */
+  announce?: string[]
+  /** never announced */
+  noAnnounce?: string[]
+  /** peers that must report an observed address before it is announced */
+  observedAddressConfirmations?: number
+  maxObservedAddresses?: number
+}
+
+export interface AddressManagerComponents {
+  peerId: PeerId
+  transportManager: Pick<TransportManager, 'getAddrs'>
+}
+
+/**
+ * The node's own addresses. Observed addresses (what peers see through identify) are announced
+ * only once enough distinct peers report the same one, so one lying peer cannot make us announce
+ * an address; the map of candidates is bounded.
+ */
+export class AddressManager implements AddressManagerInterface {
+  readonly #components: AddressManagerComponents
+  readonly #listen: Multiaddr[]
+  readonly #announce: Multiaddr[]
+  readonly #noAnnounce: Set<string>
+  readonly #observed = new Map<string, { addr: Multiaddr, reporters: Set<string> }>()
+  readonly #confirmations: number
+  readonly #maxObserved: number
+
+  constructor (components: AddressManagerComponents, init: AddressManagerInit = {}) {
+    this.#components = components
+    this.#listen = (init.listen ?? []).map(a => multiaddr(a))
+    this.#announce = (init.announce ?? []).map(a => multiaddr(a))
+    this.#noAnnounce = new Set((init.noAnnounce ?? []).map(a => multiaddr(a).toString()))
+    this.#confirmations = init.observedAddressConfirmations ?? DEFAULT_OBSERVED_ADDRESS_CONFIRMATIONS
+    this.#maxObserved = init.maxObservedAddresses ?? DEFAULT_MAX_OBSERVED_ADDRESSES
+  }
+
+  getListenAddrs (): Multiaddr[] {
+    return [...this.#listen]
+  }
+
+  getAnnounceAddrs (): Multiaddr[] {
+    return [...this.#announce]
+  }
+
+  getObservedAddrs (): Multiaddr[] {
+    return [...this.#observed.values()].filter(o => o.reporters.size >= this.#confirmations).map(o => o.addr)
+  }
+
+  addObservedAddr (addr: Multiaddr, reporter?: PeerId): void {
+    const key = addr.toString()
+    let entry = this.#observed.get(key)
+    if (entry == null) {
+      if (this.#observed.size >= this.#maxObserved) {
+        // forget the least confirmed candidate to stay bounded
+        let weakest: string | undefined
+        for (const [k, v] of this.#observed) {
+          if (weakest == null || v.reporters.size < (this.#observed.get(weakest)?.reporters.size ?? 0)) weakest = k
+        }
+        if (weakest != null) this.#observed.delete(weakest)
+      }
+      entry = { addr, reporters: new Set() }
+      this.#observed.set(key, entry)
+    }
+    if (entry.reporters.size < this.#confirmations * 4) {
+      entry.reporters.add(reporter?.toString() ?? `anonymous-${entry.reporters.size}`)
+    }
+  }
+
+  getAddresses (): Multiaddr[] {
+    const base = this.#announce.length > 0
+      ? this.#announce
+      : [...this.#components.transportManager.getAddrs(), ...this.getObservedAddrs()]
+    const self = this.#components.peerId.toString()
+    const seen = new Set<string>()
+    const out: Multiaddr[] = []
+    for (const addr of base) {
+      const bare = addr.getComponents().some(c => c.name === 'p2p') ? addr.decapsulateCode(421) : addr
+      const key = bare.toString()
+      if (this.#noAnnounce.has(key) || seen.has(key)) continue
+      seen.add(key)
+      out.push(bare.encapsulate(`/p2p/${self}`))
+    }
+    return out
+  }
+}

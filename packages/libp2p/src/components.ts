@@ -1,0 +1,30 @@
+import type { NodeInfo } from './config.js'
+import type {
+  AddressManager, ComponentLogger, ConnectionGater, ConnectionManager, Libp2pEvents, PeerId, PeerStore, PrivateKey,
+  Registrar, TransportManager, TypedEventTarget, Upgrader
+} from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
+
+/**
+ * What encrypters and muxers may use: they are built before the upgrader, which needs them.
+ * A plugin whose factory asks for more than this is a compile error, not a runtime surprise.
+ */
+export interface BaseComponents {
+  peerId: PeerId
+  privateKey: PrivateKey
+  logger: ComponentLogger
+  events: TypedEventTarget<Libp2pEvents>
+  datastore: Datastore
+  peerStore: PeerStore
+  connectionGater: ConnectionGater
+  nodeInfo: NodeInfo
+}
+
+/** Everything transports, services and discovery modules may use */
+export interface Components extends BaseComponents {
+  registrar: Registrar
+  upgrader: Upgrader
+  transportManager: TransportManager
+  connectionManager: ConnectionManager
+  addressManager: AddressManager
+}

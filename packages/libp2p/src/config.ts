@@ -1,0 +1,58 @@
+import type { AddressManagerInit } from './address-manager.js'
+import type { BaseComponents, Components } from './components.js'
+import type { ConnectionManagerInit } from './connection-manager/index.js'
+import type { TransportManagerInit } from './transport-manager.js'
+import type {
+  ComponentLogger, ConnectionEncrypter, ConnectionGater, PeerId, PrivateKey, StreamMuxerFactory, Transport
+} from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
+
+/** A plugin: called once with the node's components */
+export type Factory<T> = (components: Components) => T
+/** An encrypter or muxer plugin: built before the upgrader, so it sees the base components only */
+export type BaseFactory<T> = (components: BaseComponents) => T
+
+export type ServiceFactoryMap<T extends Record<string, unknown> = Record<string, unknown>> = {
+  [K in keyof T]: Factory<T[K]>
+}
+
+/** What peer discovery modules implement (bootstrap lists, DHT random walk) */
+export interface PeerDiscovery extends EventTarget {
+  readonly [Symbol.toStringTag]: string
+}
+
+export interface Libp2pInit<T extends Record<string, unknown> = Record<string, unknown>> {
+  /** the node's identity; a new Ed25519 key when absent */
+  privateKey?: PrivateKey
+  addresses?: AddressManagerInit
+  transports?: Array<Factory<Transport>>
+  connectionEncrypters?: Array<BaseFactory<ConnectionEncrypter>>
+  streamMuxers?: Array<BaseFactory<StreamMuxerFactory>>
+  services?: ServiceFactoryMap<T>
+  peerDiscovery?: Array<Factory<PeerDiscovery>>
+  connectionManager?: ConnectionManagerInit
+  transportManager?: TransportManagerInit
+  connectionGater?: ConnectionGater
+  /** where the peer store persists; in memory when absent */
+  datastore?: Datastore
+  /** start the node before createLibp2p resolves (default true) */
+  start?: boolean
+  logger?: ComponentLogger
+  /** timeouts of the upgrade pipeline, in ms */
+  upgrader?: {
+    inboundUpgradeTimeoutMs?: number
+    outboundUpgradeTimeoutMs?: number
+    inboundStreamNegotiationTimeoutMs?: number
+    outboundStreamNegotiationTimeoutMs?: number
+  }
+  /** the name/version this node tells peers in identify */
+  nodeInfo?: { name?: string, version?: string, userAgent?: string }
+}
+
+export interface NodeInfo {
+  name: string
+  version: string
+  userAgent: string
+}
+
+export type { PeerId }

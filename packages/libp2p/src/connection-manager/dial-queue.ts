@@ -1,0 +1,121 @@
+import { AbortError, DialError, NotFoundError, TimeoutError } from '@libp2p/interface'
+import { DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MAX_DIAL_QUEUE_LENGTH, DEFAULT_MAX_PARALLEL_DIALS, DEFAULT_MAX_PEER_ADDRS_TO_DIAL } from '../constants.js'
+import { DialToSelfError, NoValidAddressesError } from '../errors.js'
+import { dialTarget } from '../get-peer.js'
+import { Semaphore } from './semaphore.js'
+import type { DialTarget } from '../get-peer.js'
+import type {
+  AbortOptions, ComponentLogger, Connection, ConnectionGater, Logger, PeerId, PeerStore, TransportManager
+} from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export interface DialQueueComponents {
+  peerId: PeerId
+  peerStore: PeerStore
+  transportManager: TransportManager
+  connectionGater: ConnectionGater
+  logger: ComponentLogger
+}
+
+export interface DialQueueInit {
+  maxParallelDials?: number
+  maxDialQueueLength?: number
+  maxPeerAddrsToDial?: number
+  /** per address: transport connect + upgrade */
+  dialTimeoutMs?: number
+}
+
+/**
+ * Dials one peer at a time per target: concurrent dials to the same peer share one attempt,
+ * a global semaphore bounds dials in flight and waiting, and each address gets its own deadline.
+ */
+export class DialQueue {
+  readonly #components: DialQueueComponents
+  readonly #slots: Semaphore
+  readonly #maxAddrs: number
+  readonly #timeoutMs: number
+  readonly #pending = new Map<string, Promise<Connection>>()
+  readonly #log: Logger
+
+  constructor (components: DialQueueComponents, init: DialQueueInit = {}) {
+    this.#components = components
+    this.#slots = new Semaphore(init.maxParallelDials ?? DEFAULT_MAX_PARALLEL_DIALS, init.maxDialQueueLength ?? DEFAULT_MAX_DIAL_QUEUE_LENGTH)
+    this.#maxAddrs = init.maxPeerAddrsToDial ?? DEFAULT_MAX_PEER_ADDRS_TO_DIAL
+    this.#timeoutMs = init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS
+    this.#log = components.logger.forComponent('libp2p:dial-queue')
+  }
+
+  get pending (): number {
+    return this.#pending.size
+  }
+
+  async dial (peer: PeerId | Multiaddr | Multiaddr[], options: AbortOptions = {}): Promise<Connection> {
+    const target = dialTarget(peer)
+    if (target.peerId?.equals(this.#components.peerId) === true) {
+      throw new DialToSelfError('a node cannot dial itself')
+    }
+    const key = target.peerId?.toString() ?? target.multiaddrs.map(String).sort().join(',')
+    const existing = this.#pending.get(key)
+    if (existing != null) return existing
+    const attempt = this.#dial(target, options).finally(() => this.#pending.delete(key))
+    this.#pending.set(key, attempt)
+    return attempt
+  }
+
+  async #dial (target: DialTarget, options: AbortOptions): Promise<Connection> {
+    const { connectionGater } = this.#components
+    if (target.peerId != null && await connectionGater.denyDialPeer?.(target.peerId) === true) {
+      throw new DialError(`the connection gater refused to dial ${target.peerId}`)
+    }
+    const addrs = await this.#addresses(target, options)
+    const release = await this.#slots.acquire(options)
+    try {
+      const errors: Error[] = []
+      for (const ma of addrs) {
+        if (options.signal?.aborted === true) throw new AbortError('the dial was aborted')
+        const timeout = AbortSignal.timeout(this.#timeoutMs)
+        const signal = options.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
+        try {
+          return await this.#components.transportManager.dial(ma, { signal, remotePeer: target.peerId })
+        } catch (err: any) {
+          const reason = timeout.aborted && options.signal?.aborted !== true
+            ? new TimeoutError(`dialling ${ma.toString()} took longer than ${this.#timeoutMs} ms`)
+            : err
+          this.#log('dial to %a failed - %e', ma, reason)
+          if (options.signal?.aborted === true) throw reason
+          errors.push(reason)
+        }
+      }
+      throw new DialError(`all ${addrs.length} addresses failed: ${errors.map(e => e.message).join('; ')}`, errors)
+    } finally {
+      release()
+    }
+  }
+
+  async #addresses (target: DialTarget, options: AbortOptions): Promise<Multiaddr[]> {
+    const { peerStore, transportManager, connectionGater } = this.#components
+    let addrs = target.multiaddrs
+    if (addrs.length === 0 && target.peerId != null) {
+      try {
+        addrs = (await peerStore.get(target.peerId, options)).addresses.map(a => a.multiaddr)
+      } catch (err: any) {
+        if (err.name !== NotFoundError.name) throw err
+      }
+    }
+    const usable: Multiaddr[] = []
+    const seen = new Set<string>()
+    for (const ma of addrs) {
+      const key = ma.toString()
+      if (seen.has(key)) continue
+      seen.add(key)
+      if (transportManager.transportForMultiaddr(ma) == null) continue
+      if (await connectionGater.denyDialMultiaddr?.(ma) === true) continue
+      usable.push(ma)
+      if (usable.length >= this.#maxAddrs) break
+    }
+    if (usable.length === 0) {
+      throw new NoValidAddressesError(`no dialable address for ${target.peerId?.toString() ?? addrs.map(String).join(', ')}`)
+    }
+    return usable
+  }
+}

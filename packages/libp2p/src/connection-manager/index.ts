@@ -1,0 +1,210 @@
+import { LimitExceededError } from '@libp2p/interface'
+import {
+  DEFAULT_INBOUND_CONNECTION_THRESHOLD_PER_IP, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_PEER,
+  DEFAULT_MAX_INCOMING_PENDING_CONNECTIONS, KEEP_ALIVE_TAG
+} from '../constants.js'
+import { DialQueue } from './dial-queue.js'
+import { InboundRateLimiter } from './rate-limiter.js'
+import { ReconnectQueue } from './reconnect-queue.js'
+import type { DialQueueComponents, DialQueueInit } from './dial-queue.js'
+import type {
+  AbortOptions, Connection, ConnectionManager as ConnectionManagerInterface, Libp2pEvents, Logger, MultiaddrConnection,
+  OpenConnectionOptions, PeerId, Startable, TypedEventTarget
+} from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export interface ConnectionManagerInit extends DialQueueInit {
+  /** above this many open connections the least valuable are closed */
+  maxConnections?: number
+  maxConnectionsPerPeer?: number
+  /** inbound connections still upgrading at once */
+  maxIncomingPendingConnections?: number
+  /** inbound connections per second from one IP */
+  inboundConnectionThreshold?: number
+  /** IP prefixes or multiaddrs always accepted (and never pruned) */
+  allow?: string[]
+  /** IP prefixes or multiaddrs always refused */
+  deny?: string[]
+  reconnectRetries?: number
+  reconnectBackoffMs?: number
+}
+
+export interface ConnectionManagerComponents extends DialQueueComponents {
+  events: TypedEventTarget<Libp2pEvents>
+}
+
+function ipOf (ma: Multiaddr): string | undefined {
+  return ma.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value
+}
+
+/**
+ * Tracks every open connection, opens new ones through the dial queue, admits inbound ones
+ * (pending limit, per-IP rate, allow/deny lists), prunes when over the limit (lowest tag value,
+ * then no streams, then oldest; allow-listed and keep-alive peers last) and re-dials keep-alive
+ * peers that drop.
+ */
+export class ConnectionManager implements ConnectionManagerInterface, Startable {
+  readonly #components: ConnectionManagerComponents
+  readonly #connections = new Map<string, Connection[]>()
+  readonly #dialQueue: DialQueue
+  readonly #reconnect: ReconnectQueue
+  readonly #rateLimiter: InboundRateLimiter
+  readonly #maxConnections: number
+  readonly #maxPerPeer: number
+  readonly #maxPendingInbound: number
+  readonly #allow: string[]
+  readonly #deny: string[]
+  readonly #log: Logger
+  #pendingInbound = 0
+  #started = false
+
+  constructor (components: ConnectionManagerComponents, init: ConnectionManagerInit = {}) {
+    this.#components = components
+    this.#dialQueue = new DialQueue(components, init)
+    this.#maxConnections = init.maxConnections ?? DEFAULT_MAX_CONNECTIONS
+    this.#maxPerPeer = init.maxConnectionsPerPeer ?? DEFAULT_MAX_CONNECTIONS_PER_PEER
+    this.#maxPendingInbound = init.maxIncomingPendingConnections ?? DEFAULT_MAX_INCOMING_PENDING_CONNECTIONS
+    this.#rateLimiter = new InboundRateLimiter(init.inboundConnectionThreshold ?? DEFAULT_INBOUND_CONNECTION_THRESHOLD_PER_IP)
+    this.#allow = init.allow ?? []
+    this.#deny = init.deny ?? []
+    this.#log = components.logger.forComponent('libp2p:connection-manager')
+    this.#reconnect = new ReconnectQueue({
+      peerStore: components.peerStore,
+      logger: components.logger,
+      dial: async (peerId, options) => this.openConnection(peerId, options)
+    }, { retries: init.reconnectRetries, backoffMs: init.reconnectBackoffMs })
+    components.events.addEventListener('connection:open', (evt) => { this.#onConnect(evt.detail) })
+  }
+
+  start (): void {
+    this.#started = true
+  }
+
+  async stop (): Promise<void> {
+    this.#started = false
+    this.#reconnect.stop()
+    await Promise.all(this.getConnections().map(async c => c.close().catch(err => { c.abort(err) })))
+    this.#connections.clear()
+  }
+
+  getConnections (peerId?: PeerId): Connection[] {
+    if (peerId != null) return [...(this.#connections.get(peerId.toString()) ?? [])]
+    return [...this.#connections.values()].flat()
+  }
+
+  getConnectionsMap (): Map<string, Connection[]> {
+    return this.#connections
+  }
+
+  async openConnection (peer: PeerId | Multiaddr | Multiaddr[], options: OpenConnectionOptions = {}): Promise<Connection> {
+    if (options.force !== true && !Array.isArray(peer) && 'toMultihash' in peer) {
+      const existing = this.getConnections(peer).find(c => c.status === 'open' && c.limits == null)
+      if (existing != null) return existing
+    }
+    return this.#dialQueue.dial(peer, options)
+  }
+
+  async closeConnections (peerId: PeerId, options?: AbortOptions): Promise<void> {
+    await Promise.all(this.getConnections(peerId).map(async c => c.close(options).catch(err => { c.abort(err) })))
+  }
+
+  acceptIncomingConnection (maConn: MultiaddrConnection): boolean {
+    const ip = ipOf(maConn.remoteAddr)
+    if (ip != null && this.#matches(this.#deny, ip)) {
+      this.#log('refused inbound from denied %s', ip)
+      return false
+    }
+    if (ip != null && this.#matches(this.#allow, ip)) {
+      this.#pendingInbound++
+      return true
+    }
+    if (this.#pendingInbound >= this.#maxPendingInbound) {
+      this.#log('refused inbound: %d upgrades pending (maxIncomingPendingConnections)', this.#pendingInbound)
+      return false
+    }
+    if (this.getConnections().length >= this.#maxConnections) {
+      this.#log('refused inbound: at maxConnections %d', this.#maxConnections)
+      return false
+    }
+    if (ip != null && !this.#rateLimiter.allow(ip)) {
+      this.#log('refused inbound from %s: over inboundConnectionThreshold', ip)
+      return false
+    }
+    this.#pendingInbound++
+    return true
+  }
+
+  afterUpgradeInbound (): void {
+    this.#pendingInbound = Math.max(0, this.#pendingInbound - 1)
+  }
+
+  #matches (list: string[], ip: string): boolean {
+    return list.some(entry => ip.startsWith(entry.replace(/^\/ip[46]\//, '').split('/')[0]))
+  }
+
+  #onConnect (connection: Connection): void {
+    if (connection.status !== 'open') return
+    const key = connection.remotePeer.toString()
+    const list = this.#connections.get(key) ?? []
+    const first = list.length === 0
+    list.push(connection)
+    this.#connections.set(key, list)
+    connection.addEventListener('close', () => { this.#onClose(connection) }, { once: true })
+    if (first) {
+      this.#components.events.safeDispatchEvent('peer:connect', { detail: connection.remotePeer })
+    }
+    if (list.length > this.#maxPerPeer) {
+      this.#log('closing connection %s: over maxConnectionsPerPeer %d', connection.id, this.#maxPerPeer)
+      void connection.close().catch(err => { connection.abort(err) })
+    }
+    void this.#pruneIfNeeded()
+  }
+
+  #onClose (connection: Connection): void {
+    const key = connection.remotePeer.toString()
+    const list = (this.#connections.get(key) ?? []).filter(c => c !== connection)
+    this.#components.events.safeDispatchEvent('connection:close', { detail: connection })
+    if (list.length > 0) {
+      this.#connections.set(key, list)
+      return
+    }
+    this.#connections.delete(key)
+    this.#components.events.safeDispatchEvent('peer:disconnect', { detail: connection.remotePeer })
+    if (this.#started) {
+      void this.#reconnect.maybeReconnect(connection.remotePeer)
+    }
+  }
+
+  async #pruneIfNeeded (): Promise<void> {
+    const all = this.getConnections()
+    const excess = all.length - this.#maxConnections
+    if (excess <= 0) return
+    const scored = await Promise.all(all.map(async (c) => {
+      let value = 0
+      let keepAlive = false
+      try {
+        const peer = await this.#components.peerStore.get(c.remotePeer)
+        for (const [name, tag] of peer.tags) {
+          value += tag.value
+          if (name.startsWith(KEEP_ALIVE_TAG)) keepAlive = true
+        }
+      } catch {}
+      const ip = ipOf(c.remoteAddr)
+      const allowed = ip != null && this.#matches(this.#allow, ip)
+      return { c, value, protected: keepAlive || allowed }
+    }))
+    scored.sort((a, b) =>
+      Number(a.protected) - Number(b.protected) ||
+      a.value - b.value ||
+      a.c.streams.length - b.c.streams.length ||
+      a.c.timeline.open - b.c.timeline.open)
+    const victims = scored.filter(s => !s.protected).slice(0, excess)
+    if (victims.length < excess) {
+      this.#log.error('%s', new LimitExceededError('maxConnections', this.#maxConnections, 'every connection over the limit is protected').message)
+    }
+    for (const { c } of victims) {
+      this.#log('pruning connection %s to %p', c.id, c.remotePeer)
+      void c.close().catch(err => { c.abort(err) })
+    }
+  }
+}

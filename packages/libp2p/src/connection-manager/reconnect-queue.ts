@@ -1,0 +1,75 @@
+import { DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_RECONNECT_BACKOFF_MS, KEEP_ALIVE_TAG } from '../constants.js'
+import type { AbortOptions, ComponentLogger, Connection, Logger, PeerId, PeerStore } from '@libp2p/interface'
+
+export interface ReconnectQueueComponents {
+  peerStore: PeerStore
+  logger: ComponentLogger
+  dial(peerId: PeerId, options: AbortOptions): Promise<Connection>
+}
+
+/** Re-dials peers tagged keep-alive when their last connection closes, with exponential backoff */
+export class ReconnectQueue {
+  readonly #components: ReconnectQueueComponents
+  readonly #retries: number
+  readonly #backoffMs: number
+  readonly #log: Logger
+  #controller = new AbortController()
+  readonly #active = new Set<string>()
+
+  constructor (components: ReconnectQueueComponents, init: { retries?: number, backoffMs?: number }) {
+    this.#components = components
+    this.#retries = init.retries ?? DEFAULT_MAX_RECONNECT_ATTEMPTS
+    this.#backoffMs = init.backoffMs ?? DEFAULT_RECONNECT_BACKOFF_MS
+    this.#log = components.logger.forComponent('libp2p:reconnect')
+  }
+
+  stop (): void {
+    this.#controller.abort()
+    this.#controller = new AbortController()
+    this.#active.clear()
+  }
+
+  async maybeReconnect (peerId: PeerId): Promise<void> {
+    const key = peerId.toString()
+    if (this.#active.has(key)) return
+    const signal = this.#controller.signal
+    try {
+      const peer = await this.#components.peerStore.get(peerId)
+      if (![...peer.tags.keys()].some(t => t.startsWith(KEEP_ALIVE_TAG))) return
+    } catch {
+      return
+    }
+    this.#active.add(key)
+    try {
+      for (let attempt = 0; attempt < this.#retries && !signal.aborted; attempt++) {
+        await waitFor(this.#backoffMs * 2 ** attempt, signal)
+        try {
+          await this.#components.dial(peerId, { signal })
+          this.#log('reconnected to %p', peerId)
+          return
+        } catch (err) {
+          this.#log('reconnect %d to %p failed - %e', attempt + 1, peerId, err)
+        }
+      }
+    } catch {
+      // stopped
+    } finally {
+      this.#active.delete(key)
+    }
+  }
+}
+
+/** a backoff timer that the node's stop() cancels */
+async function waitFor (ms: number, signal: AbortSignal): Promise<void> {
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort)
+      resolve()
+    }, ms)
+    const onAbort = (): void => {
+      clearTimeout(timer)
+      reject(signal.reason)
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+}

@@ -1,0 +1,165 @@
+import { ConnectionClosedError, LimitExceededError, TypedEventEmitter } from '@libp2p/interface'
+import { handle, select } from '@libp2p/multistream-select'
+import { DEFAULT_MAX_OUTBOUND_STREAMS, INBOUND_STREAM_NEGOTIATION_TIMEOUT_MS, OUTBOUND_STREAM_NEGOTIATION_TIMEOUT_MS } from './constants.js'
+import { LimitedConnectionError } from './errors.js'
+import type {
+  AbortOptions, Connection as ConnectionInterface, ConnectionEvents, ConnectionLimits, ConnectionStatus,
+  ConnectionTimeline, Direction, Logger, MultiaddrConnection, NewStreamOptions, PeerId, Registrar, Stream, StreamMuxer
+} from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export interface ConnectionInit {
+  id: string
+  remoteAddr: Multiaddr
+  remotePeer: PeerId
+  direction: Direction
+  maConn: MultiaddrConnection
+  muxer: StreamMuxer
+  encryption?: string
+  limits?: ConnectionLimits
+  registrar: Registrar
+  log: Logger
+  inboundStreamNegotiationTimeoutMs?: number
+  outboundStreamNegotiationTimeoutMs?: number
+}
+
+/**
+ * An upgraded connection: streams come from the muxer and are bound to a protocol with
+ * multistream-select; inbound streams go to the registrar's handler for their protocol, within
+ * the handler's per-connection stream limits.
+ */
+export class Connection extends TypedEventEmitter<ConnectionEvents> implements ConnectionInterface {
+  readonly id: string
+  readonly remoteAddr: Multiaddr
+  readonly remotePeer: PeerId
+  readonly direction: Direction
+  readonly timeline: ConnectionTimeline
+  readonly encryption?: string
+  readonly multiplexer: string
+  readonly limits?: ConnectionLimits
+  readonly log: Logger
+  status: ConnectionStatus = 'open'
+
+  readonly #maConn: MultiaddrConnection
+  readonly #muxer: StreamMuxer
+  readonly #registrar: Registrar
+  readonly #inboundTimeoutMs: number
+  readonly #outboundTimeoutMs: number
+
+  constructor (init: ConnectionInit) {
+    super()
+    this.id = init.id
+    this.remoteAddr = init.remoteAddr
+    this.remotePeer = init.remotePeer
+    this.direction = init.direction
+    this.encryption = init.encryption
+    this.multiplexer = init.muxer.protocol
+    this.limits = init.limits
+    this.log = init.log
+    this.timeline = { open: init.maConn.timeline.open, upgraded: Date.now() }
+    this.#maConn = init.maConn
+    this.#muxer = init.muxer
+    this.#registrar = init.registrar
+    this.#inboundTimeoutMs = init.inboundStreamNegotiationTimeoutMs ?? INBOUND_STREAM_NEGOTIATION_TIMEOUT_MS
+    this.#outboundTimeoutMs = init.outboundStreamNegotiationTimeoutMs ?? OUTBOUND_STREAM_NEGOTIATION_TIMEOUT_MS
+
+    this.#muxer.addEventListener('stream', (evt) => {
+      void this.#onIncomingStream(evt.detail)
+    })
+    const onClosed = (evt: CustomEvent<{ error?: Error }>): void => { this.#onClosed(evt.detail.error) }
+    this.#muxer.addEventListener('close', onClosed)
+    this.#maConn.addEventListener('close', onClosed)
+  }
+
+  get streams (): Stream[] {
+    return this.#muxer.streams
+  }
+
+  async newStream (protocols: string | string[], options: NewStreamOptions = {}): Promise<Stream> {
+    if (this.status !== 'open') {
+      throw new ConnectionClosedError(`connection is ${this.status}`)
+    }
+    const list = Array.isArray(protocols) ? protocols : [protocols]
+    if (this.limits != null && options.runOnLimitedConnection !== true) {
+      throw new LimitedConnectionError(`cannot open a ${list.join('/')} stream on a limited connection without runOnLimitedConnection`)
+    }
+    const signal = options.signal ?? AbortSignal.timeout(this.#outboundTimeoutMs)
+    const muxed = await this.#muxer.createStream({ signal, protocol: list[0] })
+    try {
+      const stream = await select(muxed, list, { signal, log: muxed.log, negotiateFully: options.negotiateFully })
+      muxed.protocol = stream.protocol // the muxer's list is what stream limits count
+      const limit = options.maxOutboundStreams ?? this.#handlerLimit(stream.protocol) ?? DEFAULT_MAX_OUTBOUND_STREAMS
+      if (this.#countStreams(stream.protocol, 'outbound') > limit) {
+        throw new LimitExceededError('maxOutboundStreams', limit, `too many outbound ${stream.protocol} streams on connection ${this.id}`)
+      }
+      return stream
+    } catch (err: any) {
+      muxed.abort(err)
+      throw err
+    }
+  }
+
+  async close (options?: AbortOptions): Promise<void> {
+    if (this.status !== 'open') return
+    this.status = 'closing'
+    try {
+      await this.#muxer.close(options)
+      await this.#maConn.close(options)
+    } catch (err: any) {
+      this.abort(err)
+    }
+    this.#onClosed()
+  }
+
+  abort (err: Error): void {
+    if (this.status === 'closed') return
+    this.#muxer.abort(err)
+    this.#maConn.abort(err)
+    this.#onClosed(err)
+  }
+
+  #onClosed (error?: Error): void {
+    if (this.status === 'closed') return
+    this.status = 'closed'
+    this.timeline.close = Date.now()
+    if (error != null) this.log('connection %s closed with error - %e', this.id, error)
+    this.safeDispatchEvent('close', { detail: { error } })
+  }
+
+  async #onIncomingStream (muxed: Stream): Promise<void> {
+    try {
+      const stream = await handle(muxed, this.#registrar.getProtocols(), {
+        signal: AbortSignal.timeout(this.#inboundTimeoutMs),
+        log: muxed.log
+      })
+      muxed.protocol = stream.protocol
+      const { handler, options } = this.#registrar.getHandler(stream.protocol)
+      if (this.limits != null && !options.runOnLimitedConnection) {
+        throw new LimitedConnectionError(`${stream.protocol} does not run on limited connections`)
+      }
+      if (this.#countStreams(stream.protocol, 'inbound') > options.maxInboundStreams) {
+        throw new LimitExceededError('maxInboundStreams', options.maxInboundStreams, `too many inbound ${stream.protocol} streams on connection ${this.id}`)
+      }
+      await handler(stream, this)
+    } catch (err: any) {
+      this.log('inbound stream %s failed - %e', muxed.id, err)
+      muxed.abort(err)
+    }
+  }
+
+  #handlerLimit (protocol: string): number | undefined {
+    try {
+      return this.#registrar.getHandler(protocol).options.maxOutboundStreams
+    } catch {
+      return undefined
+    }
+  }
+
+  #countStreams (protocol: string, direction: Direction): number {
+    let n = 0
+    for (const s of this.#muxer.streams) {
+      if (s.protocol === protocol && s.direction === direction) n++
+    }
+    return n
+  }
+}

@@ -1,0 +1,72 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { TypedEventEmitter } from '@libp2p/interface'
+import { defaultLogger } from '@libp2p/logger'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { MemoryDatastore, persistentPeerStore } from '@libp2p/peer-store'
+import { AddressManager } from './address-manager.js'
+import { ConnectionManager } from './connection-manager/index.js'
+import { Libp2p } from './libp2p.js'
+import { Registrar } from './registrar.js'
+import { TransportManager } from './transport-manager.js'
+import { Upgrader } from './upgrader.js'
+import { VERSION } from './version.js'
+import type { BaseComponents, Components } from './components.js'
+import type { Libp2pInit, NodeInfo } from './config.js'
+import type { Libp2pEvents } from '@libp2p/interface'
+
+/**
+ * Assemble the components in a fixed order (no container, no Proxy): base components, then the
+ * plugins that only need those (encrypters, muxers), then the managers, then transports,
+ * services and discovery with the full set. The connection manager and the upgrader refer to
+ * each other; the upgrader reads it through a getter, so the cycle needs no mutable container.
+ */
+export async function createLibp2p<T extends Record<string, unknown> = Record<string, unknown>> (init: Libp2pInit<T> = {}): Promise<Libp2p<T>> {
+  const privateKey = init.privateKey ?? await generateKeyPair('Ed25519')
+  const peerId = peerIdFromPrivateKey(privateKey)
+  const logger = init.logger ?? defaultLogger()
+  const events = new TypedEventEmitter<Libp2pEvents>()
+  const datastore = init.datastore ?? new MemoryDatastore()
+  const nodeInfo: NodeInfo = {
+    name: init.nodeInfo?.name ?? 'libp2p-ts',
+    version: init.nodeInfo?.version ?? VERSION,
+    userAgent: init.nodeInfo?.userAgent ?? `${init.nodeInfo?.name ?? 'libp2p-ts'}/${init.nodeInfo?.version ?? VERSION}`
+  }
+  const peerStore = persistentPeerStore({ peerId, datastore, events, logger })
+  const base: BaseComponents = {
+    peerId, privateKey, logger, events, datastore, peerStore, nodeInfo, connectionGater: init.connectionGater ?? {}
+  }
+
+  const connectionEncrypters = (init.connectionEncrypters ?? []).map(f => f(base))
+  const streamMuxers = (init.streamMuxers ?? []).map(f => f(base))
+
+  let connectionManager: ConnectionManager | undefined
+  const getConnectionManager = (): ConnectionManager => {
+    if (connectionManager == null) throw new TypeError('connection manager used before it was built')
+    return connectionManager
+  }
+  const registrar = new Registrar({ ...base, getConnections: (p) => getConnectionManager().getConnections(p) })
+  const upgrader = new Upgrader({
+    ...base,
+    registrar,
+    get connectionManager () { return getConnectionManager() }
+  }, { connectionEncrypters, streamMuxers, ...init.upgrader })
+  const transportManager = new TransportManager({ ...base, upgrader }, init.transportManager)
+  connectionManager = new ConnectionManager({ ...base, transportManager }, init.connectionManager)
+  const addressManager = new AddressManager({ peerId, transportManager }, init.addresses)
+
+  const components: Components = { ...base, registrar, upgrader, transportManager, connectionManager, addressManager }
+
+  const transports = (init.transports ?? []).map(f => f(components))
+  for (const t of transports) transportManager.add(t)
+  const services = {} as Record<string, unknown>
+  for (const [name, factory] of Object.entries(init.services ?? {})) {
+    services[name] = (factory as (c: Components) => unknown)(components)
+  }
+  const discovery = (init.peerDiscovery ?? []).map(f => f(components))
+
+  const node = new Libp2p<T>(components, services as T, transports, discovery)
+  if (init.start !== false) {
+    await node.start()
+  }
+  return node
+}

@@ -1,0 +1,161 @@
+import { ConnectionDeniedError, EncryptionFailedError, InvalidParametersError, MuxerUnavailableError, TimeoutError } from '@libp2p/interface'
+import { handle, select } from '@libp2p/multistream-select'
+import { Connection } from './connection.js'
+import { INBOUND_UPGRADE_TIMEOUT_MS, OUTBOUND_UPGRADE_TIMEOUT_MS } from './constants.js'
+import type {
+  ComponentLogger, ConnectionEncrypter, ConnectionGater, ConnectionManager, Direction, Libp2pEvents, Logger,
+  MessageStream, MultiaddrConnection, PeerId, Registrar, StreamMuxerFactory, TypedEventTarget, Upgrader as UpgraderInterface,
+  UpgraderOptions, Connection as ConnectionInterface
+} from '@libp2p/interface'
+
+export interface UpgraderComponents {
+  connectionGater: ConnectionGater
+  connectionManager: Pick<ConnectionManager, 'acceptIncomingConnection' | 'afterUpgradeInbound'>
+  registrar: Registrar
+  events: TypedEventTarget<Libp2pEvents>
+  logger: ComponentLogger
+}
+
+export interface UpgraderInit {
+  connectionEncrypters: ConnectionEncrypter[]
+  streamMuxers: StreamMuxerFactory[]
+  inboundUpgradeTimeoutMs?: number
+  outboundUpgradeTimeoutMs?: number
+  inboundStreamNegotiationTimeoutMs?: number
+  outboundStreamNegotiationTimeoutMs?: number
+}
+
+let connectionCount = 0
+
+/**
+ * Raw connection → libp2p connection, one linear function per direction:
+ * gater → encrypter (multistream-select, optimistic with one encrypter) → gater →
+ * muxer (from the Noise handshake, or multistream-select) → gater → `connection:open`.
+ * The whole upgrade shares one deadline; on any failure the raw connection is aborted.
+ */
+export class Upgrader implements UpgraderInterface {
+  readonly #components: UpgraderComponents
+  readonly #encrypters: Map<string, ConnectionEncrypter>
+  readonly #muxers: Map<string, StreamMuxerFactory>
+  readonly #init: UpgraderInit
+  readonly #log: Logger
+
+  constructor (components: UpgraderComponents, init: UpgraderInit) {
+    this.#components = components
+    this.#init = init
+    this.#encrypters = new Map(init.connectionEncrypters.map(e => [e.protocol, e]))
+    this.#muxers = new Map(init.streamMuxers.map(m => [m.protocol, m]))
+    this.#log = components.logger.forComponent('libp2p:upgrader')
+  }
+
+  async upgradeInbound (maConn: MultiaddrConnection, options: UpgraderOptions = {}): Promise<ConnectionInterface> {
+    const { connectionManager, connectionGater } = this.#components
+    if (!await connectionManager.acceptIncomingConnection(maConn)) {
+      const err = new ConnectionDeniedError('the connection manager refused the inbound connection')
+      maConn.abort(err)
+      throw err
+    }
+    try {
+      if (await connectionGater.denyInboundConnection?.(maConn) === true) {
+        throw new ConnectionDeniedError('the connection gater refused the inbound connection')
+      }
+      return await this.#upgrade(maConn, 'inbound', options, this.#init.inboundUpgradeTimeoutMs ?? INBOUND_UPGRADE_TIMEOUT_MS)
+    } finally {
+      connectionManager.afterUpgradeInbound()
+    }
+  }
+
+  async upgradeOutbound (maConn: MultiaddrConnection, options: UpgraderOptions = {}): Promise<ConnectionInterface> {
+    return this.#upgrade(maConn, 'outbound', options, this.#init.outboundUpgradeTimeoutMs ?? OUTBOUND_UPGRADE_TIMEOUT_MS)
+  }
+
+  async #upgrade (maConn: MultiaddrConnection, direction: Direction, options: UpgraderOptions, timeoutMs: number): Promise<ConnectionInterface> {
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const signal = options.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
+    const gater = this.#components.connectionGater
+    try {
+      let stream: MessageStream = maConn
+      let remotePeer: PeerId
+      let encryption: string | undefined
+      let muxerFactory = options.muxerFactory
+
+      if (options.skipEncryption === true) {
+        if (options.remotePeer == null) throw new InvalidParametersError('skipEncryption needs remotePeer')
+        remotePeer = options.remotePeer
+      } else {
+        const secured = await this.#encrypt(maConn, direction, options.remotePeer, signal)
+        stream = secured.connection
+        remotePeer = secured.remotePeer
+        encryption = secured.protocol
+        muxerFactory ??= secured.streamMuxer
+      }
+      const deniedEncrypted = direction === 'inbound'
+        ? await gater.denyInboundEncryptedConnection?.(remotePeer, maConn)
+        : await gater.denyOutboundEncryptedConnection?.(remotePeer, maConn)
+      if (deniedEncrypted === true) throw new ConnectionDeniedError(`the connection gater refused ${remotePeer} after encryption`)
+
+      muxerFactory ??= await this.#negotiateMuxer(stream, direction, signal)
+      const deniedUpgraded = direction === 'inbound'
+        ? await gater.denyInboundUpgradedConnection?.(remotePeer, maConn)
+        : await gater.denyOutboundUpgradedConnection?.(remotePeer, maConn)
+      if (deniedUpgraded === true) throw new ConnectionDeniedError(`the connection gater refused ${remotePeer} after muxer negotiation`)
+
+      const muxer = muxerFactory.createStreamMuxer(stream, { direction })
+      const id = `${(connectionCount++).toString(36)}`
+      const connection = new Connection({
+        id,
+        remoteAddr: maConn.remoteAddr,
+        remotePeer,
+        direction,
+        maConn,
+        muxer,
+        encryption,
+        limits: options.limits,
+        registrar: this.#components.registrar,
+        log: this.#components.logger.forComponent(`libp2p:connection:${direction}:${id}`),
+        inboundStreamNegotiationTimeoutMs: this.#init.inboundStreamNegotiationTimeoutMs,
+        outboundStreamNegotiationTimeoutMs: this.#init.outboundStreamNegotiationTimeoutMs
+      })
+      this.#components.events.safeDispatchEvent('connection:open', { detail: connection })
+      return connection
+    } catch (err: any) {
+      const reason = timeout.aborted && options.signal?.aborted !== true
+        ? new TimeoutError(`${direction} upgrade did not finish within ${timeoutMs} ms`)
+        : err
+      this.#log('%s upgrade of %a failed - %e', direction, maConn.remoteAddr, reason)
+      maConn.abort(reason)
+      throw reason
+    }
+  }
+
+  async #encrypt (maConn: MultiaddrConnection, direction: Direction, remotePeer: PeerId | undefined, signal: AbortSignal): Promise<{ connection: MessageStream, remotePeer: PeerId, protocol: string, streamMuxer?: StreamMuxerFactory }> {
+    const protocols = [...this.#encrypters.keys()]
+    const negotiated = direction === 'outbound'
+      ? await select(maConn, protocols, { signal, log: maConn.log })
+      : await handle(maConn, protocols, { signal, log: maConn.log })
+    const protocol = negotiated.protocol
+    const encrypter = this.#encrypters.get(protocol)
+    if (encrypter == null) throw new EncryptionFailedError(`no encrypter for ${protocol}`)
+    const streamMuxers = [...this.#muxers.values()]
+    try {
+      const secured = direction === 'outbound'
+        ? await encrypter.secureOutbound(negotiated, { remotePeer, signal, streamMuxers })
+        : await encrypter.secureInbound(negotiated, { signal, streamMuxers })
+      return { ...secured, protocol }
+    } catch (err: any) {
+      if (err?.name === 'UnexpectedPeerError' || err?.name === 'AbortError' || err?.name === 'TimeoutError') throw err
+      throw new EncryptionFailedError(`${protocol} handshake failed: ${err?.message ?? err}`, { cause: err })
+    }
+  }
+
+  async #negotiateMuxer (stream: MessageStream, direction: Direction, signal: AbortSignal): Promise<StreamMuxerFactory> {
+    const protocols = [...this.#muxers.keys()]
+    if (protocols.length === 0) throw new MuxerUnavailableError('no stream muxers are configured')
+    const negotiated = direction === 'outbound'
+      ? await select(stream, protocols, { signal, log: stream.log })
+      : await handle(stream, protocols, { signal, log: stream.log })
+    const factory = this.#muxers.get(negotiated.protocol)
+    if (factory == null) throw new MuxerUnavailableError(`no muxer for ${negotiated.protocol}`)
+    return factory
+  }
+}

@@ -1,0 +1,220 @@
+import { NotFoundError, InvalidParametersError } from '@libp2p/interface'
+import { RecordEnvelope, PeerRecord } from '@libp2p/peer-record'
+import { peerIdFromMultihash } from '@libp2p/peer-id'
+import { Key } from 'interface-datastore'
+import { base32 } from 'multiformats/bases/base32'
+import { decode } from 'multiformats/hashes/digest'
+import {
+  DEFAULT_ADDRESS_TTL_MS, DEFAULT_CACHE_SIZE, DEFAULT_MAX_ADDRESSES_PER_PEER, DEFAULT_MAX_METADATA_PER_PEER,
+  DEFAULT_MAX_METADATA_VALUE_BYTES, DEFAULT_MAX_PROTOCOLS_PER_PEER, DEFAULT_MAX_TAGS_PER_PEER, MAX_PEER_RECORD_BYTES, PEER_KEY_PREFIX
+} from './constants.js'
+import { applyPeerData, decodePeer, emptyPeer, encodePeer, toPeer } from './record.js'
+import type { PeerStoreLimits, StoredPeer } from './record.js'
+import type {
+  AbortOptions, ComponentLogger, Libp2pEvents, Logger, Peer, PeerData, PeerId, PeerQuery, PeerStore, TypedEventTarget
+} from '@libp2p/interface'
+import type { Datastore } from 'interface-datastore'
+
+export interface PeerStoreComponents {
+  peerId: PeerId
+  datastore: Datastore
+  events: TypedEventTarget<Libp2pEvents>
+  logger: ComponentLogger
+}
+
+export interface PeerStoreInit extends Partial<PeerStoreLimits> {
+  /** decoded records cached in memory */
+  cacheSize?: number
+}
+
+/**
+ * Peers persisted through a datastore under /peers/<base32 multihash>, with a bounded cache of
+ * decoded records, per-peer caps on every list, address and tag expiry, and writes to one peer
+ * serialised so concurrent merges never lose an update.
+ */
+export class PersistentPeerStore implements PeerStore {
+  readonly #components: PeerStoreComponents
+  readonly #limits: PeerStoreLimits
+  readonly #cache = new Map<string, StoredPeer>()
+  readonly #cacheSize: number
+  readonly #locks = new Map<string, Promise<unknown>>()
+  readonly #ids = new Map<string, PeerId>()
+  readonly #log: Logger
+
+  constructor (components: PeerStoreComponents, init: PeerStoreInit = {}) {
+    this.#components = components
+    this.#limits = {
+      maxAddressesPerPeer: init.maxAddressesPerPeer ?? DEFAULT_MAX_ADDRESSES_PER_PEER,
+      maxProtocolsPerPeer: init.maxProtocolsPerPeer ?? DEFAULT_MAX_PROTOCOLS_PER_PEER,
+      maxMetadataPerPeer: init.maxMetadataPerPeer ?? DEFAULT_MAX_METADATA_PER_PEER,
+      maxMetadataValueBytes: init.maxMetadataValueBytes ?? DEFAULT_MAX_METADATA_VALUE_BYTES,
+      maxTagsPerPeer: init.maxTagsPerPeer ?? DEFAULT_MAX_TAGS_PER_PEER,
+      addressTtlMs: init.addressTtlMs ?? DEFAULT_ADDRESS_TTL_MS
+    }
+    this.#cacheSize = init.cacheSize ?? DEFAULT_CACHE_SIZE
+    this.#log = components.logger.forComponent('libp2p:peer-store')
+  }
+
+  async all (query: PeerQuery = {}): Promise<Peer[]> {
+    const out: Peer[] = []
+    for await (const { key, value } of this.#components.datastore.query({ prefix: PEER_KEY_PREFIX }, query)) {
+      const id = this.#idFromKey(key)
+      if (id == null) continue
+      let stored: StoredPeer
+      try {
+        stored = this.#cache.get(id.toString()) ?? decodePeer(value)
+      } catch (err) {
+        this.#log.error('skipping unreadable record %s - %e', key.toString(), err)
+        continue
+      }
+      const peer = toPeer(id, stored)
+      if (query.filters?.every(f => f(peer)) === false) continue
+      out.push(peer)
+      if (query.limit != null && out.length >= query.limit) break
+    }
+    return out
+  }
+
+  async has (peerId: PeerId, options?: AbortOptions): Promise<boolean> {
+    return this.#cache.has(peerId.toString()) || await this.#components.datastore.has(this.#key(peerId), options)
+  }
+
+  async get (peerId: PeerId, options?: AbortOptions): Promise<Peer> {
+    const stored = await this.#load(peerId, options)
+    if (stored == null) throw new NotFoundError(`${peerId.toString()} is not in the peer store`)
+    return toPeer(peerId, stored)
+  }
+
+  async save (peerId: PeerId, data: PeerData, options?: AbortOptions): Promise<Peer> {
+    return this.#update(peerId, data, 'replace', options)
+  }
+
+  async patch (peerId: PeerId, data: PeerData, options?: AbortOptions): Promise<Peer> {
+    return this.#update(peerId, data, 'patch', options)
+  }
+
+  async merge (peerId: PeerId, data: PeerData, options?: AbortOptions): Promise<Peer> {
+    return this.#update(peerId, data, 'merge', options)
+  }
+
+  async delete (peerId: PeerId, options?: AbortOptions): Promise<void> {
+    if (peerId.equals(this.#components.peerId)) throw new InvalidParametersError('the node cannot delete itself from its peer store')
+    await this.#locked(peerId, async () => {
+      this.#cache.delete(peerId.toString())
+      await this.#components.datastore.delete(this.#key(peerId), options)
+    })
+  }
+
+  async consumePeerRecord (buf: Uint8Array, expectedPeer?: PeerId, options?: AbortOptions): Promise<boolean> {
+    let envelope: RecordEnvelope
+    let record: PeerRecord
+    try {
+      envelope = await RecordEnvelope.openAndCertify(buf, PeerRecord.DOMAIN)
+      record = PeerRecord.createFromProtobuf(envelope.payload)
+    } catch (err) {
+      this.#log('rejected peer record - %e', err)
+      return false
+    }
+    if (!record.peerId.equals(envelope.publicKey.toMultihash().bytes) || (expectedPeer != null && !expectedPeer.equals(record.peerId))) {
+      this.#log('rejected peer record: signed by another peer')
+      return false
+    }
+    const peerId = record.peerId
+    return this.#locked(peerId, async () => {
+      const existing = await this.#load(peerId, options) ?? emptyPeer()
+      if (existing.peerRecordEnvelope != null) {
+        try {
+          const old = PeerRecord.createFromProtobuf((await RecordEnvelope.openAndCertify(existing.peerRecordEnvelope, PeerRecord.DOMAIN)).payload)
+          if (old.seqNumber >= record.seqNumber) return false
+        } catch {}
+      }
+      const next = applyPeerData(existing, {
+        addresses: record.multiaddrs.map(multiaddr => ({ multiaddr, isCertified: true })),
+        peerRecordEnvelope: buf,
+        publicKey: envelope.publicKey
+      }, 'patch', this.#limits)
+      await this.#store(peerId, next, existing, options)
+      return true
+    })
+  }
+
+  async #update (peerId: PeerId, data: PeerData, mode: 'replace' | 'patch' | 'merge', options?: AbortOptions): Promise<Peer> {
+    return this.#locked(peerId, async () => {
+      const existing = await this.#load(peerId, options) ?? emptyPeer()
+      const next = applyPeerData(existing, data, mode, this.#limits)
+      if (next.publicKey == null && peerId.publicKey != null) {
+        // remember keys embedded in the id so RSA/ECDSA-style lookups work the same
+        next.publicKey = applyPeerData(next, { publicKey: peerId.publicKey }, 'patch', this.#limits).publicKey
+      }
+      return this.#store(peerId, next, existing, options)
+    })
+  }
+
+  async #store (peerId: PeerId, next: StoredPeer, previous: StoredPeer, options?: AbortOptions): Promise<Peer> {
+    await this.#components.datastore.put(this.#key(peerId), encodePeer(next), options)
+    this.#remember(peerId, next)
+    const peer = toPeer(peerId, next)
+    if (!peerId.equals(this.#components.peerId)) {
+      this.#components.events.safeDispatchEvent('peer:update', { detail: { peer, previous: previous.updated === 0 ? undefined : toPeer(peerId, previous) } })
+    }
+    return peer
+  }
+
+  async #load (peerId: PeerId, options?: AbortOptions): Promise<StoredPeer | undefined> {
+    const cached = this.#cache.get(peerId.toString())
+    if (cached != null) return cached
+    let bytes: Uint8Array
+    try {
+      bytes = await this.#components.datastore.get(this.#key(peerId), options)
+    } catch (err: any) {
+      if (err?.name === 'NotFoundError') return undefined
+      throw err
+    }
+    if (bytes.byteLength > MAX_PEER_RECORD_BYTES) {
+      this.#log.error('stored record of %p is %d bytes, ignoring it', peerId, bytes.byteLength)
+      return undefined
+    }
+    const stored = decodePeer(bytes)
+    this.#remember(peerId, stored)
+    return stored
+  }
+
+  #remember (peerId: PeerId, stored: StoredPeer): void {
+    const key = peerId.toString()
+    this.#cache.delete(key)
+    this.#cache.set(key, stored)
+    this.#ids.set(key, peerId)
+    if (this.#cache.size > this.#cacheSize) {
+      const oldest = this.#cache.keys().next().value
+      if (oldest != null) {
+        this.#cache.delete(oldest)
+        this.#ids.delete(oldest)
+      }
+    }
+  }
+
+  async #locked<R> (peerId: PeerId, fn: () => Promise<R>): Promise<R> {
+    const key = peerId.toString()
+    const previous = this.#locks.get(key) ?? Promise.resolve()
+    const run = previous.then(fn, fn)
+    const tail = run.catch(() => {})
+    this.#locks.set(key, tail)
+    try {
+      return await run
+    } finally {
+      if (this.#locks.get(key) === tail) this.#locks.delete(key)
+    }
+  }
+
+  #key (peerId: PeerId): Key {
+    return new Key(`${PEER_KEY_PREFIX}${base32.encode(peerId.toMultihash().bytes)}`)
+  }
+
+  #idFromKey (key: Key): PeerId | undefined {
+    try {
+      return peerIdFromMultihash(decode(base32.decode(key.toString().slice(PEER_KEY_PREFIX.length))))
+    } catch {
+      return undefined
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
+import { InvalidMessageError, InvalidParametersError, LimitExceededError } from '@libp2p/interface'
+import { multiaddr } from '@multiformats/multiaddr'
+import { Peer as PeerPB } from './pb/peer.js'
+import type { Address, Peer, PeerData, PeerId, Tag, TagOptions } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export interface PeerStoreLimits {
+  maxAddressesPerPeer: number
+  maxProtocolsPerPeer: number
+  maxMetadataPerPeer: number
+  maxMetadataValueBytes: number
+  maxTagsPerPeer: number
+  addressTtlMs: number
+}
+
+/** The stored form: Peer plus expiry times that the public Peer does not show */
+export interface StoredPeer {
+  addresses: Array<Address & { expires: number }>
+  protocols: string[]
+  /** the public key protobuf */
+  publicKey?: Uint8Array
+  peerRecordEnvelope?: Uint8Array
+  metadata: Map<string, Uint8Array>
+  tags: Map<string, Tag & { expires: number }>
+  updated: number
+}
+
+export function emptyPeer (): StoredPeer {
+  return { addresses: [], protocols: [], metadata: new Map(), tags: new Map(), updated: 0 }
+}
+
+export function decodePeer (bytes: Uint8Array): StoredPeer {
+  try {
+    const pb = PeerPB.decode(bytes)
+    return {
+      addresses: pb.addresses.map(a => ({ multiaddr: multiaddr(a.multiaddr), isCertified: a.isCertified === true, expires: Number(a.expires) })),
+      protocols: pb.protocols,
+      publicKey: pb.publicKey,
+      peerRecordEnvelope: pb.peerRecordEnvelope,
+      metadata: pb.metadata,
+      tags: new Map([...pb.tags].map(([k, t]) => [k, { value: t.value, expires: Number(t.expires) }])),
+      updated: Number(pb.updated)
+    }
+  } catch (err: any) {
+    throw new InvalidMessageError(`stored peer record does not decode: ${err?.message ?? err}`)
+  }
+}
+
+export function encodePeer (peer: StoredPeer): Uint8Array {
+  return PeerPB.encode({
+    addresses: peer.addresses.map(a => ({ multiaddr: a.multiaddr.bytes, isCertified: a.isCertified, expires: BigInt(a.expires) })),
+    protocols: peer.protocols,
+    publicKey: peer.publicKey,
+    peerRecordEnvelope: peer.peerRecordEnvelope,
+    metadata: peer.metadata,
+    tags: new Map([...peer.tags].map(([k, t]) => [k, { value: t.value, expires: BigInt(t.expires) }])),
+    updated: BigInt(peer.updated)
+  })
+}
+
+/** The public view: expired addresses and tags are left out */
+export function toPeer (id: PeerId, stored: StoredPeer, now = Date.now()): Peer {
+  return {
+    id,
+    addresses: stored.addresses.filter(a => a.expires === 0 || a.expires > now).map(a => ({ multiaddr: a.multiaddr, isCertified: a.isCertified })),
+    protocols: [...stored.protocols],
+    metadata: new Map(stored.metadata),
+    tags: new Map([...stored.tags].filter(([, t]) => t.expires === 0 || t.expires > now).map(([k, t]) => [k, { value: t.value }])),
+    peerRecordEnvelope: stored.peerRecordEnvelope
+  }
+}
+
+function entries<V> (m: Map<string, V> | Record<string, V>): Array<[string, V]> {
+  return m instanceof Map ? [...m] : Object.entries(m)
+}
+
+/**
+ * Apply `data` to `peer`. mode 'replace' (save) starts from nothing, 'patch' replaces the given
+ * fields, 'merge' adds to them. Every list is capped by `limits`.
+ */
+export function applyPeerData (peer: StoredPeer, data: PeerData, mode: 'replace' | 'patch' | 'merge', limits: PeerStoreLimits, now = Date.now()): StoredPeer {
+  const out: StoredPeer = mode === 'replace' ? emptyPeer() : { ...peer, metadata: new Map(peer.metadata), tags: new Map(peer.tags), addresses: [...peer.addresses] }
+  const incoming: Address[] = [...(data.addresses ?? []), ...(data.multiaddrs ?? []).map(multiaddr => ({ multiaddr, isCertified: false }))]
+  if (data.addresses != null || data.multiaddrs != null) {
+    const expires = limits.addressTtlMs > 0 ? now + limits.addressTtlMs : 0
+    out.addresses = mergeAddresses(mode === 'merge' ? out.addresses : [], incoming, expires, limits.maxAddressesPerPeer)
+  }
+  if (data.protocols != null) {
+    const protocols = mode === 'merge' ? new Set([...out.protocols, ...data.protocols]) : new Set(data.protocols)
+    if (protocols.size > limits.maxProtocolsPerPeer) {
+      throw new LimitExceededError('maxProtocolsPerPeer', limits.maxProtocolsPerPeer, 'too many protocols for one peer')
+    }
+    out.protocols = [...protocols].sort()
+  }
+  if (data.metadata != null) {
+    if (mode !== 'merge') out.metadata = new Map()
+    for (const [k, v] of entries(data.metadata)) {
+      if (v == null) {
+        out.metadata.delete(k)
+        continue
+      }
+      if (v.byteLength > limits.maxMetadataValueBytes) {
+        throw new LimitExceededError('maxMetadataValueBytes', limits.maxMetadataValueBytes, `metadata ${k} is too large`)
+      }
+      out.metadata.set(k, v)
+    }
+    if (out.metadata.size > limits.maxMetadataPerPeer) {
+      throw new LimitExceededError('maxMetadataPerPeer', limits.maxMetadataPerPeer, 'too many metadata entries for one peer')
+    }
+  }
+  if (data.tags != null) {
+    if (mode !== 'merge') out.tags = new Map()
+    for (const [k, t] of entries<TagOptions | undefined>(data.tags)) {
+      if (t == null) {
+        out.tags.delete(k)
+        continue
+      }
+      const value = t.value ?? 0
+      if (!Number.isInteger(value) || value < 0 || value > 100) throw new InvalidParametersError('a tag value is an integer 0-100')
+      out.tags.set(k, { value, expires: t.ttl == null ? 0 : now + t.ttl })
+    }
+    if (out.tags.size > limits.maxTagsPerPeer) {
+      throw new LimitExceededError('maxTagsPerPeer', limits.maxTagsPerPeer, 'too many tags for one peer')
+    }
+  }
+  if (data.publicKey != null) out.publicKey = publicKeyToProtobuf(data.publicKey)
+  if (data.peerRecordEnvelope != null) out.peerRecordEnvelope = data.peerRecordEnvelope
+  out.updated = now
+  return out
+}
+
+/** newest first wins; certified addresses survive the cap before uncertified ones */
+function mergeAddresses (existing: StoredPeer['addresses'], incoming: Address[], expires: number, max: number): StoredPeer['addresses'] {
+  const byKey = new Map<string, StoredPeer['addresses'][number]>()
+  for (const a of existing) byKey.set(a.multiaddr.toString(), a)
+  for (const a of incoming) {
+    const key = a.multiaddr.toString()
+    const prev = byKey.get(key)
+    byKey.delete(key) // re-insert so newer addresses sort last
+    byKey.set(key, { multiaddr: a.multiaddr as Multiaddr, isCertified: a.isCertified || (prev?.isCertified ?? false), expires: a.isCertified ? 0 : expires })
+  }
+  let all = [...byKey.values()]
+  if (all.length > max) {
+    const certified = all.filter(a => a.isCertified)
+    const rest = all.filter(a => !a.isCertified)
+    all = [...certified.slice(-max), ...rest.slice(-(Math.max(0, max - certified.length)))].slice(-max)
+  }
+  return all
+}
