@@ -149,6 +149,8 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     this.writeStatus = 'closed'
     this.#flushedWaiters.resolveAll()
     this.onRemoteCloseWrite()
+    // the read side may have ended before (EOF or closeRead): then both directions are closed now
+    this.#maybeFinish()
   }
 
   /** the transport can take data again after sendData() returned canSendMore: false */
