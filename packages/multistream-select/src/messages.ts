@@ -1,0 +1,124 @@
+import { InvalidMessageError, InvalidParametersError } from '@libp2p/interface'
+import { encodeVarintInto, varintLength } from '@libp2p/utils'
+import { LIST, NOT_AVAILABLE, PROTOCOL_ID } from './constants.js'
+
+const NEWLINE = 0x0a
+const encoder = new TextEncoder()
+// fatal: invalid UTF-8 is an error; ignoreBOM: a leading U+FEFF stays part of the text, so it can never match
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
+// with the u flag, a surrogate range only matches unpaired surrogates, which UTF-8 cannot carry
+const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+
+/** `<varint length><utf-8 text>\n`, the length counting the text and the newline */
+export function encodeMessage (text: string): Uint8Array {
+  return frame(encoder.encode(text), true)
+}
+
+/** Concatenate encoded messages, so that they leave in one write */
+export function concat (parts: Uint8Array[]): Uint8Array {
+  if (parts.length === 1) { return parts[0] }
+  let length = 0
+  for (const part of parts) { length += part.byteLength }
+  const out = new Uint8Array(length)
+  let offset = 0
+  for (const part of parts) {
+    out.set(part, offset)
+    offset += part.byteLength
+  }
+  return out
+}
+
+/**
+ * The answer to `ls`: one message whose body is every protocol as its own message, followed by
+ * the newline that ends every multistream message (so the body ends with `\n\n` unless empty):
+ * `<varint total><varint len>/a\n<varint len>/b\n\n`.
+ */
+export function encodeList (protocols: string[]): Uint8Array {
+  return frame(concat([...protocols.map(encodeMessage), Uint8Array.of(NEWLINE)]), false)
+}
+
+/**
+ * Decode a message body (what the length prefix covers). It must end with a newline and be valid
+ * UTF-8; the newline is not part of the returned text.
+ */
+export function decodeMessage (body: Uint8Array): string {
+  if (body.byteLength === 0 || body[body.byteLength - 1] !== NEWLINE) {
+    throw new InvalidMessageError('multistream-select message does not end with a newline')
+  }
+  try {
+    return decoder.decode(body.subarray(0, body.byteLength - 1))
+  } catch {
+    throw new InvalidMessageError('multistream-select message is not valid UTF-8')
+  }
+}
+
+export interface Proposal {
+  protocol: string
+  /** the proposal as it goes on the wire */
+  bytes: Uint8Array
+}
+
+/** Check the dialer's protocols and encode them once */
+export function encodeProposals (protocols: string | string[], maxMessageBytes: number): Proposal[] {
+  const list = typeof protocols === 'string' ? [protocols] : protocols
+  if (!Array.isArray(list) || list.length === 0) {
+    throw new InvalidParametersError('at least one protocol must be proposed')
+  }
+  return list.map(protocol => {
+    checkProtocol(protocol)
+    const text = encoder.encode(protocol)
+    // the remote echoes it, and the echo must pass our own limit
+    if (text.byteLength + 1 > maxMessageBytes) {
+      throw new InvalidParametersError(`protocol ${quote(protocol)} does not fit in maxMessageBytes=${maxMessageBytes}`)
+    }
+    return { protocol, bytes: frame(text, true) }
+  })
+}
+
+/** Check the listener's protocols (cheaply: they are only compared, and listed on `ls`) */
+export function checkProtocols (protocols: string | string[]): string[] {
+  const list = typeof protocols === 'string' ? [protocols] : protocols
+  if (!Array.isArray(list)) {
+    throw new InvalidParametersError('protocols must be a string or an array of strings')
+  }
+  for (const protocol of list) {
+    if (typeof protocol !== 'string') {
+      throw new InvalidParametersError('protocols must be a string or an array of strings')
+    }
+  }
+  return list
+}
+
+function checkProtocol (protocol: unknown): void {
+  if (typeof protocol !== 'string' || protocol === '') {
+    throw new InvalidParametersError('a protocol must be a non-empty string')
+  }
+  if (protocol.includes('\n')) {
+    throw new InvalidParametersError(`protocol ${quote(protocol)} contains a newline`)
+  }
+  if (protocol === NOT_AVAILABLE || protocol === LIST || protocol === PROTOCOL_ID) {
+    throw new InvalidParametersError(`${quote(protocol)} is a multistream-select message, not a protocol`)
+  }
+  if (LONE_SURROGATE.test(protocol)) {
+    throw new InvalidParametersError(`protocol ${quote(protocol)} is not well-formed Unicode`)
+  }
+}
+
+/** A remote-supplied string, quoted and shortened for error messages and logs */
+export function quote (text: string): string {
+  return JSON.stringify(text.length > 64 ? `${text.slice(0, 64)}…` : text)
+}
+
+function frame (data: Uint8Array, newline: boolean): Uint8Array {
+  const length = data.byteLength + (newline ? 1 : 0)
+  const prefix = varintLength(length)
+  const out = new Uint8Array(prefix + length)
+  encodeVarintInto(length, out, 0)
+  out.set(data, prefix)
+  if (newline) { out[out.byteLength - 1] = NEWLINE }
+  return out
+}
+
+/** pre-encoded, they are sent on every negotiation */
+export const HEADER_BYTES = encodeMessage(PROTOCOL_ID)
+export const NOT_AVAILABLE_BYTES = encodeMessage(NOT_AVAILABLE)

@@ -1,0 +1,104 @@
+import { ProtocolError, UnsupportedProtocolError } from '@libp2p/interface'
+import { DEFAULT_MAX_MESSAGE_BYTES, NOT_AVAILABLE } from './constants.js'
+import { LazyStream } from './lazy-stream.js'
+import { MessageReader, readHeader } from './message-reader.js'
+import { HEADER_BYTES, concat, quote, encodeProposals } from './messages.js'
+import { abortReason } from './signals.js'
+import type { Proposal } from './messages.js'
+import type { AbortOptions, Logger, MessageStream, Multiaddr, Stream } from '@libp2p/interface'
+
+export interface SelectOptions extends AbortOptions {
+  /** where to log the negotiation; the stream's own logger by default */
+  log?: Logger
+  /**
+   * With exactly one protocol, select() is optimistic unless this is true: it sends the proposal
+   * and returns at once, and the confirmation is read before the first application read.
+   */
+  negotiateFully?: boolean
+  /** refuse longer messages from the remote (MessageTooLargeError); default DEFAULT_MAX_MESSAGE_BYTES */
+  maxMessageBytes?: number
+}
+
+/**
+ * What select() returns for a stream of type S: the interfaces S implements among Stream and
+ * MultiaddrConnection, with `protocol` set to the negotiated one. It is a Stream for a muxed
+ * stream and a MultiaddrConnection-compatible object for a raw connection. Members of S beyond
+ * those interfaces are not carried by the optimistic wrapper, so they are not part of the type.
+ */
+export type Negotiated<S extends MessageStream> =
+  (S extends Stream ? Stream : MessageStream & { protocol: string }) &
+  (S extends { readonly remoteAddr: Multiaddr } ? { readonly remoteAddr: Multiaddr } : unknown)
+
+/**
+ * The dialer's side of multistream-select: propose `protocols` in order of preference until the
+ * remote accepts one.
+ *
+ * The multistream header and the first proposal leave in one write. After a `na` the next
+ * protocol is proposed; when all are refused the promise rejects with UnsupportedProtocolError.
+ *
+ * With exactly one protocol (and `negotiateFully` not set) the negotiation is optimistic: the
+ * header and the proposal are sent and a wrapper of the stream is returned at once, so the
+ * caller's first write follows the proposal without waiting a round trip. The remote's
+ * confirmation is read in the background and removed before the first read returns; if the
+ * remote refuses, the stream is aborted with UnsupportedProtocolError, which reads, writes,
+ * closeWrite() and close() then report. `options.signal` bounds that background read too.
+ *
+ * On any failure (refusal, bad input from the remote, the signal) the stream is aborted with
+ * the error that is thrown: it is mid-negotiation and no use to anyone.
+ */
+export async function select<S extends MessageStream> (stream: S, protocols: string | string[], options: SelectOptions = {}): Promise<Negotiated<S>> {
+  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+  const proposals = encodeProposals(protocols, maxMessageBytes)
+  const log = options.log ?? stream.log
+
+  try {
+    if (options.signal?.aborted === true) {
+      throw abortReason(options.signal)
+    }
+    if (proposals.length === 1 && options.negotiateFully !== true) {
+      const [{ protocol, bytes }] = proposals
+      if (log.enabled) { log('%s multistream-select: optimistically proposing %s', stream.id, protocol) }
+      stream.send(concat([HEADER_BYTES, bytes]))
+      setProtocol(stream, protocol)
+      // the wrapper carries the interfaces of S that Negotiated<S> names, by delegation
+      return new LazyStream(stream, protocol, { maxMessageBytes, signal: options.signal, log }) as unknown as Negotiated<S>
+    }
+    const protocol = await negotiate(stream, proposals, maxMessageBytes, log, options)
+    setProtocol(stream, protocol)
+    return stream as unknown as Negotiated<S>
+  } catch (err: any) {
+    stream.abort(err)
+    throw err
+  }
+}
+
+async function negotiate (stream: MessageStream, proposals: Proposal[], maxMessageBytes: number, log: Logger, options: AbortOptions): Promise<string> {
+  const reader = new MessageReader(stream, maxMessageBytes)
+  if (log.enabled) { log('%s multistream-select: proposing %s', stream.id, proposals[0].protocol) }
+  stream.send(concat([HEADER_BYTES, proposals[0].bytes]))
+  await readHeader(reader, options)
+  for (let i = 0; i < proposals.length; i++) {
+    const { protocol, bytes } = proposals[i]
+    if (i > 0) {
+      if (log.enabled) { log('%s multistream-select: proposing %s', stream.id, protocol) }
+      stream.send(bytes)
+    }
+    const answer = await reader.read(options)
+    if (answer === protocol) {
+      if (log.enabled) { log('%s multistream-select: selected %s', stream.id, protocol) }
+      const rest = reader.take()
+      if (rest.byteLength > 0) { stream.unshift(rest) }
+      return protocol
+    }
+    if (answer !== NOT_AVAILABLE) {
+      throw new ProtocolError(`expected ${quote(protocol)} or "na" in answer to a multistream-select proposal, got ${quote(answer)}`)
+    }
+    if (log.enabled) { log('%s multistream-select: %s refused', stream.id, protocol) }
+  }
+  throw new UnsupportedProtocolError(`the remote supports none of the proposed protocols: ${proposals.map(p => p.protocol).join(', ')}`)
+}
+
+/** Streams carry their protocol; raw connections gain the field */
+export function setProtocol (stream: MessageStream, protocol: string): void {
+  (stream as MessageStream & { protocol?: string }).protocol = protocol
+}
