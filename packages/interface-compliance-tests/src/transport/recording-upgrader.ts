@@ -1,0 +1,180 @@
+import { AbortError, TypedEventEmitter } from '@libp2p/interface'
+import type {
+  AbortOptions, Connection, ConnectionEvents, ConnectionStatus, ConnectionTimeline, Direction, Logger,
+  MultiaddrConnection, PeerId, Stream, Upgrader, UpgraderOptions
+} from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** A member of a RawConnection that needs encryption or a muxer was used */
+export class NotUpgradedError extends Error {
+  static name = 'NotUpgradedError'
+  name = 'NotUpgradedError'
+}
+
+/**
+ * What the recording upgrader returns: a Connection over the raw MultiaddrConnection, neither
+ * encrypted nor multiplexed. id, remoteAddr, direction, status, timeline, log, close(), abort()
+ * and the close event work; remotePeer, streams, newStream() and the rest throw NotUpgradedError.
+ */
+export class RawConnection extends TypedEventEmitter<ConnectionEvents> implements Connection {
+  readonly maConn: MultiaddrConnection
+  readonly id: string
+  readonly remoteAddr: Multiaddr
+  readonly direction: Direction
+  readonly log: Logger
+
+  constructor (maConn: MultiaddrConnection) {
+    super()
+    this.maConn = maConn
+    this.id = maConn.id
+    this.remoteAddr = maConn.remoteAddr
+    this.direction = maConn.direction
+    this.log = maConn.log
+    maConn.addEventListener('close', (evt) => {
+      this.safeDispatchEvent('close', { detail: evt.detail })
+    }, { once: true })
+  }
+
+  get status (): ConnectionStatus {
+    const status = this.maConn.status
+    return status === 'open' || status === 'closing' ? status : 'closed'
+  }
+
+  get timeline (): ConnectionTimeline {
+    return this.maConn.timeline
+  }
+
+  get remotePeer (): PeerId {
+    throw new NotUpgradedError('a raw connection has no proven remote peer')
+  }
+
+  get encryption (): string | undefined {
+    throw new NotUpgradedError('a raw connection is not encrypted')
+  }
+
+  get multiplexer (): string | undefined {
+    throw new NotUpgradedError('a raw connection has no muxer')
+  }
+
+  get limits (): undefined {
+    throw new NotUpgradedError('a raw connection has no limits')
+  }
+
+  get streams (): Stream[] {
+    throw new NotUpgradedError('a raw connection has no streams')
+  }
+
+  async newStream (): Promise<Stream> {
+    throw new NotUpgradedError('a raw connection cannot open streams')
+  }
+
+  async close (options?: AbortOptions): Promise<void> {
+    await this.maConn.close(options)
+  }
+
+  abort (err: Error): void {
+    this.maConn.abort(err)
+  }
+}
+
+/** the raw connection under a Connection made by RecordingUpgrader */
+export function rawConnection (connection: Connection): MultiaddrConnection {
+  if (connection instanceof RawConnection) { return connection.maConn }
+  throw new NotUpgradedError('the connection was not made by a RecordingUpgrader')
+}
+
+export interface RecordingUpgraderInit {
+  /** upgradeInbound rejects with this error (the listener should emit `error` and drop the connection) */
+  failInbound?: Error
+  /** upgradeOutbound waits until its signal aborts, then rejects with AbortError */
+  holdOutbound?: boolean
+}
+
+interface CountWaiter {
+  direction: Direction
+  count: number
+  resolve(maConn: MultiaddrConnection): void
+}
+
+/**
+ * An Upgrader for transport tests: it records every raw connection it is given and returns a
+ * RawConnection around it, so tests see exactly the bytes the transport carries.
+ */
+export class RecordingUpgrader implements Upgrader {
+  readonly inbound: MultiaddrConnection[] = []
+  readonly outbound: MultiaddrConnection[] = []
+  readonly outboundOptions: Array<UpgraderOptions | undefined> = []
+  failInbound?: Error
+  holdOutbound: boolean
+  #waiters: CountWaiter[] = []
+
+  constructor (init: RecordingUpgraderInit = {}) {
+    this.failInbound = init.failInbound
+    this.holdOutbound = init.holdOutbound ?? false
+  }
+
+  async upgradeOutbound (maConn: MultiaddrConnection, options?: UpgraderOptions): Promise<Connection> {
+    this.#record('outbound', maConn)
+    this.outboundOptions.push(options)
+    if (this.holdOutbound) {
+      await waitForAbort(options?.signal)
+    }
+    return new RawConnection(maConn)
+  }
+
+  async upgradeInbound (maConn: MultiaddrConnection, options?: UpgraderOptions): Promise<Connection> {
+    this.#record('inbound', maConn)
+    if (this.failInbound != null) {
+      throw this.failInbound
+    }
+    return new RawConnection(maConn)
+  }
+
+  /** resolves with the `count`-th raw connection of that direction (1-based) once it arrives */
+  async waitFor (direction: Direction, count: number, options?: AbortOptions): Promise<MultiaddrConnection> {
+    const list = direction === 'inbound' ? this.inbound : this.outbound
+    if (list.length >= count) { return list[count - 1] }
+    const signal = options?.signal
+    if (signal?.aborted === true) { throw new AbortError(`waiting for ${direction} connection ${count} was aborted`) }
+    return new Promise((resolve, reject) => {
+      const onAbort = (): void => {
+        this.#waiters = this.#waiters.filter(w => w !== waiter)
+        reject(new AbortError(`waiting for ${direction} connection ${count} was aborted (${list.length} arrived)`))
+      }
+      const waiter: CountWaiter = {
+        direction,
+        count,
+        resolve: (maConn) => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve(maConn)
+        }
+      }
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.#waiters.push(waiter)
+    })
+  }
+
+  /** every recorded raw connection, both directions */
+  all (): MultiaddrConnection[] {
+    return [...this.outbound, ...this.inbound]
+  }
+
+  #record (direction: Direction, maConn: MultiaddrConnection): void {
+    const list = direction === 'inbound' ? this.inbound : this.outbound
+    list.push(maConn)
+    const ready = this.#waiters.filter(w => w.direction === direction && w.count <= list.length)
+    this.#waiters = this.#waiters.filter(w => !ready.includes(w))
+    for (const w of ready) { w.resolve(list[w.count - 1]) }
+  }
+}
+
+async function waitForAbort (signal: AbortSignal | undefined): Promise<never> {
+  return new Promise<never>((_resolve, reject) => {
+    if (signal == null) { return } // held until the test ends: the transport passed no signal
+    if (signal.aborted) {
+      reject(new AbortError('the upgrade was aborted'))
+      return
+    }
+    signal.addEventListener('abort', () => { reject(new AbortError('the upgrade was aborted')) }, { once: true })
+  })
+}
