@@ -36,7 +36,7 @@ interface PrivateKeyBase<T extends KeyType, P extends PublicKey> {
   readonly publicKey: P
   /**
    * The key's own encoding: 64 bytes (seed || public) for Ed25519, 32 for secp256k1,
-   * PKCS#1 DER for RSA, PKCS#8 DER for ECDSA
+   * PKCS#1 DER for RSA, SEC1 ECPrivateKey DER (RFC 5915, as go-libp2p writes it) for ECDSA
    */
   readonly raw: Uint8Array
   equals(other?: PrivateKey): boolean
