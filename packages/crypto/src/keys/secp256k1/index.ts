@@ -1,0 +1,82 @@
+/**
+ * secp256k1 keys on `@noble/curves` in every environment. Signatures are ECDSA over sha256(data),
+ * DER-encoded, low-S (as go-libp2p's btcec and js-libp2p produce); verification also accepts high-S.
+ */
+import { InvalidPrivateKeyError, InvalidPublicKeyError } from '@libp2p/interface'
+import { secp256k1 } from '@noble/curves/secp256k1.js'
+import { SECP256K1_COMPRESSED_PUBLIC_KEY_BYTES, SECP256K1_PRIVATE_KEY_BYTES, SECP256K1_UNCOMPRESSED_PUBLIC_KEY_BYTES } from '../../constants.js'
+import { sha256 } from '../../hash/sha256.js'
+import { throwIfAborted } from '../../util/abort.js'
+import { AbstractPrivateKey } from '../abstract-private-key.js'
+import { AbstractPublicKey } from '../abstract-public-key.js'
+import type { AbortOptions, Secp256k1PrivateKey as Secp256k1PrivateKeyInterface, Secp256k1PublicKey as Secp256k1PublicKeyInterface } from '@libp2p/interface'
+
+class Secp256k1PublicKey extends AbstractPublicKey<'secp256k1', 0x0> implements Secp256k1PublicKeyInterface {
+  readonly type = 'secp256k1'
+  /** verification takes the uncompressed point, which noble decodes without a square root */
+  private readonly uncompressed: Uint8Array
+
+  constructor (compressed: Uint8Array, uncompressed: Uint8Array) {
+    super(compressed)
+    this.uncompressed = uncompressed
+  }
+
+  verify (data: Uint8Array | Iterable<Uint8Array>, sig: Uint8Array, options?: AbortOptions): boolean {
+    throwIfAborted(options)
+
+    try {
+      return secp256k1.verify(sig, sha256(data), this.uncompressed, { prehash: false, format: 'der', lowS: false })
+    } catch {
+      return false
+    }
+  }
+}
+
+class Secp256k1PrivateKey extends AbstractPrivateKey<'secp256k1', Secp256k1PublicKey> implements Secp256k1PrivateKeyInterface {
+  readonly type = 'secp256k1'
+
+  sign (data: Uint8Array | Iterable<Uint8Array>, options?: AbortOptions): Uint8Array {
+    throwIfAborted(options)
+
+    // RFC 6979 deterministic nonce, low-S, DER
+    return secp256k1.sign(sha256(data), this.raw, { prehash: false, format: 'der', lowS: true })
+  }
+}
+
+/** A secp256k1 public key from its 33-byte compressed (or 65-byte uncompressed) point; `raw` is always compressed */
+export function secp256k1PublicKeyFromRaw (raw: Uint8Array): Secp256k1PublicKeyInterface {
+  if (raw.byteLength !== SECP256K1_COMPRESSED_PUBLIC_KEY_BYTES && raw.byteLength !== SECP256K1_UNCOMPRESSED_PUBLIC_KEY_BYTES) {
+    throw new InvalidPublicKeyError(`secp256k1 public key must be ${SECP256K1_COMPRESSED_PUBLIC_KEY_BYTES} or ${SECP256K1_UNCOMPRESSED_PUBLIC_KEY_BYTES} bytes, got ${raw.byteLength}`)
+  }
+
+  let point
+
+  try {
+    point = secp256k1.Point.fromBytes(raw)
+    point.assertValidity()
+  } catch {
+    throw new InvalidPublicKeyError('secp256k1 public key is not a point on the curve')
+  }
+
+  return new Secp256k1PublicKey(point.toBytes(true), point.toBytes(false))
+}
+
+/** A secp256k1 private key from its 32-byte scalar (1 <= k < n) */
+export function secp256k1PrivateKeyFromRaw (raw: Uint8Array): Secp256k1PrivateKeyInterface {
+  if (raw.byteLength !== SECP256K1_PRIVATE_KEY_BYTES) {
+    throw new InvalidPrivateKeyError(`secp256k1 private key must be ${SECP256K1_PRIVATE_KEY_BYTES} bytes, got ${raw.byteLength}`)
+  }
+
+  if (!secp256k1.utils.isValidSecretKey(raw)) {
+    throw new InvalidPrivateKeyError('secp256k1 private key is out of range')
+  }
+
+  const key = raw.slice()
+  const point = secp256k1.Point.fromBytes(secp256k1.getPublicKey(key, false))
+
+  return new Secp256k1PrivateKey(key, new Secp256k1PublicKey(point.toBytes(true), point.toBytes(false)))
+}
+
+export function generateSecp256k1KeyPair (): Secp256k1PrivateKeyInterface {
+  return secp256k1PrivateKeyFromRaw(secp256k1.utils.randomSecretKey())
+}
