@@ -1,0 +1,157 @@
+import { AbortError, TimeoutError } from '@libp2p/interface'
+import { defaultLogger } from '@libp2p/logger'
+import { DEFAULT_HANDSHAKE_TIMEOUT_MS, NOISE_PROTOCOL_ID } from './constants.js'
+import { crypto } from './crypto/index.js'
+import { initiatorHandshake, responderHandshake } from './handshake.js'
+import { NoiseConnection } from './noise-connection.js'
+import { encodeHandshakePayload, signStaticKey } from './payload.js'
+import type { DHKeyPair } from './crypto/types.js'
+import type { HandshakeResult } from './handshake.js'
+import type { NoiseExtensions } from './pb/payload.js'
+import type {
+  ComponentLogger, ConnectionEncrypter, Logger, MessageStream, PrivateKey,
+  SecureConnectionOptions, SecuredConnection, StreamMuxerFactory
+} from '@libp2p/interface'
+
+export interface NoiseInit {
+  /**
+   * The X25519 private key (32 bytes) to use as the static Noise key. By default a fresh one is
+   * made for each encrypter and never stored, as the spec recommends; set it in tests only.
+   */
+  staticNoiseKey?: Uint8Array
+  /**
+   * Extensions sent in the handshake. `streamMuxers` is used when the upgrader passes no
+   * `streamMuxers` option; `webtransportCerthashes` is sent as given.
+   */
+  extensions?: Partial<NoiseExtensions>
+  /** a handshake is aborted with TimeoutError after this long (default 10 s), on top of any signal */
+  handshakeTimeoutMs?: number
+}
+
+export interface NoiseComponents {
+  /** the node's identity key: it signs the static Noise key */
+  privateKey: PrivateKey
+  logger?: ComponentLogger
+}
+
+export interface NoiseSecuredConnection extends SecuredConnection<NoiseConnection> {
+  /** the extensions the remote sent, available once its signature checked out */
+  remoteExtensions?: NoiseExtensions
+}
+
+/** The noise-libp2p connection encrypter (protocol `/noise`) */
+export class Noise implements ConnectionEncrypter {
+  readonly protocol = NOISE_PROTOCOL_ID
+  readonly #privateKey: PrivateKey
+  readonly #staticKeyPair: DHKeyPair
+  readonly #extensions?: Partial<NoiseExtensions>
+  readonly #timeoutMs: number
+  readonly #log: Logger
+  #signature?: Promise<Uint8Array>
+
+  constructor (components: NoiseComponents, init: NoiseInit = {}) {
+    this.#privateKey = components.privateKey
+    this.#staticKeyPair = init.staticNoiseKey == null
+      ? crypto.generateKeyPair()
+      : crypto.keyPairFromPrivateKey(init.staticNoiseKey)
+    this.#extensions = init.extensions
+    this.#timeoutMs = init.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
+    this.#log = (components.logger ?? defaultLogger()).forComponent('libp2p:noise')
+  }
+
+  /** the static X25519 public key this encrypter proves in every handshake */
+  get staticPublicKey (): Uint8Array {
+    return this.#staticKeyPair.publicKey
+  }
+
+  async secureOutbound (connection: MessageStream, options?: SecureConnectionOptions): Promise<NoiseSecuredConnection> {
+    return this.#secure(true, connection, options)
+  }
+
+  async secureInbound (connection: MessageStream, options?: SecureConnectionOptions): Promise<NoiseSecuredConnection> {
+    return this.#secure(false, connection, options)
+  }
+
+  async #secure (initiator: boolean, connection: MessageStream, options: SecureConnectionOptions = {}): Promise<NoiseSecuredConnection> {
+    const deadline = this.#deadline(options.signal)
+    try {
+      const localMuxers = options.streamMuxers?.map(muxer => muxer.protocol) ?? this.#extensions?.streamMuxers ?? []
+      const init = {
+        crypto,
+        staticKeyPair: this.#staticKeyPair,
+        payload: await this.#payload(localMuxers),
+        expectedPeer: options.remotePeer
+      }
+      const result = initiator
+        ? await initiatorHandshake(connection, init, { signal: deadline.signal })
+        : await responderHandshake(connection, init, { signal: deadline.signal })
+      const secured: NoiseSecuredConnection = {
+        connection: new NoiseConnection({ raw: result.connection, send: result.send, receive: result.receive, log: this.#log }),
+        remotePeer: result.remotePeer,
+        remoteExtensions: result.remoteExtensions,
+        streamMuxer: chooseMuxer(initiator, localMuxers, result, options.streamMuxers)
+      }
+      if (this.#log.enabled) {
+        this.#log('%s %s handshake with %p done%s', connection.id, initiator ? 'outbound' : 'inbound', secured.remotePeer,
+          secured.streamMuxer == null ? '' : `, muxer ${secured.streamMuxer.protocol}`)
+      }
+      return secured
+    } catch (err: any) {
+      this.#log.error('%s %s handshake failed - %e', connection.id, initiator ? 'outbound' : 'inbound', err)
+      connection.abort(err)
+      throw err
+    } finally {
+      deadline.clear()
+    }
+  }
+
+  async #payload (streamMuxers: string[]): Promise<Uint8Array> {
+    // the static key lives as long as this encrypter, so one signature serves every handshake
+    this.#signature ??= Promise.resolve(signStaticKey(this.#privateKey, this.#staticKeyPair.publicKey))
+    let signature: Uint8Array
+    try {
+      signature = await this.#signature
+    } catch (err) {
+      this.#signature = undefined
+      throw err
+    }
+    const certhashes = this.#extensions?.webtransportCerthashes ?? []
+    const extensions = streamMuxers.length > 0 || certhashes.length > 0
+      ? { streamMuxers, webtransportCerthashes: certhashes }
+      : undefined
+    return encodeHandshakePayload(this.#privateKey.publicKey, signature, extensions)
+  }
+
+  #deadline (signal?: AbortSignal): { signal: AbortSignal, clear(): void } {
+    const controller = new AbortController()
+    const onAbort = (): void => {
+      controller.abort(signal?.reason instanceof Error ? signal.reason : new AbortError('the Noise handshake was aborted'))
+    }
+    if (signal?.aborted === true) { onAbort() }
+    signal?.addEventListener('abort', onAbort, { once: true })
+    const timer = setTimeout(() => {
+      controller.abort(new TimeoutError(`the Noise handshake did not finish within ${this.#timeoutMs} ms`))
+    }, this.#timeoutMs)
+    return {
+      signal: controller.signal,
+      clear: () => {
+        clearTimeout(timer)
+        signal?.removeEventListener('abort', onAbort)
+      }
+    }
+  }
+}
+
+/**
+ * Inlined muxer negotiation (specs/libp2p/connections/inlined-muxer-negotiation.md): the first
+ * muxer of the initiator's list that the responder also lists. With no overlap (or a side that
+ * sent no list) the result is undefined and the upgrader negotiates with multistream-select, as
+ * go-libp2p and js-libp2p do.
+ */
+function chooseMuxer (initiator: boolean, localMuxers: string[], result: HandshakeResult, factories?: StreamMuxerFactory[]): StreamMuxerFactory | undefined {
+  const remoteMuxers = result.remoteExtensions?.streamMuxers ?? []
+  const [initiatorList, responderList] = initiator ? [localMuxers, remoteMuxers] : [remoteMuxers, localMuxers]
+  const chosen = initiatorList.find(protocol => responderList.includes(protocol))
+  if (chosen == null) { return undefined }
+  return factories?.find(factory => factory.protocol === chosen)
+}
