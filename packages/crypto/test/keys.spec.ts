@@ -71,6 +71,19 @@ for (const type of KEY_TYPES) {
       expect(publicKeyFromRaw(key.publicKey.raw, type).equals(key.publicKey)).to.be.true()
     })
 
+    it('keeps its own copy of the bytes it was decoded from', async () => {
+      const privBytes = privateKeyToProtobuf(key)
+      const pubBytes = publicKeyToProtobuf(key.publicKey)
+      const priv = privateKeyFromProtobuf(privBytes)
+      const pub = publicKeyFromProtobuf(pubBytes)
+      privBytes.fill(0)
+      pubBytes.fill(0)
+
+      expect(priv.equals(key)).to.be.true()
+      expect(pub.equals(key.publicKey)).to.be.true()
+      expect(await pub.verify(MESSAGE, await priv.sign(MESSAGE))).to.be.true()
+    })
+
     it('compares by type and bytes', () => {
       expect(key.equals(key)).to.be.true()
       expect(key.equals(undefined)).to.be.false()

@@ -25,7 +25,7 @@ export function publicPointFromPrivate (curve: CurveInfo, d: Uint8Array): Uint8A
   ecdh.setPrivateKey(d)
   const point = ecdh.getPublicKey()
 
-  return new Uint8Array(point.buffer, point.byteOffset, point.byteLength)
+  return new Uint8Array(point)
 }
 
 export function createSigner (curve: CurveInfo, d: Uint8Array, point: Uint8Array): (data: Uint8Array) => Uint8Array {

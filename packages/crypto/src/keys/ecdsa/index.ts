@@ -56,24 +56,28 @@ class ECDSAPrivateKey extends AbstractPrivateKey<'ECDSA', ECDSAPublicKey> implem
 
 /** An ECDSA public key from its DER SubjectPublicKeyInfo (named curve P-256, P-384 or P-521, uncompressed point) */
 export function ecdsaPublicKeyFromDER (spki: Uint8Array): ECDSAPublicKeyInterface {
+  // a copy: the key keeps views into it, and the caller may reuse its buffer
+  const der = new Uint8Array(spki)
   let parts: ECDSAPublicParts
 
   try {
-    parts = parseECDSAPublicKey(spki)
+    parts = parseECDSAPublicKey(der)
   } catch (err: any) {
     throw new InvalidPublicKeyError(`Invalid ECDSA public key: ${String(err?.message ?? err)}`)
   }
 
-  return new ECDSAPublicKey(spki.slice(), parts)
+  return new ECDSAPublicKey(der, parts)
 }
 
 /** An ECDSA private key from its SEC1 ECPrivateKey DER; a public key it carries must be its own */
 export function ecdsaPrivateKeyFromDER (sec1: Uint8Array): ECDSAPrivateKeyInterface {
+  // a copy: the key keeps views into it, and the caller may reuse its buffer
+  const der = new Uint8Array(sec1)
   let parts: ECDSAPrivateParts
   let point: Uint8Array
 
   try {
-    parts = parseECDSAPrivateKey(sec1)
+    parts = parseECDSAPrivateKey(der)
     point = impl.publicPointFromPrivate(parts.curve, parts.d)
   } catch (err: any) {
     throw new InvalidPrivateKeyError(`Invalid ECDSA private key: ${String(err?.message ?? err)}`)
@@ -83,7 +87,7 @@ export function ecdsaPrivateKeyFromDER (sec1: Uint8Array): ECDSAPrivateKeyInterf
     throw new InvalidPrivateKeyError('ECDSA private key holds a public key that is not its own')
   }
 
-  return new ECDSAPrivateKey(sec1.slice(), { ...parts, point })
+  return new ECDSAPrivateKey(der, { ...parts, point })
 }
 
 /** A new ECDSA key pair on P-256 (bits 256, the default), P-384 (384) or P-521 (521) */

@@ -10,19 +10,20 @@ function base64url (buf: Uint8Array): string {
   return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).toString('base64url')
 }
 
-function privateKeyObject (seed: Uint8Array, publicKey: Uint8Array): KeyObject {
-  // node derives the public half from `d` and ignores `x`
-  return createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: base64url(seed), x: base64url(publicKey) }, format: 'jwk' })
-}
+/** PKCS#8 PrivateKeyInfo header of an Ed25519 seed (RFC 8410): version 0, OID 1.3.101.112, OCTET STRING { OCTET STRING seed } */
+const PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex')
 
 export function publicKeyFromSeed (seed: Uint8Array): Uint8Array {
-  const jwk = createPublicKey(privateKeyObject(seed, seed)).export({ format: 'jwk' })
+  // DER import here (slower than JWK, but a JWK private key must state its public half, which we are computing)
+  const key = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX, seed]), format: 'der', type: 'pkcs8' })
+  const jwk = createPublicKey(key).export({ format: 'jwk' })
 
-  return Buffer.from(jwk.x ?? '', 'base64url')
+  // a plain Uint8Array of its own, not a view into Buffer's shared pool
+  return new Uint8Array(Buffer.from(jwk.x ?? '', 'base64url'))
 }
 
 export function createSigner (seed: Uint8Array, publicKey: Uint8Array): (data: Uint8Array) => Uint8Array {
-  const key = privateKeyObject(seed, publicKey)
+  const key = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: base64url(seed), x: base64url(publicKey) }, format: 'jwk' })
 
   return (data) => {
     const sig = sign(null, data, key)

@@ -48,7 +48,7 @@ export function ed25519PublicKeyFromRaw (raw: Uint8Array): Ed25519PublicKeyInter
     throw new InvalidPublicKeyError(`Ed25519 public key must be ${ED25519_PUBLIC_KEY_BYTES} bytes, got ${raw.byteLength}`)
   }
 
-  return new Ed25519PublicKey(raw.slice())
+  return new Ed25519PublicKey(new Uint8Array(raw))
 }
 
 /**
@@ -64,7 +64,7 @@ export function ed25519PrivateKeyFromRaw (raw: Uint8Array): Ed25519PrivateKeyInt
     throw new InvalidPrivateKeyError(`Ed25519 private key must be ${ED25519_SEED_BYTES}, ${ED25519_PRIVATE_KEY_BYTES} or ${ED25519_LEGACY_PRIVATE_KEY_BYTES} bytes, got ${raw.byteLength}`)
   }
 
-  const seed = raw.slice(0, ED25519_SEED_BYTES)
+  const seed = raw.subarray(0, ED25519_SEED_BYTES)
   const claimed = raw.subarray(ED25519_SEED_BYTES, ED25519_PRIVATE_KEY_BYTES)
 
   if (raw.byteLength === ED25519_LEGACY_PRIVATE_KEY_BYTES && !uint8ArrayEquals(claimed, raw.subarray(ED25519_PRIVATE_KEY_BYTES))) {
@@ -94,7 +94,7 @@ export function generateEd25519KeyPair (): Ed25519PrivateKeyInterface {
 }
 
 function fromSeed (seed: Uint8Array): Ed25519PrivateKey {
-  const copy = seed.slice()
+  const copy = new Uint8Array(seed)
 
   return new Ed25519PrivateKey(copy, impl.publicKeyFromSeed(copy))
 }

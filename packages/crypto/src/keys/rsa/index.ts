@@ -60,28 +60,32 @@ class RSAPrivateKey extends AbstractPrivateKey<'RSA', RSAPublicKey> implements R
 
 /** An RSA public key from its DER SubjectPublicKeyInfo */
 export function rsaPublicKeyFromDER (spki: Uint8Array): RSAPublicKeyInterface {
+  // a copy: the key keeps views into it, and the caller may reuse its buffer
+  const der = new Uint8Array(spki)
   let parts: RSAPublicParts
 
   try {
-    parts = parseRSAPublicKey(spki)
+    parts = parseRSAPublicKey(der)
   } catch (err: any) {
     throw new InvalidPublicKeyError(`Invalid RSA public key: ${String(err?.message ?? err)}`)
   }
 
-  return new RSAPublicKey(spki.slice(), parts)
+  return new RSAPublicKey(der, parts)
 }
 
 /** An RSA private key from its PKCS#1 DER RSAPrivateKey */
 export function rsaPrivateKeyFromDER (pkcs1: Uint8Array): RSAPrivateKeyInterface {
+  // a copy: the key keeps views into it, and the caller may reuse its buffer
+  const der = new Uint8Array(pkcs1)
   let parts: RSAPrivateParts
 
   try {
-    parts = parseRSAPrivateKey(pkcs1)
+    parts = parseRSAPrivateKey(der)
   } catch (err: any) {
     throw new InvalidPrivateKeyError(`Invalid RSA private key: ${String(err?.message ?? err)}`)
   }
 
-  return new RSAPrivateKey(pkcs1.slice(), parts)
+  return new RSAPrivateKey(der, parts)
 }
 
 /** A new RSA key pair with a `bits`-bit modulus (default 2048, RSA_MIN_BITS..RSA_MAX_BITS) */

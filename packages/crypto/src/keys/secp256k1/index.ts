@@ -71,7 +71,7 @@ export function secp256k1PrivateKeyFromRaw (raw: Uint8Array): Secp256k1PrivateKe
     throw new InvalidPrivateKeyError('secp256k1 private key is out of range')
   }
 
-  const key = raw.slice()
+  const key = new Uint8Array(raw)
   const point = secp256k1.Point.fromBytes(secp256k1.getPublicKey(key, false))
 
   return new Secp256k1PrivateKey(key, new Secp256k1PublicKey(point.toBytes(true), point.toBytes(false)))
