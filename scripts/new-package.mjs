@@ -42,8 +42,8 @@ const pkg = {
   scripts: {
     build: 'aegir build --no-bundle',
     test: 'aegir test -t node -t browser',
-    'test:node': 'aegir test -t node',
-    'test:browser': 'aegir test -t browser',
+    'test:node': "aegir test -t node -f 'dist/test/**/*.spec.js' -f 'dist/test/**/*.node.js'",
+    'test:browser': "aegir test -t browser -f 'dist/test/**/*.spec.js' -f 'dist/test/**/*.browser.js'",
     lint: 'aegir lint',
     clean: 'aegir clean'
   },

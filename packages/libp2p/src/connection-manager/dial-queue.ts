@@ -72,17 +72,19 @@ export class DialQueue {
     try {
       const errors: Error[] = []
       for (const ma of addrs) {
-        if (options.signal?.aborted === true) throw new AbortError('the dial was aborted')
+        const callerSignal = options.signal
+        if (callerSignal?.aborted === true) throw new AbortError('the dial was aborted')
         const timeout = AbortSignal.timeout(this.#timeoutMs)
         const signal = options.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
         try {
           return await this.#components.transportManager.dial(ma, { signal, remotePeer: target.peerId })
         } catch (err: any) {
-          const reason = timeout.aborted && options.signal?.aborted !== true
+          const callerAborted = isAborted(callerSignal)
+          const reason = timeout.aborted && !callerAborted
             ? new TimeoutError(`dialling ${ma.toString()} took longer than ${this.#timeoutMs} ms`)
             : err
           this.#log('dial to %a failed - %e', ma, reason)
-          if (options.signal?.aborted === true) throw reason
+          if (callerAborted) throw reason
           errors.push(reason)
         }
       }
@@ -118,4 +120,9 @@ export class DialQueue {
     }
     return usable
   }
+}
+
+/** read through a function so TypeScript does not narrow `aborted` across awaits */
+function isAborted (signal?: AbortSignal): boolean {
+  return signal?.aborted === true
 }
