@@ -4,6 +4,9 @@ export default {
     bundle: false
   },
   test: {
+    // `npm test` builds every package once first; a rebuild per package and target would double CI time.
+    // Run `npx aegir build --no-bundle` (or `npm run build` at the root) before `aegir test` by hand.
+    build: false,
     browser: {
       config: {
         browserContextOptions: {
