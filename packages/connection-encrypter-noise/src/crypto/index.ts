@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, createSecretKey, diffieHellman, generateKeyPairSync, hkdfSync } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivateKey, createPublicKey, createSecretKey, diffieHellman, generateKeyPairSync } from 'node:crypto'
 import { InvalidMessageError, InvalidParametersError } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { DH_KEY_BYTES, NOISE_LENGTH_PREFIX_BYTES, NOISE_TAG_BYTES } from '../constants.js'
@@ -14,6 +14,8 @@ import type { KeyObject } from 'node:crypto'
  */
 
 const EMPTY = new Uint8Array(0)
+const ONE = Uint8Array.of(1)
+const TWO = Uint8Array.of(2)
 /** PKCS#8 wrapping of a raw X25519 private key (RFC 8410), for the one-off import of a static key */
 const PKCS8_X25519_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x6e, 0x04, 0x22, 0x04, 0x20])
 
@@ -166,8 +168,11 @@ export const crypto: NoiseCrypto = {
   },
 
   hkdf (chainingKey: Uint8Array, inputKeyMaterial: Uint8Array): [Uint8Array, Uint8Array] {
-    const out = hkdfSync('sha256', inputKeyMaterial, chainingKey, EMPTY, 2 * DH_KEY_BYTES)
-    return [new Uint8Array(out, 0, DH_KEY_BYTES), new Uint8Array(out, DH_KEY_BYTES, DH_KEY_BYTES)]
+    // Noise section 4.3 written out: three HMACs cost less than one hkdfSync() call here
+    const tempKey = createHmac('sha256', chainingKey).update(inputKeyMaterial).digest()
+    const output1 = createHmac('sha256', tempKey).update(ONE).digest()
+    const output2 = createHmac('sha256', tempKey).update(output1).update(TWO).digest()
+    return [output1, output2]
   },
 
   createAEAD (key: Uint8Array): AEAD {
