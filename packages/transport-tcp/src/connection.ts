@@ -1,0 +1,159 @@
+import { TimeoutError } from '@libp2p/interface'
+import { AbstractMessageStream } from '@libp2p/utils'
+import { WRITE_COPY_MAX_AVERAGE_CHUNK_BYTES } from './constants.js'
+import type { AbortOptions, Direction, Logger, MultiaddrConnection } from '@libp2p/interface'
+import type { MessageStreamInit, SendResult } from '@libp2p/utils'
+import type { Multiaddr } from '@multiformats/multiaddr'
+import type { Socket } from 'node:net'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+export interface TCPConnectionInit extends Omit<MessageStreamInit, 'id' | 'direction' | 'log'> {
+  socket: Socket
+  direction: Direction
+  remoteAddr: Multiaddr
+  log: Logger
+  /** abort the connection with TimeoutError after this long without reads or writes; 0 disables */
+  inactivityTimeoutMs: number
+  keepAlive: boolean
+  keepAliveInitialDelayMs: number
+}
+
+/** errors that mean the remote reset the connection */
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE'])
+
+let nextId = 0
+
+/**
+ * A connected socket as a MultiaddrConnection: the semantics of docs/STREAMS.md come from
+ * AbstractMessageStream, this class maps them onto node:net. The socket must have been created
+ * with `allowHalfOpen: true` so that closeWrite() is a real half-close.
+ */
+export class TCPConnection extends AbstractMessageStream implements MultiaddrConnection {
+  readonly remoteAddr: Multiaddr
+  readonly #socket: Socket
+  #resetOnAbort = true
+
+  constructor (init: TCPConnectionInit) {
+    const { socket, remoteAddr, inactivityTimeoutMs, keepAlive, keepAliveInitialDelayMs, ...streamInit } = init
+    super({ ...streamInit, id: `tcp-${init.direction === 'inbound' ? 'in' : 'out'}-${++nextId}` })
+    this.remoteAddr = remoteAddr
+    this.#socket = socket
+
+    socket.setNoDelay(true)
+    if (keepAlive) { socket.setKeepAlive(true, keepAliveInitialDelayMs) }
+    if (inactivityTimeoutMs > 0) {
+      socket.setTimeout(inactivityTimeoutMs)
+      socket.on('timeout', () => {
+        this.abort(new TimeoutError(`socket to ${remoteAddr.toString()} was inactive for ${inactivityTimeoutMs} ms`))
+      })
+    }
+
+    socket.on('data', (buf: Buffer) => {
+      // a plain Uint8Array view (no copy), so consumers never see Buffer's differing semantics
+      this.onData(new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength))
+    })
+    socket.on('end', () => { this.onRemoteCloseWrite() })
+    socket.on('drain', () => { this.onTransportDrain() })
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      if (this.log.enabled) { this.log('%s socket error %s', this.id, err.code ?? err.message) }
+      if (err.code != null && RESET_CODES.has(err.code)) {
+        this.onRemoteReset()
+      } else {
+        this.onTransportClosed(err)
+      }
+    })
+    socket.on('close', () => { this.onTransportClosed() })
+
+    if (socket.destroyed) { this.onTransportClosed() }
+  }
+
+  protected sendData (data: Uint8ArrayList): SendResult {
+    const socket = this.#socket
+    const sentBytes = data.byteLength
+    const it = data[Symbol.iterator]()
+    const first = it.next()
+    const second = first.done === true ? first : it.next()
+    let canSendMore: boolean
+    if (first.done === true) {
+      canSendMore = true
+    } else if (second.done === true) {
+      canSendMore = socket.write(first.value)
+    } else if (sentBytes < WRITE_COPY_MAX_AVERAGE_CHUNK_BYTES * 2) {
+      // two or more small chunks: one copy beats several writes
+      canSendMore = socket.write(data.subarray())
+    } else {
+      let chunks = 2
+      for (let r = it.next(); r.done !== true; r = it.next()) { chunks++ }
+      if (sentBytes / chunks < WRITE_COPY_MAX_AVERAGE_CHUNK_BYTES) {
+        canSendMore = socket.write(data.subarray())
+      } else {
+        socket.cork()
+        for (const buf of data) { canSendMore = socket.write(buf) }
+        socket.uncork()
+        canSendMore = socket.writableLength < socket.writableHighWaterMark
+      }
+    }
+    return { sentBytes, canSendMore }
+  }
+
+  protected async sendCloseWrite (options?: AbortOptions): Promise<void> {
+    const socket = this.#socket
+    if (socket.writableFinished || socket.destroyed) { return }
+    await new Promise<void>((resolve, reject) => {
+      const signal = options?.signal
+      const done = (): void => {
+        socket.off('finish', done)
+        socket.off('close', done)
+        signal?.removeEventListener('abort', onAbort)
+        resolve()
+      }
+      const onAbort = (): void => {
+        socket.off('finish', done)
+        socket.off('close', done)
+        reject(signal?.reason)
+      }
+      socket.on('finish', done)
+      socket.on('close', done)
+      signal?.addEventListener('abort', onAbort, { once: true })
+      socket.end()
+    })
+  }
+
+  protected sendCloseRead (): void {
+    // TCP cannot tell the remote; the base class drops what still arrives
+  }
+
+  /**
+   * Abort without a reset: close the socket at once with a FIN, as go-libp2p and rust-libp2p do
+   * with a connection whose upgrade failed (the kernel still sends RST if unread data remains).
+   */
+  drop (err: Error): void {
+    this.#resetOnAbort = false
+    this.abort(err)
+  }
+
+  protected sendReset (): void {
+    const socket = this.#socket
+    if (socket.destroyed) { return }
+    if (socket.connecting || !this.#resetOnAbort) {
+      socket.destroy()
+    } else {
+      // RST instead of FIN (SO_LINGER 0), so the remote sees ECONNRESET
+      socket.resetAndDestroy()
+    }
+  }
+
+  protected sendPause (): void {
+    this.#socket.pause()
+  }
+
+  protected sendResume (): void {
+    this.#socket.resume()
+  }
+
+  protected onFinished (): void {
+    const socket = this.#socket
+    socket.setTimeout(0)
+    if (!socket.destroyed) { socket.destroy() }
+  }
+}
