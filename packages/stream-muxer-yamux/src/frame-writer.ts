@@ -1,0 +1,125 @@
+import { LimitExceededError } from '@libp2p/interface'
+import { Uint8ArrayList } from 'uint8arraylist'
+import { MAX_UNSENT_CONTROL_FRAMES, WRITE_BATCH_BYTES } from './constants.js'
+import { encodeHeader } from './frame.js'
+import type { FrameTypeValue } from './frame.js'
+import type { MessageStream } from '@libp2p/interface'
+
+/** a writer that stopped for back-pressure and continues on drain (a stream) */
+export interface DrainListener {
+  onTransportDrain(): void
+}
+
+/**
+ * All frames of a session go through here to the connection.
+ *
+ * Batching: frames are collected and handed to the connection in one send() at the end of the
+ * tick, or at once when WRITE_BATCH_BYTES are waiting. Headers are 12-byte views, payloads are the
+ * streams' chunks: nothing is copied.
+ *
+ * Back-pressure: when the connection's send() returns false the writer is `blocked`; streams stop
+ * taking data from their buffers and register with notifyOnDrain(). On the connection's drain they
+ * resume in turn, as long as the connection keeps taking data.
+ *
+ * Replies the remote causes (pongs, ACKs and RSTs of its SYNs) go through writeControl(), which
+ * throws LimitExceededError once too many pile up behind a blocked connection.
+ */
+export class FrameWriter {
+  blocked = false
+  readonly #conn: MessageStream
+  readonly #onError: (err: Error) => void
+  #batch = new Uint8ArrayList()
+  #flushQueued = false
+  #waiting = new Set<DrainListener>()
+  #unsentControl = 0
+  #closed = false
+
+  /** `onError`: the connection refused a write (it is closed or failed) */
+  constructor (conn: MessageStream, onError: (err: Error) => void) {
+    this.#conn = conn
+    this.#onError = onError
+  }
+
+  /** queue a frame; false while the connection is over its high-water mark */
+  write (type: FrameTypeValue, flags: number, streamId: number, length: number, payload?: Uint8ArrayList): boolean {
+    if (this.#closed) { return false }
+    this.#batch.append(encodeHeader(type, flags, streamId, length))
+    if (payload != null) { this.#batch.append(payload) }
+    if (this.#batch.byteLength >= WRITE_BATCH_BYTES) { return this.flush() }
+    if (!this.#flushQueued) {
+      this.#flushQueued = true
+      queueMicrotask(this.#secondHop)
+    }
+    return !this.blocked
+  }
+
+  /** a frame the remote made us send; throws LimitExceededError if the remote floods them without reading */
+  writeControl (type: FrameTypeValue, flags: number, streamId: number, length: number): void {
+    if (this.blocked && ++this.#unsentControl > MAX_UNSENT_CONTROL_FRAMES) {
+      throw new LimitExceededError('MAX_UNSENT_CONTROL_FRAMES', MAX_UNSENT_CONTROL_FRAMES, 'the remote floods yamux frames that need replies without reading them')
+    }
+    this.write(type, flags, streamId, length)
+  }
+
+  /** hand the queued frames to the connection now */
+  flush (): boolean {
+    if (this.#batch.byteLength === 0 || this.#closed) { return !this.blocked }
+    const batch = this.#batch
+    this.#batch = new Uint8ArrayList()
+    try {
+      const more = this.#conn.send(batch)
+      if (!more) { this.#block() }
+      return more
+    } catch (err: any) {
+      // reported from a microtask, not from inside a caller's write
+      queueMicrotask(() => { this.#onError(err) })
+      return false
+    }
+  }
+
+  notifyOnDrain (listener: DrainListener): void {
+    this.#waiting.add(listener)
+  }
+
+  forget (listener: DrainListener): void {
+    this.#waiting.delete(listener)
+  }
+
+  /** drop everything queued; later writes are ignored */
+  close (): void {
+    this.#closed = true
+    this.#batch = new Uint8ArrayList()
+    this.#waiting.clear()
+  }
+
+  // a stream's send() flushes in a microtask that was queued after ours when the first frame of the
+  // tick was a SYN or a window update, so wait one more hop: then its data goes out in the same write
+  readonly #secondHop = (): void => { queueMicrotask(this.#flushQueuedBatch) }
+  readonly #flushQueuedBatch = (): void => {
+    this.#flushQueued = false
+    this.flush()
+  }
+
+  #block (): void {
+    if (this.blocked) { return }
+    this.blocked = true
+    this.#conn.onDrain().then(() => { this.#drained() }, () => {
+      // the connection failed: the session's read loop sees it
+    })
+  }
+
+  #drained (): void {
+    this.blocked = false
+    this.#unsentControl = 0
+    const waiting = [...this.#waiting]
+    this.#waiting.clear()
+    for (let i = 0; i < waiting.length; i++) {
+      if (this.blocked) {
+        // the rest go first next time, then those that blocked again just now
+        this.#waiting = new Set([...waiting.slice(i), ...this.#waiting])
+        return
+      }
+      waiting[i].onTransportDrain()
+    }
+  }
+}
