@@ -21,18 +21,18 @@
 import { TCPTransport } from './transport.js'
 import type { ComponentLogger, Listener, Transport } from '@libp2p/interface'
 
-/** Configuration of the TCP transport; option names follow js-libp2p's, all times are in ms */
+/** Configuration of the TCP transport (js-libp2p's options, with the unit in every time option's name) */
 export interface TCPOptions {
   /** give up a dial whose TCP handshake takes longer than this (default DEFAULT_DIAL_TIMEOUT_MS; 0 disables) */
-  dialTimeout?: number
+  dialTimeoutMs?: number
   /** abort inbound sockets without reads or writes for this long (default DEFAULT_INBOUND_SOCKET_INACTIVITY_TIMEOUT_MS; 0 disables) */
-  inboundSocketInactivityTimeout?: number
+  inboundSocketInactivityTimeoutMs?: number
   /** abort outbound sockets without reads or writes for this long (default DEFAULT_OUTBOUND_SOCKET_INACTIVITY_TIMEOUT_MS; 0 disables) */
-  outboundSocketInactivityTimeout?: number
+  outboundSocketInactivityTimeoutMs?: number
   /** a connection's close() waits this long for the remote's FIN, then resets (default DEFAULT_SOCKET_CLOSE_TIMEOUT_MS) */
-  socketCloseTimeout?: number
+  socketCloseTimeoutMs?: number
   /** listener.close() lets connections close gracefully for this long, then aborts them; 0 aborts at once (default DEFAULT_LISTENER_CLOSE_TIMEOUT_MS) */
-  listenerCloseTimeout?: number
+  listenerCloseTimeoutMs?: number
   /** open sockets per listener; more are closed as soon as they are accepted (default DEFAULT_MAX_CONNECTIONS) */
   maxConnections?: number
   /** listen(2) backlog (default DEFAULT_BACKLOG) */
@@ -40,7 +40,7 @@ export interface TCPOptions {
   /** SO_KEEPALIVE (default DEFAULT_KEEP_ALIVE) */
   keepAlive?: boolean
   /** idle time before the first keep-alive probe (default DEFAULT_KEEP_ALIVE_INITIAL_DELAY_MS) */
-  keepAliveInitialDelay?: number
+  keepAliveInitialDelayMs?: number
   /** per-connection buffers, see `MessageStreamInit` in `@libp2p/utils` (defaults from there) */
   writeHighWaterBytes?: number
   writeLowWaterBytes?: number

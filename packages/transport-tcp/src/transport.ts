@@ -22,15 +22,15 @@ Pick<MessageStreamInit, 'writeHighWaterBytes' | 'writeLowWaterBytes' | 'maxWrite
 function settings (init: TCPOptions): TCPSettings {
   return {
     ...init,
-    dialTimeout: init.dialTimeout ?? DEFAULT_DIAL_TIMEOUT_MS,
-    inboundSocketInactivityTimeout: init.inboundSocketInactivityTimeout ?? DEFAULT_INBOUND_SOCKET_INACTIVITY_TIMEOUT_MS,
-    outboundSocketInactivityTimeout: init.outboundSocketInactivityTimeout ?? DEFAULT_OUTBOUND_SOCKET_INACTIVITY_TIMEOUT_MS,
-    socketCloseTimeout: init.socketCloseTimeout ?? DEFAULT_SOCKET_CLOSE_TIMEOUT_MS,
-    listenerCloseTimeout: init.listenerCloseTimeout ?? DEFAULT_LISTENER_CLOSE_TIMEOUT_MS,
+    dialTimeoutMs: init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS,
+    inboundSocketInactivityTimeoutMs: init.inboundSocketInactivityTimeoutMs ?? DEFAULT_INBOUND_SOCKET_INACTIVITY_TIMEOUT_MS,
+    outboundSocketInactivityTimeoutMs: init.outboundSocketInactivityTimeoutMs ?? DEFAULT_OUTBOUND_SOCKET_INACTIVITY_TIMEOUT_MS,
+    socketCloseTimeoutMs: init.socketCloseTimeoutMs ?? DEFAULT_SOCKET_CLOSE_TIMEOUT_MS,
+    listenerCloseTimeoutMs: init.listenerCloseTimeoutMs ?? DEFAULT_LISTENER_CLOSE_TIMEOUT_MS,
     maxConnections: init.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     backlog: init.backlog ?? DEFAULT_BACKLOG,
     keepAlive: init.keepAlive ?? DEFAULT_KEEP_ALIVE,
-    keepAliveInitialDelay: init.keepAliveInitialDelay ?? DEFAULT_KEEP_ALIVE_INITIAL_DELAY_MS
+    keepAliveInitialDelayMs: init.keepAliveInitialDelayMs ?? DEFAULT_KEEP_ALIVE_INITIAL_DELAY_MS
   }
 }
 
@@ -56,10 +56,10 @@ export class TCPTransport implements Transport {
     const addr = toDialAddress(ma)
     if (addr == null) { throw new InvalidMultiaddrError(`${ma.toString()} is not a dialable TCP address`) }
     this.#log('dialing %a', ma)
-    const socket = await connect(addr, { signal: options.signal, timeoutMs: this.#settings.dialTimeout })
+    const socket = await connect(addr, { signal: options.signal, timeoutMs: this.#settings.dialTimeoutMs })
     const maConn = this.#wrap(socket, 'outbound', ma)
     try {
-      return await options.upgrader.upgradeOutbound(maConn, { signal: options.signal })
+      return await options.upgrader.upgradeOutbound(maConn, { signal: options.signal, remotePeer: options.remotePeer })
     } catch (err: any) {
       this.#log.error('outbound upgrade to %a failed - %e', ma, err)
       maConn.abort(err)
@@ -91,10 +91,10 @@ export class TCPTransport implements Transport {
       direction,
       remoteAddr,
       log: this.#connLog,
-      inactivityTimeoutMs: direction === 'inbound' ? s.inboundSocketInactivityTimeout : s.outboundSocketInactivityTimeout,
+      inactivityTimeoutMs: direction === 'inbound' ? s.inboundSocketInactivityTimeoutMs : s.outboundSocketInactivityTimeoutMs,
       keepAlive: s.keepAlive,
-      keepAliveInitialDelayMs: s.keepAliveInitialDelay,
-      closeTimeoutMs: s.socketCloseTimeout,
+      keepAliveInitialDelayMs: s.keepAliveInitialDelayMs,
+      closeTimeoutMs: s.socketCloseTimeoutMs,
       writeHighWaterBytes: s.writeHighWaterBytes,
       writeLowWaterBytes: s.writeLowWaterBytes,
       maxWriteBufferBytes: s.maxWriteBufferBytes,

@@ -71,7 +71,7 @@ describe('TCP connection (MultiaddrConnection over a socket)', () => {
   })
 
   it('close() resets the socket when the remote never closes its side', async () => {
-    h = await listening('/ip4/127.0.0.1/tcp/0', { socketCloseTimeout: 50 })
+    h = await listening('/ip4/127.0.0.1/tcp/0', { socketCloseTimeoutMs: 50 })
     const [out, inb] = await h.pair()
     const remoteClosed = nextEvent<CustomEvent<{ error?: Error }>>(inb.maConn, 'close')
     await expect(out.maConn.close()).to.eventually.be.rejected.with.property('name', 'TimeoutError')
@@ -164,7 +164,7 @@ describe('TCP connection (MultiaddrConnection over a socket)', () => {
   })
 
   it('aborts an idle socket with TimeoutError after the inactivity timeout', async () => {
-    h = await listening('/ip4/127.0.0.1/tcp/0', { inboundSocketInactivityTimeout: 50 })
+    h = await listening('/ip4/127.0.0.1/tcp/0', { inboundSocketInactivityTimeoutMs: 50 })
     const [out, inb] = await h.pair()
     const evt = await nextEvent<CustomEvent<{ error?: Error }>>(inb.maConn, 'close')
     expect(evt.detail.error?.name).to.equal('TimeoutError')
@@ -173,7 +173,7 @@ describe('TCP connection (MultiaddrConnection over a socket)', () => {
   })
 
   it('activity keeps the inactivity timer from firing', async () => {
-    h = await listening('/ip4/127.0.0.1/tcp/0', { inboundSocketInactivityTimeout: 200 })
+    h = await listening('/ip4/127.0.0.1/tcp/0', { inboundSocketInactivityTimeoutMs: 200 })
     const [out, inb] = await h.pair()
     const start = Date.now()
     // ping-pong for longer than the timeout

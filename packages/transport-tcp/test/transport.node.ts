@@ -5,7 +5,7 @@ import { TestUpgrader } from './fixtures/upgrader.js'
 import { createTransport, listening, nextEvent, openSockets, readAll, waitFor } from './fixtures/util.js'
 import type { RawConnection } from './fixtures/upgrader.js'
 import type { Harness } from './fixtures/util.js'
-import type { DialError } from '@libp2p/interface'
+import type { DialError, PeerId } from '@libp2p/interface'
 import type { AddressInfo } from 'node:net'
 
 const PEER = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'
@@ -91,11 +91,13 @@ describe('TCP transport', () => {
     await exchange([out, (await inbound).detail])
   })
 
-  it('passes the dial signal to the outbound upgrade', async () => {
+  it('passes the dial signal and the expected remote peer to the outbound upgrade', async () => {
     h = await listening()
     const signal = new AbortController().signal
-    const out = await h.transport.dial(h.addr, { upgrader: h.upgrader, signal }) as RawConnection
+    const remotePeer = { toString: () => PEER } as unknown as PeerId
+    const out = await h.transport.dial(h.addr, { upgrader: h.upgrader, signal, remotePeer }) as RawConnection
     expect(out.options?.signal).to.equal(signal)
+    expect(out.options?.remotePeer).to.equal(remotePeer)
     out.abort(new Error('done'))
   })
 
