@@ -1,4 +1,4 @@
-import { AbortError, TimeoutError } from '@libp2p/interface'
+import { AbortError, MuxerUnavailableError, TimeoutError } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, NOISE_PROTOCOL_ID } from './constants.js'
 import { crypto } from './crypto/index.js'
@@ -146,12 +146,19 @@ export class Noise implements ConnectionEncrypter {
  * Inlined muxer negotiation (specs/libp2p/connections/inlined-muxer-negotiation.md): the first
  * muxer of the initiator's list that the responder also lists. With no overlap (or a side that
  * sent no list) the result is undefined and the upgrader negotiates with multistream-select, as
- * go-libp2p and js-libp2p do.
+ * go-libp2p and js-libp2p do (the spec's "MUST fail" would cut off peers whose lists differ).
+ * A muxer agreed from `init.extensions.streamMuxers` that has no factory among
+ * `options.streamMuxers` fails the handshake with MuxerUnavailableError.
  */
 function chooseMuxer (initiator: boolean, localMuxers: string[], result: HandshakeResult, factories?: StreamMuxerFactory[]): StreamMuxerFactory | undefined {
   const remoteMuxers = result.remoteExtensions?.streamMuxers ?? []
   const [initiatorList, responderList] = initiator ? [localMuxers, remoteMuxers] : [remoteMuxers, localMuxers]
   const chosen = initiatorList.find(protocol => responderList.includes(protocol))
   if (chosen == null) { return undefined }
-  return factories?.find(factory => factory.protocol === chosen)
+  const factory = factories?.find(factory => factory.protocol === chosen)
+  if (factory == null) {
+    // the remote now runs the muxer without negotiating it: carrying on without it would desync
+    throw new MuxerUnavailableError(`${chosen} was agreed in the Noise handshake but no stream muxer factory for it was passed in the streamMuxers option`)
+  }
+  return factory
 }

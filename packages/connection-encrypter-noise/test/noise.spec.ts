@@ -269,13 +269,27 @@ describe('noise encrypter', () => {
       expect(oneSided.inbound.streamMuxer).to.equal(undefined)
     })
 
+    it('fails with MuxerUnavailableError when the agreed muxer came from init.extensions and has no factory', async () => {
+      const listener = await createPeer({ extensions: { streamMuxers: ['/yamux/1.0.0'] } })
+      const dialer = await createPeer()
+      const [rawOutbound, rawInbound] = messageStreamPair()
+      const [outErr, inErr] = await Promise.all([
+        errorOf(dialer.encrypter.secureOutbound(rawOutbound, { remotePeer: listener.peerId, streamMuxers: [yamux] })),
+        errorOf(listener.encrypter.secureInbound(rawInbound))
+      ])
+      expect(outErr).to.equal(undefined)
+      expect(inErr).to.have.property('name', 'MuxerUnavailableError')
+      expect(rawInbound.status).to.equal('aborted')
+    })
+
     it('advertises init.extensions when the upgrader passes no muxers, and passes certhashes through', async () => {
       const certhash = Uint8Array.of(0x12, 0x20, 1, 2, 3)
       const listener = await createPeer({ extensions: { streamMuxers: ['/yamux/1.0.0'], webtransportCerthashes: [certhash] } })
-      const { outbound } = await secure(await createPeer(), listener, { streamMuxers: [yamux] })
+      const { outbound, inbound } = await secure(await createPeer(), listener)
       expect(outbound.remoteExtensions?.streamMuxers).to.deep.equal(['/yamux/1.0.0'])
       expect(outbound.remoteExtensions?.webtransportCerthashes).to.deep.equal([certhash])
-      expect(outbound.streamMuxer).to.equal(yamux)
+      expect(outbound.streamMuxer).to.equal(undefined)
+      expect(inbound.remoteExtensions).to.equal(undefined)
       expect(NoiseExtensions.decode(NoiseExtensions.encode({ streamMuxers: ['a'], webtransportCerthashes: [] })).streamMuxers).to.deep.equal(['a'])
     })
   })
