@@ -133,6 +133,8 @@ export class NoiseConnection extends AbstractMessageStream {
           return
         }
         if (chunk == null) {
+          // closeRead() here ended the raw read side: not the remote's EOF, and not an error
+          if (this.readStatus !== 'readable') { return }
           if (this.#decoder.bufferedBytes > 0) {
             throw new InvalidMessageError(`the connection ended ${this.#decoder.bufferedBytes} bytes into a Noise message`)
           }

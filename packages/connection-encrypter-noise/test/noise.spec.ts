@@ -108,7 +108,7 @@ describe('noise encrypter', () => {
     rawOutbound.send(Uint8Array.of(0, 32, 1, 2, 3)) // a first message that never completes
     const controller = new AbortController()
     const pending = errorOf(listener.encrypter.secureInbound(rawInbound, { signal: controller.signal }))
-    await waitFor(() => rawInbound.readableLength === 0)
+    await waitFor(() => rawOutbound.writableLength === 0 && rawInbound.readableLength === 0)
     controller.abort(new DOMException('stop', 'AbortError'))
     const err = await pending
     expect(err).to.have.property('name', 'AbortError')
@@ -181,6 +181,20 @@ describe('noise encrypter', () => {
     expect(await outbound.connection.read()).to.equal(null)
     expect(outbound.connection.status).to.equal('closed')
     expect(inbound.connection.status).to.equal('closed')
+  })
+
+  it('maps closeRead onto the raw connection and keeps writing, even with half a message buffered', async () => {
+    const { outbound, inbound, rawOutbound, rawInbound } = await secure(await createPeer(), await createPeer())
+    outbound.connection.send(Uint8Array.of(1))
+    expect((await readBytes(inbound.connection, 1)).subarray()).to.deep.equal(Uint8Array.of(1))
+    rawOutbound.send(Uint8Array.of(0, 40, 1, 2)) // the start of a message that never completes
+    await waitFor(() => rawOutbound.writableLength === 0 && rawInbound.readableLength === 0)
+    await inbound.connection.closeRead()
+    expect(rawInbound.readStatus).to.equal('closed')
+    expect(inbound.connection.status).to.equal('open')
+    inbound.connection.send(Uint8Array.of(2, 3))
+    expect((await readBytes(outbound.connection, 2)).subarray()).to.deep.equal(Uint8Array.of(2, 3))
+    expect(await inbound.connection.read()).to.equal(null)
   })
 
   it('maps abort onto the raw connection: the remote sees a reset', async () => {
