@@ -57,6 +57,10 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   #transportBlocked = false
   #flushScheduled = false
   #readPaused = false
+  /** bytes at the front of the read buffer that came back through unshift() and were already credited */
+  #recredited = 0
+  /** send() returned false: the next fall to the low-water mark fires 'drain' */
+  #needDrain = false
   #error?: Error
   readonly #readers = new Waiters<Uint8ArrayList | null>()
   readonly #drainWaiters = new Waiters<void>()
@@ -191,7 +195,9 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
         this.#flush()
       })
     }
-    return this.#writeBuffer.byteLength < this.writeHighWaterBytes
+    const ok = this.#writeBuffer.byteLength < this.writeHighWaterBytes
+    if (!ok) { this.#needDrain = true }
+    return ok
   }
 
   async onDrain (options?: AbortOptions): Promise<void> {
@@ -205,7 +211,9 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     if (this.#readBuffer.byteLength > 0) {
       const out = this.#readBuffer
       this.#readBuffer = new Uint8ArrayList()
-      this.onConsumed(out.byteLength)
+      const fresh = out.byteLength - this.#recredited
+      this.#recredited = 0
+      if (fresh > 0) { this.onConsumed(fresh) }
       if (this.#readPaused) {
         this.#readPaused = false
         this.sendResume()
@@ -225,6 +233,7 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
       return
     }
     this.#readBuffer.prepend(data)
+    this.#recredited += data.byteLength
   }
 
   async * [Symbol.asyncIterator] (): AsyncGenerator<Uint8ArrayList, void, undefined> {
@@ -286,21 +295,24 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   async close (options?: AbortOptions): Promise<void> {
     if (this.#isFinal()) { return }
     if (this.status === 'open') { this.status = 'closing' }
-    const signal = options?.signal == null
-      ? AbortSignal.timeout(this.closeTimeoutMs)
-      : AbortSignal.any([options.signal, AbortSignal.timeout(this.closeTimeoutMs)])
+    const timeout = AbortSignal.timeout(this.closeTimeoutMs)
+    const signal = options?.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
     try {
       await this.closeWrite({ signal })
       if (!this.#isFinal()) {
         await this.#closedWaiters.wait({ signal })
       }
     } catch (err: any) {
-      const reason = options?.signal?.aborted === true
-        ? err
-        : new TimeoutError(`stream did not close within ${this.closeTimeoutMs} ms`)
+      if (this.#error != null) { throw this.#error }
+      // only our own deadline becomes a TimeoutError; a reset or the caller's abort keeps its error
+      const reason = timeout.aborted && options?.signal?.aborted !== true
+        ? new TimeoutError(`stream did not close within ${this.closeTimeoutMs} ms`)
+        : err
       this.abort(reason)
       throw reason
     }
+    // reset or aborted while closing: the close did not happen cleanly
+    if (this.#error != null) { throw this.#error }
   }
 
   abort (err: Error): void {
@@ -319,9 +331,10 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
       if (sentBytes > 0) { this.#writeBuffer.consume(sentBytes) }
       if (!canSendMore) { this.#transportBlocked = true } else if (sentBytes === 0) { break }
     }
-    if (this.#writeBuffer.byteLength <= this.writeLowWaterBytes && this.#drainWaiters.size > 0) {
+    if (this.#writeBuffer.byteLength <= this.writeLowWaterBytes && (this.#needDrain || this.#drainWaiters.size > 0)) {
+      this.#needDrain = false
       this.#drainWaiters.resolveAll()
-      this.safeDispatchEvent('drain')
+      if (this.listenerCount('drain') > 0) { this.safeDispatchEvent('drain') }
     }
     if (this.#writeBuffer.byteLength === 0) {
       this.#flushedWaiters.resolveAll()

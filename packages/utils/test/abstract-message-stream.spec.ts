@@ -148,3 +148,37 @@ describe('AbstractMessageStream (through an in-memory pair)', () => {
     expect((await b.read())?.subarray()).to.deep.equal(Uint8Array.of(2))
   })
 })
+
+describe('AbstractMessageStream accounting', () => {
+  it('credits bytes put back with unshift() only once', async () => {
+    const [a, b] = messageStreamPair()
+    const consumed: number[] = []
+    const original = (b as any).onConsumed.bind(b)
+    ;(b as any).onConsumed = (n: number) => { consumed.push(n); original(n) }
+    a.send(new Uint8Array(10))
+    const chunk = await b.read()
+    expect(chunk?.byteLength).to.equal(10)
+    b.unshift(chunk?.sublist(4) ?? new Uint8Array())
+    a.send(new Uint8Array(5))
+    await Promise.resolve()
+    const rest = await b.read()
+    expect(rest?.byteLength).to.equal(11)
+    expect(consumed.reduce((x, y) => x + y, 0)).to.equal(15)
+  })
+
+  it('fires drain after a false send() even when nobody awaits onDrain()', async () => {
+    const [a, b] = messageStreamPair({ maxReadBufferBytes: 16, writeHighWaterBytes: 64, writeLowWaterBytes: 16 })
+    while (a.send(new Uint8Array(32))) { /* fill */ }
+    const drained = new Promise<void>(resolve => { a.addEventListener('drain', () => { resolve() }, { once: true }) })
+    void readAll(b)
+    await drained
+    expect(a.writableLength).to.be.at.most(16)
+  })
+
+  it('close() reports a reset as a reset, not as a timeout', async () => {
+    const [a, b] = messageStreamPair()
+    const closing = a.close()
+    b.abort(new Error('no'))
+    await expect(closing).to.eventually.be.rejected.with.property('name', 'StreamResetError')
+  })
+})
