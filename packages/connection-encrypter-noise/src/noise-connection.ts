@@ -105,7 +105,16 @@ export class NoiseConnection extends AbstractMessageStream {
   readonly #onRawClose = (evt: MessageStreamEvents['close']): void => {
     // a clean close is seen by the read loop as EOF after the last buffered byte
     if (evt.detail.error != null) {
-      this.onTransportClosed(evt.detail.error)
+      this.#rawFailed(evt.detail.error)
+    }
+  }
+
+  /** the raw connection failed under us: a remote reset stays a reset, anything else aborts */
+  #rawFailed (err: Error): void {
+    if (this.#raw.status === 'reset') {
+      this.onRemoteReset()
+    } else {
+      this.onTransportClosed(err)
     }
   }
 
@@ -117,7 +126,7 @@ export class NoiseConnection extends AbstractMessageStream {
       this.onTransportDrain()
     }, (err: Error) => {
       this.#awaitingDrain = false
-      this.onTransportClosed(err)
+      this.#rawFailed(err)
     })
   }
 
@@ -129,7 +138,7 @@ export class NoiseConnection extends AbstractMessageStream {
         try {
           chunk = await this.#raw.read()
         } catch (err: any) {
-          this.onTransportClosed(err)
+          this.#rawFailed(err)
           return
         }
         if (chunk == null) {

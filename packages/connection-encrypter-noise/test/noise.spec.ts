@@ -205,7 +205,7 @@ describe('noise encrypter', () => {
     outbound.connection.abort(new Error('bye'))
     expect(rawOutbound.status).to.equal('aborted')
     expect(await closed).to.have.property('name', 'StreamResetError')
-    expect(inbound.connection.status).to.equal('aborted')
+    expect(inbound.connection.status).to.equal('reset')
     expect(await errorOf(inbound.connection.read())).to.have.property('name', 'StreamResetError')
   })
 
@@ -220,7 +220,7 @@ describe('noise encrypter', () => {
     expect(await errorOf(inbound.connection.read())).to.have.property('name', 'DecryptionFailedError')
     // the raw connection went down with it, so the other side is told
     await waitFor(() => outbound.connection.status !== 'open')
-    expect(outbound.connection.status).to.equal('aborted')
+    expect(outbound.connection.status).to.equal('reset')
   })
 
   it('fails with InvalidMessageError when the connection ends inside a Noise message', async () => {
