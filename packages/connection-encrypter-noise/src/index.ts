@@ -21,7 +21,7 @@ import type { NoiseComponents, NoiseInit } from './noise.js'
 
 export { NOISE_PROTOCOL_ID, NOISE_MAX_MESSAGE_BYTES, NOISE_MAX_PLAINTEXT_BYTES, DEFAULT_HANDSHAKE_TIMEOUT_MS } from './constants.js'
 export { DecryptionFailedError } from './errors.js'
-export type { Noise, NoiseComponents, NoiseInit, NoiseSecuredConnection } from './noise.js'
+export type { Noise, NoiseComponents, NoiseExtensionsInit, NoiseInit, NoiseSecuredConnection } from './noise.js'
 export type { NoiseConnection } from './noise-connection.js'
 export type { NoiseExtensions } from './pb/payload.js'
 

@@ -23,9 +23,17 @@ export interface NoiseInit {
    * Extensions sent in the handshake. `streamMuxers` is used when the upgrader passes no
    * `streamMuxers` option; `webtransportCerthashes` is sent as given.
    */
-  extensions?: Partial<NoiseExtensions>
+  extensions?: NoiseExtensionsInit
   /** a handshake is aborted with TimeoutError after this long (default 10 s), on top of any signal */
   handshakeTimeoutMs?: number
+}
+
+/** the extensions this side sends (specs/libp2p/noise, Noise Extensions) */
+export interface NoiseExtensionsInit {
+  /** multistream protocol ids of stream muxers, most preferred first */
+  streamMuxers?: string[]
+  /** multihashes of WebTransport certificates */
+  webtransportCerthashes?: Uint8Array[]
 }
 
 export interface NoiseComponents {
@@ -44,7 +52,7 @@ export class Noise implements ConnectionEncrypter {
   readonly protocol = NOISE_PROTOCOL_ID
   readonly #privateKey: PrivateKey
   readonly #staticKeyPair: DHKeyPair
-  readonly #extensions?: Partial<NoiseExtensions>
+  readonly #extensions?: NoiseExtensionsInit
   readonly #timeoutMs: number
   readonly #log: Logger
   #signature?: Promise<Uint8Array>

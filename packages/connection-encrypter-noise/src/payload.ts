@@ -20,11 +20,12 @@ export async function signStaticKey (privateKey: PrivateKey, staticPublicKey: Ui
   return privateKey.sign(staticKeySignedData(staticPublicKey))
 }
 
-export function encodeHandshakePayload (identityKey: PublicKey, identitySig: Uint8Array, extensions?: NoiseExtensions): Uint8Array {
+export function encodeHandshakePayload (identityKey: PublicKey, identitySig: Uint8Array, extensions?: { streamMuxers: string[], webtransportCerthashes: Uint8Array[] }): Uint8Array {
+  // protons types its bytes fields as Uint8Array<ArrayBuffer>; any Uint8Array encodes the same
   return NoiseHandshakePayload.encode({
     identityKey: publicKeyToProtobuf(identityKey) as Uint8Array<ArrayBuffer>,
     identitySig: identitySig as Uint8Array<ArrayBuffer>,
-    extensions
+    extensions: extensions as NoiseExtensions | undefined
   })
 }
 
