@@ -93,11 +93,12 @@ export class Noise implements ConnectionEncrypter {
       const result = initiator
         ? await initiatorHandshake(connection, init, { signal: deadline.signal })
         : await responderHandshake(connection, init, { signal: deadline.signal })
+      const streamMuxer = chooseMuxer(initiator, localMuxers, result, options.streamMuxers)
       const secured: NoiseSecuredConnection = {
         connection: new NoiseConnection({ raw: result.connection, send: result.send, receive: result.receive, log: this.#log }),
         remotePeer: result.remotePeer,
         remoteExtensions: result.remoteExtensions,
-        streamMuxer: chooseMuxer(initiator, localMuxers, result, options.streamMuxers)
+        streamMuxer
       }
       if (this.#log.enabled) {
         this.#log('%s %s handshake with %p done%s', connection.id, initiator ? 'outbound' : 'inbound', secured.remotePeer,
