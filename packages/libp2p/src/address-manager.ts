@@ -63,9 +63,9 @@ export class AddressManager implements AddressManagerInterface {
         // forget the least confirmed candidate to stay bounded
         let weakest: string | undefined
         for (const [k, v] of this.#observed) {
-          if (weakest == null || v.reporters.size < (this.#observed.get(weakest)?.reporters.size ?? 0)) weakest = k
+          if (weakest == null || v.reporters.size < (this.#observed.get(weakest)?.reporters.size ?? 0)) { weakest = k }
         }
-        if (weakest != null) this.#observed.delete(weakest)
+        if (weakest != null) { this.#observed.delete(weakest) }
       }
       entry = { addr, reporters: new Set() }
       this.#observed.set(key, entry)
@@ -85,7 +85,7 @@ export class AddressManager implements AddressManagerInterface {
     for (const addr of base) {
       const bare = addr.getComponents().some(c => c.name === 'p2p') ? addr.decapsulateCode(421) : addr
       const key = bare.toString()
-      if (this.#noAnnounce.has(key) || seen.has(key)) continue
+      if (this.#noAnnounce.has(key) || seen.has(key)) { continue }
       seen.add(key)
       out.push(bare.encapsulate(`/p2p/${self}`))
     }

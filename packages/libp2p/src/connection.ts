@@ -100,7 +100,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
   }
 
   async close (options?: AbortOptions): Promise<void> {
-    if (this.status !== 'open') return
+    if (this.status !== 'open') { return }
     this.status = 'closing'
     try {
       await this.#muxer.close(options)
@@ -112,17 +112,17 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
   }
 
   abort (err: Error): void {
-    if (this.status === 'closed') return
+    if (this.status === 'closed') { return }
     this.#muxer.abort(err)
     this.#maConn.abort(err)
     this.#onClosed(err)
   }
 
   #onClosed (error?: Error): void {
-    if (this.status === 'closed') return
+    if (this.status === 'closed') { return }
     this.status = 'closed'
     this.timeline.close = Date.now()
-    if (error != null) this.log('connection %s closed with error - %e', this.id, error)
+    if (error != null) { this.log('connection %s closed with error - %e', this.id, error) }
     this.safeDispatchEvent('close', { detail: { error } })
   }
 
@@ -158,7 +158,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
   #countStreams (protocol: string, direction: Direction): number {
     let n = 0
     for (const s of this.#muxer.streams) {
-      if (s.protocol === protocol && s.direction === direction) n++
+      if (s.protocol === protocol && s.direction === direction) { n++ }
     }
     return n
   }

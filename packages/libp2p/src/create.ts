@@ -26,11 +26,7 @@ export async function createLibp2p<T extends Record<string, unknown> = Record<st
   const logger = init.logger ?? defaultLogger()
   const events = new TypedEventEmitter<Libp2pEvents>()
   const datastore = init.datastore ?? new MemoryDatastore()
-  const nodeInfo: NodeInfo = {
-    name: init.nodeInfo?.name ?? 'libp2p-ts',
-    version: init.nodeInfo?.version ?? VERSION,
-    userAgent: init.nodeInfo?.userAgent ?? `${init.nodeInfo?.name ?? 'libp2p-ts'}/${init.nodeInfo?.version ?? VERSION}`
-  }
+  const nodeInfo = nodeInfoFrom(init.nodeInfo)
   const peerStore = persistentPeerStore({ peerId, datastore, events, logger })
   const base: BaseComponents = {
     peerId, privateKey, logger, events, datastore, peerStore, nodeInfo, connectionGater: init.connectionGater ?? {}
@@ -39,10 +35,10 @@ export async function createLibp2p<T extends Record<string, unknown> = Record<st
   const connectionEncrypters = (init.connectionEncrypters ?? []).map(f => f(base))
   const streamMuxers = (init.streamMuxers ?? []).map(f => f(base))
 
-  let connectionManager: ConnectionManager | undefined
+  const late: { connectionManager?: ConnectionManager } = {}
   const getConnectionManager = (): ConnectionManager => {
-    if (connectionManager == null) throw new TypeError('connection manager used before it was built')
-    return connectionManager
+    if (late.connectionManager == null) { throw new TypeError('connection manager used before it was built') }
+    return late.connectionManager
   }
   const registrar = new Registrar({ ...base, getConnections: (p) => getConnectionManager().getConnections(p) })
   const upgrader = new Upgrader({
@@ -51,13 +47,13 @@ export async function createLibp2p<T extends Record<string, unknown> = Record<st
     get connectionManager () { return getConnectionManager() }
   }, { connectionEncrypters, streamMuxers, ...init.upgrader })
   const transportManager = new TransportManager({ ...base, upgrader }, init.transportManager)
-  connectionManager = new ConnectionManager({ ...base, transportManager }, init.connectionManager)
+  const connectionManager = late.connectionManager = new ConnectionManager({ ...base, transportManager }, init.connectionManager)
   const addressManager = new AddressManager({ peerId, transportManager }, init.addresses)
 
   const components: Components = { ...base, registrar, upgrader, transportManager, connectionManager, addressManager }
 
   const transports = (init.transports ?? []).map(f => f(components))
-  for (const t of transports) transportManager.add(t)
+  for (const t of transports) { transportManager.add(t) }
   const services = {} as Record<string, unknown>
   for (const [name, factory] of Object.entries(init.services ?? {})) {
     services[name] = (factory as (c: Components) => unknown)(components)
@@ -69,4 +65,10 @@ export async function createLibp2p<T extends Record<string, unknown> = Record<st
     await node.start()
   }
   return node
+}
+
+function nodeInfoFrom (info: Libp2pInit['nodeInfo'] = {}): NodeInfo {
+  const name = info.name ?? 'libp2p-ts'
+  const version = info.version ?? VERSION
+  return { name, version, userAgent: info.userAgent ?? `${name}/${version}` }
 }

@@ -17,7 +17,7 @@ export interface DialTarget {
 
 /** Normalise what dial() accepts: a PeerId, a multiaddr, or several multiaddrs of one peer */
 export function dialTarget (peer: PeerId | Multiaddr | Multiaddr[]): DialTarget {
-  if (isPeerId(peer)) return { peerId: peer, multiaddrs: [] }
+  if (isPeerId(peer)) { return { peerId: peer, multiaddrs: [] } }
   const multiaddrs = Array.isArray(peer) ? peer : [peer]
   if (multiaddrs.length === 0 || !multiaddrs.every(isMultiaddr)) {
     throw new InvalidParametersError('dial needs a PeerId, a Multiaddr or a non-empty Multiaddr[]')

@@ -67,7 +67,7 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
   }
 
   async start (): Promise<void> {
-    if (this.status !== 'stopped') return
+    if (this.status !== 'stopped') { return }
     this.status = 'starting'
     this.#log('starting as %p', this.peerId)
     try {
@@ -85,7 +85,7 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
   }
 
   async stop (): Promise<void> {
-    if (this.status === 'stopped' && this.components.transportManager.getListeners().length === 0) return
+    if (this.status === 'stopped' && this.components.transportManager.getListeners().length === 0) { return }
     this.status = 'stopping'
     await this.components.transportManager.stop()
     await stopAll(...this.#startables().reverse())
@@ -100,7 +100,7 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
 
   async dialProtocol (peer: PeerId | Multiaddr | Multiaddr[], protocols: string | string[], options: DialProtocolOptions = {}): Promise<Stream> {
     const list = Array.isArray(protocols) ? protocols : [protocols]
-    if (list.length === 0) throw new InvalidParametersError('at least one protocol is needed')
+    if (list.length === 0) { throw new InvalidParametersError('at least one protocol is needed') }
     const connection = await this.dial(peer, options)
     return connection.newStream(list, options)
   }
@@ -110,7 +110,7 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
       await this.components.connectionManager.closeConnections(peer, options)
       return
     }
-    if (!isMultiaddr(peer)) throw new InvalidParametersError('hangUp needs a PeerId or a Multiaddr')
+    if (!isMultiaddr(peer)) { throw new InvalidParametersError('hangUp needs a PeerId or a Multiaddr') }
     const target = peer.toString()
     await Promise.all(this.getConnections()
       .filter(c => target.startsWith(c.remoteAddr.toString()) || c.remoteAddr.toString() === target)
@@ -123,7 +123,7 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
 
   getPeers (): PeerId[] {
     const seen = new Map<string, PeerId>()
-    for (const c of this.getConnections()) seen.set(c.remotePeer.toString(), c.remotePeer)
+    for (const c of this.getConnections()) { seen.set(c.remotePeer.toString(), c.remotePeer) }
     return [...seen.values()]
   }
 

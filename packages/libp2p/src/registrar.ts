@@ -51,7 +51,7 @@ export class Registrar implements RegistrarInterface {
   }
 
   async handle (protocol: string, handler: StreamHandler, options: StreamHandlerOptions = {}): Promise<void> {
-    if (protocol === '') throw new InvalidParametersError('protocol must not be empty')
+    if (protocol === '') { throw new InvalidParametersError('protocol must not be empty') }
     if (this.#handlers.has(protocol) && options.force !== true) {
       throw new DuplicateProtocolHandlerError(`a handler for ${protocol} is registered already`)
     }
@@ -108,9 +108,9 @@ export class Registrar implements RegistrarInterface {
   #notifyConnect (protocol: string, record: TopologyRecord, peerId: PeerId, connection: Connection): void {
     const { topology, peers } = record
     const key = peerId.toString()
-    if (peers.has(key)) return
-    if (connection.limits != null && topology.notifyOnLimitedConnection !== true) return
-    if (topology.filter?.(peerId) === false) return
+    if (peers.has(key)) { return }
+    if (connection.limits != null && topology.notifyOnLimitedConnection !== true) { return }
+    if (topology.filter?.(peerId) === false) { return }
     peers.add(key)
     try {
       topology.onConnect?.(peerId, connection)
@@ -131,7 +131,7 @@ export class Registrar implements RegistrarInterface {
     const key = peerId.toString()
     for (const [protocol, forProtocol] of this.#topologies) {
       for (const { topology, peers } of forProtocol.values()) {
-        if (!peers.delete(key)) continue
+        if (!peers.delete(key)) { continue }
         try {
           topology.onDisconnect?.(peerId)
         } catch (err) {

@@ -45,7 +45,7 @@ export class TransportManager implements TransportManagerInterface {
 
   transportForMultiaddr (ma: Multiaddr): Transport | undefined {
     for (const transport of this.#transports.values()) {
-      if (transport.dialFilter([ma]).length > 0) return transport
+      if (transport.dialFilter([ma]).length > 0) { return transport }
     }
     return undefined
   }

@@ -80,7 +80,7 @@ export class Upgrader implements UpgraderInterface {
       let muxerFactory = options.muxerFactory
 
       if (options.skipEncryption === true) {
-        if (options.remotePeer == null) throw new InvalidParametersError('skipEncryption needs remotePeer')
+        if (options.remotePeer == null) { throw new InvalidParametersError('skipEncryption needs remotePeer') }
         remotePeer = options.remotePeer
       } else {
         const secured = await this.#encrypt(maConn, direction, options.remotePeer, signal)
@@ -92,13 +92,13 @@ export class Upgrader implements UpgraderInterface {
       const deniedEncrypted = direction === 'inbound'
         ? await gater.denyInboundEncryptedConnection?.(remotePeer, maConn)
         : await gater.denyOutboundEncryptedConnection?.(remotePeer, maConn)
-      if (deniedEncrypted === true) throw new ConnectionDeniedError(`the connection gater refused ${remotePeer} after encryption`)
+      if (deniedEncrypted === true) { throw new ConnectionDeniedError(`the connection gater refused ${remotePeer} after encryption`) }
 
       muxerFactory ??= await this.#negotiateMuxer(stream, direction, signal)
       const deniedUpgraded = direction === 'inbound'
         ? await gater.denyInboundUpgradedConnection?.(remotePeer, maConn)
         : await gater.denyOutboundUpgradedConnection?.(remotePeer, maConn)
-      if (deniedUpgraded === true) throw new ConnectionDeniedError(`the connection gater refused ${remotePeer} after muxer negotiation`)
+      if (deniedUpgraded === true) { throw new ConnectionDeniedError(`the connection gater refused ${remotePeer} after muxer negotiation`) }
 
       const muxer = muxerFactory.createStreamMuxer(stream, { direction })
       const id = `${(connectionCount++).toString(36)}`
@@ -135,7 +135,7 @@ export class Upgrader implements UpgraderInterface {
       : await handle(maConn, protocols, { signal, log: maConn.log })
     const protocol = negotiated.protocol
     const encrypter = this.#encrypters.get(protocol)
-    if (encrypter == null) throw new EncryptionFailedError(`no encrypter for ${protocol}`)
+    if (encrypter == null) { throw new EncryptionFailedError(`no encrypter for ${protocol}`) }
     const streamMuxers = [...this.#muxers.values()]
     try {
       const secured = direction === 'outbound'
@@ -143,19 +143,19 @@ export class Upgrader implements UpgraderInterface {
         : await encrypter.secureInbound(negotiated, { signal, streamMuxers })
       return { ...secured, protocol }
     } catch (err: any) {
-      if (err?.name === 'UnexpectedPeerError' || err?.name === 'AbortError' || err?.name === 'TimeoutError') throw err
+      if (err?.name === 'UnexpectedPeerError' || err?.name === 'AbortError' || err?.name === 'TimeoutError') { throw err }
       throw new EncryptionFailedError(`${protocol} handshake failed: ${err?.message ?? err}`, { cause: err })
     }
   }
 
   async #negotiateMuxer (stream: MessageStream, direction: Direction, signal: AbortSignal): Promise<StreamMuxerFactory> {
     const protocols = [...this.#muxers.keys()]
-    if (protocols.length === 0) throw new MuxerUnavailableError('no stream muxers are configured')
+    if (protocols.length === 0) { throw new MuxerUnavailableError('no stream muxers are configured') }
     const negotiated = direction === 'outbound'
       ? await select(stream, protocols, { signal, log: stream.log })
       : await handle(stream, protocols, { signal, log: stream.log })
     const factory = this.#muxers.get(negotiated.protocol)
-    if (factory == null) throw new MuxerUnavailableError(`no muxer for ${negotiated.protocol}`)
+    if (factory == null) { throw new MuxerUnavailableError(`no muxer for ${negotiated.protocol}`) }
     return factory
   }
 }

@@ -56,7 +56,7 @@ export class DialQueue {
     }
     const key = target.peerId?.toString() ?? target.multiaddrs.map(String).sort().join(',')
     const existing = this.#pending.get(key)
-    if (existing != null) return existing
+    if (existing != null) { return existing }
     const attempt = this.#dial(target, options).finally(() => this.#pending.delete(key))
     this.#pending.set(key, attempt)
     return attempt
@@ -73,7 +73,7 @@ export class DialQueue {
       const errors: Error[] = []
       for (const ma of addrs) {
         const callerSignal = options.signal
-        if (callerSignal?.aborted === true) throw new AbortError('the dial was aborted')
+        if (callerSignal?.aborted === true) { throw new AbortError('the dial was aborted') }
         const timeout = AbortSignal.timeout(this.#timeoutMs)
         const signal = options.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
         try {
@@ -84,7 +84,7 @@ export class DialQueue {
             ? new TimeoutError(`dialling ${ma.toString()} took longer than ${this.#timeoutMs} ms`)
             : err
           this.#log('dial to %a failed - %e', ma, reason)
-          if (callerAborted) throw reason
+          if (callerAborted) { throw reason }
           errors.push(reason)
         }
       }
@@ -101,19 +101,19 @@ export class DialQueue {
       try {
         addrs = (await peerStore.get(target.peerId, options)).addresses.map(a => a.multiaddr)
       } catch (err: any) {
-        if (err.name !== NotFoundError.name) throw err
+        if (err.name !== NotFoundError.name) { throw err }
       }
     }
     const usable: Multiaddr[] = []
     const seen = new Set<string>()
     for (const ma of addrs) {
       const key = ma.toString()
-      if (seen.has(key)) continue
+      if (seen.has(key)) { continue }
       seen.add(key)
-      if (transportManager.transportForMultiaddr(ma) == null) continue
-      if (await connectionGater.denyDialMultiaddr?.(ma) === true) continue
+      if (transportManager.transportForMultiaddr(ma) == null) { continue }
+      if (await connectionGater.denyDialMultiaddr?.(ma) === true) { continue }
       usable.push(ma)
-      if (usable.length >= this.#maxAddrs) break
+      if (usable.length >= this.#maxAddrs) { break }
     }
     if (usable.length === 0) {
       throw new NoValidAddressesError(`no dialable address for ${target.peerId?.toString() ?? addrs.map(String).join(', ')}`)

@@ -88,7 +88,7 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
   }
 
   getConnections (peerId?: PeerId): Connection[] {
-    if (peerId != null) return [...(this.#connections.get(peerId.toString()) ?? [])]
+    if (peerId != null) { return [...(this.#connections.get(peerId.toString()) ?? [])] }
     return [...this.#connections.values()].flat()
   }
 
@@ -99,7 +99,7 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
   async openConnection (peer: PeerId | Multiaddr | Multiaddr[], options: OpenConnectionOptions = {}): Promise<Connection> {
     if (options.force !== true && !Array.isArray(peer) && 'toMultihash' in peer) {
       const existing = this.getConnections(peer).find(c => c.status === 'open' && c.limits == null)
-      if (existing != null) return existing
+      if (existing != null) { return existing }
     }
     return this.#dialQueue.dial(peer, options)
   }
@@ -143,7 +143,7 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
   }
 
   #onConnect (connection: Connection): void {
-    if (connection.status !== 'open') return
+    if (connection.status !== 'open') { return }
     const key = connection.remotePeer.toString()
     const list = this.#connections.get(key) ?? []
     const first = list.length === 0
@@ -178,7 +178,7 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
   async #pruneIfNeeded (): Promise<void> {
     const all = this.getConnections()
     const excess = all.length - this.#maxConnections
-    if (excess <= 0) return
+    if (excess <= 0) { return }
     const scored = await Promise.all(all.map(async (c) => {
       let value = 0
       let keepAlive = false
@@ -186,9 +186,11 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
         const peer = await this.#components.peerStore.get(c.remotePeer)
         for (const [name, tag] of peer.tags) {
           value += tag.value
-          if (name.startsWith(KEEP_ALIVE_TAG)) keepAlive = true
+          if (name.startsWith(KEEP_ALIVE_TAG)) { keepAlive = true }
         }
-      } catch {}
+      } catch {
+        // not in the peer store: no tags, value 0
+      }
       const ip = ipOf(c.remoteAddr)
       const allowed = ip != null && this.#matches(this.#allow, ip)
       return { c, value, protected: keepAlive || allowed }

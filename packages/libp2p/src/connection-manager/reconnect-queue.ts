@@ -31,11 +31,11 @@ export class ReconnectQueue {
 
   async maybeReconnect (peerId: PeerId): Promise<void> {
     const key = peerId.toString()
-    if (this.#active.has(key)) return
+    if (this.#active.has(key)) { return }
     const signal = this.#controller.signal
     try {
       const peer = await this.#components.peerStore.get(peerId)
-      if (![...peer.tags.keys()].some(t => t.startsWith(KEEP_ALIVE_TAG))) return
+      if (![...peer.tags.keys()].some(t => t.startsWith(KEEP_ALIVE_TAG))) { return }
     } catch {
       return
     }

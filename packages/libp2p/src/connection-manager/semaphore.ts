@@ -33,7 +33,7 @@ export class Semaphore {
     }
     let released = false
     return () => {
-      if (released) return
+      if (released) { return }
       released = true
       if (this.#waiters.size > 0) {
         this.#waiters.resolveFirst() // the slot passes straight to the next waiter

@@ -1,0 +1,144 @@
+import { expect } from 'aegir/chai'
+import { memoryNode, readAll } from './fixtures.js'
+import type { Libp2p } from '../src/libp2p.js'
+import type { PeerId } from '@libp2p/interface'
+
+const ECHO = '/echo/1.0.0'
+
+describe('libp2p node over memory + plaintext + yamux', () => {
+  let nodes: Libp2p[] = []
+
+  afterEach(async () => {
+    await Promise.all(nodes.map(async n => n.stop()))
+    nodes = []
+  })
+
+  async function pair (): Promise<[Libp2p, Libp2p]> {
+    const a = await memoryNode()
+    const b = await memoryNode()
+    nodes.push(a, b)
+    await b.handle(ECHO, async (stream) => {
+      for await (const chunk of stream) { stream.send(chunk) }
+      await stream.closeWrite()
+    }, { maxInboundStreams: 64 })
+    return [a, b]
+  }
+
+  it('starts, listens and announces its addresses with /p2p', async () => {
+    const [a] = await pair()
+    expect(a.status).to.equal('started')
+    const addrs = a.getMultiaddrs().map(String)
+    expect(addrs).to.have.length(1)
+    expect(addrs[0]).to.match(/^\/memory\/.+\/p2p\/12D3KooW/)
+  })
+
+  it('dials, opens a protocol stream and echoes', async () => {
+    const [a, b] = await pair()
+    const stream = await a.dialProtocol(b.getMultiaddrs()[0], ECHO)
+    expect(stream.protocol).to.equal(ECHO)
+    stream.send(Uint8Array.of(1, 2, 3))
+    await stream.closeWrite()
+    expect(await readAll(stream)).to.deep.equal(Uint8Array.of(1, 2, 3))
+    expect(a.getPeers().map(String)).to.deep.equal([b.peerId.toString()])
+    expect(a.getConnections(b.peerId)).to.have.length(1)
+    const conn = a.getConnections(b.peerId)[0]
+    expect(conn.encryption).to.equal('/plaintext/2.0.0')
+    expect(conn.multiplexer).to.equal('/yamux/1.0.0')
+  })
+
+  it('reuses the open connection for a second dial', async () => {
+    const [a, b] = await pair()
+    const c1 = await a.dial(b.getMultiaddrs()[0])
+    const c2 = await a.dial(b.peerId)
+    expect(c2).to.equal(c1)
+  })
+
+  it('emits peer:connect and peer:disconnect once per peer', async () => {
+    const [a, b] = await pair()
+    const connected: PeerId[] = []
+    const disconnected = new Promise<PeerId>(resolve => {
+      a.addEventListener('peer:disconnect', (evt) => { resolve(evt.detail) })
+    })
+    a.addEventListener('peer:connect', (evt) => { connected.push(evt.detail) })
+    await a.dial(b.getMultiaddrs()[0])
+    expect(connected.map(String)).to.deep.equal([b.peerId.toString()])
+    await a.hangUp(b.peerId)
+    expect((await disconnected).toString()).to.equal(b.peerId.toString())
+    expect(a.getConnections()).to.have.length(0)
+  })
+
+  it('refuses an unknown protocol with UnsupportedProtocolError', async () => {
+    const [a, b] = await pair()
+    const stream = await a.dialProtocol(b.getMultiaddrs()[0], '/nope/1.0.0', { negotiateFully: true }).catch(err => err)
+    expect(stream).to.have.property('name', 'UnsupportedProtocolError')
+  })
+
+  it('refuses to dial itself', async () => {
+    const [a] = await pair()
+    await expect(a.dial(a.peerId)).to.eventually.be.rejected.with.property('name', 'DialToSelfError')
+  })
+
+  it('refuses a second handler for a protocol unless forced', async () => {
+    const [, b] = await pair()
+    await expect(b.handle(ECHO, () => {})).to.eventually.be.rejected.with.property('name', 'DuplicateProtocolHandlerError')
+    await b.handle(ECHO, () => {}, { force: true })
+    expect(b.getProtocols()).to.include(ECHO)
+  })
+
+  it('enforces maxInboundStreams per connection', async () => {
+    const [a, b] = await pair()
+    const held: Array<() => void> = []
+    await b.handle('/hold/1.0.0', async (stream) => {
+      await new Promise<void>(resolve => { held.push(resolve) })
+      await stream.close()
+    }, { maxInboundStreams: 1 })
+    const first = await a.dialProtocol(b.getMultiaddrs()[0], '/hold/1.0.0', { negotiateFully: true })
+    const second = await a.dialProtocol(b.peerId, '/hold/1.0.0', { negotiateFully: true })
+    // the second stream is reset by the remote: reading it fails
+    await expect(second.read()).to.eventually.be.rejected.with.property('name', 'StreamResetError')
+    expect(first.status).to.equal('open')
+    held.forEach(r => { r() })
+  })
+
+  it('enforces maxOutboundStreams per connection', async () => {
+    const [a, b] = await pair()
+    await a.dialProtocol(b.getMultiaddrs()[0], ECHO, { maxOutboundStreams: 1 })
+    await expect(a.dialProtocol(b.peerId, ECHO, { maxOutboundStreams: 1 })).to.eventually.be.rejected.with.property('name', 'LimitExceededError')
+  })
+
+  it('lets the connection gater refuse a dial', async () => {
+    const a = await memoryNode({ connectionGater: { denyDialMultiaddr: () => true } })
+    const b = await memoryNode()
+    nodes.push(a, b)
+    await expect(a.dial(b.getMultiaddrs()[0])).to.eventually.be.rejected.with.property('name', 'NoValidAddressesError')
+  })
+
+  it('lets the connection gater refuse an inbound connection after encryption', async () => {
+    const a = await memoryNode()
+    const b = await memoryNode({ connectionGater: { denyInboundEncryptedConnection: () => true } })
+    nodes.push(a, b)
+    await expect(a.dialProtocol(b.getMultiaddrs()[0], ECHO, { negotiateFully: true })).to.eventually.be.rejected()
+    expect(b.getConnections()).to.have.length(0)
+  })
+
+  it('stops cleanly: connections close and the address is released', async () => {
+    const [a, b] = await pair()
+    await a.dial(b.getMultiaddrs()[0])
+    const addr = b.getMultiaddrs()[0]
+    await b.stop()
+    expect(b.status).to.equal('stopped')
+    expect(b.getConnections()).to.have.length(0)
+    await expect(a.dial(addr, { force: true })).to.eventually.be.rejected()
+  })
+
+  it('many streams in parallel on one connection', async () => {
+    const [a, b] = await pair()
+    const conn = await a.dial(b.getMultiaddrs()[0])
+    await Promise.all(Array.from({ length: 50 }, async (_, i) => {
+      const stream = await conn.newStream(ECHO, { maxOutboundStreams: 100 })
+      stream.send(Uint8Array.of(i))
+      await stream.closeWrite()
+      expect(await readAll(stream)).to.deep.equal(Uint8Array.of(i))
+    }))
+  })
+})
