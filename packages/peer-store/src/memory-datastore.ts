@@ -20,7 +20,7 @@ export class MemoryDatastore implements Datastore {
 
   get (key: Key): Uint8Array {
     const value = this.#data.get(key.toString())
-    if (value == null) throw new NotFoundError(`no value for ${key.toString()}`)
+    if (value == null) { throw new NotFoundError(`no value for ${key.toString()}`) }
     return value.slice()
   }
 
@@ -58,8 +58,8 @@ export class MemoryDatastore implements Datastore {
       put: (key, value) => { puts.push({ key, value }) },
       delete: (key) => { deletes.push(key) },
       commit: () => {
-        for (const { key, value } of puts) this.put(key, value)
-        for (const key of deletes) this.delete(key)
+        for (const { key, value } of puts) { this.put(key, value) }
+        for (const key of deletes) { this.delete(key) }
       }
     }
   }
@@ -67,24 +67,24 @@ export class MemoryDatastore implements Datastore {
   * query (q: Query): Generator<Pair> {
     let pairs: Pair[] = []
     for (const [k, v] of this.#data) {
-      if (q.prefix != null && !k.startsWith(q.prefix)) continue
+      if (q.prefix != null && !k.startsWith(q.prefix)) { continue }
       const pair = { key: new Key(k), value: v.slice() }
-      if (q.filters?.every(f => f(pair)) === false) continue
+      if (q.filters?.every(f => f(pair)) === false) { continue }
       pairs.push(pair)
     }
-    for (const order of q.orders ?? []) pairs = pairs.sort(order)
+    for (const order of q.orders ?? []) { pairs = pairs.sort(order) }
     yield * pairs.slice(q.offset ?? 0, q.limit == null ? undefined : (q.offset ?? 0) + q.limit)
   }
 
   * queryKeys (q: KeyQuery): Generator<Key> {
     let keys: Key[] = []
     for (const k of this.#data.keys()) {
-      if (q.prefix != null && !k.startsWith(q.prefix)) continue
+      if (q.prefix != null && !k.startsWith(q.prefix)) { continue }
       const key = new Key(k)
-      if (q.filters?.every(f => f(key)) === false) continue
+      if (q.filters?.every(f => f(key)) === false) { continue }
       keys.push(key)
     }
-    for (const order of q.orders ?? []) keys = keys.sort(order)
+    for (const order of q.orders ?? []) { keys = keys.sort(order) }
     yield * keys.slice(q.offset ?? 0, q.limit == null ? undefined : (q.offset ?? 0) + q.limit)
   }
 }

@@ -1,6 +1,6 @@
 import { NotFoundError, InvalidParametersError } from '@libp2p/interface'
-import { RecordEnvelope, PeerRecord } from '@libp2p/peer-record'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
+import { RecordEnvelope, PeerRecord } from '@libp2p/peer-record'
 import { Key } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
 import { decode } from 'multiformats/hashes/digest'
@@ -59,7 +59,7 @@ export class PersistentPeerStore implements PeerStore {
     const out: Peer[] = []
     for await (const { key, value } of this.#components.datastore.query({ prefix: PEER_KEY_PREFIX }, query)) {
       const id = this.#idFromKey(key)
-      if (id == null) continue
+      if (id == null) { continue }
       let stored: StoredPeer
       try {
         stored = this.#cache.get(id.toString()) ?? decodePeer(value)
@@ -68,9 +68,9 @@ export class PersistentPeerStore implements PeerStore {
         continue
       }
       const peer = toPeer(id, stored)
-      if (query.filters?.every(f => f(peer)) === false) continue
+      if (query.filters?.every(f => f(peer)) === false) { continue }
       out.push(peer)
-      if (query.limit != null && out.length >= query.limit) break
+      if (query.limit != null && out.length >= query.limit) { break }
     }
     return out
   }
@@ -81,7 +81,7 @@ export class PersistentPeerStore implements PeerStore {
 
   async get (peerId: PeerId, options?: AbortOptions): Promise<Peer> {
     const stored = await this.#load(peerId, options)
-    if (stored == null) throw new NotFoundError(`${peerId.toString()} is not in the peer store`)
+    if (stored == null) { throw new NotFoundError(`${peerId.toString()} is not in the peer store`) }
     return toPeer(peerId, stored)
   }
 
@@ -98,7 +98,7 @@ export class PersistentPeerStore implements PeerStore {
   }
 
   async delete (peerId: PeerId, options?: AbortOptions): Promise<void> {
-    if (peerId.equals(this.#components.peerId)) throw new InvalidParametersError('the node cannot delete itself from its peer store')
+    if (peerId.equals(this.#components.peerId)) { throw new InvalidParametersError('the node cannot delete itself from its peer store') }
     await this.#locked(peerId, async () => {
       this.#cache.delete(peerId.toString())
       await this.#components.datastore.delete(this.#key(peerId), options)
@@ -125,7 +125,7 @@ export class PersistentPeerStore implements PeerStore {
       if (existing.peerRecordEnvelope != null) {
         try {
           const old = PeerRecord.createFromProtobuf((await RecordEnvelope.openAndCertify(existing.peerRecordEnvelope, PeerRecord.DOMAIN)).payload)
-          if (old.seqNumber >= record.seqNumber) return false
+          if (old.seqNumber >= record.seqNumber) { return false }
         } catch {}
       }
       const next = applyPeerData(existing, {
@@ -162,12 +162,12 @@ export class PersistentPeerStore implements PeerStore {
 
   async #load (peerId: PeerId, options?: AbortOptions): Promise<StoredPeer | undefined> {
     const cached = this.#cache.get(peerId.toString())
-    if (cached != null) return cached
+    if (cached != null) { return cached }
     let bytes: Uint8Array
     try {
       bytes = await this.#components.datastore.get(this.#key(peerId), options)
     } catch (err: any) {
-      if (err?.name === 'NotFoundError') return undefined
+      if (err?.name === 'NotFoundError') { return undefined }
       throw err
     }
     if (bytes.byteLength > MAX_PEER_RECORD_BYTES) {
@@ -202,7 +202,7 @@ export class PersistentPeerStore implements PeerStore {
     try {
       return await run
     } finally {
-      if (this.#locks.get(key) === tail) this.#locks.delete(key)
+      if (this.#locks.get(key) === tail) { this.#locks.delete(key) }
     }
   }
 

@@ -94,7 +94,7 @@ export function applyPeerData (peer: StoredPeer, data: PeerData, mode: 'replace'
     out.protocols = [...protocols].sort()
   }
   if (data.metadata != null) {
-    if (mode !== 'merge') out.metadata = new Map()
+    if (mode !== 'merge') { out.metadata = new Map() }
     for (const [k, v] of entries(data.metadata)) {
       if (v == null) {
         out.metadata.delete(k)
@@ -110,22 +110,22 @@ export function applyPeerData (peer: StoredPeer, data: PeerData, mode: 'replace'
     }
   }
   if (data.tags != null) {
-    if (mode !== 'merge') out.tags = new Map()
+    if (mode !== 'merge') { out.tags = new Map() }
     for (const [k, t] of entries<TagOptions | undefined>(data.tags)) {
       if (t == null) {
         out.tags.delete(k)
         continue
       }
       const value = t.value ?? 0
-      if (!Number.isInteger(value) || value < 0 || value > 100) throw new InvalidParametersError('a tag value is an integer 0-100')
+      if (!Number.isInteger(value) || value < 0 || value > 100) { throw new InvalidParametersError('a tag value is an integer 0-100') }
       out.tags.set(k, { value, expires: t.ttl == null ? 0 : now + t.ttl })
     }
     if (out.tags.size > limits.maxTagsPerPeer) {
       throw new LimitExceededError('maxTagsPerPeer', limits.maxTagsPerPeer, 'too many tags for one peer')
     }
   }
-  if (data.publicKey != null) out.publicKey = publicKeyToProtobuf(data.publicKey)
-  if (data.peerRecordEnvelope != null) out.peerRecordEnvelope = data.peerRecordEnvelope
+  if (data.publicKey != null) { out.publicKey = publicKeyToProtobuf(data.publicKey) }
+  if (data.peerRecordEnvelope != null) { out.peerRecordEnvelope = data.peerRecordEnvelope }
   out.updated = now
   return out
 }
@@ -133,7 +133,7 @@ export function applyPeerData (peer: StoredPeer, data: PeerData, mode: 'replace'
 /** newest first wins; certified addresses survive the cap before uncertified ones */
 function mergeAddresses (existing: StoredPeer['addresses'], incoming: Address[], expires: number, max: number): StoredPeer['addresses'] {
   const byKey = new Map<string, StoredPeer['addresses'][number]>()
-  for (const a of existing) byKey.set(a.multiaddr.toString(), a)
+  for (const a of existing) { byKey.set(a.multiaddr.toString(), a) }
   for (const a of incoming) {
     const key = a.multiaddr.toString()
     const prev = byKey.get(key)
