@@ -1,3 +1,4 @@
+import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { NotFoundError, InvalidParametersError } from '@libp2p/interface'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import { RecordEnvelope, PeerRecord } from '@libp2p/peer-record'
@@ -25,6 +26,8 @@ export interface PeerStoreComponents {
 export interface PeerStoreInit extends Partial<PeerStoreLimits> {
   /** decoded records cached in memory */
   cacheSize?: number
+  /** the clock for address and tag expiry, ms since the epoch (default Date.now); for tests */
+  now?(): number
 }
 
 /**
@@ -40,6 +43,7 @@ export class PersistentPeerStore implements PeerStore {
   readonly #locks = new Map<string, Promise<unknown>>()
   readonly #ids = new Map<string, PeerId>()
   readonly #log: Logger
+  readonly #now: () => number
 
   constructor (components: PeerStoreComponents, init: PeerStoreInit = {}) {
     this.#components = components
@@ -52,6 +56,7 @@ export class PersistentPeerStore implements PeerStore {
       addressTtlMs: init.addressTtlMs ?? DEFAULT_ADDRESS_TTL_MS
     }
     this.#cacheSize = init.cacheSize ?? DEFAULT_CACHE_SIZE
+    this.#now = init.now ?? Date.now
     this.#log = components.logger.forComponent('libp2p:peer-store')
   }
 
@@ -67,7 +72,7 @@ export class PersistentPeerStore implements PeerStore {
         this.#log.error('skipping unreadable record %s - %e', key.toString(), err)
         continue
       }
-      const peer = toPeer(id, stored)
+      const peer = toPeer(id, stored, this.#now())
       if (query.filters?.every(f => f(peer)) === false) { continue }
       out.push(peer)
       if (query.limit != null && out.length >= query.limit) { break }
@@ -82,7 +87,7 @@ export class PersistentPeerStore implements PeerStore {
   async get (peerId: PeerId, options?: AbortOptions): Promise<Peer> {
     const stored = await this.#load(peerId, options)
     if (stored == null) { throw new NotFoundError(`${peerId.toString()} is not in the peer store`) }
-    return toPeer(peerId, stored)
+    return toPeer(peerId, stored, this.#now())
   }
 
   async save (peerId: PeerId, data: PeerData, options?: AbortOptions): Promise<Peer> {
@@ -132,7 +137,7 @@ export class PersistentPeerStore implements PeerStore {
         addresses: record.multiaddrs.map(multiaddr => ({ multiaddr, isCertified: true })),
         peerRecordEnvelope: buf,
         publicKey: envelope.publicKey
-      }, 'patch', this.#limits)
+      }, 'patch', this.#limits, this.#now())
       await this.#store(peerId, next, existing, options)
       return true
     })
@@ -141,10 +146,10 @@ export class PersistentPeerStore implements PeerStore {
   async #update (peerId: PeerId, data: PeerData, mode: 'replace' | 'patch' | 'merge', options?: AbortOptions): Promise<Peer> {
     return this.#locked(peerId, async () => {
       const existing = await this.#load(peerId, options) ?? emptyPeer()
-      const next = applyPeerData(existing, data, mode, this.#limits)
+      const next = applyPeerData(existing, data, mode, this.#limits, this.#now())
       if (next.publicKey == null && peerId.publicKey != null) {
         // remember keys embedded in the id so RSA/ECDSA-style lookups work the same
-        next.publicKey = applyPeerData(next, { publicKey: peerId.publicKey }, 'patch', this.#limits).publicKey
+        next.publicKey = publicKeyToProtobuf(peerId.publicKey)
       }
       return this.#store(peerId, next, existing, options)
     })
@@ -153,9 +158,10 @@ export class PersistentPeerStore implements PeerStore {
   async #store (peerId: PeerId, next: StoredPeer, previous: StoredPeer, options?: AbortOptions): Promise<Peer> {
     await this.#components.datastore.put(this.#key(peerId), encodePeer(next), options)
     this.#remember(peerId, next)
-    const peer = toPeer(peerId, next)
+    const now = this.#now()
+    const peer = toPeer(peerId, next, now)
     if (!peerId.equals(this.#components.peerId)) {
-      this.#components.events.safeDispatchEvent('peer:update', { detail: { peer, previous: previous.updated === 0 ? undefined : toPeer(peerId, previous) } })
+      this.#components.events.safeDispatchEvent('peer:update', { detail: { peer, previous: previous.updated === 0 ? undefined : toPeer(peerId, previous, now) } })
     }
     return peer
   }

@@ -60,7 +60,7 @@ export function encodePeer (peer: StoredPeer): Uint8Array {
 }
 
 /** The public view: expired addresses and tags are left out */
-export function toPeer (id: PeerId, stored: StoredPeer, now = Date.now()): Peer {
+export function toPeer (id: PeerId, stored: StoredPeer, now: number): Peer {
   return {
     id,
     addresses: stored.addresses.filter(a => a.expires === 0 || a.expires > now).map(a => ({ multiaddr: a.multiaddr, isCertified: a.isCertified })),
@@ -79,7 +79,7 @@ function entries<V> (m: Map<string, V> | Record<string, V>): Array<[string, V]> 
  * Apply `data` to `peer`. mode 'replace' (save) starts from nothing, 'patch' replaces the given
  * fields, 'merge' adds to them. Every list is capped by `limits`.
  */
-export function applyPeerData (peer: StoredPeer, data: PeerData, mode: 'replace' | 'patch' | 'merge', limits: PeerStoreLimits, now = Date.now()): StoredPeer {
+export function applyPeerData (peer: StoredPeer, data: PeerData, mode: 'replace' | 'patch' | 'merge', limits: PeerStoreLimits, now: number): StoredPeer {
   const out: StoredPeer = mode === 'replace' ? emptyPeer() : { ...peer, metadata: new Map(peer.metadata), tags: new Map(peer.tags), addresses: [...peer.addresses] }
   const incoming: Address[] = [...(data.addresses ?? []), ...(data.multiaddrs ?? []).map(multiaddr => ({ multiaddr, isCertified: false }))]
   if (data.addresses != null || data.multiaddrs != null) {
