@@ -1,0 +1,177 @@
+import { AbortError, NotStartedError } from '@libp2p/interface'
+import {
+  DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_PUSH_INBOUND_STREAMS, DEFAULT_MAX_PUSH_OUTBOUND_STREAMS,
+  DEFAULT_PROTOCOL_PREFIX, DEFAULT_PUSH_CONCURRENCY, DEFAULT_TIMEOUT_MS, IDENTIFY_PROTOCOL_VERSION, IDENTIFY_PUSH_PROTOCOL_NAME
+} from './constants.js'
+import { consumeIdentify } from './consume.js'
+import { readIdentify, writeIdentify } from './message-io.js'
+import { OwnMessage } from './own-message.js'
+import { withTimeout } from './timeout.js'
+import type { IdentifyPushComponents, IdentifyPushInit, IdentifyPush as IdentifyPushInterface } from './index.js'
+import type { Connection, Logger, Startable, Stream } from '@libp2p/interface'
+
+/**
+ * `/ipfs/id/push/1.0.0`: tells connected peers that speak it when this node's protocols or
+ * addresses change, and stores what peers push to us (fields they leave out stay as they were).
+ */
+export class IdentifyPush implements IdentifyPushInterface, Startable {
+  readonly protocol: string
+  readonly #components: IdentifyPushComponents
+  readonly #log: Logger
+  readonly #own: OwnMessage
+  readonly #timeoutMs: number
+  readonly #maxMessageBytes: number
+  readonly #maxMessages: number
+  readonly #maxInboundStreams: number
+  readonly #maxOutboundStreams: number
+  readonly #concurrency: number
+  readonly #runOnSelfUpdate: boolean
+  readonly #runOnLimitedConnection: boolean
+  #shutdown?: AbortController
+  /** the protocols and addresses last pushed, so an update that changes neither pushes nothing */
+  #lastPushed?: string
+  /** the push under way, and whether another was asked for while it ran */
+  #running?: Promise<void>
+  #again = false
+
+  constructor (components: IdentifyPushComponents, init: IdentifyPushInit = {}) {
+    this.#components = components
+    this.#log = components.logger.forComponent('libp2p:identify-push')
+    this.protocol = `/${init.protocolPrefix ?? DEFAULT_PROTOCOL_PREFIX}/${IDENTIFY_PUSH_PROTOCOL_NAME}/${IDENTIFY_PROTOCOL_VERSION}`
+    this.#own = new OwnMessage(components, init.agentVersion ?? components.nodeInfo.userAgent, this.#log)
+    this.#timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    this.#maxMessageBytes = init.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+    this.#maxMessages = init.maxMessages ?? DEFAULT_MAX_MESSAGES
+    this.#maxInboundStreams = init.maxInboundStreams ?? DEFAULT_MAX_PUSH_INBOUND_STREAMS
+    this.#maxOutboundStreams = init.maxOutboundStreams ?? DEFAULT_MAX_PUSH_OUTBOUND_STREAMS
+    this.#concurrency = init.concurrency ?? DEFAULT_PUSH_CONCURRENCY
+    this.#runOnSelfUpdate = init.runOnSelfUpdate ?? true
+    this.#runOnLimitedConnection = init.runOnLimitedConnection ?? true
+  }
+
+  readonly [Symbol.toStringTag] = '@libp2p/identify-push'
+
+  async start (): Promise<void> {
+    if (this.#shutdown != null) { return }
+    this.#shutdown = new AbortController()
+    await this.#components.registrar.handle(this.protocol, async (stream, connection) => {
+      await this.#receive(stream, connection)
+    }, {
+      maxInboundStreams: this.#maxInboundStreams,
+      maxOutboundStreams: this.#maxOutboundStreams,
+      runOnLimitedConnection: this.#runOnLimitedConnection
+    })
+    if (this.#runOnSelfUpdate) {
+      this.#components.events.addEventListener('self:peer:update', this.#onSelfUpdate)
+    }
+  }
+
+  async stop (): Promise<void> {
+    if (this.#shutdown == null) { return }
+    this.#components.events.removeEventListener('self:peer:update', this.#onSelfUpdate)
+    this.#shutdown.abort(new AbortError('identify push stopped'))
+    this.#shutdown = undefined
+    this.#again = false
+    await this.#components.registrar.unhandle(this.protocol)
+    await this.#running
+  }
+
+  readonly #onSelfUpdate = (): void => {
+    if (this.#shutdown == null) { return }
+    if (this.#running != null) {
+      this.#again = true
+      return
+    }
+    this.#running = this.#pushIfChanged().finally(() => {
+      this.#running = undefined
+      if (this.#again) {
+        this.#again = false
+        this.#onSelfUpdate()
+      }
+    })
+  }
+
+  async #pushIfChanged (): Promise<void> {
+    const state = JSON.stringify([this.#components.registrar.getProtocols(), this.#own.listenAddrs().map(String)])
+    if (state === this.#lastPushed) { return }
+    this.#lastPushed = state
+    await this.push().catch(err => { this.#log('push failed - %e', err) })
+  }
+
+  async push (): Promise<void> {
+    const shutdown = this.#shutdown
+    if (shutdown == null) { throw new NotStartedError('identify push is not started') }
+    const targets = await this.#targets()
+    this.#log('pushing to %d peers', targets.length)
+    let next = 0
+    const worker = async (): Promise<void> => {
+      while (next < targets.length && !shutdown.signal.aborted) {
+        const connection = targets[next++]
+        await this.#pushTo(connection, shutdown.signal).catch(err => {
+          this.#log('push to %p failed - %e', connection.remotePeer, err)
+        })
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(this.#concurrency, targets.length) }, worker))
+  }
+
+  /** one open connection per connected peer known to speak the push protocol */
+  async #targets (): Promise<Connection[]> {
+    const byPeer = new Map<string, Connection>()
+    for (const connection of this.#components.connectionManager.getConnections()) {
+      if (connection.status !== 'open') { continue }
+      if (connection.limits != null && !this.#runOnLimitedConnection) { continue }
+      const key = connection.remotePeer.toString()
+      const seen = byPeer.get(key)
+      // prefer an unlimited connection
+      if (seen == null || (seen.limits != null && connection.limits == null)) { byPeer.set(key, connection) }
+    }
+    const out: Connection[] = []
+    for (const connection of byPeer.values()) {
+      try {
+        const peer = await this.#components.peerStore.get(connection.remotePeer)
+        if (peer.protocols.includes(this.protocol)) { out.push(connection) }
+      } catch {
+        // not identified yet: it will get our current state from identify
+      }
+    }
+    return out
+  }
+
+  async #pushTo (connection: Connection, shutdown: AbortSignal): Promise<void> {
+    const { signal, done } = withTimeout(this.#timeoutMs, `identify push to ${connection.remotePeer} (timeoutMs)`, shutdown)
+    let stream: Stream | undefined
+    try {
+      stream = await connection.newStream(this.protocol, {
+        signal,
+        runOnLimitedConnection: this.#runOnLimitedConnection,
+        maxOutboundStreams: this.#maxOutboundStreams
+      })
+      await writeIdentify(stream, await this.#own.build(connection), { signal })
+      await stream.close({ signal })
+    } catch (err: any) {
+      const error = signal.aborted ? signal.reason : err
+      stream?.abort(error)
+      throw error
+    } finally {
+      done()
+    }
+  }
+
+  /** a peer pushed its identify: read it to EOF, check and store it, then close */
+  async #receive (stream: Stream, connection: Connection): Promise<void> {
+    const { signal, done } = withTimeout(this.#timeoutMs, `identify push from ${connection.remotePeer} (timeoutMs)`, this.#shutdown?.signal)
+    try {
+      const message = await readIdentify(stream, { signal, maxMessageBytes: this.#maxMessageBytes, maxMessages: this.#maxMessages })
+      const result = await consumeIdentify(this.#components, connection, message, { signal, push: true, log: this.#log })
+      await stream.close({ signal })
+      this.#components.events.safeDispatchEvent('peer:identify', { detail: result })
+    } catch (err: any) {
+      const error = signal.aborted ? signal.reason : err
+      this.#log('identify push from %p rejected - %e', connection.remotePeer, error)
+      stream.abort(error)
+    } finally {
+      done()
+    }
+  }
+}

@@ -1,0 +1,118 @@
+import { AbortError, NotStartedError } from '@libp2p/interface'
+import {
+  DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_OUTBOUND_STREAMS,
+  DEFAULT_PROTOCOL_PREFIX, DEFAULT_TIMEOUT_MS, IDENTIFY_PROTOCOL_NAME, IDENTIFY_PROTOCOL_VERSION
+} from './constants.js'
+import { consumeIdentify } from './consume.js'
+import { readIdentify, writeIdentify } from './message-io.js'
+import { OwnMessage } from './own-message.js'
+import { withTimeout } from './timeout.js'
+import type { IdentifyComponents, IdentifyInit, Identify as IdentifyInterface } from './index.js'
+import type { AbortOptions, Connection, IdentifyResult, Logger, Startable, Stream } from '@libp2p/interface'
+
+/**
+ * `/ipfs/id/1.0.0`: answers identify requests with this node's identify message, and identifies
+ * every new connection's peer (open a stream, read the message until EOF, check and store it,
+ * dispatch `peer:identify`).
+ */
+export class Identify implements IdentifyInterface, Startable {
+  readonly protocol: string
+  readonly #components: IdentifyComponents
+  readonly #log: Logger
+  readonly #own: OwnMessage
+  readonly #timeoutMs: number
+  readonly #maxMessageBytes: number
+  readonly #maxMessages: number
+  readonly #maxInboundStreams: number
+  readonly #maxOutboundStreams: number
+  readonly #runOnConnectionOpen: boolean
+  readonly #runOnLimitedConnection: boolean
+  #shutdown?: AbortController
+
+  constructor (components: IdentifyComponents, init: IdentifyInit = {}) {
+    this.#components = components
+    this.#log = components.logger.forComponent('libp2p:identify')
+    this.protocol = `/${init.protocolPrefix ?? DEFAULT_PROTOCOL_PREFIX}/${IDENTIFY_PROTOCOL_NAME}/${IDENTIFY_PROTOCOL_VERSION}`
+    this.#own = new OwnMessage(components, init.agentVersion ?? components.nodeInfo.userAgent, this.#log)
+    this.#timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    this.#maxMessageBytes = init.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+    this.#maxMessages = init.maxMessages ?? DEFAULT_MAX_MESSAGES
+    this.#maxInboundStreams = init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS
+    this.#maxOutboundStreams = init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS
+    this.#runOnConnectionOpen = init.runOnConnectionOpen ?? true
+    this.#runOnLimitedConnection = init.runOnLimitedConnection ?? true
+  }
+
+  readonly [Symbol.toStringTag] = '@libp2p/identify'
+
+  async start (): Promise<void> {
+    if (this.#shutdown != null) { return }
+    this.#shutdown = new AbortController()
+    await this.#components.registrar.handle(this.protocol, async (stream, connection) => {
+      await this.#serve(stream, connection)
+    }, {
+      maxInboundStreams: this.#maxInboundStreams,
+      maxOutboundStreams: this.#maxOutboundStreams,
+      runOnLimitedConnection: this.#runOnLimitedConnection
+    })
+    if (this.#runOnConnectionOpen) {
+      this.#components.events.addEventListener('connection:open', this.#onConnectionOpen)
+    }
+  }
+
+  async stop (): Promise<void> {
+    if (this.#shutdown == null) { return }
+    this.#components.events.removeEventListener('connection:open', this.#onConnectionOpen)
+    this.#shutdown.abort(new AbortError('identify stopped'))
+    this.#shutdown = undefined
+    await this.#components.registrar.unhandle(this.protocol)
+  }
+
+  readonly #onConnectionOpen = (evt: CustomEvent<Connection>): void => {
+    const connection = evt.detail
+    if (connection.limits != null && !this.#runOnLimitedConnection) { return }
+    this.identify(connection).catch(err => {
+      this.#log('identify of %p on connection %s failed - %e', connection.remotePeer, connection.id, err)
+    })
+  }
+
+  async identify (connection: Connection, options: AbortOptions = {}): Promise<IdentifyResult> {
+    if (this.#shutdown == null) { throw new NotStartedError('identify is not started') }
+    const { signal, done } = withTimeout(this.#timeoutMs, `identify of ${connection.remotePeer} (timeoutMs)`, this.#shutdown.signal, options.signal)
+    let stream: Stream | undefined
+    try {
+      stream = await connection.newStream(this.protocol, {
+        signal,
+        runOnLimitedConnection: this.#runOnLimitedConnection,
+        maxOutboundStreams: this.#maxOutboundStreams
+      })
+      const message = await readIdentify(stream, { signal, maxMessageBytes: this.#maxMessageBytes, maxMessages: this.#maxMessages })
+      const result = await consumeIdentify(this.#components, connection, message, { signal, push: false, log: this.#log })
+      await stream.close({ signal })
+      this.#components.events.safeDispatchEvent('peer:identify', { detail: result })
+      return result
+    } catch (err: any) {
+      // whatever a wait threw, the deadline or the caller's signal is the cause
+      const error = signal.aborted ? signal.reason : err
+      stream?.abort(error)
+      throw error
+    } finally {
+      done()
+    }
+  }
+
+  /** answer an identify request: our message, then close */
+  async #serve (stream: Stream, connection: Connection): Promise<void> {
+    const { signal, done } = withTimeout(this.#timeoutMs, `answering identify from ${connection.remotePeer} (timeoutMs)`, this.#shutdown?.signal)
+    try {
+      const message = await this.#own.build(connection)
+      await writeIdentify(stream, message, { signal })
+      await stream.close({ signal })
+    } catch (err: any) {
+      this.#log('answering identify from %p failed - %e', connection.remotePeer, err)
+      stream.abort(err)
+    } finally {
+      done()
+    }
+  }
+}
