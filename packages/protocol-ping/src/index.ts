@@ -1,1 +1,59 @@
-export {}
+/**
+ * @packageDocumentation
+ *
+ * The ping protocol (specs/libp2p/ping, `/ipfs/ping/1.0.0`): the dialer sends 32 random bytes,
+ * the listener echoes them, the dialer measures the round trip.
+ *
+ * ```ts
+ * import { ping } from '@libp2p/ping'
+ *
+ * const node = await createLibp2p({ ..., services: { ping: ping() } })
+ * const ms = await node.services.ping.ping(peerIdOrMultiaddr)
+ * ```
+ *
+ * `ping(peer)` dials if needed, opens one stream, sends one payload, checks the echo and closes
+ * the stream. It rejects with `TimeoutError` after `timeoutMs` (the caller's signal can end it
+ * earlier), `ProtocolError` when the echo differs from what was sent, or the dial's or stream's
+ * error. The handler echoes any number of payloads on one stream until the remote closes its
+ * write side; a stream idle for `idleTimeoutMs` is aborted.
+ */
+import { Ping as PingService } from './ping.js'
+import type { AbortOptions, ComponentLogger, ConnectionManager, Multiaddr, PeerId, Registrar } from '@libp2p/interface'
+
+export {
+  PING_PROTOCOL, PING_LENGTH_BYTES, DEFAULT_TIMEOUT_MS, DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_INBOUND_STREAMS,
+  DEFAULT_MAX_OUTBOUND_STREAMS
+} from './constants.js'
+
+/** What ping takes from the node (a subset of libp2p's Components) */
+export interface PingComponents {
+  registrar: Registrar
+  connectionManager: Pick<ConnectionManager, 'openConnection'>
+  logger: ComponentLogger
+}
+
+export interface PingInit {
+  /** the protocol id is `/<protocolPrefix>/ping/1.0.0` (default `ipfs`) */
+  protocolPrefix?: string
+  /** one ping, dial included, must finish within this (default 10000 ms) */
+  timeoutMs?: number
+  /** an inbound ping stream with no payload for this long is aborted (default 60000 ms) */
+  idleTimeoutMs?: number
+  /** ping streams a remote may hold open on one connection (default 2) */
+  maxInboundStreams?: number
+  /** ping streams this node opens on one connection (default 1) */
+  maxOutboundStreams?: number
+  /** ping over limited (relayed) connections too, both ways (default true) */
+  runOnLimitedConnection?: boolean
+}
+
+export interface Ping {
+  readonly protocol: string
+  /** the round trip of one 32-byte payload, in milliseconds (fractional) */
+  ping(peer: PeerId | Multiaddr | Multiaddr[], options?: AbortOptions): Promise<number>
+}
+
+/** the `/ipfs/ping/1.0.0` service */
+export function ping (init: PingInit = {}): (components: PingComponents) => Ping {
+  return (components) => new PingService(components, init)
+}
