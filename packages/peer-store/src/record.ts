@@ -142,9 +142,11 @@ function mergeAddresses (existing: StoredPeer['addresses'], incoming: Address[],
   }
   let all = [...byKey.values()]
   if (all.length > max) {
-    const certified = all.filter(a => a.isCertified)
-    const rest = all.filter(a => !a.isCertified)
-    all = [...certified.slice(-max), ...rest.slice(-(Math.max(0, max - certified.length)))].slice(-max)
+    // keep the newest certified addresses, then fill what room is left with the newest others
+    // (slice(-0) would keep everything, so no room means none)
+    const certified = all.filter(a => a.isCertified).slice(-max)
+    const room = max - certified.length
+    all = [...certified, ...(room > 0 ? all.filter(a => !a.isCertified).slice(-room) : [])]
   }
   return all
 }
