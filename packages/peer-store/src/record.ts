@@ -138,7 +138,9 @@ function mergeAddresses (existing: StoredPeer['addresses'], incoming: Address[],
     const key = a.multiaddr.toString()
     const prev = byKey.get(key)
     byKey.delete(key) // re-insert so newer addresses sort last
-    byKey.set(key, { multiaddr: a.multiaddr as Multiaddr, isCertified: a.isCertified || (prev?.isCertified ?? false), expires: a.isCertified ? 0 : expires })
+    const isCertified = a.isCertified || (prev?.isCertified ?? false)
+    // certified addresses never expire, even when seen again without a record
+    byKey.set(key, { multiaddr: a.multiaddr as Multiaddr, isCertified, expires: isCertified ? 0 : expires })
   }
   let all = [...byKey.values()]
   if (all.length > max) {
