@@ -80,7 +80,16 @@ function entries<V> (m: Map<string, V> | Record<string, V>): Array<[string, V]> 
  * fields, 'merge' adds to them. Every list is capped by `limits`.
  */
 export function applyPeerData (peer: StoredPeer, data: PeerData, mode: 'replace' | 'patch' | 'merge', limits: PeerStoreLimits, now: number): StoredPeer {
-  const out: StoredPeer = mode === 'replace' ? emptyPeer() : { ...peer, metadata: new Map(peer.metadata), tags: new Map(peer.tags), addresses: [...peer.addresses] }
+  // expired addresses and tags are dropped here, so they neither count against a cap nor stay stored
+  const live = (expires: number): boolean => expires === 0 || expires > now
+  const out: StoredPeer = mode === 'replace'
+    ? emptyPeer()
+    : {
+        ...peer,
+        metadata: new Map(peer.metadata),
+        tags: new Map([...peer.tags].filter(([, t]) => live(t.expires))),
+        addresses: peer.addresses.filter(a => live(a.expires))
+      }
   const incoming: Address[] = [...(data.addresses ?? []), ...(data.multiaddrs ?? []).map(multiaddr => ({ multiaddr, isCertified: false }))]
   if (data.addresses != null || data.multiaddrs != null) {
     const expires = limits.addressTtlMs > 0 ? now + limits.addressTtlMs : 0
