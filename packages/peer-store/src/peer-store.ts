@@ -144,6 +144,9 @@ export class PersistentPeerStore implements PeerStore {
   }
 
   async #update (peerId: PeerId, data: PeerData, mode: 'replace' | 'patch' | 'merge', options?: AbortOptions): Promise<Peer> {
+    if (data?.publicKey != null && (typeof data.publicKey.toMultihash !== 'function' || !peerId.equals(data.publicKey.toMultihash().bytes))) {
+      throw new InvalidParametersError(`the public key is not the key of ${peerId.toString()}`)
+    }
     return this.#locked(peerId, async () => {
       const existing = await this.#load(peerId, options) ?? emptyPeer()
       const next = applyPeerData(existing, data, mode, this.#limits, this.#now())

@@ -1,6 +1,6 @@
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { InvalidMessageError, InvalidParametersError, LimitExceededError } from '@libp2p/interface'
-import { multiaddr } from '@multiformats/multiaddr'
+import { isMultiaddr, multiaddr } from '@multiformats/multiaddr'
 import { Peer as PeerPB } from './pb/peer.js'
 import type { Address, Peer, PeerData, PeerId, Tag, TagOptions } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -47,15 +47,20 @@ export function decodePeer (bytes: Uint8Array): StoredPeer {
   }
 }
 
+/** a time in ms as a uint64: fractional times (a fractional ttl or clock) round up */
+function uint64Ms (ms: number): bigint {
+  return BigInt(Math.max(0, Math.ceil(ms)))
+}
+
 export function encodePeer (peer: StoredPeer): Uint8Array {
   return PeerPB.encode({
-    addresses: peer.addresses.map(a => ({ multiaddr: a.multiaddr.bytes, isCertified: a.isCertified, expires: BigInt(a.expires) })),
+    addresses: peer.addresses.map(a => ({ multiaddr: a.multiaddr.bytes, isCertified: a.isCertified, expires: uint64Ms(a.expires) })),
     protocols: peer.protocols,
     publicKey: peer.publicKey,
     peerRecordEnvelope: peer.peerRecordEnvelope,
     metadata: peer.metadata,
-    tags: new Map([...peer.tags].map(([k, t]) => [k, { value: t.value, expires: BigInt(t.expires) }])),
-    updated: BigInt(peer.updated)
+    tags: new Map([...peer.tags].map(([k, t]) => [k, { value: t.value, expires: uint64Ms(t.expires) }])),
+    updated: uint64Ms(peer.updated)
   })
 }
 
@@ -75,11 +80,15 @@ function entries<V> (m: Map<string, V> | Record<string, V>): Array<[string, V]> 
   return m instanceof Map ? [...m] : Object.entries(m)
 }
 
+type Mode = 'replace' | 'patch' | 'merge'
+
 /**
  * Apply `data` to `peer`. mode 'replace' (save) starts from nothing, 'patch' replaces the given
  * fields, 'merge' adds to them. Every list is capped by `limits`.
+ *
+ * @throws InvalidParametersError for data of the wrong shape, LimitExceededError when a cap is hit
  */
-export function applyPeerData (peer: StoredPeer, data: PeerData, mode: 'replace' | 'patch' | 'merge', limits: PeerStoreLimits, now: number): StoredPeer {
+export function applyPeerData (peer: StoredPeer, data: PeerData, mode: Mode, limits: PeerStoreLimits, now: number): StoredPeer {
   // expired addresses and tags are dropped here, so they neither count against a cap nor stay stored
   const live = (expires: number): boolean => expires === 0 || expires > now
   const out: StoredPeer = mode === 'replace'
@@ -90,52 +99,79 @@ export function applyPeerData (peer: StoredPeer, data: PeerData, mode: 'replace'
         tags: new Map([...peer.tags].filter(([, t]) => live(t.expires))),
         addresses: peer.addresses.filter(a => live(a.expires))
       }
-  const incoming: Address[] = [...(data.addresses ?? []), ...(data.multiaddrs ?? []).map(multiaddr => ({ multiaddr, isCertified: false }))]
   if (data.addresses != null || data.multiaddrs != null) {
     const expires = limits.addressTtlMs > 0 ? now + limits.addressTtlMs : 0
-    out.addresses = mergeAddresses(mode === 'merge' ? out.addresses : [], incoming, expires, limits.maxAddressesPerPeer)
+    out.addresses = mergeAddresses(mode === 'merge' ? out.addresses : [], incomingAddresses(data), expires, limits.maxAddressesPerPeer)
   }
   if (data.protocols != null) {
-    const protocols = mode === 'merge' ? new Set([...out.protocols, ...data.protocols]) : new Set(data.protocols)
-    if (protocols.size > limits.maxProtocolsPerPeer) {
-      throw new LimitExceededError('maxProtocolsPerPeer', limits.maxProtocolsPerPeer, 'too many protocols for one peer')
-    }
-    out.protocols = [...protocols].sort()
+    out.protocols = applyProtocols(mode === 'merge' ? out.protocols : [], data.protocols, limits)
   }
   if (data.metadata != null) {
-    if (mode !== 'merge') { out.metadata = new Map() }
-    for (const [k, v] of entries(data.metadata)) {
-      if (v == null) {
-        out.metadata.delete(k)
-        continue
-      }
-      if (v.byteLength > limits.maxMetadataValueBytes) {
-        throw new LimitExceededError('maxMetadataValueBytes', limits.maxMetadataValueBytes, `metadata ${k} is too large`)
-      }
-      out.metadata.set(k, v)
-    }
-    if (out.metadata.size > limits.maxMetadataPerPeer) {
-      throw new LimitExceededError('maxMetadataPerPeer', limits.maxMetadataPerPeer, 'too many metadata entries for one peer')
-    }
+    out.metadata = applyMetadata(mode === 'merge' ? out.metadata : new Map(), data.metadata, limits)
   }
   if (data.tags != null) {
-    if (mode !== 'merge') { out.tags = new Map() }
-    for (const [k, t] of entries<TagOptions | undefined>(data.tags)) {
-      if (t == null) {
-        out.tags.delete(k)
-        continue
-      }
-      const value = t.value ?? 0
-      if (!Number.isInteger(value) || value < 0 || value > 100) { throw new InvalidParametersError('a tag value is an integer 0-100') }
-      out.tags.set(k, { value, expires: t.ttl == null ? 0 : now + t.ttl })
-    }
-    if (out.tags.size > limits.maxTagsPerPeer) {
-      throw new LimitExceededError('maxTagsPerPeer', limits.maxTagsPerPeer, 'too many tags for one peer')
-    }
+    out.tags = applyTags(mode === 'merge' ? out.tags : new Map(), data.tags, limits, now)
   }
   if (data.publicKey != null) { out.publicKey = publicKeyToProtobuf(data.publicKey) }
-  if (data.peerRecordEnvelope != null) { out.peerRecordEnvelope = data.peerRecordEnvelope }
+  if (data.peerRecordEnvelope != null) {
+    if (!(data.peerRecordEnvelope instanceof Uint8Array)) { throw new InvalidParametersError('peerRecordEnvelope must be a Uint8Array') }
+    out.peerRecordEnvelope = data.peerRecordEnvelope
+  }
   out.updated = now
+  return out
+}
+
+function incomingAddresses (data: PeerData): Address[] {
+  const { addresses = [], multiaddrs = [] } = data
+  if (!Array.isArray(addresses) || !Array.isArray(multiaddrs)) { throw new InvalidParametersError('addresses and multiaddrs must be arrays') }
+  const incoming: Address[] = [...addresses, ...multiaddrs.map(multiaddr => ({ multiaddr, isCertified: false }))]
+  for (const a of incoming) {
+    if (a == null || !isMultiaddr(a.multiaddr)) { throw new InvalidParametersError('an address must be a Multiaddr') }
+  }
+  return incoming
+}
+
+function applyProtocols (existing: string[], given: string[], limits: PeerStoreLimits): string[] {
+  if (!Array.isArray(given) || given.some(p => typeof p !== 'string')) { throw new InvalidParametersError('protocols must be an array of strings') }
+  const protocols = new Set([...existing, ...given])
+  if (protocols.size > limits.maxProtocolsPerPeer) {
+    throw new LimitExceededError('maxProtocolsPerPeer', limits.maxProtocolsPerPeer, 'too many protocols for one peer')
+  }
+  return [...protocols].sort()
+}
+
+function applyMetadata (out: Map<string, Uint8Array>, given: NonNullable<PeerData['metadata']>, limits: PeerStoreLimits): Map<string, Uint8Array> {
+  for (const [k, v] of entries(given)) {
+    if (v == null) {
+      out.delete(k)
+      continue
+    }
+    if (!(v instanceof Uint8Array)) { throw new InvalidParametersError(`metadata ${k} must be a Uint8Array`) }
+    if (v.byteLength > limits.maxMetadataValueBytes) {
+      throw new LimitExceededError('maxMetadataValueBytes', limits.maxMetadataValueBytes, `metadata ${k} is too large`)
+    }
+    out.set(k, v)
+  }
+  if (out.size > limits.maxMetadataPerPeer) {
+    throw new LimitExceededError('maxMetadataPerPeer', limits.maxMetadataPerPeer, 'too many metadata entries for one peer')
+  }
+  return out
+}
+
+function applyTags (out: StoredPeer['tags'], given: NonNullable<PeerData['tags']>, limits: PeerStoreLimits, now: number): StoredPeer['tags'] {
+  for (const [k, t] of entries<TagOptions | undefined>(given)) {
+    if (t == null) {
+      out.delete(k)
+      continue
+    }
+    const value = t.value ?? 0
+    if (!Number.isInteger(value) || value < 0 || value > 100) { throw new InvalidParametersError(`tag ${k}: a tag value is an integer 0-100`) }
+    if (t.ttl != null && (!Number.isFinite(t.ttl) || t.ttl < 0)) { throw new InvalidParametersError(`tag ${k}: a ttl is a finite number of ms >= 0`) }
+    out.set(k, { value, expires: t.ttl == null ? 0 : now + t.ttl })
+  }
+  if (out.size > limits.maxTagsPerPeer) {
+    throw new LimitExceededError('maxTagsPerPeer', limits.maxTagsPerPeer, 'too many tags for one peer')
+  }
   return out
 }
 
