@@ -64,15 +64,15 @@ export function encodePeer (peer: StoredPeer): Uint8Array {
   })
 }
 
-/** The public view: expired addresses and tags are left out */
+/** The public view: expired addresses and tags are left out; bytes are copies, so callers cannot change the cache */
 export function toPeer (id: PeerId, stored: StoredPeer, now: number): Peer {
   return {
     id,
     addresses: stored.addresses.filter(a => a.expires === 0 || a.expires > now).map(a => ({ multiaddr: a.multiaddr, isCertified: a.isCertified })),
     protocols: [...stored.protocols],
-    metadata: new Map(stored.metadata),
+    metadata: new Map([...stored.metadata].map(([k, v]) => [k, v.slice()])),
     tags: new Map([...stored.tags].filter(([, t]) => t.expires === 0 || t.expires > now).map(([k, t]) => [k, { value: t.value }])),
-    peerRecordEnvelope: stored.peerRecordEnvelope
+    peerRecordEnvelope: stored.peerRecordEnvelope?.slice()
   }
 }
 
@@ -115,7 +115,7 @@ export function applyPeerData (peer: StoredPeer, data: PeerData, mode: Mode, lim
   if (data.publicKey != null) { out.publicKey = publicKeyToProtobuf(data.publicKey) }
   if (data.peerRecordEnvelope != null) {
     if (!(data.peerRecordEnvelope instanceof Uint8Array)) { throw new InvalidParametersError('peerRecordEnvelope must be a Uint8Array') }
-    out.peerRecordEnvelope = data.peerRecordEnvelope
+    out.peerRecordEnvelope = data.peerRecordEnvelope.slice()
   }
   out.updated = now
   return out
@@ -150,7 +150,7 @@ function applyMetadata (out: Map<string, Uint8Array>, given: NonNullable<PeerDat
     if (v.byteLength > limits.maxMetadataValueBytes) {
       throw new LimitExceededError('maxMetadataValueBytes', limits.maxMetadataValueBytes, `metadata ${k} is too large`)
     }
-    out.set(k, v)
+    out.set(k, v.slice())
   }
   if (out.size > limits.maxMetadataPerPeer) {
     throw new LimitExceededError('maxMetadataPerPeer', limits.maxMetadataPerPeer, 'too many metadata entries for one peer')
