@@ -1,6 +1,6 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { DEFAULT_MAX_OBSERVED_ADDRESSES, DEFAULT_OBSERVED_ADDRESS_CONFIRMATIONS } from './constants.js'
-import type { AddressManager as AddressManagerInterface, PeerId, TransportManager } from '@libp2p/interface'
+import type { AddressManager as AddressManagerInterface, Libp2pEvents, PeerId, PeerStore, TransportManager, TypedEventTarget } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface AddressManagerInit {
@@ -18,6 +18,8 @@ export interface AddressManagerInit {
 export interface AddressManagerComponents {
   peerId: PeerId
   transportManager: Pick<TransportManager, 'getAddrs'>
+  peerStore: Pick<PeerStore, 'patch'>
+  events: TypedEventTarget<Libp2pEvents>
 }
 
 /**
@@ -33,6 +35,9 @@ export class AddressManager implements AddressManagerInterface {
   readonly #observed = new Map<string, { addr: Multiaddr, reporters: Set<string> }>()
   readonly #confirmations: number
   readonly #maxObserved: number
+  /** what was last published, to tell when a change needs a self:peer:update */
+  #published = ''
+  #publishing: Promise<void> = Promise.resolve()
 
   constructor (components: AddressManagerComponents, init: AddressManagerInit = {}) {
     this.#components = components
@@ -41,6 +46,25 @@ export class AddressManager implements AddressManagerInterface {
     this.#noAnnounce = new Set((init.noAnnounce ?? []).map(a => multiaddr(a).toString()))
     this.#confirmations = init.observedAddressConfirmations ?? DEFAULT_OBSERVED_ADDRESS_CONFIRMATIONS
     this.#maxObserved = init.maxObservedAddresses ?? DEFAULT_MAX_OBSERVED_ADDRESSES
+    const onChange = (): void => { void this.publish() }
+    components.events.addEventListener('transport:listening', onChange)
+    components.events.addEventListener('transport:close', onChange)
+  }
+
+  /**
+   * Store our current addresses in our own peer store record and tell the node (identify-push
+   * listens) when they changed. Calls are serialised so events go out in order.
+   */
+  async publish (): Promise<void> {
+    this.#publishing = this.#publishing.then(async () => {
+      const addrs = this.getAddresses()
+      const key = addrs.map(String).join(',')
+      if (key === this.#published) { return }
+      this.#published = key
+      const peer = await this.#components.peerStore.patch(this.#components.peerId, { multiaddrs: addrs })
+      this.#components.events.safeDispatchEvent('self:peer:update', { detail: { peer } })
+    }).catch(() => {})
+    await this.#publishing
   }
 
   getListenAddrs (): Multiaddr[] {
@@ -71,7 +95,11 @@ export class AddressManager implements AddressManagerInterface {
       this.#observed.set(key, entry)
     }
     if (entry.reporters.size < this.#confirmations * 4) {
+      const before = entry.reporters.size
       entry.reporters.add(reporter?.toString() ?? `anonymous-${entry.reporters.size}`)
+      if (before < this.#confirmations && entry.reporters.size >= this.#confirmations) {
+        void this.publish() // newly confirmed: announce it
+      }
     }
   }
 

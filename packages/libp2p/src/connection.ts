@@ -83,15 +83,16 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
     if (this.limits != null && options.runOnLimitedConnection !== true) {
       throw new LimitedConnectionError(`cannot open a ${list.join('/')} stream on a limited connection without runOnLimitedConnection`)
     }
+    if (list.length === 1) {
+      // with one protocol the limit can be checked before the remote sees a stream at all
+      this.#checkOutboundLimit(list[0], options.maxOutboundStreams, 1)
+    }
     const signal = options.signal ?? AbortSignal.timeout(this.#outboundTimeoutMs)
     const muxed = await this.#muxer.createStream({ signal, protocol: list[0] })
     try {
       const stream = await select(muxed, list, { signal, log: muxed.log, negotiateFully: options.negotiateFully })
       muxed.protocol = stream.protocol // the muxer's list is what stream limits count
-      const limit = options.maxOutboundStreams ?? this.#handlerLimit(stream.protocol) ?? DEFAULT_MAX_OUTBOUND_STREAMS
-      if (this.#countStreams(stream.protocol, 'outbound') > limit) {
-        throw new LimitExceededError('maxOutboundStreams', limit, `too many outbound ${stream.protocol} streams on connection ${this.id}`)
-      }
+      this.#checkOutboundLimit(stream.protocol, options.maxOutboundStreams, 0)
       return stream
     } catch (err: any) {
       muxed.abort(err)
@@ -144,6 +145,14 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
     } catch (err: any) {
       this.log('inbound stream %s failed - %e', muxed.id, err)
       muxed.abort(err)
+    }
+  }
+
+  /** `adding`: 1 when the new stream is not in the muxer's list yet */
+  #checkOutboundLimit (protocol: string, requested: number | undefined, adding: number): void {
+    const limit = requested ?? this.#handlerLimit(protocol) ?? DEFAULT_MAX_OUTBOUND_STREAMS
+    if (this.#countStreams(protocol, 'outbound') + adding > limit) {
+      throw new LimitExceededError('maxOutboundStreams', limit, `too many outbound ${protocol} streams on connection ${this.id}`)
     }
   }
 

@@ -48,7 +48,7 @@ export async function createLibp2p<T extends Record<string, unknown> = Record<st
   }, { connectionEncrypters, streamMuxers, ...init.upgrader })
   const transportManager = new TransportManager({ ...base, upgrader }, init.transportManager)
   const connectionManager = late.connectionManager = new ConnectionManager({ ...base, transportManager }, init.connectionManager)
-  const addressManager = new AddressManager({ peerId, transportManager }, init.addresses)
+  const addressManager = new AddressManager({ peerId, transportManager, peerStore, events }, init.addresses)
 
   const components: Components = { ...base, registrar, upgrader, transportManager, connectionManager, addressManager }
 
@@ -60,7 +60,7 @@ export async function createLibp2p<T extends Record<string, unknown> = Record<st
   }
   const discovery = (init.peerDiscovery ?? []).map(f => f(components))
 
-  const node = new Libp2p<T>(components, services as T, transports, discovery)
+  const node = new Libp2p<T>(components, services as T, transports, discovery, addressManager)
   if (init.start !== false) {
     await node.start()
   }

@@ -1,5 +1,6 @@
 import { InvalidParametersError, NotStartedError, isPeerId, start as startAll, stop as stopAll } from '@libp2p/interface'
 import { isMultiaddr } from '@multiformats/multiaddr'
+import type { AddressManager } from './address-manager.js'
 import type { Components } from './components.js'
 import type { PeerDiscovery } from './config.js'
 import type {
@@ -27,15 +28,17 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
 
   readonly #transports: Transport[]
   readonly #discovery: PeerDiscovery[]
+  readonly #addressManager: AddressManager
   readonly #log: Logger
 
-  constructor (components: Components, services: T, transports: Transport[], discovery: PeerDiscovery[]) {
+  constructor (components: Components, services: T, transports: Transport[], discovery: PeerDiscovery[], addressManager: AddressManager) {
     this.components = components
     this.peerId = components.peerId
     this.peerStore = components.peerStore
     this.services = services
     this.#transports = transports
     this.#discovery = discovery
+    this.#addressManager = addressManager
     this.#log = components.logger.forComponent('libp2p')
   }
 
@@ -73,8 +76,7 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
     try {
       await startAll(...this.#startables())
       await this.components.transportManager.listen(this.components.addressManager.getListenAddrs())
-      const peer = await this.peerStore.patch(this.peerId, { multiaddrs: this.components.addressManager.getAddresses() })
-      this.safeDispatchEvent('self:peer:update', { detail: { peer } })
+      await this.#addressManager.publish()
       this.status = 'started'
       this.safeDispatchEvent('start', { detail: this })
     } catch (err) {

@@ -32,6 +32,22 @@ describe('libp2p node over memory + plaintext + yamux', () => {
     expect(addrs[0]).to.match(/^\/memory\/.+\/p2p\/12D3KooW/)
   })
 
+  it('stores its addresses in its own peer store record when it starts listening', async () => {
+    const [a] = await pair()
+    const self = await a.peerStore.get(a.peerId)
+    expect(self.addresses.map(x => x.multiaddr.toString())).to.deep.equal(a.getMultiaddrs().map(String))
+    expect(self.protocols).to.include(ECHO)
+  })
+
+  it('refuses a stream over maxOutboundStreams before the remote sees it', async () => {
+    const [a, b] = await pair()
+    const conn = await a.dial(b.getMultiaddrs()[0])
+    await conn.newStream(ECHO, { maxOutboundStreams: 1 })
+    const before = conn.streams.length
+    await expect(conn.newStream(ECHO, { maxOutboundStreams: 1 })).to.eventually.be.rejected.with.property('name', 'LimitExceededError')
+    expect(conn.streams.length).to.equal(before)
+  })
+
   it('dials, opens a protocol stream and echoes', async () => {
     const [a, b] = await pair()
     const stream = await a.dialProtocol(b.getMultiaddrs()[0], ECHO)
