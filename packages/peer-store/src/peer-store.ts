@@ -41,7 +41,6 @@ export class PersistentPeerStore implements PeerStore {
   readonly #cache = new Map<string, StoredPeer>()
   readonly #cacheSize: number
   readonly #locks = new Map<string, Promise<unknown>>()
-  readonly #ids = new Map<string, PeerId>()
   readonly #log: Logger
   readonly #now: () => number
 
@@ -85,7 +84,9 @@ export class PersistentPeerStore implements PeerStore {
   }
 
   async get (peerId: PeerId, options?: AbortOptions): Promise<Peer> {
-    const stored = await this.#load(peerId, options)
+    // reads that may fill the cache run in the peer's queue too: a read answered after a write
+    // or delete of the same peer would otherwise cache what it read before (a lost update)
+    const stored = await this.#locked(peerId, async () => this.#load(peerId, options))
     if (stored == null) { throw new NotFoundError(`${peerId.toString()} is not in the peer store`) }
     return toPeer(peerId, stored, this.#now())
   }
@@ -192,12 +193,10 @@ export class PersistentPeerStore implements PeerStore {
     const key = peerId.toString()
     this.#cache.delete(key)
     this.#cache.set(key, stored)
-    this.#ids.set(key, peerId)
     if (this.#cache.size > this.#cacheSize) {
       const oldest = this.#cache.keys().next().value
       if (oldest != null) {
         this.#cache.delete(oldest)
-        this.#ids.delete(oldest)
       }
     }
   }
