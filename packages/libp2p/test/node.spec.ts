@@ -33,9 +33,9 @@ describe('libp2p node over memory + plaintext + yamux', () => {
   })
 
   it('stores its addresses in its own peer store record when it starts listening', async () => {
-    const [a] = await pair()
-    const self = await a.peerStore.get(a.peerId)
-    expect(self.addresses.map(x => x.multiaddr.toString())).to.deep.equal(a.getMultiaddrs().map(String))
+    const [, b] = await pair()
+    const self = await b.peerStore.get(b.peerId)
+    expect(self.addresses.map(x => x.multiaddr.toString())).to.deep.equal(b.getMultiaddrs().map(String))
     expect(self.protocols).to.include(ECHO)
   })
 
