@@ -59,7 +59,8 @@ export class MemoryConnection extends AbstractMessageStream implements Multiaddr
 
   protected sendData (data: Uint8ArrayList): SendResult {
     const peer = this.#peer()
-    const chunk = data.sublist()
+    // copy, as a socket does: a receiver that mutates what it got must not change the sender's buffer
+    const chunk = data.slice()
     const sentBytes = chunk.byteLength
     if (this.#queue == null) {
       peer.onData(chunk)
