@@ -1,5 +1,5 @@
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
-import { NotFoundError, InvalidParametersError } from '@libp2p/interface'
+import { InvalidMessageError, InvalidParametersError, MessageTooLargeError, NotFoundError } from '@libp2p/interface'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import { RecordEnvelope, PeerRecord } from '@libp2p/peer-record'
 import { Key } from 'interface-datastore'
@@ -66,7 +66,7 @@ export class PersistentPeerStore implements PeerStore {
       if (id == null) { continue }
       let stored: StoredPeer
       try {
-        stored = this.#cache.get(id.toString()) ?? decodePeer(value)
+        stored = this.#cache.get(id.toString()) ?? this.#decode(value)
       } catch (err) {
         this.#log.error('skipping unreadable record %s - %e', key.toString(), err)
         continue
@@ -127,14 +127,14 @@ export class PersistentPeerStore implements PeerStore {
     }
     const peerId = record.peerId
     return this.#locked(peerId, async () => {
-      const existing = await this.#load(peerId, options) ?? emptyPeer()
-      if (existing.peerRecordEnvelope != null) {
+      const existing = await this.#loadForWrite(peerId, options)
+      if (existing?.peerRecordEnvelope != null) {
         try {
           const old = PeerRecord.createFromProtobuf((await RecordEnvelope.openAndCertify(existing.peerRecordEnvelope, PeerRecord.DOMAIN)).payload)
           if (old.seqNumber >= record.seqNumber) { return false }
         } catch {}
       }
-      const next = applyPeerData(existing, {
+      const next = applyPeerData(existing ?? emptyPeer(), {
         addresses: record.multiaddrs.map(multiaddr => ({ multiaddr, isCertified: true })),
         peerRecordEnvelope: buf,
         publicKey: envelope.publicKey
@@ -149,8 +149,8 @@ export class PersistentPeerStore implements PeerStore {
       throw new InvalidParametersError(`the public key is not the key of ${peerId.toString()}`)
     }
     return this.#locked(peerId, async () => {
-      const existing = await this.#load(peerId, options) ?? emptyPeer()
-      const next = applyPeerData(existing, data, mode, this.#limits, this.#now())
+      const existing = await this.#loadForWrite(peerId, options)
+      const next = applyPeerData(existing ?? emptyPeer(), data, mode, this.#limits, this.#now())
       if (next.publicKey == null && peerId.publicKey != null) {
         // remember keys embedded in the id so RSA/ECDSA-style lookups work the same
         next.publicKey = publicKeyToProtobuf(peerId.publicKey)
@@ -159,13 +159,13 @@ export class PersistentPeerStore implements PeerStore {
     })
   }
 
-  async #store (peerId: PeerId, next: StoredPeer, previous: StoredPeer, options?: AbortOptions): Promise<Peer> {
+  async #store (peerId: PeerId, next: StoredPeer, previous: StoredPeer | undefined, options?: AbortOptions): Promise<Peer> {
     await this.#components.datastore.put(this.#key(peerId), encodePeer(next), options)
     this.#remember(peerId, next)
     const now = this.#now()
     const peer = toPeer(peerId, next, now)
     if (!peerId.equals(this.#components.peerId)) {
-      this.#components.events.safeDispatchEvent('peer:update', { detail: { peer, previous: previous.updated === 0 ? undefined : toPeer(peerId, previous, now) } })
+      this.#components.events.safeDispatchEvent('peer:update', { detail: { peer, previous: previous == null ? undefined : toPeer(peerId, previous, now) } })
     }
     return peer
   }
@@ -180,13 +180,31 @@ export class PersistentPeerStore implements PeerStore {
       if (err?.name === 'NotFoundError') { return undefined }
       throw err
     }
-    if (bytes.byteLength > MAX_PEER_RECORD_BYTES) {
-      this.#log.error('stored record of %p is %d bytes, ignoring it', peerId, bytes.byteLength)
-      return undefined
-    }
-    const stored = decodePeer(bytes)
+    const stored = this.#decode(bytes)
     this.#remember(peerId, stored)
     return stored
+  }
+
+  /** the stored peer a write builds on: an unreadable record is logged and replaced */
+  async #loadForWrite (peerId: PeerId, options?: AbortOptions): Promise<StoredPeer | undefined> {
+    try {
+      return await this.#load(peerId, options)
+    } catch (err: any) {
+      if (err?.name !== InvalidMessageError.name && err?.name !== MessageTooLargeError.name) { throw err }
+      this.#log.error('replacing the unreadable record of %p - %e', peerId, err)
+      return undefined
+    }
+  }
+
+  /**
+   * @throws MessageTooLargeError for more than MAX_PEER_RECORD_BYTES, InvalidMessageError for bytes
+   * that are not a stored peer
+   */
+  #decode (bytes: Uint8Array): StoredPeer {
+    if (bytes.byteLength > MAX_PEER_RECORD_BYTES) {
+      throw new MessageTooLargeError(`the stored peer record is ${bytes.byteLength} bytes, more than MAX_PEER_RECORD_BYTES=${MAX_PEER_RECORD_BYTES}`)
+    }
+    return decodePeer(bytes)
   }
 
   #remember (peerId: PeerId, stored: StoredPeer): void {
