@@ -11,7 +11,7 @@ export const DEFAULT_MAX_TAGS_PER_PEER = 64
 export const DEFAULT_CACHE_SIZE = 1024
 /** an address learned from the network without a TTL of its own expires after this (0: never) */
 export const DEFAULT_ADDRESS_TTL_MS = 2 * 60 * 60 * 1000
-/** the largest stored record accepted when reading back from the datastore */
+/** the largest stored record: a write that would make it larger throws MessageTooLargeError, a larger one read back is skipped */
 export const MAX_PEER_RECORD_BYTES = 256 * 1024
 /** datastore key prefix */
 export const PEER_KEY_PREFIX = '/peers/'

@@ -139,7 +139,13 @@ export class PersistentPeerStore implements PeerStore {
         peerRecordEnvelope: buf,
         publicKey: envelope.publicKey
       }, 'patch', this.#limits, this.#now())
-      await this.#store(peerId, next, existing, options)
+      try {
+        await this.#store(peerId, next, existing, options)
+      } catch (err: any) {
+        if (err?.name !== MessageTooLargeError.name) { throw err }
+        this.#log('rejected peer record - %e', err)
+        return false
+      }
       return true
     })
   }
@@ -160,7 +166,12 @@ export class PersistentPeerStore implements PeerStore {
   }
 
   async #store (peerId: PeerId, next: StoredPeer, previous: StoredPeer | undefined, options?: AbortOptions): Promise<Peer> {
-    await this.#components.datastore.put(this.#key(peerId), encodePeer(next), options)
+    const bytes = encodePeer(next)
+    if (bytes.byteLength > MAX_PEER_RECORD_BYTES) {
+      // never write what could not be read back
+      throw new MessageTooLargeError(`the record of ${peerId.toString()} would be ${bytes.byteLength} bytes, more than MAX_PEER_RECORD_BYTES=${MAX_PEER_RECORD_BYTES}`)
+    }
+    await this.#components.datastore.put(this.#key(peerId), bytes, options)
     this.#remember(peerId, next)
     const now = this.#now()
     const peer = toPeer(peerId, next, now)
