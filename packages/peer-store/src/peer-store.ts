@@ -59,11 +59,13 @@ export class PersistentPeerStore implements PeerStore {
     this.#log = components.logger.forComponent('libp2p:peer-store')
   }
 
+  /** every other peer: the node's own record is left out */
   async all (query: PeerQuery = {}): Promise<Peer[]> {
     const out: Peer[] = []
-    for await (const { key, value } of this.#components.datastore.query({ prefix: PEER_KEY_PREFIX }, query)) {
+    if (query.limit != null && query.limit <= 0) { return out }
+    for await (const { key, value } of this.#components.datastore.query({ prefix: PEER_KEY_PREFIX }, { signal: query.signal })) {
       const id = this.#idFromKey(key)
-      if (id == null) { continue }
+      if (id == null || id.equals(this.#components.peerId)) { continue }
       let stored: StoredPeer
       try {
         stored = this.#cache.get(id.toString()) ?? this.#decode(value)
