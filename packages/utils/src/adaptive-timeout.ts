@@ -1,0 +1,76 @@
+export interface AdaptiveTimeoutInit {
+  /** used until enough samples exist, and the lower bound after */
+  minTimeoutMs?: number
+  maxTimeoutMs?: number
+  /** the timeout is mean + deviations × standard deviation */
+  deviations?: number
+  /** weight of a new sample in the moving averages (0-1) */
+  alpha?: number
+  /** samples before the measured timeout replaces the initial one */
+  warmupSamples?: number
+}
+
+export interface AdaptiveTimeoutSignal extends AbortSignal {
+  /** when the operation started, for recording its duration */
+  start: number
+  timeoutMs: number
+}
+
+/**
+ * A timeout that follows how long an operation has recently taken: an exponentially weighted
+ * mean and variance of successful durations, so a slow network does not cause spurious timeouts
+ * and a fast one does not wait long for a dead peer.
+ */
+export class AdaptiveTimeout {
+  readonly #min: number
+  readonly #max: number
+  readonly #deviations: number
+  readonly #alpha: number
+  readonly #warmup: number
+  #mean = 0
+  #variance = 0
+  #samples = 0
+
+  constructor (init: AdaptiveTimeoutInit = {}) {
+    this.#min = init.minTimeoutMs ?? 2_000
+    this.#max = init.maxTimeoutMs ?? 120_000
+    this.#deviations = init.deviations ?? 4
+    this.#alpha = init.alpha ?? 0.2
+    this.#warmup = init.warmupSamples ?? 5
+  }
+
+  /** the timeout to use for the next operation */
+  get timeoutMs (): number {
+    if (this.#samples < this.#warmup) { return Math.max(this.#min, Math.min(this.#max, this.#min * 2)) }
+    const t = this.#mean + this.#deviations * Math.sqrt(this.#variance)
+    return Math.round(Math.max(this.#min, Math.min(this.#max, t)))
+  }
+
+  /** a signal that aborts after the current timeout, or when `signal` aborts */
+  getTimeoutSignal (options: { signal?: AbortSignal } = {}): AdaptiveTimeoutSignal {
+    const timeoutMs = this.timeoutMs
+    const timeout = AbortSignal.timeout(timeoutMs)
+    const signal = (options.signal == null ? timeout : AbortSignal.any([options.signal, timeout])) as AdaptiveTimeoutSignal
+    signal.start = Date.now()
+    signal.timeoutMs = timeoutMs
+    return signal
+  }
+
+  /** record the operation's outcome: only successes teach the timeout */
+  cleanUp (signal: AdaptiveTimeoutSignal): void {
+    if (signal.aborted) { return }
+    this.record(Date.now() - signal.start)
+  }
+
+  record (durationMs: number): void {
+    if (this.#samples === 0) {
+      this.#mean = durationMs
+      this.#variance = 0
+    } else {
+      const diff = durationMs - this.#mean
+      this.#mean += this.#alpha * diff
+      this.#variance = (1 - this.#alpha) * (this.#variance + this.#alpha * diff * diff)
+    }
+    this.#samples++
+  }
+}
