@@ -1,7 +1,7 @@
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { InvalidMessageError, InvalidParametersError, MessageTooLargeError, NotFoundError } from '@libp2p/interface'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
-import { RecordEnvelope, PeerRecord } from '@libp2p/peer-record'
+import { openPeerRecord } from '@libp2p/peer-record'
 import { Key } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
 import { decode } from 'multiformats/hashes/digest'
@@ -11,6 +11,7 @@ import {
 } from './constants.js'
 import { applyPeerData, decodePeer, emptyPeer, encodePeer, toPeer } from './record.js'
 import type { PeerStoreLimits, StoredPeer } from './record.js'
+import type { OpenedPeerRecord, PeerRecord } from '@libp2p/peer-record'
 import type {
   AbortOptions, ComponentLogger, Libp2pEvents, Logger, Peer, PeerData, PeerId, PeerQuery, PeerStore, TypedEventTarget
 } from '@libp2p/interface'
@@ -114,31 +115,34 @@ export class PersistentPeerStore implements PeerStore {
   }
 
   async consumePeerRecord (buf: Uint8Array, expectedPeer?: PeerId, options?: AbortOptions): Promise<boolean> {
-    let envelope: RecordEnvelope
-    let record: PeerRecord
+    let opened: OpenedPeerRecord
     try {
-      envelope = await RecordEnvelope.openAndCertify(buf, PeerRecord.DOMAIN)
-      record = PeerRecord.createFromProtobuf(envelope.payload)
-    } catch (err) {
+      // checks the signature for the peer record domain, the payload type, and that the record
+      // names the peer whose key signed it
+      opened = await openPeerRecord(buf, options)
+    } catch (err: any) {
+      if (err?.name === 'AbortError') { throw err }
       this.#log('rejected peer record - %e', err)
       return false
     }
-    if (!record.peerId.equals(envelope.publicKey.toMultihash().bytes) || (expectedPeer != null && !expectedPeer.equals(record.peerId))) {
-      this.#log('rejected peer record: signed by another peer')
+    const { envelope, record } = opened
+    if (expectedPeer != null && !expectedPeer.equals(record.peerId)) {
+      this.#log('rejected peer record of %p: expected %p', record.peerId, expectedPeer)
       return false
     }
     const peerId = record.peerId
     return this.#locked(peerId, async () => {
       const existing = await this.#loadForWrite(peerId, options)
       if (existing?.peerRecordEnvelope != null) {
-        try {
-          const old = PeerRecord.createFromProtobuf((await RecordEnvelope.openAndCertify(existing.peerRecordEnvelope, PeerRecord.DOMAIN)).payload)
-          if (old.seqNumber >= record.seqNumber) { return false }
-        } catch {}
+        const stored = await this.#openStoredRecord(existing.peerRecordEnvelope, options)
+        if (stored != null && stored.seqNumber >= record.seqNumber) {
+          this.#log('rejected peer record of %p: seq %d is not newer than %d', peerId, record.seqNumber, stored.seqNumber)
+          return false
+        }
       }
       const next = applyPeerData(existing ?? emptyPeer(), {
         addresses: record.multiaddrs.map(multiaddr => ({ multiaddr, isCertified: true })),
-        peerRecordEnvelope: buf,
+        peerRecordEnvelope: envelope.marshal(),
         publicKey: envelope.publicKey
       }, 'patch', this.#limits, this.#now())
       try {
@@ -150,6 +154,17 @@ export class PersistentPeerStore implements PeerStore {
       }
       return true
     })
+  }
+
+  /** the stored envelope's record, or undefined when it does not open (it then does not block a new one) */
+  async #openStoredRecord (envelope: Uint8Array, options?: AbortOptions): Promise<PeerRecord | undefined> {
+    try {
+      return (await openPeerRecord(envelope, options)).record
+    } catch (err: any) {
+      if (err?.name === 'AbortError') { throw err }
+      this.#log('ignoring a stored peer record that does not open - %e', err)
+      return undefined
+    }
   }
 
   async #update (peerId: PeerId, data: PeerData, mode: 'replace' | 'patch' | 'merge', options?: AbortOptions): Promise<Peer> {
