@@ -3,7 +3,7 @@ import { BoundedQueue } from '../src/bounded-queue.js'
 
 function deferred (): { promise: Promise<void>, resolve(): void } {
   let resolve!: () => void
-  const promise = new Promise<void>(r => { resolve = r })
+  const promise = new Promise<void>(_resolve => { resolve = _resolve })
   return { promise, resolve }
 }
 
