@@ -55,7 +55,8 @@ export class MemoryDatastore implements Datastore {
     const puts: Pair[] = []
     const deletes: Key[] = []
     return {
-      put: (key, value) => { puts.push({ key, value }) },
+      // copied now: what is committed is the value as it was when put in the batch
+      put: (key, value) => { puts.push({ key, value: value.slice() }) },
       delete: (key) => { deletes.push(key) },
       commit: () => {
         for (const { key, value } of puts) { this.put(key, value) }
