@@ -56,6 +56,11 @@ export class PersistentPeerStore implements PeerStore {
       addressTtlMs: init.addressTtlMs ?? DEFAULT_ADDRESS_TTL_MS
     }
     this.#cacheSize = init.cacheSize ?? DEFAULT_CACHE_SIZE
+    for (const [option, value] of Object.entries({ ...this.#limits, cacheSize: this.#cacheSize })) {
+      if (typeof value !== 'number' || Number.isNaN(value) || value < 0) {
+        throw new InvalidParametersError(`${option} must be a number >= 0, got ${String(value)}`)
+      }
+    }
     this.#now = init.now ?? Date.now
     this.#log = components.logger.forComponent('libp2p:peer-store')
   }

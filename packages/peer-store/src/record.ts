@@ -191,7 +191,7 @@ function mergeAddresses (existing: StoredPeer['addresses'], incoming: Address[],
   if (all.length > max) {
     // keep the newest certified addresses, then fill what room is left with the newest others
     // (slice(-0) would keep everything, so no room means none)
-    const certified = all.filter(a => a.isCertified).slice(-max)
+    const certified = max > 0 ? all.filter(a => a.isCertified).slice(-max) : []
     const room = max - certified.length
     all = [...certified, ...(room > 0 ? all.filter(a => !a.isCertified).slice(-room) : [])]
   }
