@@ -67,6 +67,8 @@ describe('libp2p node over memory + plaintext + yamux', () => {
     const c1 = await a.dial(b.getMultiaddrs()[0])
     const c2 = await a.dial(b.peerId)
     expect(c2).to.equal(c1)
+    const c3 = await a.dial(b.getMultiaddrs()[0])
+    expect(c3).to.equal(c1)
   })
 
   it('emits peer:connect and peer:disconnect once per peer', async () => {

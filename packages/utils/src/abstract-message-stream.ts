@@ -181,7 +181,9 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     if (this.writeStatus !== 'writable') {
       throw this.#error ?? new StreamStateError(`cannot send: the write side is ${this.writeStatus}`)
     }
-    if (this.#writeBuffer.byteLength + data.byteLength > this.maxWriteBufferBytes) {
+    // one large send into an empty buffer is allowed (the caller already holds those bytes);
+    // piling sends on top of a buffer that has not drained is what the cap stops
+    if (this.#writeBuffer.byteLength > 0 && this.#writeBuffer.byteLength + data.byteLength > this.maxWriteBufferBytes) {
       throw new LimitExceededError('maxWriteBufferBytes', this.maxWriteBufferBytes, 'stream write buffer is full; wait for onDrain() when send() returns false')
     }
     if (data.byteLength === 0) { return this.#writeBuffer.byteLength < this.writeHighWaterBytes }

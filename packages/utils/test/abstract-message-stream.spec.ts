@@ -64,6 +64,12 @@ describe('AbstractMessageStream (through an in-memory pair)', () => {
     expect(drainedAgain).to.equal(true)
   })
 
+  it('accepts one send larger than maxWriteBufferBytes into an empty buffer', async () => {
+    const [a, b] = messageStreamPair({ maxWriteBufferBytes: 256, writeHighWaterBytes: 128, writeLowWaterBytes: 64 })
+    expect(() => a.send(new Uint8Array(1024))).to.not.throw()
+    expect((await b.read())?.byteLength).to.equal(1024)
+  })
+
   it('refuses to buffer past maxWriteBufferBytes', () => {
     const [a] = messageStreamPair({ maxReadBufferBytes: 16, writeHighWaterBytes: 64, maxWriteBufferBytes: 256 })
     expect(() => { for (let i = 0; i < 100; i++) { a.send(new Uint8Array(64)) } }).to.throw().with.property('name', 'LimitExceededError')

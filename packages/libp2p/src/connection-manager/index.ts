@@ -3,6 +3,7 @@ import {
   DEFAULT_INBOUND_CONNECTION_THRESHOLD_PER_IP, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_PEER,
   DEFAULT_MAX_INCOMING_PENDING_CONNECTIONS, KEEP_ALIVE_TAG
 } from '../constants.js'
+import { dialTarget } from '../get-peer.js'
 import { DialQueue } from './dial-queue.js'
 import { InboundRateLimiter } from './rate-limiter.js'
 import { ReconnectQueue } from './reconnect-queue.js'
@@ -97,8 +98,10 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
   }
 
   async openConnection (peer: PeerId | Multiaddr | Multiaddr[], options: OpenConnectionOptions = {}): Promise<Connection> {
-    if (options.force !== true && !Array.isArray(peer) && 'toMultihash' in peer) {
-      const existing = this.getConnections(peer).find(c => c.status === 'open' && c.limits == null)
+    // a PeerId, or multiaddrs ending in /p2p/<id>, reuse an open unlimited connection to that peer
+    const peerId = dialTarget(peer).peerId
+    if (options.force !== true && peerId != null) {
+      const existing = this.getConnections(peerId).find(c => c.status === 'open' && c.limits == null)
       if (existing != null) { return existing }
     }
     return this.#dialQueue.dial(peer, options)
