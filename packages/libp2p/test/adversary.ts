@@ -163,7 +163,8 @@ export interface RawServer {
 
 export async function rawServer (onSocket: (socket: Socket) => void): Promise<RawServer> {
   const sockets = new Set<Socket>()
-  const server = createServer({ allowHalfOpen: true }, (socket) => {
+  // not half-open: when the node hangs up (FIN or RST) the socket closes, and leaves `sockets`
+  const server = createServer({ allowHalfOpen: false }, (socket) => {
     sockets.add(socket)
     socket.on('error', () => {})
     socket.once('close', () => { sockets.delete(socket) })

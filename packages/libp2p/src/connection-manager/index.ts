@@ -5,6 +5,7 @@ import {
 } from '../constants.js'
 import { dialTarget } from '../get-peer.js'
 import { DialQueue } from './dial-queue.js'
+import { IpFilter } from './ip-filter.js'
 import { InboundRateLimiter } from './rate-limiter.js'
 import { ReconnectQueue } from './reconnect-queue.js'
 import type { DialQueueComponents, DialQueueInit } from './dial-queue.js'
@@ -22,9 +23,13 @@ export interface ConnectionManagerInit extends DialQueueInit {
   maxIncomingPendingConnections?: number
   /** inbound connections per second from one IP */
   inboundConnectionThreshold?: number
-  /** IP prefixes or multiaddrs always accepted (and never pruned) */
+  /**
+   * IPs always accepted (and never pruned), past the pending, rate and connection limits: each an
+   * IP (`10.0.0.1`), a CIDR range (`10.0.0.0/8`) or a multiaddr (`/ip4/10.0.0.1`,
+   * `/ip4/10.0.0.0/ipcidr/8`). Matched numerically: `10.0.0.1` does not match `10.0.0.12`.
+   */
   allow?: string[]
-  /** IP prefixes or multiaddrs always refused */
+  /** IPs always refused, in the same forms as `allow` */
   deny?: string[]
   reconnectRetries?: number
   reconnectBackoffMs?: number
@@ -53,8 +58,8 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
   readonly #maxConnections: number
   readonly #maxPerPeer: number
   readonly #maxPendingInbound: number
-  readonly #allow: string[]
-  readonly #deny: string[]
+  readonly #allow: IpFilter
+  readonly #deny: IpFilter
   readonly #log: Logger
   #pendingInbound = 0
   #started = false
@@ -66,8 +71,8 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
     this.#maxPerPeer = init.maxConnectionsPerPeer ?? DEFAULT_MAX_CONNECTIONS_PER_PEER
     this.#maxPendingInbound = init.maxIncomingPendingConnections ?? DEFAULT_MAX_INCOMING_PENDING_CONNECTIONS
     this.#rateLimiter = new InboundRateLimiter(init.inboundConnectionThreshold ?? DEFAULT_INBOUND_CONNECTION_THRESHOLD_PER_IP)
-    this.#allow = init.allow ?? []
-    this.#deny = init.deny ?? []
+    this.#allow = new IpFilter(init.allow)
+    this.#deny = new IpFilter(init.deny)
     this.#log = components.logger.forComponent('libp2p:connection-manager')
     this.#reconnect = new ReconnectQueue({
       peerStore: components.peerStore,
@@ -113,11 +118,11 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
 
   acceptIncomingConnection (maConn: MultiaddrConnection): boolean {
     const ip = ipOf(maConn.remoteAddr)
-    if (ip != null && this.#matches(this.#deny, ip)) {
+    if (ip != null && this.#deny.matches(ip)) {
       this.#log('refused inbound from denied %s', ip)
       return false
     }
-    if (ip != null && this.#matches(this.#allow, ip)) {
+    if (ip != null && this.#allow.matches(ip)) {
       this.#pendingInbound++
       return true
     }
@@ -139,10 +144,6 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
 
   afterUpgradeInbound (): void {
     this.#pendingInbound = Math.max(0, this.#pendingInbound - 1)
-  }
-
-  #matches (list: string[], ip: string): boolean {
-    return list.some(entry => ip.startsWith(entry.replace(/^\/ip[46]\//, '').split('/')[0]))
   }
 
   #onConnect (connection: Connection): void {
@@ -195,7 +196,7 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
         // not in the peer store: no tags, value 0
       }
       const ip = ipOf(c.remoteAddr)
-      const allowed = ip != null && this.#matches(this.#allow, ip)
+      const allowed = ip != null && this.#allow.matches(ip)
       return { c, value, protected: keepAlive || allowed }
     }))
     scored.sort((a, b) =>

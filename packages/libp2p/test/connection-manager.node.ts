@@ -1,0 +1,266 @@
+/**
+ * The connection manager's limits over TCP + Noise + Yamux: pruning, per-peer and per-IP limits,
+ * allow/deny lists, dial queue bounds and timeouts, aborting, shared dials and reconnecting.
+ */
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { tcp } from '@libp2p/tcp'
+import { multiaddr } from '@multiformats/multiaddr'
+import { expect } from 'aegir/chai'
+import { createLibp2p } from '../src/index.js'
+import { openSockets, rawConnect, rawServer, tcpAddress, until, watchListenerErrors, within } from './adversary.js'
+import type { RawServer, RawSocket } from './adversary.js'
+import type { Libp2p } from '../src/libp2p.js'
+import type { Connection, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+async function tcpNode (init: Parameters<typeof createLibp2p>[0] = {}): Promise<Libp2p> {
+  return createLibp2p({
+    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
+    transports: [tcp()],
+    connectionEncrypters: [noise()],
+    streamMuxers: [yamux()],
+    ...init
+  })
+}
+
+async function randomPeer (): Promise<PeerId> {
+  return peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
+}
+
+/** resolves with the connection once it closes */
+async function closed (connection: Connection): Promise<void> {
+  if (connection.status === 'closed') { return }
+  await new Promise<void>(resolve => { connection.addEventListener('close', () => { resolve() }, { once: true }) })
+}
+
+describe('connection manager over TCP', function () {
+  this.timeout(30_000)
+
+  let nodes: Libp2p[] = []
+  let servers: RawServer[] = []
+  let sockets: RawSocket[] = []
+
+  afterEach(async () => {
+    for (const s of sockets) { s.socket.destroy() }
+    sockets = []
+    await Promise.all(nodes.map(async n => n.stop()))
+    nodes = []
+    await Promise.all(servers.map(async s => s.close()))
+    servers = []
+  })
+
+  async function node (init: Parameters<typeof createLibp2p>[0] = {}): Promise<Libp2p> {
+    const n = await tcpNode(init)
+    nodes.push(n)
+    return n
+  }
+
+  /** a listening socket that accepts and never says a word (no multistream-select, no Noise) */
+  async function blackHole (): Promise<RawServer & { accepted: Promise<void>, addr(peer: PeerId): Multiaddr }> {
+    let onAccept: () => void = () => {}
+    const accepted = new Promise<void>(resolve => { onAccept = resolve })
+    const server = await rawServer(() => { onAccept() })
+    servers.push(server)
+    return { ...server, accepted, addr: (peer) => multiaddr(`/ip4/127.0.0.1/tcp/${server.port}/p2p/${peer.toString()}`) }
+  }
+
+  async function raw (target: Libp2p, from: string): Promise<RawSocket> {
+    const s = await rawConnect(tcpAddress(target.getMultiaddrs()[0]), from)
+    sockets.push(s)
+    return s
+  }
+
+  // ---- pruning and per-peer / per-IP limits ---------------------------------------------------
+
+  it('maxConnections prunes the lowest tag value first and never a keep-alive peer', async () => {
+    const target = await node({ connectionManager: { maxConnections: 2 } })
+    const [keep, rich, poor, richer] = await Promise.all([node(), node(), node(), node()])
+    // tag values are 0-100 each and add up: the keep-alive peer (100) is worth less than rich (200),
+    // so only its protection keeps it
+    await target.peerStore.merge(keep.peerId, { tags: { 'keep-alive': { value: 100 } } })
+    await target.peerStore.merge(rich.peerId, { tags: { friend: { value: 100 }, colleague: { value: 100 } } })
+    await target.peerStore.merge(poor.peerId, { tags: { friend: { value: 50 } } })
+    await target.peerStore.merge(richer.peerId, { tags: { friend: { value: 100 }, colleague: { value: 100 }, family: { value: 100 } } })
+
+    await target.dial(keep.getMultiaddrs()[0])
+    await target.dial(rich.getMultiaddrs()[0])
+    expect(target.getConnections()).to.have.length(2)
+
+    // over the limit by one: the lowest-valued connection (poor, 50) goes
+    const toPoor = await target.dial(poor.getMultiaddrs()[0])
+    await within(closed(toPoor), 'the poor connection is pruned')
+    await until(() => target.getConnections().length === 2, 'back at maxConnections')
+    expect(target.getPeers().map(String).sort()).to.deep.equal([keep.peerId, rich.peerId].map(String).sort())
+
+    // a richer peer (300) arrives: rich (200) goes, although keep-alive (100) is worth less
+    const toRich = target.getConnections(rich.peerId)[0]
+    await target.dial(richer.getMultiaddrs()[0])
+    await within(closed(toRich), 'the rich connection is pruned')
+    await until(() => target.getConnections().length === 2, 'back at maxConnections')
+    expect(target.getPeers().map(String).sort()).to.deep.equal([keep.peerId, richer.peerId].map(String).sort())
+  })
+
+  it('maxConnectionsPerPeer closes the extra connections to one peer', async () => {
+    const target = await node({ connectionManager: { maxConnectionsPerPeer: 2 } })
+    const dialer = await node()
+    const first = await dialer.dial(target.getMultiaddrs()[0])
+    const second = await dialer.dial(target.getMultiaddrs()[0], { force: true })
+    expect(second).to.not.equal(first)
+    await until(() => target.getConnections(dialer.peerId).length === 2, 'the node holds two connections to the dialer')
+    const third = await dialer.dial(target.getMultiaddrs()[0], { force: true })
+    await within(closed(third), 'the third connection is closed')
+    await until(() => target.getConnections(dialer.peerId).length === 2, 'the node is back at two')
+    expect(first.status).to.equal('open')
+    expect(second.status).to.equal('open')
+  })
+
+  it('inboundConnectionThreshold refuses an IP that connects too often; other IPs still get in', async () => {
+    const target = await node({ connectionManager: { inboundConnectionThreshold: 2 } })
+    const errors = watchListenerErrors(target)
+    await raw(target, '127.0.0.3')
+    await raw(target, '127.0.0.3')
+    await until(() => openSockets(target) === 2, 'two sockets from 127.0.0.3 accepted')
+    const refused = errors.next()
+    const third = await raw(target, '127.0.0.3')
+    expect((await within(refused, 'the third socket is refused')).name).to.equal('ConnectionDeniedError')
+    await within(third.closed, 'the node hangs up on the third socket')
+    await raw(target, '127.0.0.4')
+    await until(() => openSockets(target) === 3, 'a socket from another IP is accepted')
+    const good = await node()
+    const conn = await good.dial(target.getMultiaddrs()[0])
+    expect(conn.status).to.equal('open')
+  })
+
+  it('the deny list refuses an IP (and only that IP); the allow list lets one past the limits', async () => {
+    const target = await node({
+      connectionManager: {
+        deny: ['127.0.0.3', '/ip4/127.0.6.0/ipcidr/24'],
+        allow: ['/ip4/127.0.0.5'],
+        inboundConnectionThreshold: 1
+      }
+    })
+    const errors = watchListenerErrors(target)
+    for (const from of ['127.0.0.3', '127.0.6.9']) {
+      const refused = errors.next()
+      const denied = await raw(target, from)
+      expect((await within(refused, `${from} is refused`)).name).to.equal('ConnectionDeniedError')
+      await within(denied.closed, `the node hangs up on ${from}`)
+    }
+    // 127.0.0.30 merely starts with the denied 127.0.0.3: it is another address
+    await raw(target, '127.0.0.30')
+    await until(() => openSockets(target) === 1, '127.0.0.30 is accepted')
+    // over the per-IP threshold, but allow-listed
+    await raw(target, '127.0.0.5')
+    await raw(target, '127.0.0.5')
+    await raw(target, '127.0.0.5')
+    await until(() => openSockets(target) === 4, 'the allow-listed IP is accepted every time')
+    expect(errors.errors).to.have.length(2)
+  })
+
+  // ---- dialling -------------------------------------------------------------------------------
+
+  it('maxParallelDials and maxDialQueueLength: the dial past the queue fails at once with LimitExceededError', async () => {
+    const target = await node({ connectionManager: { maxParallelDials: 1, maxDialQueueLength: 1, dialTimeoutMs: 20_000 } })
+    const holes = await Promise.all([blackHole(), blackHole(), blackHole()])
+    const controller = new AbortController()
+    const signal = controller.signal
+    const inFlight = target.dial(holes[0].addr(await randomPeer()), { signal }).catch(e => e)
+    await within(holes[0].accepted, 'the first dial is in flight')
+    const queued = target.dial(holes[1].addr(await randomPeer()), { signal }).catch(e => e)
+    const start = Date.now()
+    const err = await within(target.dial(holes[2].addr(await randomPeer()), { signal }).catch(e => e), 'the third dial fails')
+    expect(err.name).to.equal('LimitExceededError')
+    expect(err.message).to.include('maxDialQueueLength')
+    expect(Date.now() - start).to.be.below(1_000)
+    controller.abort()
+    expect((await within(inFlight, 'the in-flight dial ends')).name).to.equal('AbortError')
+    expect((await within(queued, 'the queued dial ends')).name).to.equal('AbortError')
+    // the slot and the queue place were given back
+    const hole = await blackHole()
+    const late = target.dial(hole.addr(await randomPeer()), { signal: AbortSignal.timeout(200) }).catch(e => e)
+    await within(hole.accepted, 'a later dial gets the slot')
+    expect((await within(late, 'the later dial ends')).name).to.be.oneOf(['AbortError', 'TimeoutError'])
+  })
+
+  it('a dial to a socket that never answers the handshake fails with TimeoutError inside DialError after dialTimeoutMs', async () => {
+    const dialTimeoutMs = 300
+    const target = await node({ connectionManager: { dialTimeoutMs } })
+    const hole = await blackHole()
+    const start = Date.now()
+    const err = await within(target.dial(hole.addr(await randomPeer())).catch(e => e), 'the dial times out')
+    const elapsed = Date.now() - start
+    expect(err.name).to.equal('DialError')
+    expect(err.errors[0].name).to.equal('TimeoutError')
+    expect(elapsed).to.be.at.least(dialTimeoutMs - 20).and.below(dialTimeoutMs + 2_000)
+    await until(() => hole.sockets.size === 0, 'the node closed its socket')
+  })
+
+  it('aborting a dial through its signal ends it at once and closes the socket', async () => {
+    const target = await node({ connectionManager: { dialTimeoutMs: 20_000 } })
+    const hole = await blackHole()
+    const controller = new AbortController()
+    const dialing = target.dial(hole.addr(await randomPeer()), { signal: controller.signal }).catch(e => e)
+    await within(hole.accepted, 'the dial reached the socket')
+    const start = Date.now()
+    controller.abort()
+    const err = await within(dialing, 'the dial ends')
+    expect(err.name).to.equal('AbortError')
+    expect(Date.now() - start).to.be.below(1_000)
+    await until(() => hole.sockets.size === 0, 'the node closed its socket')
+  })
+
+  it('aborting a dial that waits for a slot takes it out of the queue', async () => {
+    const target = await node({ connectionManager: { maxParallelDials: 1, maxDialQueueLength: 1, dialTimeoutMs: 20_000 } })
+    const hole = await blackHole()
+    const holder = new AbortController()
+    const inFlight = target.dial(hole.addr(await randomPeer()), { signal: holder.signal }).catch(e => e)
+    await within(hole.accepted, 'the first dial holds the only slot')
+    const waiter = new AbortController()
+    const queued = target.dial(hole.addr(await randomPeer()), { signal: waiter.signal }).catch(e => e)
+    waiter.abort()
+    expect((await within(queued, 'the queued dial ends')).name).to.equal('AbortError')
+    // its place in the queue is free again: another dial may wait there instead of failing
+    const next = target.dial(hole.addr(await randomPeer()), { signal: holder.signal }).catch(e => e)
+    holder.abort()
+    expect((await within(inFlight, 'the in-flight dial ends')).name).to.equal('AbortError')
+    expect((await within(next, 'the next dial ends')).name).to.equal('AbortError')
+  })
+
+  it('concurrent dials to the same peer share one connection', async () => {
+    const target = await node()
+    const dialer = await node()
+    await dialer.peerStore.merge(target.peerId, { multiaddrs: target.getMultiaddrs() })
+    const ma = target.getMultiaddrs()[0]
+    const all = await Promise.all([
+      ...Array.from({ length: 5 }, async () => dialer.dial(ma)),
+      ...Array.from({ length: 5 }, async () => dialer.dial(target.peerId))
+    ])
+    for (const c of all) { expect(c).to.equal(all[0]) }
+    // and a later dial by address reuses it too
+    expect(await dialer.dial(ma)).to.equal(all[0])
+    await until(() => target.getConnections().length === 1, 'the target sees one connection')
+    expect(dialer.getConnections()).to.have.length(1)
+  })
+
+  it('re-dials a keep-alive peer after its connection drops', async () => {
+    const target = await node({ connectionManager: { reconnectBackoffMs: 20, reconnectRetries: 3 } })
+    const friend = await node()
+    await target.peerStore.merge(friend.peerId, { multiaddrs: friend.getMultiaddrs(), tags: { 'keep-alive': { value: 100 } } })
+    await target.dial(friend.peerId)
+    await until(() => friend.getConnections(target.peerId).length === 1, 'the friend sees the connection')
+    const reconnected = new Promise<PeerId>(resolve => {
+      target.addEventListener('peer:disconnect', () => {
+        target.addEventListener('peer:connect', (evt) => { resolve(evt.detail) }, { once: true })
+      }, { once: true })
+    })
+    await friend.hangUp(target.peerId)
+    const peer = await within(reconnected, 'the node re-dials its keep-alive peer')
+    expect(peer.toString()).to.equal(friend.peerId.toString())
+    const conn = target.getConnections(friend.peerId)[0]
+    expect(conn.direction).to.equal('outbound')
+    expect(conn.status).to.equal('open')
+  })
+})
