@@ -1,1 +1,99 @@
-export {}
+/**
+ * @packageDocumentation
+ *
+ * A WebSocket transport for Node.js and browsers.
+ *
+ * Node dials and listens on `ws` and `wss` (with the `ws` library), over IPv4 and IPv6. Browsers
+ * dial with the native WebSocket and never listen; a page served over https never dials plain
+ * `ws` (mixed content).
+ *
+ * Dialling accepts every address form of the spec: `/ip4|ip6|dns4|dns6|dns/<host>` followed by
+ * `/tcp/<port>` (optional: 80 for ws, 443 for wss) and `/ws`, `/wss`, `/tls/ws` or
+ * `/tls/sni/<name>/ws`, optionally `/http-path/<path>` and `/p2p/<id>`. `/dnsaddr` addresses are
+ * resolved by the node before they reach a transport. Listeners publish `/ws` for ws and
+ * `/tls/ws` for wss (as go-libp2p does), whichever form they were given.
+ *
+ * ```ts
+ * import { createLibp2p } from 'libp2p'
+ * import { webSockets } from '@libp2p/websockets'
+ *
+ * const node = await createLibp2p({
+ *   addresses: { listen: ['/ip4/0.0.0.0/tcp/443/tls/ws'] },
+ *   transports: [webSockets({ https: { cert, key } })]
+ * })
+ * ```
+ *
+ * To share a port with pages or metrics, pass the HTTP server: the listener then only handles
+ * upgrade requests on it, and binds it if it is not listening yet.
+ *
+ * ```ts
+ * const server = http.createServer((req, res) => { res.end('metrics...') })
+ * webSockets({ httpServer: server })  // and listen on /ip4/0.0.0.0/tcp/8080/ws
+ * ```
+ *
+ * WebSocket has no half-close: `closeWrite()` sends a close frame (code 1000) once the write
+ * buffer is flushed, and the remote's WebSocket answers it at once, which ends its writing too.
+ * The remote reads everything sent before, then EOF; what it had not sent yet is lost. See
+ * README.md for the full mapping of docs/STREAMS.md onto WebSocket.
+ */
+import { WebSocketsTransport } from './transport.js'
+import type { ComponentLogger, Listener, Transport } from '@libp2p/interface'
+import type { Server as HttpServer } from 'node:http'
+import type { Server as HttpsServer, ServerOptions as HttpsServerOptions } from 'node:https'
+import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls'
+
+/** Configuration of the WebSocket transport; times carry their unit */
+export interface WebSocketsInit {
+  /**
+   * Dial: TCP connect + TLS + the HTTP upgrade must finish within this. Listen (own server):
+   * a socket must complete TLS and the upgrade within this. 0 disables.
+   * (default DEFAULT_HANDSHAKE_TIMEOUT_MS)
+   */
+  handshakeTimeoutMs?: number
+  /** Node: the largest incoming WebSocket message; a bigger one closes the connection (code 1009, MessageTooLargeError) (default DEFAULT_MAX_PAYLOAD_BYTES) */
+  maxPayloadBytes?: number
+  /** Node: WebSocket connections per listener; further upgrade requests get HTTP 503 (default DEFAULT_MAX_CONNECTIONS) */
+  maxConnections?: number
+  /** Node: listener.close() lets connections close gracefully for this long, then aborts them; 0 aborts at once (default DEFAULT_LISTENER_CLOSE_TIMEOUT_MS) */
+  listenerCloseTimeoutMs?: number
+  /** a connection's close() waits this long for the remote's close frame, then aborts (default DEFAULT_SOCKET_CLOSE_TIMEOUT_MS) */
+  socketCloseTimeoutMs?: number
+  /** Node: certificate and key (and any other https.createServer option) for wss listeners the transport creates */
+  https?: HttpsServerOptions
+  /** Node: serve ws listeners on this server instead of creating one (it keeps serving its own requests) */
+  httpServer?: HttpServer
+  /** Node: serve wss listeners on this server instead of creating one */
+  httpsServer?: HttpsServer
+  /**
+   * Node: TLS options for wss dials, passed to tls.connect: `ca` to trust a private CA,
+   * `rejectUnauthorized: false` to accept any certificate (tests only), client certificates...
+   */
+  tlsClientOptions?: TlsConnectionOptions
+  /** per-connection buffers, see `MessageStreamInit` in `@libp2p/utils` (defaults from there) */
+  writeHighWaterBytes?: number
+  writeLowWaterBytes?: number
+  maxWriteBufferBytes?: number
+  maxReadBufferBytes?: number
+}
+
+/** What the transport needs from the node */
+export interface WebSocketsComponents {
+  /** without one, nothing is logged */
+  logger?: ComponentLogger
+}
+
+/** A WebSocket listener: a Listener that also counts the upgrade requests it refused */
+export interface WebSocketsListener extends Listener {
+  /** upgrade requests answered with 503 because the listener had `maxConnections` open */
+  readonly droppedConnections: number
+  /** WebSocket connections currently open (upgrading or upgraded) */
+  readonly connectionCount: number
+}
+
+/** The WebSocket transport factory: `transports: [webSockets()]` */
+export function webSockets (init: WebSocketsInit = {}): (components: WebSocketsComponents) => Transport {
+  return (components) => new WebSocketsTransport(init, components)
+}
+
+export { ListenError } from './errors.js'
+export * from './constants.js'
