@@ -6,7 +6,7 @@ import {
 import { consumeIdentify } from './consume.js'
 import { readIdentify, writeIdentify } from './message-io.js'
 import { OwnMessage } from './own-message.js'
-import { withTimeout } from './timeout.js'
+import { withTimeout } from '@libp2p/utils'
 import type { IdentifyPushComponents, IdentifyPushInit, IdentifyPush as IdentifyPushInterface } from './index.js'
 import type { Connection, Logger, Startable, Stream } from '@libp2p/interface'
 

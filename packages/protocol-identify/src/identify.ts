@@ -6,7 +6,7 @@ import {
 import { consumeIdentify } from './consume.js'
 import { readIdentify, writeIdentify } from './message-io.js'
 import { OwnMessage } from './own-message.js'
-import { withTimeout } from './timeout.js'
+import { withTimeout } from '@libp2p/utils'
 import type { IdentifyComponents, IdentifyInit, Identify as IdentifyInterface } from './index.js'
 import type { AbortOptions, Connection, IdentifyResult, Logger, Startable, Stream } from '@libp2p/interface'
 

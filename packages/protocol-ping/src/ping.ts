@@ -5,7 +5,7 @@ import {
   DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS, DEFAULT_PROTOCOL_PREFIX,
   DEFAULT_TIMEOUT_MS, PING_LENGTH_BYTES, PROTOCOL_NAME, PROTOCOL_VERSION
 } from './constants.js'
-import { withTimeout } from './timeout.js'
+import { withTimeout } from '@libp2p/utils'
 import type { PingComponents, PingInit, Ping as PingInterface } from './index.js'
 import type { AbortOptions, Connection, Logger, Multiaddr, PeerId, Startable, Stream } from '@libp2p/interface'
 
