@@ -11,10 +11,10 @@ import {
 } from './constants.js'
 import { applyPeerData, decodePeer, emptyPeer, encodePeer, toPeer } from './record.js'
 import type { PeerStoreLimits, StoredPeer } from './record.js'
-import type { OpenedPeerRecord, PeerRecord } from '@libp2p/peer-record'
 import type {
   AbortOptions, ComponentLogger, Libp2pEvents, Logger, Peer, PeerData, PeerId, PeerQuery, PeerStore, TypedEventTarget
 } from '@libp2p/interface'
+import type { OpenedPeerRecord, PeerRecord } from '@libp2p/peer-record'
 import type { Datastore } from 'interface-datastore'
 
 export interface PeerStoreComponents {
@@ -230,8 +230,8 @@ export class PersistentPeerStore implements PeerStore {
   }
 
   /**
-   * @throws MessageTooLargeError for more than MAX_PEER_RECORD_BYTES, InvalidMessageError for bytes
-   * that are not a stored peer
+   * @throws {MessageTooLargeError} for more than MAX_PEER_RECORD_BYTES
+   * @throws {InvalidMessageError} for bytes that are not a stored peer
    */
   #decode (bytes: Uint8Array): StoredPeer {
     if (bytes.byteLength > MAX_PEER_RECORD_BYTES) {

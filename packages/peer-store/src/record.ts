@@ -86,7 +86,8 @@ type Mode = 'replace' | 'patch' | 'merge'
  * Apply `data` to `peer`. mode 'replace' (save) starts from nothing, 'patch' replaces the given
  * fields, 'merge' adds to them. Every list is capped by `limits`.
  *
- * @throws InvalidParametersError for data of the wrong shape, LimitExceededError when a cap is hit
+ * @throws {InvalidParametersError} for data of the wrong shape
+ * @throws {LimitExceededError} when a cap is hit
  */
 export function applyPeerData (peer: StoredPeer, data: PeerData, mode: Mode, limits: PeerStoreLimits, now: number): StoredPeer {
   // expired addresses and tags are dropped here, so they neither count against a cap nor stay stored
