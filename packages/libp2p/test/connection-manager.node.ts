@@ -229,6 +229,21 @@ describe('connection manager over TCP', function () {
     expect((await within(next, 'the next dial ends')).name).to.equal('AbortError')
   })
 
+  it('a caller that aborts a shared dial does not abort it for the others', async () => {
+    const target = await node()
+    const dialer = await node()
+    const ma = target.getMultiaddrs()[0]
+    const controller = new AbortController()
+    const impatient = dialer.dial(ma, { signal: controller.signal }).catch(e => e)
+    const patient = dialer.dial(ma)
+    const alsoImpatient = dialer.dial(ma, { signal: AbortSignal.timeout(20_000) })
+    controller.abort()
+    expect((await within(impatient, 'the aborted caller gives up')).name).to.equal('AbortError')
+    const conn = await within(patient, 'the patient caller gets the connection')
+    expect(conn.status).to.equal('open')
+    expect(await within(alsoImpatient, 'so does a caller whose signal did not fire')).to.equal(conn)
+  })
+
   it('concurrent dials to the same peer share one connection', async () => {
     const target = await node()
     const dialer = await node()

@@ -34,7 +34,7 @@ export class DialQueue {
   readonly #slots: Semaphore
   readonly #maxAddrs: number
   readonly #timeoutMs: number
-  readonly #pending = new Map<string, Promise<Connection>>()
+  readonly #pending = new Map<string, SharedDial>()
   readonly #log: Logger
 
   constructor (components: DialQueueComponents, init: DialQueueInit = {}) {
@@ -55,11 +55,15 @@ export class DialQueue {
       throw new DialToSelfError('a node cannot dial itself')
     }
     const key = target.peerId?.toString() ?? target.multiaddrs.map(String).sort().join(',')
-    const existing = this.#pending.get(key)
-    if (existing != null) { return existing }
-    const attempt = this.#dial(target, options).finally(() => this.#pending.delete(key))
-    this.#pending.set(key, attempt)
-    return attempt
+    if (options.signal?.aborted === true) { throw abortReason(options.signal) }
+    let shared = this.#pending.get(key)
+    if (shared == null) {
+      const controller = new AbortController()
+      const attempt = this.#dial(target, { signal: controller.signal }).finally(() => this.#pending.delete(key))
+      shared = { attempt, controller, waiting: 0 }
+      this.#pending.set(key, shared)
+    }
+    return join(shared, options.signal)
   }
 
   async #dial (target: DialTarget, options: AbortOptions): Promise<Connection> {
@@ -120,6 +124,47 @@ export class DialQueue {
     }
     return usable
   }
+}
+
+/**
+ * One dial that concurrent callers for the same target share. It runs under its own signal,
+ * aborted only once every caller with a signal aborted and none without one is waiting: a caller
+ * that gives up gets its AbortError at once without cancelling the dial for the others.
+ */
+interface SharedDial {
+  attempt: Promise<Connection>
+  controller: AbortController
+  /** callers still waiting for the attempt */
+  waiting: number
+}
+
+async function join (shared: SharedDial, signal?: AbortSignal): Promise<Connection> {
+  shared.waiting++
+  if (signal == null) {
+    try {
+      return await shared.attempt
+    } finally {
+      shared.waiting--
+    }
+  }
+  let onAbort: () => void = () => {}
+  const aborted = new Promise<never>((_resolve, reject) => {
+    onAbort = () => { reject(abortReason(signal)) }
+    signal.addEventListener('abort', onAbort, { once: true })
+  })
+  try {
+    return await Promise.race([shared.attempt, aborted])
+  } finally {
+    signal.removeEventListener('abort', onAbort)
+    shared.waiting--
+    if (signal.aborted && shared.waiting === 0) {
+      shared.controller.abort(signal.reason)
+    }
+  }
+}
+
+function abortReason (signal: AbortSignal): Error {
+  return signal.reason instanceof Error ? signal.reason : new AbortError('the dial was aborted')
 }
 
 /** read through a function so TypeScript does not narrow `aborted` across awaits */
