@@ -10,7 +10,7 @@ import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { createLibp2p } from '../src/index.js'
-import { openSockets, rawConnect, rawServer, tcpAddress, until, watchListenerErrors, within } from './adversary.js'
+import { noiseInitiator, openSockets, rawConnect, rawServer, tcpAddress, until, watchListenerErrors, within } from './adversary.js'
 import type { RawServer, RawSocket } from './adversary.js'
 import type { Libp2p } from '../src/libp2p.js'
 import type { Connection, PeerId } from '@libp2p/interface'
@@ -101,6 +101,33 @@ describe('connection manager over TCP', function () {
     await within(closed(toRich), 'the rich connection is pruned')
     await until(() => target.getConnections().length === 2, 'back at maxConnections')
     expect(target.getPeers().map(String).sort()).to.deep.equal([keep.peerId, richer.peerId].map(String).sort())
+  })
+
+  it('pruning counts only open connections, not one that is still closing', async () => {
+    const closeTimeout = 1_000
+    const target = await node({ connectionManager: { maxConnections: 3 }, streamMuxers: [yamux({ closeTimeout })] })
+    const [a, b, c, d] = await Promise.all([node(), node(), node(), node()])
+    // an inbound peer that never answers our close: its connection stays 'closing' for closeTimeout
+    const stubborn = await noiseInitiator(tcpAddress(target.getMultiaddrs()[0]), target.peerId)
+    await until(() => target.getConnections(stubborn.localPeer).length === 1, 'the stubborn peer is connected')
+    const toStubborn = target.getConnections(stubborn.localPeer)[0]
+    await target.peerStore.merge(stubborn.localPeer, { tags: { friend: { value: 100 } } })
+    for (const [peer, value] of [[a, 10], [b, 20], [c, 30], [d, 40]] as const) {
+      await target.peerStore.merge(peer.peerId, { tags: { friend: { value } } })
+    }
+    await target.dial(a.getMultiaddrs()[0])
+    await target.dial(b.getMultiaddrs()[0])
+    const stubbornClosed = closed(toStubborn)
+    void toStubborn.close()
+    expect(toStubborn.status).to.equal('closing')
+    // open: a, b, c (3): nothing to prune; then d: only a (lowest) goes
+    await target.dial(c.getMultiaddrs()[0])
+    const toA = target.getConnections(a.peerId)[0]
+    await target.dial(d.getMultiaddrs()[0])
+    await within(closed(toA), 'a is pruned')
+    await within(stubbornClosed, 'the stubborn connection gives up closing', closeTimeout + 5_000)
+    expect(target.getPeers().map(String).sort()).to.deep.equal([b.peerId, c.peerId, d.peerId].map(String).sort())
+    stubborn.raw.socket.destroy()
   })
 
   it('maxConnectionsPerPeer closes the extra connections to one peer', async () => {

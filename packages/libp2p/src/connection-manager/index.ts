@@ -180,7 +180,9 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
   }
 
   async #pruneIfNeeded (): Promise<void> {
-    const all = this.getConnections()
+    // a connection already closing (pruned before, or closed by either side) is on its way out:
+    // counting it would prune an open one in its place
+    const all = this.getConnections().filter(c => c.status === 'open')
     const excess = all.length - this.#maxConnections
     if (excess <= 0) { return }
     const scored = await Promise.all(all.map(async (c) => {
