@@ -57,6 +57,8 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
   #pending?: PendingData
   #skipBytes = 0
   #goAwaySent = false
+  /** the remote sent GoAway (normal): once no stream is left, the session closes */
+  #goAwayReceived = false
   #closing?: Promise<void>
 
   constructor (conn: MessageStream, init: StreamMuxerInit, config: YamuxConfig, log: Logger) {
@@ -156,6 +158,7 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
       // it closed while the remote may still send (closeRead): tell it to stop
       this.writeFrame(FrameType.WindowUpdate, Flag.RST, id, 0)
     }
+    this.#closeIfGoneAway()
   }
 
   // ---- opening streams -----------------------------------------------------------------------
@@ -360,9 +363,20 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
       this.#closeConnection()
       return
     }
-    // no new streams; the open ones carry on until the remote closes the connection
+    // no new streams; the open ones carry on, and once they are done the session closes (a remote
+    // that went away but never closes the connection would otherwise hold it open forever)
     if (this.status === 'open') { this.status = 'closing' }
+    this.#goAwayReceived = true
     this.#ackWaiters.rejectAll(new ConnectionClosedError('the remote sent GoAway'))
+    this.#closeIfGoneAway()
+  }
+
+  /** after the remote's GoAway, the last stream finished: close (bounded by closeTimeout) */
+  #closeIfGoneAway (): void {
+    if (!this.#goAwayReceived || this.#streams.size > 0 || this.#closing != null || this.#isClosed()) { return }
+    this.close().catch((err: Error) => {
+      if (this.log.enabled) { this.log('closing after the remote GoAway failed - %s', err.message) }
+    })
   }
 
   // ---- ending --------------------------------------------------------------------------------

@@ -113,6 +113,44 @@ describe('remote GoAway', () => {
     expect(data.payload).to.deep.equal(Uint8Array.of(1, 2))
   })
 
+  it('normal, with no stream open: the muxer says GoAway too and closes', async () => {
+    const { muxer, peer, rawConn } = rawPair()
+    const closing = muxerClosed(muxer)
+    peer.send(frame(GO_AWAY, 0, 0, 0))
+    await peer.next(isGoAway(0))
+    await peer.end() // the muxer's EOF
+    await rawConn.closeWrite()
+    expect(await closing).to.equal(undefined)
+    expect(muxer.status).to.equal('closed')
+  })
+
+  it('normal: the muxer closes once the last open stream finishes', async () => {
+    const { muxer, peer, rawConn } = rawPair({}, { direction: 'outbound' })
+    const stream = await muxer.createStream()
+    const closing = muxerClosed(muxer)
+    peer.send(frame(WINDOW_UPDATE, ACK, 1, 0), frame(GO_AWAY, 0, 0, 0))
+    peer.send(dataFrame(FIN, 1, Uint8Array.of(3)))
+    expect((await stream.read())?.subarray()).to.deep.equal(Uint8Array.of(3))
+    expect(muxer.status).to.equal('closing')
+    await stream.closeWrite()
+    await peer.next(isGoAway(0))
+    await peer.end()
+    await rawConn.closeWrite()
+    expect(await closing).to.equal(undefined)
+  })
+
+  it('normal, from a remote that then never closes: the connection is closed after closeTimeout', async () => {
+    const closeTimeout = 100
+    const { muxer, peer, conn } = rawPair({ closeTimeout })
+    const closing = muxerClosed(muxer)
+    const start = Date.now()
+    peer.send(frame(GO_AWAY, 0, 0, 0))
+    const err = await closing
+    expect(err?.name).to.equal('ConnectionClosedError')
+    expect(Date.now() - start).to.be.at.least(closeTimeout - 10)
+    expect(conn.status).to.equal('aborted')
+  })
+
   it('with an error code: the muxer closes with GoAwayError', async () => {
     const { muxer, peer } = rawPair({}, { direction: 'outbound' })
     const stream = await muxer.createStream()
