@@ -118,6 +118,11 @@ export class WebSocketListenerImpl extends TypedEventEmitter<ListenerEvents> imp
       this.#status = 'idle'
       throw new ListenError(`cannot listen on ${ma.toString()}: ${err.message}`, { cause: err })
     }
+    if (this.#status !== 'binding') {
+      // close() ran while the server was binding
+      if (this.#boundByUs) { server.close() }
+      throw new ListenError(`cannot listen on ${ma.toString()}: the listener was closed while binding`)
+    }
     this.#status = 'listening'
     this.#log('listening on %a', ma)
     this.safeDispatchEvent('listening')
