@@ -6,12 +6,14 @@
 import { randomBytes } from 'node:crypto'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { AbortError } from '@libp2p/interface'
 import { tcp } from '@libp2p/tcp'
 import { expect } from 'aegir/chai'
 import { createLibp2p } from '../src/index.js'
-import { openSockets, rawConnect, tcpAddress, until, watchListenerErrors, within } from './adversary.js'
+import { noiseInitiator, openSockets, rawConnect, tcpAddress, until, watchListenerErrors, within } from './adversary.js'
 import type { RawSocket } from './adversary.js'
 import type { Libp2p } from '../src/libp2p.js'
+import type { Stream } from '@libp2p/interface'
 
 const UPGRADE_TIMEOUT_MS = 300
 /** attackers connect from here; the good peer dials from 127.0.0.1 */
@@ -25,6 +27,16 @@ async function tcpNode (init: Parameters<typeof createLibp2p>[0] = {}): Promise<
     streamMuxers: [yamux()],
     ...init
   })
+}
+
+/** read until the stream fails; its error */
+async function readUntilError (stream: Stream): Promise<Error> {
+  try {
+    while (await stream.read() != null) {}
+  } catch (err: any) {
+    return err
+  }
+  throw new Error('the stream ended cleanly')
 }
 
 describe('slowloris: handshakes that never finish', function () {
@@ -128,6 +140,25 @@ describe('slowloris: handshakes that never finish', function () {
     const conn = await within(good.dial(target.getMultiaddrs()[0]), 'the allow-listed peer connects')
     expect(conn.status).to.equal('open')
     await until(() => target.getConnections().length === 1, 'the node sees the good peer')
+  })
+
+  it('a stream that never finishes protocol negotiation is reset after inboundStreamNegotiationTimeoutMs', async () => {
+    const timeoutMs = 300
+    const target = await node({ upgrader: { inboundStreamNegotiationTimeoutMs: timeoutMs } })
+    await target.handle('/echo/1.0.0', async (stream) => { await stream.closeWrite() })
+    const session = await noiseInitiator(tcpAddress(target.getMultiaddrs()[0]), target.peerId)
+    const muxer = yamux()().createStreamMuxer(session.secure, { direction: 'outbound' })
+    const stalled = await muxer.createStream()
+    stalled.send(new TextEncoder().encode('\u0013/multistream/1.0.0\n')) // the header, then nothing
+    const start = Date.now()
+    const err = await within(readUntilError(stalled), 'the node resets the stalled stream')
+    expect(err.name).to.equal('StreamResetError')
+    expect(Date.now() - start).to.be.at.least(timeoutMs - 50).and.below(timeoutMs + 2_000)
+    const conn = target.getConnections(session.localPeer)[0]
+    expect(conn.status).to.equal('open')
+    expect(conn.streams).to.be.empty()
+    muxer.abort(new AbortError('done'))
+    session.raw.socket.destroy()
   })
 
   it('failed upgrades give their pending slot back', async () => {
