@@ -38,8 +38,8 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
   readonly multiplexer: string
   readonly limits?: ConnectionLimits
   readonly log: Logger
-  status: ConnectionStatus = 'open'
 
+  #status: ConnectionStatus = 'open'
   readonly #maConn: MultiaddrConnection
   readonly #muxer: StreamMuxer
   readonly #registrar: Registrar
@@ -75,6 +75,14 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
     return this.#muxer.streams
   }
 
+  /**
+   * 'closing' as well once the muxer takes no new streams because the remote is going away (a
+   * yamux GoAway): such a connection is not handed out for new streams while its last ones finish
+   */
+  get status (): ConnectionStatus {
+    return this.#status === 'open' && this.#muxer.status !== 'open' ? 'closing' : this.#status
+  }
+
   async newStream (protocols: string | string[], options: NewStreamOptions = {}): Promise<Stream> {
     if (this.status !== 'open') {
       throw new ConnectionClosedError(`connection is ${this.status}`)
@@ -101,8 +109,8 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
   }
 
   async close (options?: AbortOptions): Promise<void> {
-    if (this.status !== 'open') { return }
-    this.status = 'closing'
+    if (this.#status !== 'open') { return }
+    this.#status = 'closing'
     try {
       await this.#muxer.close(options)
       await this.#maConn.close(options)
@@ -113,15 +121,15 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
   }
 
   abort (err: Error): void {
-    if (this.status === 'closed') { return }
+    if (this.#status === 'closed') { return }
     this.#muxer.abort(err)
     this.#maConn.abort(err)
     this.#onClosed(err)
   }
 
   #onClosed (error?: Error): void {
-    if (this.status === 'closed') { return }
-    this.status = 'closed'
+    if (this.#status === 'closed') { return }
+    this.#status = 'closed'
     this.timeline.close = Date.now()
     if (error != null) { this.log('connection %s closed with error - %e', this.id, error) }
     this.safeDispatchEvent('close', { detail: { error } })

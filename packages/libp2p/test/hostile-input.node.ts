@@ -25,6 +25,7 @@ import type { Connection, Stream } from '@libp2p/interface'
 const ECHO = '/echo/1.0.0'
 const HANDLER_MAX_INBOUND_STREAMS = 4
 const YAMUX_MAX_INBOUND_STREAMS = 8
+const YAMUX_CLOSE_TIMEOUT_MS = 500
 
 async function echo (stream: Stream): Promise<void> {
   for await (const chunk of stream) {
@@ -38,7 +39,7 @@ async function tcpNode (init: Parameters<typeof createLibp2p>[0] = {}): Promise<
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
     transports: [tcp()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux({ maxInboundStreams: YAMUX_MAX_INBOUND_STREAMS })],
+    streamMuxers: [yamux({ maxInboundStreams: YAMUX_MAX_INBOUND_STREAMS, closeTimeout: YAMUX_CLOSE_TIMEOUT_MS })],
     ...init
   })
 }
@@ -164,6 +165,35 @@ describe('hostile input over TCP + Noise + Yamux', function () {
     })
   })
 
+  it('handshake: random bytes right behind the last Noise message, before the node finished upgrading', async () => {
+    await repeatBounded(20, async () => {
+      const session = await noiseInitiator(addr, target.peerId)
+      // the node may still be in its gater checks: the connection can die before it exists
+      session.raw.socket.write(Uint8Array.of(0x01, 0x00))
+      session.raw.socket.write(randomBytes(256))
+      await within(session.raw.closed, 'the node hangs up')
+      await until(() => target.getConnections(session.localPeer).length === 0, 'no connection to the attacker is left')
+      await until(() => openSockets(target) === 1, 'the node closed the attacker socket')
+    })
+  })
+
+  it('handshake: garbage inside one stream resets only that stream', async () => {
+    await repeatBounded(10, async () => {
+      const { session, connection } = await upgradedAttacker()
+      const muxer = yamux()().createStreamMuxer(session.secure, { direction: 'outbound' })
+      const bad = await muxer.createStream()
+      bad.send(randomBytes(2048)) // not multistream-select
+      const err = await within(bad.read().then(() => undefined, (e: Error) => e), 'the node resets the bad stream')
+      expect(err?.name).to.equal('StreamResetError')
+      // the connection is fine: a well-formed stream on it echoes
+      const ok = await select(await muxer.createStream(), [ECHO], { negotiateFully: true, signal: AbortSignal.timeout(WAIT_MS) })
+      await roundTrip(ok, Uint8Array.of(7, 8, 9))
+      expect(connection.status).to.equal('open')
+      muxer.abort(new AbortError('the attacker leaves'))
+      await within(conns.closedWith(connection), 'the node notices the attacker leaving')
+    })
+  })
+
   it('handshake: an inbound Noise payload with a bad signature: InvalidSignatureError, socket closed', async () => {
     const listenerErrors = watchListenerErrors(target)
     await repeatBounded(10, async () => {
@@ -245,6 +275,34 @@ describe('hostile input over TCP + Noise + Yamux', function () {
         : [yamuxFrame(YAMUX.WINDOW_UPDATE, YAMUX.SYN, 1, 0), yamuxFrame(YAMUX.WINDOW_UPDATE, YAMUX.RST, 1, 0), yamuxFrame(YAMUX.WINDOW_UPDATE, YAMUX.SYN, 1, 0)]
       await violation(frames, 'ProtocolError')
     })
+  })
+
+  it('yamux: a GoAway from a peer that then never closes: the node closes the connection', async () => {
+    await repeatBounded(5, async () => {
+      const { session, connection } = await upgradedAttacker()
+      session.secure.send(yamuxFrame(YAMUX.GO_AWAY, 0, 0, 0))
+      // the node answers with its own GoAway and, as the attacker never closes, gives up after closeTimeout
+      const goAway = await within(readYamuxUntil(session.secure, h => h.type === YAMUX.GO_AWAY), 'GoAway from the node')
+      expect(goAway?.length).to.equal(0)
+      await within(conns.closedWith(connection), 'the node closes the connection', YAMUX_CLOSE_TIMEOUT_MS + WAIT_MS)
+      await until(() => openSockets(target) === 1, 'the node closed the attacker socket')
+    })
+  })
+
+  it('yamux: a connection whose peer sent GoAway is closing: it is not reused for new streams', async () => {
+    const { session, connection } = await upgradedAttacker()
+    // a stream of the attacker's stays open, so the session cannot end yet
+    session.secure.send(Buffer.concat([yamuxFrame(YAMUX.WINDOW_UPDATE, YAMUX.SYN, 1, 0), yamuxFrame(YAMUX.GO_AWAY, 0, 0, 0)]))
+    await within(readYamuxUntil(session.secure, h => (h.flags & YAMUX.ACK) !== 0 && h.streamId === 1), 'the stream is accepted')
+    await until(() => connection.status === 'closing', 'the connection is closing')
+    const err = await connection.newStream(ECHO).catch(e => e)
+    expect(err.name).to.equal('ConnectionClosedError')
+    // a dial does not hand out the closing connection (the attacker has no address: nothing to dial)
+    const dialed = await target.dial(session.localPeer).catch(e => e)
+    expect(dialed.name).to.equal('NoValidAddressesError')
+    session.raw.socket.destroy()
+    await within(conns.closedWith(connection), 'the node notices the attacker leaving')
+    await goodPeerStillWorks()
   })
 
   it('flood: SYNs beyond yamux maxInboundStreams are reset; the connection stays usable', async () => {
