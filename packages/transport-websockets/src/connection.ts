@@ -13,8 +13,6 @@ export interface WebSocketConnectionInit extends Omit<MessageStreamInit, 'id' | 
   direction: Direction
   remoteAddr: Multiaddr
   log: Logger
-  /** the remote's configured incoming limit, as far as we know it: outgoing messages are cut to this */
-  maxMessageBytes?: number
 }
 
 /** errors of the socket under the WebSocket that mean the remote reset the connection */
@@ -45,15 +43,13 @@ let nextId = 0
 export class WebSocketConnection extends AbstractMessageStream implements MultiaddrConnection {
   readonly remoteAddr: Multiaddr
   readonly #ws: WebSocket
-  readonly #maxMessageBytes?: number
   #blocked = false
 
   constructor (init: WebSocketConnectionInit) {
-    const { websocket, remoteAddr, maxMessageBytes, ...streamInit } = init
+    const { websocket, remoteAddr, ...streamInit } = init
     super({ ...streamInit, id: `ws-${init.direction === 'inbound' ? 'in' : 'out'}-${++nextId}` })
     this.remoteAddr = remoteAddr
     this.#ws = websocket
-    this.#maxMessageBytes = maxMessageBytes
 
     websocket.binaryType = 'nodebuffer'
     websocket.on('message', (data: Buffer) => {
@@ -107,7 +103,7 @@ export class WebSocketConnection extends AbstractMessageStream implements Multia
       return { sentBytes: 0, canSendMore: false }
     }
     let last: Uint8Array | undefined
-    for (const message of toMessages(data, this.#maxMessageBytes)) {
+    for (const message of toMessages(data)) {
       if (last != null) { ws.send(last, { binary: true }) }
       last = message
     }
