@@ -130,6 +130,22 @@ describe('connection manager over TCP', function () {
     stubborn.raw.socket.destroy()
   })
 
+  it('at maxConnections an inbound connection is refused unless its IP is allow-listed', async () => {
+    const target = await node({ connectionManager: { maxConnections: 1, allow: ['127.0.0.1'] } })
+    const first = await node()
+    await first.dial(target.getMultiaddrs()[0])
+    await until(() => target.getConnections().length === 1, 'the node holds one connection')
+    const errors = watchListenerErrors(target)
+    const refused = errors.next()
+    const outsider = await raw(target, '127.0.0.7')
+    expect((await within(refused, 'the outsider is refused')).name).to.equal('ConnectionDeniedError')
+    await within(outsider.closed, 'the node hangs up on the outsider')
+    // 127.0.0.1 is allow-listed: accepted although the node is full
+    const second = await node()
+    const conn = await second.dial(target.getMultiaddrs()[0])
+    expect(conn.status).to.equal('open')
+  })
+
   it('maxConnectionsPerPeer closes the extra connections to one peer', async () => {
     const target = await node({ connectionManager: { maxConnectionsPerPeer: 2 } })
     const dialer = await node()
