@@ -26,8 +26,6 @@ export const DEFAULT_MAX_PEER_ADDRS_TO_DIAL = 25
 export const DEFAULT_DIAL_TIMEOUT_MS = 5_000
 /** inbound connections accepted from one IP per second before it is refused */
 export const DEFAULT_INBOUND_CONNECTION_THRESHOLD_PER_IP = 5
-/** a connection with no streams for this long may be closed by the pruner when over the limit */
-export const DEFAULT_CONNECTION_IDLE_MS = 60_000
 /** tagged peers (keep-alive) are re-dialled this long after they disconnect, with backoff */
 export const DEFAULT_RECONNECT_BACKOFF_MS = 1_000
 /** attempts to re-dial a keep-alive peer before giving up until it reconnects */

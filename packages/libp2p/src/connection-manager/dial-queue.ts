@@ -1,8 +1,8 @@
 import { AbortError, DialError, NotFoundError, TimeoutError } from '@libp2p/interface'
+import { BoundedQueue } from '@libp2p/utils'
 import { DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MAX_DIAL_QUEUE_LENGTH, DEFAULT_MAX_PARALLEL_DIALS, DEFAULT_MAX_PEER_ADDRS_TO_DIAL } from '../constants.js'
 import { DialToSelfError, NoValidAddressesError } from '../errors.js'
 import { dialTarget } from '../get-peer.js'
-import { Semaphore } from './semaphore.js'
 import type { DialTarget } from '../get-peer.js'
 import type {
   AbortOptions, ComponentLogger, Connection, ConnectionGater, Logger, PeerId, PeerStore, TransportManager
@@ -31,7 +31,7 @@ export interface DialQueueInit {
  */
 export class DialQueue {
   readonly #components: DialQueueComponents
-  readonly #slots: Semaphore
+  readonly #slots: BoundedQueue
   readonly #maxAddrs: number
   readonly #timeoutMs: number
   readonly #pending = new Map<string, SharedDial>()
@@ -39,7 +39,11 @@ export class DialQueue {
 
   constructor (components: DialQueueComponents, init: DialQueueInit = {}) {
     this.#components = components
-    this.#slots = new Semaphore(init.maxParallelDials ?? DEFAULT_MAX_PARALLEL_DIALS, init.maxDialQueueLength ?? DEFAULT_MAX_DIAL_QUEUE_LENGTH)
+    this.#slots = new BoundedQueue({
+      concurrency: init.maxParallelDials ?? DEFAULT_MAX_PARALLEL_DIALS,
+      maxSize: init.maxDialQueueLength ?? DEFAULT_MAX_DIAL_QUEUE_LENGTH,
+      limitName: 'maxDialQueueLength'
+    })
     this.#maxAddrs = init.maxPeerAddrsToDial ?? DEFAULT_MAX_PEER_ADDRS_TO_DIAL
     this.#timeoutMs = init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS
     this.#log = components.logger.forComponent('libp2p:dial-queue')
@@ -72,30 +76,29 @@ export class DialQueue {
       throw new DialError(`the connection gater refused to dial ${target.peerId}`)
     }
     const addrs = await this.#addresses(target, options)
-    const release = await this.#slots.acquire(options)
-    try {
-      const errors: Error[] = []
-      for (const ma of addrs) {
-        const callerSignal = options.signal
-        if (callerSignal?.aborted === true) { throw new AbortError('the dial was aborted') }
-        const timeout = AbortSignal.timeout(this.#timeoutMs)
-        const signal = options.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
-        try {
-          return await this.#components.transportManager.dial(ma, { signal, remotePeer: target.peerId })
-        } catch (err: any) {
-          const callerAborted = isAborted(callerSignal)
-          const reason = timeout.aborted && !callerAborted
-            ? new TimeoutError(`dialling ${ma.toString()} took longer than ${this.#timeoutMs} ms`)
-            : err
-          this.#log('dial to %a failed - %e', ma, reason)
-          if (callerAborted) { throw reason }
-          errors.push(reason)
-        }
+    return this.#slots.add(async () => this.#dialAddresses(target, addrs, options), options)
+  }
+
+  async #dialAddresses (target: DialTarget, addrs: Multiaddr[], options: AbortOptions): Promise<Connection> {
+    const errors: Error[] = []
+    for (const ma of addrs) {
+      const callerSignal = options.signal
+      if (callerSignal?.aborted === true) { throw new AbortError('the dial was aborted') }
+      const timeout = AbortSignal.timeout(this.#timeoutMs)
+      const signal = options.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
+      try {
+        return await this.#components.transportManager.dial(ma, { signal, remotePeer: target.peerId })
+      } catch (err: any) {
+        const callerAborted = isAborted(callerSignal)
+        const reason = timeout.aborted && !callerAborted
+          ? new TimeoutError(`dialling ${ma.toString()} took longer than ${this.#timeoutMs} ms`)
+          : err
+        this.#log('dial to %a failed - %e', ma, reason)
+        if (callerAborted) { throw reason }
+        errors.push(reason)
       }
-      throw new DialError(`all ${addrs.length} addresses failed: ${errors.map(e => e.message).join('; ')}`, errors)
-    } finally {
-      release()
     }
+    throw new DialError(`all ${addrs.length} addresses failed: ${errors.map(e => e.message).join('; ')}`, errors)
   }
 
   async #addresses (target: DialTarget, options: AbortOptions): Promise<Multiaddr[]> {
