@@ -94,7 +94,13 @@ export class Upgrader implements UpgraderInterface {
         : await gater.denyOutboundEncryptedConnection?.(remotePeer, maConn)
       if (deniedEncrypted === true) { throw new ConnectionDeniedError(`the connection gater refused ${remotePeer} after encryption`) }
 
-      muxerFactory ??= await this.#negotiateMuxer(stream, direction, signal)
+      if (muxerFactory == null) {
+        // the muxer must read through the negotiated stream: with optimistic select it is a
+        // wrapper that still has to consume the remote's confirmation before muxer frames
+        const negotiated = await this.#negotiateMuxer(stream, direction, signal)
+        muxerFactory = negotiated.factory
+        stream = negotiated.stream
+      }
       const deniedUpgraded = direction === 'inbound'
         ? await gater.denyInboundUpgradedConnection?.(remotePeer, maConn)
         : await gater.denyOutboundUpgradedConnection?.(remotePeer, maConn)
@@ -148,7 +154,7 @@ export class Upgrader implements UpgraderInterface {
     }
   }
 
-  async #negotiateMuxer (stream: MessageStream, direction: Direction, signal: AbortSignal): Promise<StreamMuxerFactory> {
+  async #negotiateMuxer (stream: MessageStream, direction: Direction, signal: AbortSignal): Promise<{ factory: StreamMuxerFactory, stream: MessageStream }> {
     const protocols = [...this.#muxers.keys()]
     if (protocols.length === 0) { throw new MuxerUnavailableError('no stream muxers are configured') }
     const negotiated = direction === 'outbound'
@@ -156,6 +162,6 @@ export class Upgrader implements UpgraderInterface {
       : await handle(stream, protocols, { signal, log: stream.log })
     const factory = this.#muxers.get(negotiated.protocol)
     if (factory == null) { throw new MuxerUnavailableError(`no muxer for ${negotiated.protocol}`) }
-    return factory
+    return { factory, stream: negotiated }
   }
 }
