@@ -1,0 +1,177 @@
+// Our node as a libp2p test-plans transport-interop peer ("ping test"). See docs/INTEROP.md.
+//
+//   transport=tcp|ws|wss security=noise muxer=yamux is_dialer=true|false ip=127.0.0.1 \
+//   redis_addr=127.0.0.1:6390 test_timeout_seconds=60 node interop/ours-ping/ping.mjs
+//
+// Listener: listens on /ip4/$ip/tcp/0[/ws|/tls/ws], RPUSHes one address (a non-loopback one, or
+// the loopback one when $ip is loopback) with /p2p/<id> to `listenerAddr`, then waits to be killed
+// (exit 1 after test_timeout_seconds). Dialer: BLPOPs the address, dials it and pings once, and
+// prints {"handshakePlusOneRTTMillis":…,"pingRTTMilllis":…} (float ms) on stdout. Logs go to stderr.
+// Exit codes: 0 success, 1 test failure, 2 unsupported configuration.
+//
+// The node is the one of packages/cli/src/node.ts (createLibp2p, tcp, noise, yamux, identify, ping),
+// with @libp2p/websockets for ws/wss, imported from the workspace packages' dist (npm run build).
+import { spawnSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { performance } from 'node:perf_hooks'
+import { RespClient } from '../runner/resp.mjs'
+
+const LISTENER_KEY = 'listenerAddr'
+const STOP_GRACE_MS = 2_000
+const TLS_CERT_TIMEOUT_MS = 10_000
+
+const env = process.env
+const transport = env.transport ?? ''
+const security = env.security
+const muxer = env.muxer
+const isDialer = env.is_dialer === 'true'
+const ip = env.ip ?? '0.0.0.0'
+const redisAddr = env.redis_addr ?? 'redis:6379'
+const timeoutSeconds = Number(env.test_timeout_seconds ?? 180)
+
+const role = isDialer ? 'dialer' : 'listener'
+const log = (...args) => console.error(`[ours ${role}]`, ...args)
+
+function exit (code, message) {
+  if (message != null) log(message)
+  process.exit(code)
+}
+
+const TRANSPORTS = {
+  tcp: { suffix: '' },
+  ws: { suffix: '/ws' },
+  wss: { suffix: '/tls/ws' }
+}
+
+if (TRANSPORTS[transport] == null) exit(2, `unsupported transport '${transport}' (supported: ${Object.keys(TRANSPORTS).join(', ')})`)
+if (security !== 'noise') exit(2, `unsupported security '${security}' (supported: noise)`)
+if (muxer !== 'yamux') exit(2, `unsupported muxer '${muxer}' (supported: yamux)`)
+if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) exit(2, `bad test_timeout_seconds '${env.test_timeout_seconds}'`)
+
+// the whole test must end within test_timeout_seconds; the listener keeps running until then
+const deadline = setTimeout(() => exit(1, `test_timeout_seconds (${timeoutSeconds}) elapsed`), timeoutSeconds * 1000)
+if (isDialer) deadline.unref()
+
+/** imports one of our packages, or exits with a clear "not built" message */
+async function load (specifier, exportName) {
+  let mod
+  try {
+    mod = await import(specifier)
+  } catch (err) {
+    exit(1, `our node not built (npm run build): ${specifier} does not load: ${err?.code ?? err?.name}: ${String(err?.message).split('\n')[0]}`)
+  }
+  if (typeof mod[exportName] !== 'function') exit(1, `our node not built (npm run build): ${specifier} has no ${exportName}() export`)
+  return mod[exportName]
+}
+
+const isLoopbackIp = (s) => /^127\./.test(s) || s === '::1'
+
+/** a throwaway self-signed certificate for a wss listener (openssl; EC P-256, one day) */
+function selfSignedCertificate () {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ours-ping-tls-'))
+  try {
+    const r = spawnSync('openssl', [
+      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'), '-days', '1',
+      '-subj', '/CN=localhost', '-addext', `subjectAltName=DNS:localhost,IP:${isLoopbackIp(ip) || ip === '0.0.0.0' ? '127.0.0.1' : ip}`
+    ], { encoding: 'utf8', timeout: TLS_CERT_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] })
+    if (r.status !== 0) {
+      exit(1, `wss listener: openssl could not make a certificate (${r.error?.message ?? `exit ${r.status}`}): ${r.stderr?.trim()}`)
+    }
+    return { cert: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'), key: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8') }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+const createLibp2p = await load('libp2p', 'createLibp2p')
+const noise = await load('@chainsafe/libp2p-noise', 'noise')
+const yamux = await load('@chainsafe/libp2p-yamux', 'yamux')
+const identify = await load('@libp2p/identify', 'identify')
+const ping = await load('@libp2p/ping', 'ping')
+const multiaddr = await load('@multiformats/multiaddr', 'multiaddr')
+
+let transportFactory
+if (transport === 'tcp') {
+  transportFactory = (await load('@libp2p/tcp', 'tcp'))()
+} else {
+  const webSockets = await load('@libp2p/websockets', 'webSockets')
+  transportFactory = webSockets(transport === 'wss'
+    ? (isDialer
+        // peers listen with self-signed certificates (go-libp2p's dialer skips verification too)
+        ? { tlsClientOptions: { rejectUnauthorized: false } }
+        : { https: selfSignedCertificate() })
+    : {})
+}
+
+const ipProto = ip.includes(':') ? 'ip6' : 'ip4'
+const node = await createLibp2p({
+  addresses: { listen: isDialer ? [] : [`/${ipProto}/${ip}/tcp/0${TRANSPORTS[transport].suffix}`] },
+  transports: [transportFactory],
+  connectionEncrypters: [noise()],
+  streamMuxers: [yamux()],
+  connectionGater: { denyDialMultiaddr: () => false },
+  services: { identify: identify(), ping: ping() }
+})
+
+let stopping = false
+async function stopAndExit (code) {
+  if (stopping) return
+  stopping = true
+  const timer = setTimeout(() => exit(code, 'node.stop() did not finish in time'), STOP_GRACE_MS)
+  try {
+    await node.stop()
+  } catch (err) {
+    log('node.stop():', err)
+  }
+  clearTimeout(timer)
+  process.exit(code)
+}
+process.on('SIGTERM', () => { void stopAndExit(0) })
+process.on('SIGINT', () => { void stopAndExit(0) })
+
+let redis
+try {
+  redis = await RespClient.connect(redisAddr, { timeoutMs: Math.min(timeoutSeconds * 1000, 30_000) })
+} catch (err) {
+  exit(1, err.message)
+}
+
+if (!isDialer) {
+  const peerId = node.peerId.toString()
+  const addrs = node.getMultiaddrs().map(ma => ma.toString())
+  const hostOf = (a) => a.split('/')[2]
+  const chosen = addrs.find(a => !isLoopbackIp(hostOf(a))) ?? (isLoopbackIp(ip) ? addrs.find(a => isLoopbackIp(hostOf(a))) : undefined)
+  if (chosen == null) exit(1, `no address to publish (listening on ${addrs.join(' ') || 'nothing'})`)
+  const published = chosen.includes('/p2p/') ? chosen : `${chosen}/p2p/${peerId}`
+  log(`listening on ${addrs.join(' ')}; publishing ${published}`)
+  await redis.command('RPUSH', LISTENER_KEY, published)
+  redis.close()
+  // now wait to be killed: the deadline timer exits 1 after test_timeout_seconds
+} else {
+  let reply
+  try {
+    reply = await redis.command('BLPOP', LISTENER_KEY, String(Math.ceil(timeoutSeconds)))
+  } catch (err) {
+    exit(1, `BLPOP ${LISTENER_KEY}: ${err.message}`)
+  }
+  redis.close()
+  if (reply == null) exit(1, `BLPOP ${LISTENER_KEY}: no listener address within ${timeoutSeconds} s`)
+  const target = multiaddr(reply[1])
+  log(`dialling ${target.toString()}`)
+  let handshakePlusOneRTT, pingRTT
+  try {
+    const t0 = performance.now()
+    const connection = await node.dial(target)
+    pingRTT = await node.services.ping.ping(connection.remotePeer)
+    handshakePlusOneRTT = performance.now() - t0
+    log(`connected (${connection.encryption ?? '?'}, ${connection.multiplexer ?? '?'}) to ${connection.remoteAddr.toString()}`)
+  } catch (err) {
+    exit(1, `dial + ping failed: ${err?.name}: ${err?.message}`)
+  }
+  const round = (ms) => Math.round(ms * 1000) / 1000
+  const line = JSON.stringify({ handshakePlusOneRTTMillis: round(handshakePlusOneRTT), pingRTTMilllis: round(pingRTT) })
+  process.stdout.write(line + '\n', () => { void stopAndExit(0) })
+}
