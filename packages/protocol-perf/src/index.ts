@@ -1,1 +1,102 @@
-export {}
+/**
+ * @packageDocumentation
+ *
+ * The perf protocol (specs/libp2p/perf, `/perf/1.0.0`): the client asks for N bytes with a
+ * big-endian u64, uploads M bytes and closes its write side; the server reads the upload to
+ * EOF, then sends the N bytes and closes.
+ *
+ * ```ts
+ * import { perf } from '@libp2p/perf'
+ *
+ * const node = await createLibp2p({ ..., services: { perf: perf() } })
+ *
+ * for await (const output of node.services.perf.measurePerformance(multiaddr, 10 << 20, 10 << 20)) {
+ *   console.log(output) // { type: 'connection' | 'intermediary' | 'final', timeSeconds, uploadBytes, downloadBytes }
+ * }
+ * const final = await node.services.perf.measure(multiaddr, 0, 1 << 30)
+ * ```
+ *
+ * The protocol lets any client make the server do a lot of work: add the service only to nodes
+ * meant to be measured (the spec asks that it not be on by default).
+ *
+ * The package also has a test-plans compatible command, `perf` (see README.md).
+ */
+import { Perf as PerfService } from './perf.js'
+import type { AbortOptions, ComponentLogger, ConnectionManager, Multiaddr, PeerId, Registrar } from '@libp2p/interface'
+
+export {
+  PERF_PROTOCOL, DEFAULT_WRITE_CHUNK_BYTES, MAX_WRITE_CHUNK_BYTES, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_IDLE_TIMEOUT_MS,
+  DEFAULT_TIMEOUT_MS, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS, REPORT_INTERVAL_MS
+} from './constants.js'
+
+/** What perf takes from the node (a subset of libp2p's Components) */
+export interface PerfComponents {
+  registrar: Registrar
+  connectionManager: Pick<ConnectionManager, 'openConnection'>
+  logger: ComponentLogger
+}
+
+export interface PerfInit {
+  /** the protocol id (default `/perf/1.0.0`) */
+  protocolName?: string
+  /** bytes per send, from one preallocated buffer (default 65536, at most 1048576) */
+  writeChunkBytes?: number
+  /**
+   * the server refuses (aborts the stream with LimitExceededError) a request for more bytes than
+   * this (default Number.MAX_SAFE_INTEGER; Infinity serves any u64)
+   */
+  maxDownloadBytes?: number
+  /** a perf stream, either side, that moves no byte for this long is aborted with TimeoutError (default 10000 ms; 0 turns it off) */
+  idleTimeoutMs?: number
+  /** an inbound perf stream is aborted with TimeoutError after this long (default 600000 ms; 0 turns it off) */
+  timeoutMs?: number
+  /** perf streams a remote may have open on one connection (default 1) */
+  maxInboundStreams?: number
+  /** perf streams this node opens on one connection (default 1) */
+  maxOutboundStreams?: number
+  /** serve and measure over limited (relayed) connections too (default false) */
+  runOnLimitedConnection?: boolean
+}
+
+export interface PerfOptions extends AbortOptions {
+  /**
+   * use an open connection to the peer if there is one; by default a new connection is dialled
+   * (and closed at the end) so the final time includes connection setup
+   */
+  reuseExistingConnection?: boolean
+  /** abort the stream with TimeoutError when no byte moves for this long (default: the service's idleTimeoutMs) */
+  idleTimeoutMs?: number
+  /** how often an `intermediary` result is yielded (default 1000 ms, as test-plans expects) */
+  reportIntervalMs?: number
+}
+
+export interface PerfOutput {
+  /**
+   * `connection`: once, when the connection is ready (time since the start);
+   * `intermediary`: once a second (reportIntervalMs) until the transfer ends, with the time and the bytes of that interval only;
+   * `final`: once, with the total time (connection setup included) and all bytes
+   */
+  type: 'connection' | 'intermediary' | 'final'
+  timeSeconds: number
+  uploadBytes: number
+  downloadBytes: number
+}
+
+export interface Perf {
+  readonly protocol: string
+  /**
+   * Upload `sendBytes`, then download `recvBytes`, over a new stream (on a new connection unless
+   * `reuseExistingConnection`). Yields `connection`, then `intermediary` results once a second,
+   * then `final`. Throws the dial's or stream's error, StreamResetError when the server refuses,
+   * ProtocolError when it sends more or fewer bytes than asked for, TimeoutError after
+   * `idleTimeoutMs` without progress, or the signal's reason. Leaving the loop early aborts the stream.
+   */
+  measurePerformance(target: PeerId | Multiaddr | Multiaddr[], sendBytes: number, recvBytes: number, options?: PerfOptions): AsyncGenerator<PerfOutput, void, undefined>
+  /** measurePerformance() run to the end: its `final` result */
+  measure(target: PeerId | Multiaddr | Multiaddr[], sendBytes: number, recvBytes: number, options?: PerfOptions): Promise<PerfOutput>
+}
+
+/** the `/perf/1.0.0` service */
+export function perf (init: PerfInit = {}): (components: PerfComponents) => Perf {
+  return (components) => new PerfService(components, init)
+}

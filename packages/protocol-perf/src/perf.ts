@@ -1,0 +1,217 @@
+import { AbortError, InvalidParametersError, NotStartedError, ProtocolError } from '@libp2p/interface'
+import { BackgroundTask } from './background-task.js'
+import {
+  DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS,
+  DEFAULT_TIMEOUT_MS, DEFAULT_WRITE_CHUNK_BYTES, MAX_WRITE_CHUNK_BYTES, PERF_PROTOCOL, REPORT_INTERVAL_MS
+} from './constants.js'
+import { servePerfStream } from './server.js'
+import { encodeHeader, readToEnd, writeBytes } from './transfer.js'
+import { Watchdog } from './watchdog.js'
+import type { PerfComponents, PerfInit, Perf as PerfInterface, PerfOptions, PerfOutput } from './index.js'
+import type { TransferCounters } from './transfer.js'
+import type { Connection, Logger, Multiaddr, PeerId, Startable, Stream } from '@libp2p/interface'
+
+function checkCount (name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value < 0) {
+    throw new InvalidParametersError(`${name} must be an integer from 0 to Number.MAX_SAFE_INTEGER, got ${value}`)
+  }
+}
+
+function checkTimeout (name: string, value: number): void {
+  if (!(value >= 0)) {
+    throw new InvalidParametersError(`${name} must be 0 (off), a positive number of ms or Infinity, got ${value}`)
+  }
+}
+
+/** one signal that aborts when any of `signals` does; `done()` detaches it */
+function linkSignals (...signals: Array<AbortSignal | undefined>): { signal: AbortSignal, done(): void } {
+  const controller = new AbortController()
+  const given = signals.filter((s): s is AbortSignal => s != null)
+  const onAbort = (evt: Event): void => { controller.abort((evt.target as AbortSignal).reason) }
+  for (const signal of given) {
+    if (signal.aborted) {
+      controller.abort(signal.reason)
+      break
+    }
+    signal.addEventListener('abort', onAbort, { once: true })
+  }
+  return {
+    signal: controller.signal,
+    done: () => { for (const signal of given) { signal.removeEventListener('abort', onAbort) } }
+  }
+}
+
+/** the client side of one stream: header, upload, EOF, then count the download to EOF */
+async function runClient (stream: Stream, chunk: Uint8Array, sendBytes: number, recvBytes: number, counters: TransferCounters): Promise<void> {
+  if (!stream.send(encodeHeader(recvBytes))) { await stream.onDrain() }
+  await writeBytes(stream, chunk, sendBytes, counters, 'uploadBytes')
+  await stream.closeWrite()
+  await readToEnd(stream, counters, 'downloadBytes', recvBytes)
+  if (counters.downloadBytes !== recvBytes) {
+    throw new ProtocolError(`the server closed the stream after ${counters.downloadBytes} of the ${recvBytes} bytes asked for`)
+  }
+  await stream.close()
+}
+
+/**
+ * `/perf/1.0.0` (specs/libp2p/perf): serves inbound perf streams and measures throughput to
+ * other peers.
+ */
+export class Perf implements PerfInterface, Startable {
+  readonly protocol: string
+  readonly #components: PerfComponents
+  readonly #log: Logger
+  /** all zeros and never written to: every send on every stream passes this same memory */
+  readonly #chunk: Uint8Array
+  readonly #maxDownloadBytes: number
+  readonly #idleTimeoutMs: number
+  readonly #timeoutMs: number
+  readonly #maxInboundStreams: number
+  readonly #maxOutboundStreams: number
+  readonly #runOnLimitedConnection: boolean
+  #shutdown?: AbortController
+
+  constructor (components: PerfComponents, init: PerfInit = {}) {
+    this.#components = components
+    this.#log = components.logger.forComponent('libp2p:perf')
+    this.protocol = init.protocolName ?? PERF_PROTOCOL
+    const chunkBytes = init.writeChunkBytes ?? DEFAULT_WRITE_CHUNK_BYTES
+    if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1 || chunkBytes > MAX_WRITE_CHUNK_BYTES) {
+      throw new InvalidParametersError(`writeChunkBytes must be an integer from 1 to ${MAX_WRITE_CHUNK_BYTES}, got ${chunkBytes}`)
+    }
+    this.#chunk = new Uint8Array(chunkBytes)
+    this.#maxDownloadBytes = init.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES
+    if (this.#maxDownloadBytes !== Infinity) { checkCount('maxDownloadBytes', this.#maxDownloadBytes) }
+    this.#idleTimeoutMs = init.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
+    checkTimeout('idleTimeoutMs', this.#idleTimeoutMs)
+    this.#timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
+    checkTimeout('timeoutMs', this.#timeoutMs)
+    this.#maxInboundStreams = init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS
+    this.#maxOutboundStreams = init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS
+    this.#runOnLimitedConnection = init.runOnLimitedConnection ?? false
+  }
+
+  readonly [Symbol.toStringTag] = '@libp2p/perf'
+
+  async start (): Promise<void> {
+    if (this.#shutdown != null) { return }
+    this.#shutdown = new AbortController()
+    await this.#components.registrar.handle(this.protocol, async (stream, connection) => {
+      await this.#serve(stream, connection)
+    }, {
+      maxInboundStreams: this.#maxInboundStreams,
+      maxOutboundStreams: this.#maxOutboundStreams,
+      runOnLimitedConnection: this.#runOnLimitedConnection
+    })
+  }
+
+  async stop (): Promise<void> {
+    if (this.#shutdown == null) { return }
+    this.#shutdown.abort(new AbortError('perf stopped'))
+    this.#shutdown = undefined
+    await this.#components.registrar.unhandle(this.protocol)
+  }
+
+  async * measurePerformance (target: PeerId | Multiaddr | Multiaddr[], sendBytes: number, recvBytes: number, options: PerfOptions = {}): AsyncGenerator<PerfOutput, void, undefined> {
+    if (this.#shutdown == null) { throw new NotStartedError('perf is not started') }
+    checkCount('sendBytes', sendBytes)
+    checkCount('recvBytes', recvBytes)
+    const reuse = options.reuseExistingConnection === true
+    const intervalMs = options.reportIntervalMs ?? REPORT_INTERVAL_MS
+    if (!(intervalMs > 0) || !Number.isFinite(intervalMs)) {
+      throw new InvalidParametersError(`reportIntervalMs must be a positive number of ms, got ${intervalMs}`)
+    }
+    const { signal, done } = linkSignals(options.signal, this.#shutdown.signal)
+    const counters: TransferCounters = { uploadBytes: 0, downloadBytes: 0 }
+    const start = performance.now()
+    let connection: Connection | undefined
+    let stream: Stream | undefined
+    let watchdog: Watchdog | undefined
+    let transfer: BackgroundTask | undefined
+    try {
+      connection = await this.#components.connectionManager.openConnection(target, { signal, force: !reuse })
+      yield { type: 'connection', timeSeconds: (performance.now() - start) / 1000, uploadBytes: 0, downloadBytes: 0 }
+      stream = await connection.newStream(this.protocol, {
+        signal,
+        maxOutboundStreams: this.#maxOutboundStreams,
+        runOnLimitedConnection: this.#runOnLimitedConnection
+      })
+      const open = stream
+      if (signal.aborted) { throw signal.reason }
+      signal.addEventListener('abort', () => { open.abort(signal.reason) }, { once: true })
+      watchdog = new Watchdog({
+        idleTimeoutMs: options.idleTimeoutMs ?? this.#idleTimeoutMs,
+        what: `perf stream to ${connection.remotePeer}`,
+        progress: () => counters.uploadBytes + counters.downloadBytes,
+        expire: (err) => { open.abort(err) }
+      })
+
+      // the transfer runs on its own; this generator only samples it once per interval, so a
+      // slow consumer of the reports never slows the transfer down
+      transfer = new BackgroundTask(runClient(open, this.#chunk, sendBytes, recvBytes, counters))
+      let lastAt = performance.now()
+      let lastUp = 0
+      let lastDown = 0
+      while (true) {
+        await transfer.sleep(intervalMs)
+        if (transfer.settled) { break }
+        const now = performance.now()
+        const report: PerfOutput = {
+          type: 'intermediary',
+          timeSeconds: (now - lastAt) / 1000,
+          uploadBytes: counters.uploadBytes - lastUp,
+          downloadBytes: counters.downloadBytes - lastDown
+        }
+        lastAt = now
+        lastUp = counters.uploadBytes
+        lastDown = counters.downloadBytes
+        yield report
+      }
+      if (transfer.failed) { throw transfer.error }
+      const end = performance.now()
+      watchdog.stop()
+      yield { type: 'final', timeSeconds: (end - start) / 1000, uploadBytes: counters.uploadBytes, downloadBytes: counters.downloadBytes }
+    } catch (err: any) {
+      const error = signal.aborted ? signal.reason : err
+      stream?.abort(error)
+      throw error
+    } finally {
+      watchdog?.stop()
+      done()
+      if (transfer != null && !transfer.settled) {
+        // the consumer left the loop early
+        stream?.abort(new AbortError('measurePerformance was ended before the transfer finished'))
+        await transfer.done
+      }
+      if (connection != null && !reuse) {
+        await connection.close().catch((err: Error) => { connection?.abort(err) })
+      }
+    }
+  }
+
+  async measure (target: PeerId | Multiaddr | Multiaddr[], sendBytes: number, recvBytes: number, options: PerfOptions = {}): Promise<PerfOutput> {
+    let final: PerfOutput | undefined
+    for await (const output of this.measurePerformance(target, sendBytes, recvBytes, options)) {
+      if (output.type === 'final') { final = output }
+    }
+    if (final == null) { throw new ProtocolError('the measurement ended without a final result') }
+    return final
+  }
+
+  async #serve (stream: Stream, connection: Connection): Promise<void> {
+    const what = `perf stream from ${connection.remotePeer}`
+    try {
+      const moved = await servePerfStream(stream, {
+        chunk: this.#chunk,
+        maxDownloadBytes: this.#maxDownloadBytes,
+        idleTimeoutMs: this.#idleTimeoutMs,
+        timeoutMs: this.#timeoutMs,
+        signal: this.#shutdown?.signal,
+        what
+      })
+      this.#log('%s: received %d bytes, sent %d', what, moved.uploadBytes, moved.downloadBytes)
+    } catch (err: any) {
+      this.#log('%s failed - %e', what, err)
+    }
+  }
+}
