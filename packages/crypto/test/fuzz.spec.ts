@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { create as createDigest } from 'multiformats/hashes/digest'
 import { identity } from 'multiformats/hashes/identity'
 import { ecdsaPrivateKeyFromDER, ecdsaPublicKeyFromDER, ed25519PrivateKeyFromRaw, ed25519PublicKeyFromRaw, privateKeyFromProtobuf, privateKeyFromRaw, privateKeyToProtobuf, publicKeyFromMultihash, publicKeyFromProtobuf, publicKeyFromRaw, publicKeyToProtobuf, rsaPrivateKeyFromDER, rsaPublicKeyFromDER, secp256k1PrivateKeyFromRaw, secp256k1PublicKeyFromRaw } from '../src/keys/index.js'
+import { JS_ECDSA_VECTORS } from './fixtures/js-ecdsa.js'
 import { KEY_TYPES, hex, testKey } from './fixtures/keys.js'
 import { SPEC_VECTORS } from './fixtures/vectors.js'
 import type { PublicKey } from '@libp2p/interface'
@@ -46,6 +47,10 @@ async function validEncodings (): Promise<Uint8Array[]> {
     const priv = hex(vector.privateKey)
     const pub = hex(vector.publicKey)
     out.push(priv, pub, privateKeyFromProtobuf(priv).raw, publicKeyFromProtobuf(pub).raw)
+  }
+
+  for (const vector of Object.values(JS_ECDSA_VECTORS)) {
+    out.push(hex(vector.privateKey), hex(vector.publicKey), publicKeyFromProtobuf(hex(vector.publicKey)).raw)
   }
 
   for (const type of KEY_TYPES) {

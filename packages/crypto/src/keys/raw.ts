@@ -2,7 +2,7 @@
 import { InvalidPrivateKeyError, InvalidPublicKeyError, UnsupportedKeyTypeError } from '@libp2p/interface'
 import { ED25519_PRIVATE_KEY_BYTES, ED25519_PUBLIC_KEY_BYTES, SECP256K1_COMPRESSED_PUBLIC_KEY_BYTES, SECP256K1_PRIVATE_KEY_BYTES } from '../constants.js'
 import { children, decodeSequence, expectTag, readSmallInteger, TAG_OID, TAG_SEQUENCE } from '../util/der.js'
-import { isECDSAPublicKey } from './ecdsa/der.js'
+import { isECDSAPublicKey, isJsLibp2pECDSAPublicKey } from './ecdsa/der.js'
 import { ecdsaPrivateKeyFromDER, ecdsaPublicKeyFromDER } from './ecdsa/index.js'
 import { ed25519PrivateKeyFromRaw, ed25519PublicKeyFromRaw } from './ed25519/index.js'
 import { rsaPrivateKeyFromDER, rsaPublicKeyFromDER } from './rsa/index.js'
@@ -11,7 +11,8 @@ import type { KeyType, PrivateKey, PublicKey } from '@libp2p/interface'
 
 /**
  * A public key from its raw encoding. Without `type`: 32 bytes are Ed25519, 33 bytes secp256k1
- * (compressed), anything else a DER SubjectPublicKeyInfo whose algorithm says RSA or ECDSA.
+ * (compressed), anything else a DER SubjectPublicKeyInfo whose algorithm says RSA or ECDSA, or
+ * js-libp2p's ECDSA encoding (SEQUENCE { 1, [0] curve, [1] point }).
  */
 export function publicKeyFromRaw (buf: Uint8Array, type?: KeyType): PublicKey {
   switch (type ?? inferPublicKeyType(buf)) {
@@ -50,10 +51,15 @@ function inferPublicKeyType (buf: Uint8Array): KeyType {
   let algorithm: Uint8Array
 
   try {
-    const [identifier] = decodeSequence(buf)
-    algorithm = expectTag(children(expectTag(identifier, TAG_SEQUENCE))[0], TAG_OID).value
+    const elements = decodeSequence(buf)
+
+    if (isJsLibp2pECDSAPublicKey(elements)) {
+      return 'ECDSA'
+    }
+
+    algorithm = expectTag(children(expectTag(elements[0], TAG_SEQUENCE))[0], TAG_OID).value
   } catch {
-    throw new InvalidPublicKeyError(`A raw public key of ${buf.byteLength} bytes is neither Ed25519, secp256k1 nor a DER SubjectPublicKeyInfo`)
+    throw new InvalidPublicKeyError(`A raw public key of ${buf.byteLength} bytes is neither Ed25519, secp256k1, a DER SubjectPublicKeyInfo nor js-libp2p's ECDSA encoding`)
   }
 
   // anything not EC is handed to the RSA parser, which names a foreign algorithm in its error

@@ -3,11 +3,15 @@
  * and an uncompressed point; private keys are SEC1 ECPrivateKey DER (RFC 5915, what go-libp2p's
  * x509.MarshalECPrivateKey writes and the peer-ids spec vector holds); signatures are DER
  * SEQUENCE { r, s }.
+ *
+ * js-libp2p (@libp2p/crypto 5.x, js-libp2p 3.x) writes public keys in a shape of its own, an
+ * ECPrivateKey without the private key: SEQUENCE { INTEGER 1, [0] { curve OID }, [1] { BIT STRING
+ * point } }, and signs with WebCrypto's r || s. Both decode here; only the spec's forms are written.
  */
 import { InvalidMessageError } from '@libp2p/interface'
 import { concat } from 'uint8arrays/concat'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
-import { children, decodeSequence, encodeBitString, encodeElement, encodeSequence, encodeUnsignedInteger, expectTag, readBitString, readSmallInteger, readUnsignedInteger, TAG_CONTEXT_0, TAG_CONTEXT_1, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE } from '../../util/der.js'
+import { children, decodeSequence, encodeBitString, encodeElement, encodeSequence, encodeUnsignedInteger, expectTag, readBitString, readSmallInteger, readUnsignedInteger, TAG_CONTEXT_0, TAG_CONTEXT_1, TAG_INTEGER, TAG_OCTET_STRING, TAG_OID, TAG_SEQUENCE } from '../../util/der.js'
 import { CURVES, EC_PUBLIC_KEY_OID } from './curves.js'
 import type { CurveInfo } from './curves.js'
 import type { DerNode } from '../../util/der.js'
@@ -50,8 +54,22 @@ export function isECDSAPublicKey (algorithmOid: Uint8Array): boolean {
   return uint8ArrayEquals(algorithmOid, EC_PUBLIC_KEY_OID)
 }
 
-export function parseECDSAPublicKey (spki: Uint8Array): ECDSAPublicParts {
-  const [algorithm, key, ...rest] = decodeSequence(spki)
+/**
+ * A public key in either encoding: SubjectPublicKeyInfo (the spec's, go-libp2p's, rust-libp2p's)
+ * or js-libp2p's ECPrivateKey-shaped one, told apart by the first element (SEQUENCE or INTEGER)
+ */
+export function parseECDSAPublicKey (der: Uint8Array): ECDSAPublicParts {
+  const elements = decodeSequence(der)
+
+  return elements[0]?.tag === TAG_INTEGER ? parseJsLibp2pPublicKey(elements) : parseSubjectPublicKeyInfo(elements)
+}
+
+/** true when the elements of a DER SEQUENCE start as js-libp2p's ECDSA public key does (used to tell it from RSA) */
+export function isJsLibp2pECDSAPublicKey (elements: DerNode[]): boolean {
+  return elements[0]?.tag === TAG_INTEGER && elements[1]?.tag === TAG_CONTEXT_0
+}
+
+function parseSubjectPublicKeyInfo ([algorithm, key, ...rest]: DerNode[]): ECDSAPublicParts {
   const [oid, params, ...algorithmRest] = children(expectTag(algorithm, TAG_SEQUENCE))
 
   if (rest.length > 0 || algorithmRest.length > 0) {
@@ -65,6 +83,24 @@ export function parseECDSAPublicKey (spki: Uint8Array): ECDSAPublicParts {
   const curve = curveFromOid(params)
 
   return { curve, point: checkPoint(curve, readBitString(key)) }
+}
+
+/** SEQUENCE { INTEGER 1, [0] EXPLICIT OID, [1] EXPLICIT BIT STRING }, all three required, nothing more */
+function parseJsLibp2pPublicKey ([version, params, key, ...rest]: DerNode[]): ECDSAPublicParts {
+  if (readSmallInteger(version) !== 1) {
+    throw new InvalidMessageError('js-libp2p ECDSA public key version must be 1')
+  }
+
+  const [oid, ...oidRest] = children(expectTag(params, TAG_CONTEXT_0))
+  const [bits, ...bitsRest] = children(expectTag(key, TAG_CONTEXT_1))
+
+  if (rest.length > 0 || oidRest.length > 0 || bitsRest.length > 0) {
+    throw new InvalidMessageError('DER: unexpected elements in js-libp2p ECDSA public key')
+  }
+
+  const curve = curveFromOid(oid)
+
+  return { curve, point: checkPoint(curve, readBitString(bits)) }
 }
 
 export function encodeECDSAPublicKey (parts: ECDSAPublicParts): Uint8Array {
