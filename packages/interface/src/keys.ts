@@ -9,7 +9,9 @@ interface PublicKeyBase<T extends KeyType, H extends number> {
   readonly type: T
   /**
    * The key's own encoding: 32 bytes for Ed25519, 33 (compressed) for secp256k1,
-   * DER SubjectPublicKeyInfo for RSA and ECDSA (as in the libp2p key protobuf's Data field)
+   * DER SubjectPublicKeyInfo for RSA and ECDSA (as in the libp2p key protobuf's Data field).
+   * An ECDSA key decoded from js-libp2p's non-standard shape keeps the bytes it arrived in, so its
+   * peer id is the one the sender's bytes name.
    */
   readonly raw: Uint8Array
   /** true when `other` is a key of the same type and bytes */
