@@ -2,9 +2,13 @@
 // tools/node24/node_modules/.bin/node).
 //
 //   node peer.mjs [--listen <multiaddr>]... [--agent <string>] [--push-debounce-ms <n>]
+//                 [--tls-cert <pem file> --tls-key <pem file>]
 //
 // Environment (used when the matching flag is absent): JS_PEER_LISTEN (comma-separated
-// multiaddrs), JS_PEER_AGENT, JS_PEER_PUSH_DEBOUNCE_MS. DEBUG=libp2p:* turns on js-libp2p logs.
+// multiaddrs), JS_PEER_AGENT, JS_PEER_PUSH_DEBOUNCE_MS, JS_PEER_TLS_CERT, JS_PEER_TLS_KEY.
+// DEBUG=libp2p:* turns on js-libp2p logs. Listening on /ws needs nothing more; /wss needs the TLS
+// certificate and key (the https server of @libp2p/websockets). wss dials check the remote's
+// certificate as Node does: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment accepts a self-signed one.
 //
 // Wire protocol: one JSON object per line. stdout carries only these lines; logs go to stderr.
 //   started:   {"event":"ready","peerId":"12D3…","multiaddrs":["/ip4/…/p2p/12D3…"],"protocols":[…],"agentVersion":"…"}
@@ -17,6 +21,7 @@
 // When stdin ends the node stops and the process exits. The command list is in COMMANDS below and
 // in ../README.md.
 import { setMaxListeners } from 'node:events'
+import { readFileSync } from 'node:fs'
 import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { noise } from '@chainsafe/libp2p-noise'
@@ -42,12 +47,19 @@ const { values: argv } = parseArgs({
   options: {
     listen: { type: 'string', multiple: true },
     agent: { type: 'string' },
-    'push-debounce-ms': { type: 'string' }
+    'push-debounce-ms': { type: 'string' },
+    'tls-cert': { type: 'string' },
+    'tls-key': { type: 'string' }
   }
 })
 const listen = argv.listen ?? (process.env.JS_PEER_LISTEN ?? '/ip4/127.0.0.1/tcp/0').split(',').map(s => s.trim()).filter(Boolean)
 const agent = argv.agent ?? process.env.JS_PEER_AGENT
 const pushDebounceMs = Number(argv['push-debounce-ms'] ?? process.env.JS_PEER_PUSH_DEBOUNCE_MS ?? 100)
+const tlsCert = argv['tls-cert'] ?? process.env.JS_PEER_TLS_CERT
+const tlsKey = argv['tls-key'] ?? process.env.JS_PEER_TLS_KEY
+if ((tlsCert == null) !== (tlsKey == null)) throw new CommandError('--tls-cert and --tls-key go together')
+/** options of the https server that wss listeners use */
+const https = tlsCert != null ? { cert: readFileSync(tlsCert), key: readFileSync(tlsKey) } : undefined
 
 const log = (...args) => { if (process.env.JS_PEER_VERBOSE != null) console.error('[js-peer]', ...args) }
 
@@ -63,7 +75,7 @@ const HANDLER_OPTIONS = { maxInboundStreams: STREAM_LIMIT, maxOutboundStreams: S
 
 const node = await createLibp2p({
   addresses: { listen },
-  transports: [tcp(), webSockets()],
+  transports: [tcp(), webSockets(https != null ? { https } : {})],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   connectionGater: { denyDialMultiaddr: () => false },

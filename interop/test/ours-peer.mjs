@@ -35,7 +35,8 @@ const PARTS = {
   ],
   identify: [['@libp2p/identify', 'identify']],
   'identify-push': [['@libp2p/identify', 'identifyPush']],
-  ping: [['@libp2p/ping', 'ping']]
+  ping: [['@libp2p/ping', 'ping']],
+  websockets: [['@libp2p/websockets', 'webSockets']]
 }
 
 let checked
@@ -73,17 +74,20 @@ export async function checkOurNode () {
 /**
  * Starts our node on 127.0.0.1 (TCP, Noise, Yamux, and identify/identify-push/ping where built).
  * Throws if the 'core' capability is missing: call checkOurNode() first.
+ * `webSockets` (a WebSocketsInit, e.g. `{ https: { cert, key } }` or `{ tlsClientOptions }`) adds
+ * the WebSockets transport (capability 'websockets'), so `listen` may hold /ws and /wss addresses.
  */
-export async function startOurPeer ({ name = 'ours', listen = ['/ip4/127.0.0.1/tcp/0'], pushDebounceMs = 100 } = {}) {
+export async function startOurPeer ({ name = 'ours', listen = ['/ip4/127.0.0.1/tcp/0'], pushDebounceMs = 100, webSockets } = {}) {
   const { modules: m, missing } = await checkOurNode()
   if (missing.core != null) throw new OursPeerError(missing.core)
+  if (webSockets != null && missing.websockets != null) throw new OursPeerError(missing.websockets)
   const services = {}
   if (missing.identify == null) services.identify = m['@libp2p/identify'].identify()
   if (missing['identify-push'] == null) services.identifyPush = m['@libp2p/identify'].identifyPush({ debounce: pushDebounceMs })
   if (missing.ping == null) services.ping = m['@libp2p/ping'].ping()
   const node = await m.libp2p.createLibp2p({
     addresses: { listen },
-    transports: [m['@libp2p/tcp'].tcp()],
+    transports: [m['@libp2p/tcp'].tcp(), ...(webSockets != null ? [m['@libp2p/websockets'].webSockets(webSockets)] : [])],
     connectionEncrypters: [m['@chainsafe/libp2p-noise'].noise()],
     streamMuxers: [m['@chainsafe/libp2p-yamux'].yamux()],
     connectionGater: { denyDialMultiaddr: () => false },
