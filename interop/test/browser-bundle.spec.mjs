@@ -1,0 +1,49 @@
+// The browser bundle of a node (interop/browser/entry.mjs: createLibp2p with webSockets + noise +
+// yamux + identify + ping), built by esbuild (format esm, platform browser, minified) from our
+// packages and, with the same options in the same run, from js-libp2p 3.3.11 and its modules
+// (interop/js-peer/node_modules). Ours must be usable in a page (no node: imports, neither `ws` nor
+// the Node variants of our transport) and smaller than js-libp2p's; the sizes (minified, gzipped
+// with node:zlib) are printed for docs/PERFORMANCE.md, with the ratio against the target (ours at
+// most half of js-libp2p's).
+import assert from 'node:assert/strict'
+import { buildBrowserBundle } from '../browser/bundle.mjs'
+import { ensureJsPeer } from './harness.mjs'
+import { checkOurNode } from './ours-peer.mjs'
+
+const TARGET_RATIO = 0.5
+
+describe('browser bundle: our node vs js-libp2p 3.3.11 (esbuild, esm, browser, minified)', function () {
+  let ours, js
+
+  before(async function () {
+    const { missing } = await checkOurNode()
+    const reason = missing.core ?? missing.websockets ?? missing.identify ?? missing.ping
+    if (reason != null) {
+      console.log(`      SKIPPED (every case): ${reason}`)
+      this.skip()
+    }
+    ensureJsPeer()
+    ;[ours, js] = await Promise.all([buildBrowserBundle('ours'), buildBrowserBundle('js')])
+  })
+
+  it('ours has no node: imports and neither ws nor the Node variants of our modules', function () {
+    assert.deepEqual(ours.nodeImports, [])
+    assert.deepEqual(ours.nodeInputs, [])
+    const inputs = ours.inputs.filter(i => i.startsWith('packages/'))
+    assert.ok(inputs.includes('packages/transport-websockets/dist/src/transport.browser.js'), 'the browser transport is not in the bundle')
+    for (const nodeOnly of ['transport-websockets/dist/src/transport.js', 'transport-websockets/dist/src/listener.js', 'crypto/dist/src/keys/ed25519/impl.js', 'connection-encrypter-noise/dist/src/crypto/index.js']) {
+      assert.ok(!inputs.includes(`packages/${nodeOnly}`), `${nodeOnly} (Node only) is in the browser bundle`)
+    }
+  })
+
+  it('ours is smaller than js-libp2p\'s, minified and gzipped (sizes printed)', function () {
+    const ratio = ours.bytes / js.bytes
+    const gzRatio = ours.gzipBytes / js.gzipBytes
+    const verdict = (r) => r <= TARGET_RATIO ? 'PASS' : 'MISS'
+    console.log(`      esbuild ${ours.esbuild}; minified: ours ${ours.bytes} B, js-libp2p ${js.bytes} B, ratio ${ratio.toFixed(3)} (target <= ${TARGET_RATIO}: ${verdict(ratio)})`)
+    console.log(`      gzipped: ours ${ours.gzipBytes} B, js-libp2p ${js.gzipBytes} B, ratio ${gzRatio.toFixed(3)} (target <= ${TARGET_RATIO}: ${verdict(gzRatio)})`)
+    console.log(`      ${JSON.stringify({ bundle: 'browser-node', esbuild: ours.esbuild, ours: { bytes: ours.bytes, gzipBytes: ours.gzipBytes }, js: { bytes: js.bytes, gzipBytes: js.gzipBytes }, ratio: +ratio.toFixed(3), gzRatio: +gzRatio.toFixed(3) })}`)
+    assert.ok(ours.bytes < js.bytes, `ours ${ours.bytes} B is not smaller than js-libp2p's ${js.bytes} B`)
+    assert.ok(ours.gzipBytes < js.gzipBytes, `ours ${ours.gzipBytes} B gzipped is not smaller than js-libp2p's ${js.gzipBytes} B`)
+  })
+})
