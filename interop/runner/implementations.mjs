@@ -69,5 +69,16 @@ export const IMPLEMENTATIONS = [
     muxers: ['yamux', 'mplex'],
     order: 3,
     run: { kind: 'build-script', script: 'interop/rust-peer/build.sh', toolchain: ['cargo'], binEnv: 'INTEROP_RUST_PEER_BIN', buildTimeoutSeconds: 1200 }
+  },
+  {
+    // our browser bundle (interop/browser) in headless Chromium, driven by a Node wrapper that serves
+    // the page and a Redis proxy; build.sh bundles it, and prints "Chromium not present" (a skip)
+    // without /usr/bin/chromium or playwright-core
+    id: 'chromium-ours',
+    transports: [{ name: 'ws', dialOnly: true }, { name: 'wss', dialOnly: true }],
+    security: ['noise'],
+    muxers: ['yamux'],
+    order: 1,
+    run: { kind: 'build-script', script: 'interop/browser-ping/build.sh', buildTimeoutSeconds: 120 }
   }
 ]

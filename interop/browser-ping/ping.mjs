@@ -1,0 +1,196 @@
+// Our browser node in Chromium as a test-plans transport-interop dialer (`chromium-ours` in
+// interop/runner/implementations.mjs; docs/INTEROP.md). The runner spawns dist/chromium-ping
+// (written by build.sh, which also bundles the node into dist/ours.js) with the contract's env:
+//
+//   transport=ws|wss security=noise muxer=yamux is_dialer=true redis_addr=127.0.0.1:6390 \
+//   test_timeout_seconds=60 dist/chromium-ping
+//
+// It serves, on http://127.0.0.1:<random port>/, a page (index.html with the config inline, /bundle.js,
+// /page.mjs) and the Redis proxy of the test-plans browser images (POST /redis with a JSON array such
+// as ["BLPOP","listenerAddr","60"] → the reply as JSON, CORS *), talking RESP to $redis_addr. It
+// launches Chromium headless (interop/browser/chromium.mjs's binary and flags; the context ignores
+// certificate errors, for wss listeners' self-signed certificates), and the page BLPOPs the
+// listener's address, dials it, pings once and POSTs the result to /result. The wrapper prints
+// {"handshakePlusOneRTTMillis":…,"pingRTTMilllis":…} on stdout and exits 0; logs (the page's console
+// included) go to stderr. Exit codes: 0 success, 1 test failure, 2 unsupported configuration.
+// Everything is bounded by test_timeout_seconds; Chromium is killed by its PID (process group) on
+// every way out.
+import fs from 'node:fs'
+import http from 'node:http'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { CHROMIUM, CHROMIUM_ARGS, chromiumUnavailable } from '../browser/chromium.mjs'
+import { RespClient } from '../runner/resp.mjs'
+
+const HERE = path.dirname(fileURLToPath(import.meta.url))
+const BUNDLE = path.join(HERE, 'dist', 'ours.js')
+const PAGE = path.join(HERE, 'page.mjs')
+const LAUNCH_TIMEOUT_MS = 30_000
+const CLOSE_TIMEOUT_MS = 5_000
+const PROXY_COMMANDS = new Set(['BLPOP', 'RPUSH', 'DEL', 'PING'])
+
+const env = process.env
+const transport = env.transport ?? ''
+const isDialer = env.is_dialer === 'true'
+const redisAddr = env.redis_addr ?? 'redis:6379'
+const timeoutSeconds = Number(env.test_timeout_seconds ?? 180)
+const started = Date.now()
+
+const log = (...args) => console.error('[chromium-ours dialer]', ...args)
+
+let chromiumPid
+function killChromium () {
+  if (chromiumPid == null) return
+  // playwright starts Chromium as a process group of its own: the runner's group kill misses it
+  try { process.kill(-chromiumPid, 'SIGKILL') } catch { try { process.kill(chromiumPid, 'SIGKILL') } catch {} }
+  chromiumPid = undefined
+}
+process.on('exit', killChromium)
+
+function exit (code, message) {
+  if (message != null) log(message)
+  killChromium()
+  process.exit(code)
+}
+process.on('SIGTERM', () => exit(143, 'SIGTERM'))
+process.on('SIGINT', () => exit(130, 'SIGINT'))
+
+if (!isDialer) exit(2, 'chromium-ours only dials (is_dialer must be true)')
+if (transport !== 'ws' && transport !== 'wss') exit(2, `unsupported transport '${transport}' (supported: ws, wss)`)
+if (env.security !== 'noise') exit(2, `unsupported security '${env.security}' (supported: noise)`)
+if (env.muxer !== 'yamux') exit(2, `unsupported muxer '${env.muxer}' (supported: yamux)`)
+if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) exit(2, `bad test_timeout_seconds '${env.test_timeout_seconds}'`)
+setTimeout(() => exit(1, `test_timeout_seconds (${timeoutSeconds}) elapsed`), timeoutSeconds * 1000).unref()
+
+const unavailable = await chromiumUnavailable()
+if (unavailable != null) exit(1, `Chromium not present: ${unavailable}`)
+if (!fs.existsSync(BUNDLE)) exit(1, `${path.relative(process.cwd(), BUNDLE)} missing: run interop/browser-ping/build.sh`)
+
+// ------------------------------------------------------------------ page server + Redis proxy
+
+const INDEX_HTML = `<!doctype html>
+<meta charset="utf-8">
+<title>chromium-ours ping</title>
+<script type="application/json" id="config">${JSON.stringify({ timeoutSeconds, transport })}</script>
+<script type="module" src="/page.mjs"></script>
+`
+const files = {
+  '/': ['text/html; charset=utf-8', INDEX_HTML],
+  '/bundle.js': ['text/javascript; charset=utf-8', fs.readFileSync(BUNDLE)],
+  '/page.mjs': ['text/javascript; charset=utf-8', fs.readFileSync(PAGE)]
+}
+const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': 'content-type' }
+
+let reportResult
+const reported = new Promise((resolve) => { reportResult = resolve })
+const proxyClients = new Set()
+
+async function readJson (req) {
+  let body = ''
+  for await (const chunk of req.setEncoding('utf8')) body += chunk
+  return JSON.parse(body)
+}
+
+function reply (res, status, value) {
+  res.writeHead(status, { ...CORS, 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(value))
+}
+
+/** POST /redis: one command on a connection of its own (BLPOP blocks it), reply as JSON */
+async function proxy (req, res) {
+  let args
+  try {
+    args = await readJson(req)
+    if (!Array.isArray(args) || args.length === 0 || !PROXY_COMMANDS.has(String(args[0]).toUpperCase())) {
+      throw new Error(`expected a JSON array with one of ${[...PROXY_COMMANDS].join(', ')} first`)
+    }
+  } catch (err) {
+    reply(res, 400, { error: err.message })
+    return
+  }
+  let client
+  try {
+    client = await RespClient.connect(redisAddr, { timeoutMs: Math.min(timeoutSeconds * 1000, 30_000) })
+    proxyClients.add(client)
+    reply(res, 200, await client.command(...args.map(String)))
+  } catch (err) {
+    reply(res, 502, { error: err.message })
+  } finally {
+    client?.close()
+    proxyClients.delete(client)
+  }
+}
+
+const server = http.createServer((req, res) => {
+  const { pathname } = new URL(req.url, 'http://127.0.0.1')
+  if (req.method === 'OPTIONS') {
+    res.writeHead(204, CORS).end()
+  } else if (req.method === 'POST' && pathname === '/redis') {
+    void proxy(req, res)
+  } else if (req.method === 'POST' && pathname === '/result') {
+    readJson(req).then((body) => { reply(res, 200, {}); reportResult(body) }, (err) => reply(res, 400, { error: err.message }))
+  } else if (pathname === '/favicon.ico') {
+    res.writeHead(204, CORS).end()
+  } else if (req.method === 'GET' && files[pathname] != null) {
+    res.writeHead(200, { ...CORS, 'content-type': files[pathname][0], 'cache-control': 'no-store' }).end(files[pathname][1])
+  } else {
+    res.writeHead(404, CORS).end()
+  }
+})
+await new Promise((resolve, reject) => {
+  server.once('error', reject)
+  server.listen(0, '127.0.0.1', resolve)
+})
+const url = `http://127.0.0.1:${server.address().port}/`
+
+// ------------------------------------------------------------------ Chromium
+
+const { chromium } = await import('playwright-core')
+// launchServer() (unlike launch()) tells Chromium's PID; it uses a fresh temporary profile
+const chromiumServer = await chromium.launchServer({
+  executablePath: CHROMIUM,
+  headless: true,
+  args: CHROMIUM_ARGS,
+  timeout: LAUNCH_TIMEOUT_MS
+})
+chromiumPid = chromiumServer.process().pid
+const browser = await chromium.connect(chromiumServer.wsEndpoint(), { timeout: LAUNCH_TIMEOUT_MS })
+// wss listeners use self-signed certificates: with playwright-core 1.65 the context's
+// ignoreHTTPSErrors covers the page's WebSocket connections too (no --ignore-certificate-errors
+// needed; without it the dial fails with net::ERR_CERT_AUTHORITY_INVALID)
+const context = await browser.newContext({ ignoreHTTPSErrors: true })
+const page = await context.newPage()
+log(`Chromium ${browser.version()} (pid ${chromiumPid}) up in ${Date.now() - started} ms; page ${url}`)
+
+page.on('console', (msg) => console.error(`[chromium-ours page ${msg.type()}]`, msg.text()))
+page.on('crash', () => reportResult({ error: 'the page crashed' }))
+await page.goto(url, { timeout: LAUNCH_TIMEOUT_MS })
+
+const outcome = await Promise.race([
+  reported,
+  // a page that throws before it can report (e.g. the bundle does not load) fails the test now
+  new Promise((resolve) => page.on('pageerror', (err) => {
+    console.error('[chromium-ours pageerror]', err.message)
+    setTimeout(() => resolve({ error: `page error: ${err.message}` }), 1_000)
+  }))
+])
+
+async function shutdown () {
+  const timer = setTimeout(killChromium, CLOSE_TIMEOUT_MS)
+  try { await chromiumServer.close() } catch {}
+  clearTimeout(timer)
+  killChromium()
+  for (const c of proxyClients) c.close()
+  server.closeAllConnections()
+  server.close()
+}
+
+if (outcome.error != null) {
+  await shutdown()
+  exit(1, `dial + ping failed in Chromium: ${outcome.error}`)
+}
+log(outcome.info)
+const line = JSON.stringify(outcome.result)
+await new Promise((resolve) => process.stdout.write(line + '\n', resolve))
+await shutdown()
+log(`done in ${Date.now() - started} ms`)
+process.exit(0)
