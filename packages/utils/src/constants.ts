@@ -8,3 +8,7 @@ export const DEFAULT_MAX_WRITE_BUFFER_BYTES = 4 * 1024 * 1024
 export const DEFAULT_MAX_READ_BUFFER_BYTES = 4 * 1024 * 1024
 /** close() aborts the stream if the remote has not closed its side within this time */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 5_000
+/** streams the remote may have open on one muxed connection at once */
+export const DEFAULT_MUXER_MAX_INBOUND_STREAMS = 1024
+/** streams we may have open on one muxed connection at once */
+export const DEFAULT_MUXER_MAX_OUTBOUND_STREAMS = 1024

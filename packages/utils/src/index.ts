@@ -7,6 +7,8 @@
  */
 export { AbstractMessageStream } from './abstract-message-stream.js'
 export type { MessageStreamInit, SendResult } from './abstract-message-stream.js'
+export { AbstractStreamMuxer } from './abstract-stream-muxer.js'
+export type { AbstractStreamMuxerInit, MuxedConnection, MuxedStream } from './abstract-stream-muxer.js'
 export { ByteStream, byteStream, lpEncode, DEFAULT_MAX_MESSAGE_BYTES } from './byte-stream.js'
 export type { ReadMessageOptions, ProtobufDecoder, ProtobufEncoder } from './byte-stream.js'
 export { encodeVarint, encodeVarintInto, decodeVarint, varintLength, MAX_VARINT_BYTES } from './varint.js'
