@@ -1,7 +1,7 @@
 // npm run bench — our stack vs js-libp2p 3.x, same Node, same run, alternating rounds, each
 // scenario in fresh server + client child processes. See README.md.
 //
-//   node bench/run.mjs [--quick] [--only throughput,connect,streams,memory,wire] [--rounds N]
+//   node bench/run.mjs [--quick] [--only throughput,connect,streams,memory,wire,perf-interop] [--rounds N]
 //                      [--stacks js,ours] [--identify] [--delay-ms 50] [--cpu-prof <dir>]
 //                      [--out bench/results/latest.json]
 import { execFileSync } from 'node:child_process'
@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util'
 import { spawnChild } from './lib/children.mjs'
 import { calibrateProxy, startDelayProxy } from './lib/delay-proxy.mjs'
 import { buildRows, median, renderTable, summarize } from './lib/report.mjs'
+import { PERF_INTEROP_OUT, runPerfInterop } from './lib/perf-interop.mjs'
 import { BENCH_DIR, JS_EXPECTED_VERSIONS, JS_MODULES_DIR, REPO_DIR, nodeFlagsFor, stackVersions } from './lib/stacks.mjs'
 
 const MiB = 1024 * 1024
@@ -51,8 +52,23 @@ const { values: cli } = parseArgs({
 const config = structuredClone(cli.quick ? QUICK : FULL)
 if (cli.rounds != null) for (const c of Object.values(config)) c.rounds = Number(cli.rounds)
 if (cli['delay-ms'] != null) config.wire.delayMs = Number(cli['delay-ms'])
-const only = cli.only != null ? cli.only.split(',').map(s => s.trim()) : SCENARIOS
-for (const s of only) if (!SCENARIOS.includes(s)) throw new TypeError(`unknown scenario ${s}; one of ${SCENARIOS.join(', ')}`)
+const requested = cli.only != null ? cli.only.split(',').map(s => s.trim()) : SCENARIOS
+// `perf-interop` (lib/perf-interop.mjs) is opt-in: it runs the test-plans perf binaries (ours, go)
+// rather than the stacks adapter, and writes its own JSON (bench/results/perf-interop.json, or
+// --out when it is the only scenario)
+for (const s of requested) if (!SCENARIOS.includes(s) && s !== 'perf-interop') throw new TypeError(`unknown scenario ${s}; one of ${SCENARIOS.join(', ')}, perf-interop`)
+if (requested.includes('perf-interop')) {
+  const alone = requested.length === 1
+  const outGiven = process.argv.some(a => a === '--out' || a.startsWith('--out='))
+  await runPerfInterop({
+    quick: cli.quick,
+    rounds: cli.rounds != null ? Number(cli.rounds) : undefined,
+    out: alone && outGiven ? cli.out : PERF_INTEROP_OUT,
+    command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim()
+  })
+  if (alone) process.exit(0)
+}
+const only = requested.filter(s => s !== 'perf-interop')
 const stacks = cli.stacks.split(',').map(s => s.trim())
 for (const s of stacks) if (s !== 'js' && s !== 'ours') throw new TypeError(`unknown stack ${s}`)
 
