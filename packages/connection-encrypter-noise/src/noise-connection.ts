@@ -54,13 +54,16 @@ export class NoiseConnection extends AbstractMessageStream {
     return this.#raw
   }
 
-  protected sendData (data: Uint8ArrayList): SendResult {
-    const total = data.byteLength
+  protected sendData (data: Uint8ArrayList, more: boolean): SendResult {
+    // mid-burst, only whole messages: a partial one waits for the next send of the tick, so a
+    // stream of 64 KiB writes (a yamux frame is 64 KiB + 12) is not cut into a full message and a
+    // 29-byte one each time; the base class flushes the rest at the end of the tick
+    const total = more ? data.byteLength - data.byteLength % NOISE_MAX_PLAINTEXT_BYTES : data.byteLength
     let sent = 0
     try {
       while (sent < total) {
         const end = Math.min(sent + NOISE_MAX_PLAINTEXT_BYTES, total)
-        const frame = this.#send.encryptFrame(sent === 0 && end === total ? data : data.sublist(sent, end))
+        const frame = this.#send.encryptFrame(sent === 0 && end === data.byteLength ? data : data.sublist(sent, end))
         sent = end
         if (!this.#raw.send(frame)) {
           this.#waitForRawDrain()

@@ -155,6 +155,30 @@ describe('noise encrypter', () => {
     expect(sizes).to.deep.equal([65535, 65535, 65535, 200_000 - 3 * 65519 + 16])
   })
 
+  it('packs a burst of sends into whole Noise messages (a 64 KiB + 12 stream is not cut into 65535 + 47 each time)', async () => {
+    const { outbound, inbound, rawInbound } = await secure(await createPeer(), await createPeer())
+    const sizes: number[] = []
+    const original = rawInbound.onData.bind(rawInbound)
+    const seen = new Uint8ArrayList()
+    rawInbound.onData = (data) => {
+      seen.append(data)
+      original(data)
+    }
+    const chunk = patternBytes(64 * 1024 + 12)
+    const count = 10
+    for (let i = 0; i < count; i++) { outbound.connection.send(chunk) }
+    const received = await readBytes(inbound.connection, count * chunk.byteLength)
+    expect(received.byteLength).to.equal(count * chunk.byteLength)
+    for (let offset = 0; offset + 2 <= seen.byteLength;) {
+      const length = seen.get(offset) * 256 + seen.get(offset + 1)
+      sizes.push(length)
+      offset += 2 + length
+    }
+    // every message but the last is full
+    expect(sizes.slice(0, -1).every(size => size === 65535)).to.equal(true)
+    expect(sizes.length).to.equal(Math.ceil(count * chunk.byteLength / 65519))
+  })
+
   it('hands on data the initiator sent in the same tick as its last handshake message', async () => {
     const dialer = await createPeer()
     const listener = await createPeer()

@@ -82,8 +82,16 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
 
   // ---- hooks for implementations -------------------------------------------------------------
 
-  /** hand bytes to the transport; it takes what it can from the front of `data` */
-  protected abstract sendData (data: Uint8ArrayList): SendResult
+  /**
+   * Hand bytes to the transport; it takes what it can from the front of `data`.
+   *
+   * `more` is true when the flush happens in the middle of a burst (a send() took the write buffer
+   * over its high-water mark, so more bytes are likely to follow in this tick). An implementation
+   * that cuts data into frames may then take whole frames only and leave the partial last one in
+   * the buffer (return fewer bytes, canSendMore: true; taking 0 bytes ends the flush): the rest is
+   * always flushed, with `more` false, at the end of the tick.
+   */
+  protected abstract sendData (data: Uint8ArrayList, more: boolean): SendResult
   /** tell the remote no more data follows (FIN); called once the write buffer is flushed */
   protected abstract sendCloseWrite (options?: AbortOptions): void | Promise<void>
   /** tell the remote we stop reading, where the transport can (most cannot: no-op) */
@@ -160,7 +168,7 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   /** the transport can take data again after sendData() returned canSendMore: false */
   onTransportDrain (): void {
     this.#transportBlocked = false
-    this.#flush()
+    this.#flush(false)
   }
 
   // ---- MessageStream -------------------------------------------------------------------------
@@ -189,13 +197,9 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     if (data.byteLength === 0) { return this.#writeBuffer.byteLength < this.writeHighWaterBytes }
     this.#writeBuffer.append(data)
     if (this.#writeBuffer.byteLength >= this.writeHighWaterBytes) {
-      this.#flush()
-    } else if (!this.#flushScheduled) {
-      this.#flushScheduled = true
-      queueMicrotask(() => {
-        this.#flushScheduled = false
-        this.#flush()
-      })
+      this.#flush(true)
+    } else {
+      this.#scheduleFlush()
     }
     const ok = this.#writeBuffer.byteLength < this.writeHighWaterBytes
     if (!ok) { this.#needDrain = true }
@@ -267,7 +271,7 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
       return
     }
     this.writeStatus = 'closing'
-    this.#flush()
+    this.#flush(false)
     if (this.#writeBuffer.byteLength > 0) {
       await this.#flushedWaiters.wait(options)
     }
@@ -327,11 +331,26 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     if (this.log.enabled) { this.log('%s %s', this.id, name) }
   }
 
-  #flush (): void {
+  #scheduleFlush (): void {
+    if (this.#flushScheduled) { return }
+    this.#flushScheduled = true
+    queueMicrotask(this.#flushAtEndOfTick)
+  }
+
+  readonly #flushAtEndOfTick = (): void => {
+    this.#flushScheduled = false
+    this.#flush(false)
+  }
+
+  #flush (more: boolean): void {
     while (this.#writeBuffer.byteLength > 0 && !this.#transportBlocked && this.#error == null) {
-      const { sentBytes, canSendMore } = this.sendData(this.#writeBuffer)
+      const { sentBytes, canSendMore } = this.sendData(this.#writeBuffer, more)
       if (sentBytes > 0) { this.#writeBuffer.consume(sentBytes) }
       if (!canSendMore) { this.#transportBlocked = true } else if (sentBytes === 0) { break }
+    }
+    if (more && this.#writeBuffer.byteLength > 0 && !this.#transportBlocked && this.#error == null) {
+      // the transport kept a partial frame back: it leaves at the end of the tick at the latest
+      this.#scheduleFlush()
     }
     if (this.#writeBuffer.byteLength <= this.writeLowWaterBytes && (this.#needDrain || this.#drainWaiters.size > 0)) {
       this.#needDrain = false

@@ -1,0 +1,64 @@
+import { expect } from 'aegir/chai'
+import { AbstractMessageStream } from '../src/abstract-message-stream.js'
+import { disabledLogger } from '../src/stream-pair.js'
+import type { SendResult } from '../src/abstract-message-stream.js'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+const FRAME = 100
+
+/** a transport that cuts data into 100-byte frames and keeps a partial frame back mid-burst */
+class FramingStream extends AbstractMessageStream {
+  readonly calls: Array<{ bytes: number, more: boolean }> = []
+  readonly frames: number[] = []
+
+  protected sendData (data: Uint8ArrayList, more: boolean): SendResult {
+    this.calls.push({ bytes: data.byteLength, more })
+    const take = more ? data.byteLength - data.byteLength % FRAME : data.byteLength
+    for (let sent = 0; sent < take; sent += FRAME) { this.frames.push(Math.min(FRAME, take - sent)) }
+    return { sentBytes: take, canSendMore: true }
+  }
+
+  protected sendCloseWrite (): void {}
+  protected sendCloseRead (): void {}
+  protected sendReset (): void {}
+}
+
+function framing (): FramingStream {
+  return new FramingStream({ id: 'f', direction: 'outbound', log: disabledLogger(), writeHighWaterBytes: 250, writeLowWaterBytes: 50 })
+}
+
+describe('AbstractMessageStream sendData(data, more)', () => {
+  it('passes more: true when a send goes over the high-water mark, and flushes the kept-back rest at the end of the tick', async () => {
+    const s = framing()
+    for (let i = 0; i < 5; i++) { s.send(new Uint8Array(130)) }
+    // 130 * 2 = 260 >= 250: whole frames leave at once, the partial one waits for more
+    expect(s.calls[0]).to.deep.equal({ bytes: 260, more: true })
+    expect(s.frames.every(f => f === FRAME)).to.equal(true)
+    expect(s.frames.length).to.equal(5)
+    expect(s.writableLength).to.equal(5 * 130 - 5 * FRAME)
+    await Promise.resolve()
+    await Promise.resolve()
+    expect(s.writableLength).to.equal(0)
+    expect(s.calls[s.calls.length - 1].more).to.equal(false)
+    expect(s.frames.reduce((a, b) => a + b, 0)).to.equal(5 * 130)
+    // only the last frame of the burst is partial
+    expect(s.frames.slice(0, -1).every(f => f === FRAME)).to.equal(true)
+  })
+
+  it('flushes everything with more: false on closeWrite', async () => {
+    const s = framing()
+    s.send(new Uint8Array(330))
+    expect(s.writableLength).to.equal(30)
+    await s.closeWrite()
+    expect(s.writableLength).to.equal(0)
+    expect(s.frames).to.deep.equal([100, 100, 100, 30])
+  })
+
+  it('passes more: false for sends under the high-water mark (end-of-tick flush)', async () => {
+    const s = framing()
+    s.send(new Uint8Array(30))
+    s.send(new Uint8Array(40))
+    await Promise.resolve()
+    expect(s.calls).to.deep.equal([{ bytes: 70, more: false }])
+  })
+})
