@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# Builds the rust-libp2p interop peer (debug) and prints the path of the binary on stdout.
-#   BIN=rust-ping (default) | any [[bin]] of Cargo.toml
+# Builds the rust-libp2p interop peers (debug) and prints the paths of the binaries on stdout:
+#   by default both bins, `rust-perf` (perf contract) on one line and then `rust-ping` (ping
+#   contract) on the last line, which is what the interop runner takes;
+#   BIN=<one [[bin]] of Cargo.toml> builds only that one and prints only its path.
 #   CARGO_TARGET_DIR defaults to ${INTEROP_CACHE:-$HOME/.cache/libp2p-ts-interop}/rust-target,
 #   outside the repo. cargo itself makes a second run a no-op when nothing changed.
 # With no cargo on the machine it says so and exits 0, so callers can skip the rust cases.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-bin="${BIN:-rust-ping}"
+bins=(${BIN:-rust-perf rust-ping})
 
 cargo="$(command -v cargo || true)"
 if [[ -z "$cargo" && -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]]; then
@@ -22,6 +24,8 @@ export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-${INTEROP_CACHE:-$HOME/.cache/libp2
 mkdir -p "$CARGO_TARGET_DIR"
 
 # 2 shared cores: never more than 2 jobs. --locked: build exactly what Cargo.lock says.
-"$cargo" build --locked --manifest-path "$here/Cargo.toml" --bin "$bin" -j 2 >&2
+bin_args=()
+for b in "${bins[@]}"; do bin_args+=(--bin "$b"); done
+"$cargo" build --locked --manifest-path "$here/Cargo.toml" "${bin_args[@]}" -j 2 >&2
 
-echo "$CARGO_TARGET_DIR/debug/$bin"
+for b in "${bins[@]}"; do echo "$CARGO_TARGET_DIR/debug/$b"; done
