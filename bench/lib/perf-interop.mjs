@@ -3,8 +3,10 @@
 // code:
 //   ours: node packages/protocol-perf/dist/src/bin.js   (TCP + Noise + Yamux)
 //   go:   interop/go-peer (go-libp2p v0.48), built by interop/go-peer/build.sh
+//   rust: interop/rust-peer's rust-perf (rust-libp2p 0.56, /perf/1.0.0 over libp2p-stream), built by
+//         BIN=rust-perf interop/rust-peer/build.sh; skipped with a line when cargo is missing
 //   js:   @libp2p/perf is not installable here (the npm registry answers 404): reported as n/a
-// Both servers (fixed Ed25519 identity from an all-zero seed, so clients dial ip:port without a
+// All servers (fixed Ed25519 identity from an all-zero seed, so clients dial ip:port without a
 // PeerId) run at the same time on free 127.0.0.1 ports; every client run is a fresh process whose
 // final JSON line is parsed. Rounds rotate the order of the server × client pairs so drifts of the
 // machine's load hit every pair alike. Every wait has a deadline; every process this module
@@ -21,10 +23,12 @@ const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
 const REPO_DIR = join(BENCH_DIR, '..')
 const OURS_BIN = join(REPO_DIR, 'packages', 'protocol-perf', 'dist', 'src', 'bin.js')
 const GO_BUILD = join(REPO_DIR, 'interop', 'go-peer', 'build.sh')
+const RUST_BUILD = join(REPO_DIR, 'interop', 'rust-peer', 'build.sh')
+const RUST_BUILD_TIMEOUT_MS = 20 * 60_000 // a cold build (all crates) took 5 min wall
 export const PERF_INTEROP_OUT = join(BENCH_DIR, 'results', 'perf-interop.json')
 
 const MiB = 1024 * 1024
-/** Ed25519 from an all-zero seed: the PeerId test-plans' perf servers (go's and ours) have */
+/** Ed25519 from an all-zero seed: the PeerId test-plans' perf servers (go's, rust's and ours) have */
 const FIXED_PEER_ID = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
 const JS_UNAVAILABLE = 'n/a (npm 404)'
 const JS_UNAVAILABLE_NOTE = 'js-libp2p: n/a, its perf service and command (@libp2p/perf) are not installable here: the npm registry answers 404 for @libp2p/perf'
@@ -214,6 +218,31 @@ async function buildGoPeer () {
   return { available: true, bin, goVersion, buildLine: lines.length > 1 ? lines.at(-2) : null }
 }
 
+/** { available: true, bin, rustcVersion } or { available: false, reason, output } */
+async function buildRustPeer () {
+  log(`building the rust perf peer: BIN=rust-perf ${relative(REPO_DIR, RUST_BUILD)} (bounded at ${RUST_BUILD_TIMEOUT_MS / 60_000} min)`)
+  const r = await execBounded('bash', [RUST_BUILD], RUST_BUILD_TIMEOUT_MS, { env: { ...process.env, BIN: 'rust-perf' } })
+  const output = (r.stdout + r.stderr).slice(-TAIL_BYTES)
+  const lines = r.stdout.split('\n').map(l => l.trim()).filter(Boolean)
+  const notPresent = lines.find(l => l.startsWith('rust toolchain not present'))
+  if (notPresent != null) return { available: false, reason: `${notPresent} (no cargo on PATH or in ~/.cargo/bin)`, output }
+  if (r.code !== 0) {
+    return { available: false, reason: `build.sh failed (exit ${r.code}${r.signal != null ? `, signal ${r.signal}` : ''}${r.killed ? ', killed at the deadline' : ''})`, output }
+  }
+  const bin = lines.at(-1)
+  try {
+    accessSync(bin, fsConstants.X_OK)
+  } catch {
+    return { available: false, reason: `build.sh printed no executable binary (last line: ${bin})`, output }
+  }
+  let rustcVersion = null
+  for (const rustc of ['rustc', join(process.env.CARGO_HOME ?? join(os.homedir(), '.cargo'), 'bin', 'rustc')]) {
+    const v = await execBounded(rustc, ['--version'], 30_000)
+    if (v.code === 0) { rustcVersion = v.stdout.trim(); break }
+  }
+  return { available: true, bin, rustcVersion }
+}
+
 // ------------------------------------------------------------------ servers and clients
 
 function implCommand (impl, bin, args) {
@@ -223,7 +252,7 @@ function implCommand (impl, bin, args) {
 async function startServer (impl, bin, port, hardTimeoutMs) {
   const { cmd, args } = implCommand(impl, bin, ['--run-server', '--server-address', `127.0.0.1:${port}`])
   const proc = startProcess({ role: `${impl} server`, cmd, args, hardTimeoutMs })
-  // ours prints `listening on <ma>/p2p/<id>` on stderr, go prints `<ma>/p2p/<id>` on stdout
+  // ours prints `listening on <ma>/p2p/<id>` on stderr, go and rust print `<ma>/p2p/<id>` on stdout
   const marker = `/ip4/127.0.0.1/tcp/${port}/p2p/`
   const line = await proc.waitForLine(l => l.includes(marker), SERVER_READY_MS)
   const peerId = line.slice(line.indexOf(marker) + marker.length).trim().split(/\s/)[0]
@@ -237,7 +266,7 @@ async function startServer (impl, bin, port, hardTimeoutMs) {
 const DURATION_UNITS_MS = { ns: 1e-6, 'µs': 1e-3, us: 1e-3, ms: 1, s: 1000 }
 /**
  * The dial time the clients log on stderr (not part of the contract, informational only):
- * ours `connected in 0.024 s`, go `connected to {...} in 29.16212ms` (a Go duration; go's
+ * ours `connected in 0.024 s`, rust `connected in 0.024 s to <id>`, go `connected to {...} in 29.16212ms` (a Go duration; go's
  * host.Connect also waits for identify).
  */
 function connectMsFromLog (stderr) {
@@ -345,6 +374,7 @@ export async function runPerfInterop ({ quick = false, rounds, out = PERF_INTERO
       ? { available: true, bin: OURS_BIN, label: 'ours' }
       : { available: false, label: 'ours', reason: `${relative(REPO_DIR, OURS_BIN)} missing: npx lerna run build --scope @libp2p/perf --include-dependencies` },
     go: { label: 'go-libp2p v0.48', ...(await buildGoPeer()) },
+    rust: { label: 'rust-libp2p 0.56 (debug)', ...(await buildRustPeer()) },
     js: { label: 'js-libp2p', available: false, reason: JS_UNAVAILABLE_NOTE }
   }
   if (!impls.go.available) {
@@ -353,12 +383,18 @@ export async function runPerfInterop ({ quick = false, rounds, out = PERF_INTERO
   } else {
     log(`go peer: ${impls.go.bin} (${impls.go.goVersion ?? 'go version unknown'})`)
   }
+  if (!impls.rust.available) {
+    log(`rust: SKIPPED (${impls.rust.reason})`)
+    if (impls.rust.output != null && !impls.rust.reason.startsWith('rust toolchain not present')) log(`rust build output:\n${impls.rust.output}`)
+  } else {
+    log(`rust peer: ${impls.rust.bin} (${impls.rust.rustcVersion ?? 'rustc version unknown'})`)
+  }
   if (!impls.ours.available) log(`ours: SKIPPED (${impls.ours.reason})`)
   log(JS_UNAVAILABLE_NOTE)
   log(`node ${meta.node}, ${meta.cpus} cpus, load average ${meta.loadavgStart.join(' ')}, git ${meta.git.head}; ` +
     `${(cfg.throughputBytes / MiB)} MiB up / down x ${cfg.rounds} round(s), ${cfg.latencyIterations} x conn + 1 B`)
 
-  const runnable = ['ours', 'go'].filter(i => impls[i].available)
+  const runnable = ['ours', 'go', 'rust'].filter(i => impls[i].available)
   const servers = {}
   const pairs = {}
   const failures = []
@@ -419,7 +455,7 @@ export async function runPerfInterop ({ quick = false, rounds, out = PERF_INTERO
         const up = await attempt(key, 'upload', cfg.throughputBytes, 0, cfg.throughputTimeoutMs)
         const down = await attempt(key, 'download', 0, cfg.throughputBytes, cfg.throughputTimeoutMs)
         const f = (x) => x == null ? 'FAILED' : `${(cfg.throughputBytes / x.timeSeconds / 1e6).toFixed(0)} MB/s`
-        log(`round ${r + 1}/${cfg.rounds} server ${pairs[key].server.padEnd(4)} x client ${pairs[key].client.padEnd(4)} up ${f(up)}, down ${f(down)}`)
+        log(`round ${r + 1}/${cfg.rounds} server ${pairs[key].server.padEnd(5)} x client ${pairs[key].client.padEnd(5)} up ${f(up)}, down ${f(down)}`)
       }
     }
     // connection establishment + 1 byte each way, a new client process (and connection) each time
@@ -428,7 +464,7 @@ export async function runPerfInterop ({ quick = false, rounds, out = PERF_INTERO
     }
     for (const key of pairList) {
       const xs = pairs[key].latency.samples.map(s => s.timeSeconds * 1000)
-      log(`server ${pairs[key].server.padEnd(4)} x client ${pairs[key].client.padEnd(4)} conn + 1 B: median ${median(xs)?.toFixed(2) ?? '-'} ms over ${xs.length}`)
+      log(`server ${pairs[key].server.padEnd(5)} x client ${pairs[key].client.padEnd(5)} conn + 1 B: median ${median(xs)?.toFixed(2) ?? '-'} ms over ${xs.length}`)
     }
   } finally {
     for (const s of Object.values(servers)) {
@@ -450,19 +486,20 @@ export async function runPerfInterop ({ quick = false, rounds, out = PERF_INTERO
       }
     }
   }
-  const order = ['ours', 'go', 'js']
+  const order = ['ours', 'go', 'rust', 'js']
   const header = ['server \\ client', 'metric', ...order.map(c => impls[c].label)]
   const rows = []
   for (const s of order) {
     if (s === 'js') {
-      rows.push([impls.js.label, 'all', JS_UNAVAILABLE, JS_UNAVAILABLE, JS_UNAVAILABLE])
+      rows.push([impls.js.label, 'all', ...order.map(() => JS_UNAVAILABLE)])
       continue
     }
     for (const { key: metric, label } of METRICS) {
       const cells = order.map(c => {
         if (c === 'js') return JS_UNAVAILABLE
-        if (!impls[s].available) return `skipped: ${impls[s].reason}`
-        if (!impls[c].available) return `skipped: ${impls[c].reason}`
+        // the reasons are printed above the table
+        if (!impls[s].available) return `skipped (${s})`
+        if (!impls[c].available) return `skipped (${c})`
         const p = pairs[`${s}>${c}`]
         if (p.serverError != null) return `FAILED: ${p.serverError}`
         if (metric === 'connect') return p.latency.connectMsMedian == null ? '-' : p.latency.connectMsMedian.toFixed(2)
@@ -492,6 +529,8 @@ export async function runPerfInterop ({ quick = false, rounds, out = PERF_INTERO
   console.log(`node ${meta.node}, ${meta.cpus} cpus (${meta.cpuModel}), load average start ${meta.loadavgStart.join(' ')}, end ${meta.loadavgEnd.join(' ')}, ${meta.durationS} s`)
   console.log(`${cfg.throughputBytes / MiB} MiB per transfer, ${cfg.rounds} round(s) after a ${cfg.warmupBytes / MiB} MiB warm-up; ${cfg.latencyIterations} x new connection + 1 byte each way; MB = 10^6 bytes; times include connection setup\n`)
   if (!impls.go.available) console.log(`go: SKIPPED (${impls.go.reason})\n`)
+  if (!impls.rust.available) console.log(`rust: SKIPPED (${impls.rust.reason})\n`)
+  if (!impls.ours.available) console.log(`ours: SKIPPED (${impls.ours.reason})\n`)
   console.log(table)
   console.log(`\n${JS_UNAVAILABLE_NOTE}.`)
   if (failures.length > 0) {
