@@ -1,3 +1,4 @@
+import { TimeoutError } from '@libp2p/interface'
 import { messageStreamPair } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import type { MessageStream, Stream, StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
@@ -119,5 +120,5 @@ export async function until (condition: () => boolean, what: string, turns = 10_
     if (condition()) { return }
     await new Promise<void>((resolve) => { setTimeout(resolve, 0) })
   }
-  throw new Error(`gave up waiting until ${what}`)
+  throw new TimeoutError(`gave up waiting until ${what}`)
 }
