@@ -9,6 +9,9 @@ export interface ConnectOptions {
   timeoutMs: number
 }
 
+/** an error after the dial settled is the TCPConnection's to report (or the dial already failed) */
+function ignoreLateError (): void {}
+
 function abortReason (signal: AbortSignal): Error {
   return signal.reason instanceof Error ? signal.reason : new AbortError('the dial was aborted')
 }
@@ -45,9 +48,15 @@ export async function connect (addr: NetAddress, options: ConnectOptions): Promi
       reject(err)
     }
     const onConnect = (): void => {
-      if (settle()) { resolve(socket) }
+      if (!settle()) { return }
+      // this closure's scope holds the dial's signal and timer: swap it for one that holds nothing,
+      // so a connected socket does not keep them for its whole life (the TCPConnection that wraps
+      // the socket adds its own error listener)
+      socket.off('error', onError)
+      socket.on('error', ignoreLateError)
+      resolve(socket)
     }
-    // stays attached after settling: a late error on a destroyed socket must not go unhandled
+    // stays attached after a failure: a late error on a destroyed socket must not go unhandled
     const onError = (err: Error): void => {
       fail(new DialError(`could not connect to ${addr.host}:${addr.port}: ${err.message}`, [err]))
     }
