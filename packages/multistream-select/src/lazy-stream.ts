@@ -38,12 +38,14 @@ export class LazyStream implements MessageStream {
 
   constructor (inner: MessageStream, protocol: string, init: LazyStreamInit) {
     this.#inner = inner
-    // Stream's metadata and MultiaddrConnection's remoteAddr, only where the inner stream has them
+    // Stream's metadata and MultiaddrConnection's remoteAddr, only where the inner stream has them.
+    // The getters are shared functions: a closure made here would keep this constructor's scope,
+    // and with it `init` and its signal, for as long as the stream lives
     if ('metadata' in inner) {
-      Object.defineProperty(this, 'metadata', { get: () => this.#inner.metadata, enumerable: true })
+      Object.defineProperty(this, 'metadata', { get: LazyStream.#getMetadata, enumerable: true })
     }
     if ('remoteAddr' in inner) {
-      Object.defineProperty(this, 'remoteAddr', { get: () => this.#inner.remoteAddr, enumerable: true })
+      Object.defineProperty(this, 'remoteAddr', { get: LazyStream.#getRemoteAddr, enumerable: true })
     }
     this.#settled = this.#confirm(protocol, init).then(
       (rest) => {
@@ -61,6 +63,14 @@ export class LazyStream implements MessageStream {
         this.#inner.abort(err)
       }
     )
+  }
+
+  static #getMetadata (this: LazyStream): unknown {
+    return this.#inner.metadata
+  }
+
+  static #getRemoteAddr (this: LazyStream): unknown {
+    return this.#inner.remoteAddr
   }
 
   async #confirm (protocol: string, init: LazyStreamInit): Promise<Uint8ArrayList> {
