@@ -52,7 +52,8 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   protected readonly maxReadBufferBytes: number
   protected readonly closeTimeoutMs: number
 
-  #readBuffer = new Uint8ArrayList()
+  /** created when data arrives with no reader waiting; read() hands it over whole */
+  #readBuffer?: Uint8ArrayList
   #writeBuffer = new Uint8ArrayList()
   #transportBlocked = false
   #flushScheduled = false
@@ -116,13 +117,18 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
       this.onConsumed(data.byteLength)
       return
     }
-    if (this.#readers.size > 0 && this.#readBuffer.byteLength === 0) {
+    if (this.#readBuffer === undefined && this.#readers.size > 0) {
       const list = data instanceof Uint8ArrayList ? data : new Uint8ArrayList(data)
       this.onConsumed(list.byteLength)
       this.#readers.resolveFirst(list)
       return
     }
-    this.#readBuffer.append(data)
+    if (data.byteLength === 0) { return }
+    if (this.#readBuffer === undefined) {
+      this.#readBuffer = new Uint8ArrayList(data)
+    } else {
+      this.#readBuffer.append(data)
+    }
     if (!this.#readPaused && this.#readBuffer.byteLength > this.maxReadBufferBytes) {
       this.#readPaused = true
       this.sendPause()
@@ -134,7 +140,7 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     if (this.readStatus === 'closed') { return }
     this.readStatus = 'closed'
     this.timelineEvent('remoteCloseWrite')
-    if (this.#readBuffer.byteLength === 0) {
+    if (this.#readBuffer === undefined) {
       this.#readers.resolveAll(null)
     }
     this.#maybeFinish()
@@ -178,7 +184,7 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   }
 
   get readableLength (): number {
-    return this.#readBuffer.byteLength
+    return this.#readBuffer?.byteLength ?? 0
   }
 
   get source (): AsyncIterable<Uint8ArrayList> {
@@ -213,22 +219,27 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     await this.#drainWaiters.wait(options)
   }
 
-  async read (options?: AbortOptions): Promise<Uint8ArrayList | null> {
-    if (this.#readBuffer.byteLength > 0) {
-      const out = this.#readBuffer
-      this.#readBuffer = new Uint8ArrayList()
-      const fresh = out.byteLength - this.#recredited
-      this.#recredited = 0
-      if (fresh > 0) { this.onConsumed(fresh) }
-      if (this.#readPaused) {
-        this.#readPaused = false
-        this.sendResume()
+  // not async: a pending read is the promise of the wait itself, with no second one wrapping it
+  read (options?: AbortOptions): Promise<Uint8ArrayList | null> {
+    const out = this.#readBuffer
+    if (out !== undefined) {
+      this.#readBuffer = undefined
+      try {
+        const fresh = out.byteLength - this.#recredited
+        this.#recredited = 0
+        if (fresh > 0) { this.onConsumed(fresh) }
+        if (this.#readPaused) {
+          this.#readPaused = false
+          this.sendResume()
+        }
+        this.#maybeFinish()
+      } catch (err) {
+        return Promise.reject(err)
       }
-      this.#maybeFinish()
-      return out
+      return Promise.resolve(out)
     }
-    if (this.#error != null) { throw this.#error }
-    if (this.readStatus === 'closed') { return null }
+    if (this.#error != null) { return Promise.reject(this.#error) }
+    if (this.readStatus === 'closed') { return Promise.resolve(null) }
     return this.#readers.wait(options)
   }
 
@@ -238,7 +249,11 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
       this.#readers.resolveFirst(data instanceof Uint8ArrayList ? data : new Uint8ArrayList(data))
       return
     }
-    this.#readBuffer.prepend(data)
+    if (this.#readBuffer === undefined) {
+      this.#readBuffer = new Uint8ArrayList(data)
+    } else {
+      this.#readBuffer.prepend(data)
+    }
     this.#recredited += data.byteLength
   }
 
@@ -286,8 +301,8 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   async closeRead (options?: AbortOptions): Promise<void> {
     if (this.readStatus === 'closed') { return }
     this.readStatus = 'closed'
-    const dropped = this.#readBuffer.byteLength
-    this.#readBuffer = new Uint8ArrayList()
+    const dropped = this.#readBuffer?.byteLength ?? 0
+    this.#readBuffer = undefined
     if (dropped > 0) { this.onConsumed(dropped) }
     if (this.#readPaused) {
       this.#readPaused = false
@@ -334,12 +349,11 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   #scheduleFlush (): void {
     if (this.#flushScheduled) { return }
     this.#flushScheduled = true
-    queueMicrotask(this.#flushAtEndOfTick)
-  }
-
-  readonly #flushAtEndOfTick = (): void => {
-    this.#flushScheduled = false
-    this.#flush(false)
+    // a closure per scheduled flush rather than one per stream kept for its whole life
+    queueMicrotask(() => {
+      this.#flushScheduled = false
+      this.#flush(false)
+    })
   }
 
   #flush (more: boolean): void {
@@ -383,7 +397,7 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     this.status = status
     this.readStatus = 'closed'
     this.writeStatus = 'closed'
-    this.#readBuffer = new Uint8ArrayList()
+    this.#readBuffer = undefined
     this.#writeBuffer = new Uint8ArrayList()
     if (sendReset) {
       try {

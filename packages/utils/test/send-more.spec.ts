@@ -1,6 +1,6 @@
 import { expect } from 'aegir/chai'
 import { AbstractMessageStream } from '../src/abstract-message-stream.js'
-import { disabledLogger } from '../src/stream-pair.js'
+import { disabledLogger, messageStreamPair } from '../src/stream-pair.js'
 import type { SendResult } from '../src/abstract-message-stream.js'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
@@ -60,5 +60,27 @@ describe('AbstractMessageStream sendData(data, more)', () => {
     s.send(new Uint8Array(40))
     await Promise.resolve()
     expect(s.calls).to.deep.equal([{ bytes: 70, more: false }])
+  })
+})
+
+describe('AbstractMessageStream read buffer', () => {
+  it('an empty chunk with no reader waiting is not a read', async () => {
+    const [a, b] = messageStreamPair()
+    b.onData(new Uint8Array(0))
+    expect(b.readableLength).to.equal(0)
+    const reading = b.read()
+    a.send(Uint8Array.of(7))
+    expect((await reading)?.subarray()).to.deep.equal(Uint8Array.of(7))
+  })
+
+  it('hands the buffered chunks over whole and starts a new buffer', async () => {
+    const [, b] = messageStreamPair()
+    b.onData(Uint8Array.of(1))
+    b.onData(Uint8Array.of(2, 3))
+    expect(b.readableLength).to.equal(3)
+    expect((await b.read())?.subarray()).to.deep.equal(Uint8Array.of(1, 2, 3))
+    expect(b.readableLength).to.equal(0)
+    b.unshift(Uint8Array.of(9))
+    expect((await b.read())?.subarray()).to.deep.equal(Uint8Array.of(9))
   })
 })
