@@ -54,8 +54,9 @@ export const MAX_ID_GAP_RANGES = 64
 export const MAX_STREAM_ID = 0xffff_ffff
 
 /**
- * Frames are handed to the connection in one send() at the end of the tick (after the streams'
- * own end-of-tick flushes), or at once when this many bytes are waiting.
+ * Frames are handed to the connection in one send() at the end of the event loop's turn (after
+ * the streams' own end-of-tick flushes and every promise chain the turn set off), or at once when
+ * this many bytes are waiting.
  */
 export const WRITE_BATCH_BYTES = 64 * 1024
 

@@ -1,5 +1,6 @@
 import { LimitExceededError } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
+import { afterTurn } from './after-turn.js'
 import { MAX_UNSENT_CONTROL_FRAMES, WRITE_BATCH_BYTES } from './constants.js'
 import { encodeHeader } from './frame.js'
 import type { FrameTypeValue } from './frame.js'
@@ -14,7 +15,7 @@ export interface DrainListener {
  * All frames of a session go through here to the connection.
  *
  * Batching: frames are collected and handed to the connection in one send() at the end of the
- * tick, or at once when WRITE_BATCH_BYTES are waiting. Headers are 12-byte views, payloads are the
+ * event loop's turn, or at once when WRITE_BATCH_BYTES are waiting. Headers are 12-byte views, payloads are the
  * streams' chunks: nothing is copied.
  *
  * Back-pressure: when the connection's send() returns false the writer is `blocked`; streams stop
@@ -48,7 +49,7 @@ export class FrameWriter {
     if (this.#batch.byteLength >= WRITE_BATCH_BYTES) { return this.flush() }
     if (!this.#flushQueued) {
       this.#flushQueued = true
-      queueMicrotask(this.#secondHop)
+      afterTurn(this.#flushQueuedBatch)
     }
     return !this.blocked
   }
@@ -92,9 +93,9 @@ export class FrameWriter {
     this.#waiting.clear()
   }
 
-  // a stream's send() flushes in a microtask that was queued after ours when the first frame of the
-  // tick was a SYN or a window update, so wait one more hop: then its data goes out in the same write
-  readonly #secondHop = (): void => { queueMicrotask(this.#flushQueuedBatch) }
+  // the end of the event loop's turn rather than of the tick: the frames that the promise chains
+  // set off by one read cause (a SYN, the multistream-select answer, the handler's reply, a FIN)
+  // leave in one write, where flushing per microtask sent each link of the chain separately
   readonly #flushQueuedBatch = (): void => {
     this.#flushQueued = false
     this.flush()
