@@ -3,7 +3,7 @@ import { handle, select } from '@libp2p/multistream-select'
 import { DEFAULT_MAX_OUTBOUND_STREAMS, INBOUND_STREAM_NEGOTIATION_TIMEOUT_MS, OUTBOUND_STREAM_NEGOTIATION_TIMEOUT_MS } from './constants.js'
 import { LimitedConnectionError } from './errors.js'
 import type {
-  AbortOptions, Connection as ConnectionInterface, ConnectionEvents, ConnectionLimits, ConnectionStatus,
+  AbortOptions, Connection as ConnectionInterface, CreateStreamOptions, ConnectionEvents, ConnectionLimits, ConnectionStatus,
   ConnectionTimeline, Direction, Logger, MultiaddrConnection, NewStreamOptions, PeerId, Registrar, Stream, StreamMuxer
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -95,10 +95,16 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
       // with one protocol the limit can be checked before the remote sees a stream at all
       this.#checkOutboundLimit(list[0], options.maxOutboundStreams, 1)
     }
-    const signal = options.signal ?? AbortSignal.timeout(this.#outboundTimeoutMs)
-    const muxed = await this.#muxer.createStream({ signal, protocol: list[0] })
+    // Without the caller's signal the negotiation is bounded by outboundStreamNegotiationTimeoutMs
+    // through multistream-select's timeoutMs, whose deadlines share one timer: no AbortSignal and
+    // no timer per stream. A muxer that must wait before it can open the stream (yamux past 256
+    // unacknowledged ones) gets a signal, made only if it asks for one.
+    const signal = options.signal
+    const startedAt = signal == null ? performance.now() : 0
+    const muxed = await this.#muxer.createStream(signal != null ? { signal, protocol: list[0] } : this.#deadlineOnDemand(list[0]))
     try {
-      const stream = await select(muxed, list, { signal, log: muxed.log, negotiateFully: options.negotiateFully })
+      const timeoutMs = signal == null ? Math.max(1, this.#outboundTimeoutMs - (performance.now() - startedAt)) : undefined
+      const stream = await select(muxed, list, { signal, timeoutMs, log: muxed.log, negotiateFully: options.negotiateFully })
       muxed.protocol = stream.protocol // the muxer's list is what stream limits count
       this.#checkOutboundLimit(stream.protocol, options.maxOutboundStreams, 0)
       return stream
@@ -138,7 +144,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
   async #onIncomingStream (muxed: Stream): Promise<void> {
     try {
       const stream = await handle(muxed, this.#registrar.getProtocols(), {
-        signal: AbortSignal.timeout(this.#inboundTimeoutMs),
+        timeoutMs: this.#inboundTimeoutMs,
         log: muxed.log
       })
       muxed.protocol = stream.protocol
@@ -153,6 +159,19 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
     } catch (err: any) {
       this.log('inbound stream %s failed - %e', muxed.id, err)
       muxed.abort(err)
+    }
+  }
+
+  /** createStream() options whose signal (the negotiation timeout) is made when first read */
+  #deadlineOnDemand (protocol: string): CreateStreamOptions {
+    const ms = this.#outboundTimeoutMs
+    let signal: AbortSignal | undefined
+    return {
+      protocol,
+      get signal (): AbortSignal {
+        signal ??= AbortSignal.timeout(ms)
+        return signal
+      }
     }
   }
 

@@ -1,5 +1,6 @@
 import { LimitExceededError, UnsupportedProtocolError } from '@libp2p/interface'
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_MESSAGE_BYTES, LIST } from './constants.js'
+import { abortAfter } from './deadline.js'
 import { MessageReader, readHeader } from './message-reader.js'
 import { HEADER_BYTES, NOT_AVAILABLE_BYTES, checkProtocols, concat, quote, encodeList, encodeMessage } from './messages.js'
 import { setProtocol } from './select.js'
@@ -13,6 +14,11 @@ export interface HandleOptions extends AbortOptions {
   maxMessageBytes?: number
   /** proposals and `ls` requests answered before giving up (LimitExceededError); default DEFAULT_MAX_ATTEMPTS */
   maxAttempts?: number
+  /**
+   * Abort the stream with TimeoutError if the negotiation takes longer (ms). Cheaper than a
+   * signal from AbortSignal.timeout(): deadlines share one timer per duration.
+   */
+  timeoutMs?: number
 }
 
 /**
@@ -48,6 +54,7 @@ export async function handle<S extends MessageStream> (stream: S, protocols: str
       : undefined
   }
 
+  const deadline = options.timeoutMs != null && options.timeoutMs > 0 ? abortAfter(stream, options.timeoutMs) : undefined
   try {
     if (options.signal?.aborted === true) {
       throw abortReason(options.signal)
@@ -79,5 +86,7 @@ export async function handle<S extends MessageStream> (stream: S, protocols: str
   } catch (err: any) {
     stream.abort(err)
     throw err
+  } finally {
+    deadline?.cancel()
   }
 }

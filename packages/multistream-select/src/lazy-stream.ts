@@ -4,6 +4,7 @@ import { NOT_AVAILABLE } from './constants.js'
 import { MessageReader, readHeader } from './message-reader.js'
 import { quote } from './messages.js'
 import { raceSignal } from './signals.js'
+import type { Deadline } from './deadline.js'
 import type {
   AbortOptions, ByteSource, Direction, EventHandler, Logger, MessageStream, MessageStreamEvents,
   ReadStatus, StreamStatus, StreamTimeline, WriteStatus
@@ -13,6 +14,8 @@ export interface LazyStreamInit {
   maxMessageBytes: number
   /** bounds the wait for the confirmation; the stream is aborted if it fires first */
   signal?: AbortSignal
+  /** the same as a deadline: cancelled once the negotiation settled */
+  deadline?: Deadline
   log: Logger
 }
 
@@ -49,6 +52,7 @@ export class LazyStream implements MessageStream {
     }
     this.#settled = this.#confirm(protocol, init).then(
       (rest) => {
+        init.deadline?.cancel()
         if (rest.byteLength > 0) {
           if (this.#pending == null) { this.#pending = rest } else { this.#pending.append(rest) }
         }
@@ -56,6 +60,7 @@ export class LazyStream implements MessageStream {
         if (init.log.enabled) { init.log('%s multistream-select: %s confirmed', inner.id, protocol) }
       },
       (err: Error) => {
+        init.deadline?.cancel()
         this.#error = err
         this.#negotiating = false
         this.#pending = undefined

@@ -1,5 +1,6 @@
 import { ProtocolError, UnsupportedProtocolError } from '@libp2p/interface'
 import { DEFAULT_MAX_MESSAGE_BYTES, NOT_AVAILABLE } from './constants.js'
+import { abortAfter } from './deadline.js'
 import { LazyStream } from './lazy-stream.js'
 import { MessageReader, readHeader } from './message-reader.js'
 import { HEADER_BYTES, concat, quote, encodeProposals } from './messages.js'
@@ -17,6 +18,12 @@ export interface SelectOptions extends AbortOptions {
   negotiateFully?: boolean
   /** refuse longer messages from the remote (MessageTooLargeError); default DEFAULT_MAX_MESSAGE_BYTES */
   maxMessageBytes?: number
+  /**
+   * Abort the stream with TimeoutError if the negotiation (with one protocol, the background read
+   * of the remote's confirmation) takes longer (ms). Cheaper than a signal from
+   * AbortSignal.timeout(): deadlines share one timer per duration.
+   */
+  timeoutMs?: number
 }
 
 /**
@@ -61,10 +68,16 @@ export async function select<S extends MessageStream> (stream: S, protocols: str
       stream.send(concat([HEADER_BYTES, bytes]))
       setProtocol(stream, protocol)
       // the wrapper carries the interfaces of S that Negotiated<S> names, by delegation
-      return new LazyStream(stream, protocol, { maxMessageBytes, signal: options.signal, log }) as unknown as Negotiated<S>
+      const deadline = options.timeoutMs != null && options.timeoutMs > 0 ? abortAfter(stream, options.timeoutMs) : undefined
+      return new LazyStream(stream, protocol, { maxMessageBytes, signal: options.signal, log, deadline }) as unknown as Negotiated<S>
     }
-    const protocol = await negotiate(stream, proposals, maxMessageBytes, log, options)
-    setProtocol(stream, protocol)
+    const deadline = options.timeoutMs != null && options.timeoutMs > 0 ? abortAfter(stream, options.timeoutMs) : undefined
+    try {
+      const protocol = await negotiate(stream, proposals, maxMessageBytes, log, options)
+      setProtocol(stream, protocol)
+    } finally {
+      deadline?.cancel()
+    }
     return stream as unknown as Negotiated<S>
   } catch (err: any) {
     stream.abort(err)
