@@ -16,22 +16,24 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 
 const EMPTY = new Uint8Array(0)
 
+// one nonce buffer for every cipher: seal and open are synchronous
+const NONCE = new Uint8Array(12)
+const NONCE_VIEW = new DataView(NONCE.buffer)
+
 class NobleAEAD implements AEAD {
   readonly #key: Uint8Array
-  readonly #nonce = new Uint8Array(12)
-  readonly #nonceView = new DataView(this.#nonce.buffer)
 
   constructor (key: Uint8Array) {
     this.#key = key
   }
 
   seal (nonce: number, ad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-    writeNonce(this.#nonceView, nonce)
-    return chacha20poly1305(this.#key, this.#nonce, ad).encrypt(plaintext)
+    writeNonce(NONCE_VIEW, nonce)
+    return chacha20poly1305(this.#key, NONCE, ad).encrypt(plaintext)
   }
 
   sealFrame (nonce: number, plaintext: Uint8Array | Uint8ArrayList): Uint8Array {
-    writeNonce(this.#nonceView, nonce)
+    writeNonce(NONCE_VIEW, nonce)
     const length = plaintext.byteLength + NOISE_TAG_BYTES
     // one allocation: prefix, then the plaintext copied in and encrypted in place, then the tag
     const frame = new Uint8Array(NOISE_LENGTH_PREFIX_BYTES + length)
@@ -47,7 +49,7 @@ class NobleAEAD implements AEAD {
       }
     }
     const body = frame.subarray(NOISE_LENGTH_PREFIX_BYTES, NOISE_LENGTH_PREFIX_BYTES + plaintext.byteLength)
-    chacha20poly1305(this.#key, this.#nonce, EMPTY).encrypt(body, frame.subarray(NOISE_LENGTH_PREFIX_BYTES))
+    chacha20poly1305(this.#key, NONCE, EMPTY).encrypt(body, frame.subarray(NOISE_LENGTH_PREFIX_BYTES))
     return frame
   }
 
@@ -55,11 +57,11 @@ class NobleAEAD implements AEAD {
     if (ciphertext.byteLength < NOISE_TAG_BYTES) {
       throw new DecryptionFailedError(`a Noise ciphertext has at least ${NOISE_TAG_BYTES} bytes, not ${ciphertext.byteLength}`)
     }
-    writeNonce(this.#nonceView, nonce)
+    writeNonce(NONCE_VIEW, nonce)
     // decrypt into a new buffer: the input may be a view of bytes the sender still owns
     const input = ciphertext instanceof Uint8Array ? ciphertext : ciphertext.subarray()
     try {
-      return chacha20poly1305(this.#key, this.#nonce, ad).decrypt(input)
+      return chacha20poly1305(this.#key, NONCE, ad).decrypt(input)
     } catch {
       throw new DecryptionFailedError('a Noise message failed authentication')
     }

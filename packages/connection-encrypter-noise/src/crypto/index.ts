@@ -57,18 +57,21 @@ function importPublicKey (raw: Uint8Array): KeyObject {
   return key
 }
 
+// one nonce buffer for every cipher: seal and open are synchronous, and a Buffer + DataView per
+// direction of every connection is ~250 bytes that an idle connection need not keep
+const NONCE = Buffer.alloc(12)
+const NONCE_VIEW = new DataView(NONCE.buffer, NONCE.byteOffset, 12)
+
 class NodeAEAD implements AEAD {
   readonly #key: KeyObject
-  readonly #nonce = Buffer.alloc(12)
-  readonly #nonceView = new DataView(this.#nonce.buffer, this.#nonce.byteOffset, 12)
 
   constructor (key: Uint8Array) {
     this.#key = createSecretKey(key)
   }
 
   seal (nonce: number, ad: Uint8Array, plaintext: Uint8Array): Uint8Array {
-    writeNonce(this.#nonceView, nonce)
-    const cipher = createCipheriv('chacha20-poly1305', this.#key, this.#nonce, { authTagLength: NOISE_TAG_BYTES })
+    writeNonce(NONCE_VIEW, nonce)
+    const cipher = createCipheriv('chacha20-poly1305', this.#key, NONCE, { authTagLength: NOISE_TAG_BYTES })
     if (ad.byteLength > 0) { cipher.setAAD(ad, { plaintextLength: plaintext.byteLength }) }
     const out = Buffer.allocUnsafe(plaintext.byteLength + NOISE_TAG_BYTES)
     out.set(cipher.update(plaintext), 0)
@@ -78,8 +81,8 @@ class NodeAEAD implements AEAD {
   }
 
   sealFrame (nonce: number, plaintext: Uint8Array | Uint8ArrayList): Uint8ArrayList {
-    writeNonce(this.#nonceView, nonce)
-    const cipher = createCipheriv('chacha20-poly1305', this.#key, this.#nonce, { authTagLength: NOISE_TAG_BYTES })
+    writeNonce(NONCE_VIEW, nonce)
+    const cipher = createCipheriv('chacha20-poly1305', this.#key, NONCE, { authTagLength: NOISE_TAG_BYTES })
     const length = plaintext.byteLength + NOISE_TAG_BYTES
     const header = Buffer.allocUnsafe(NOISE_LENGTH_PREFIX_BYTES)
     header[0] = length >>> 8
@@ -103,8 +106,8 @@ class NodeAEAD implements AEAD {
     if (length < 0) {
       throw new DecryptionFailedError(`a Noise ciphertext has at least ${NOISE_TAG_BYTES} bytes, not ${ciphertext.byteLength}`)
     }
-    writeNonce(this.#nonceView, nonce)
-    const decipher = createDecipheriv('chacha20-poly1305', this.#key, this.#nonce, { authTagLength: NOISE_TAG_BYTES })
+    writeNonce(NONCE_VIEW, nonce)
+    const decipher = createDecipheriv('chacha20-poly1305', this.#key, NONCE, { authTagLength: NOISE_TAG_BYTES })
     if (ad.byteLength > 0) { decipher.setAAD(ad, { plaintextLength: length }) }
     let out: Uint8Array | Uint8ArrayList
     if (ciphertext instanceof Uint8Array) {
