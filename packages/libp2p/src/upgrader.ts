@@ -10,7 +10,7 @@ import type {
 
 export interface UpgraderComponents {
   connectionGater: ConnectionGater
-  connectionManager: Pick<ConnectionManager, 'acceptIncomingConnection' | 'afterUpgradeInbound'>
+  connectionManager: Pick<ConnectionManager, 'acceptIncomingConnection' | 'afterUpgradeInbound'> & Partial<Pick<ConnectionManager, 'getConnections'>>
   registrar: Registrar
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
@@ -85,7 +85,7 @@ export class Upgrader implements UpgraderInterface {
       } else {
         const secured = await this.#encrypt(maConn, direction, options.remotePeer, signal)
         stream = secured.connection
-        remotePeer = secured.remotePeer
+        remotePeer = this.#samePeerId(secured.remotePeer)
         encryption = secured.protocol
         muxerFactory ??= secured.streamMuxer
       }
@@ -132,6 +132,19 @@ export class Upgrader implements UpgraderInterface {
       maConn.abort(reason)
       throw reason
     }
+  }
+
+  /**
+   * The PeerId object of an open connection to that peer, if there is one: the handshake made a
+   * new one (with its public key and key objects), and a node with many connections to one peer
+   * need not keep a copy per connection.
+   */
+  #samePeerId (peer: PeerId): PeerId {
+    const existing = this.#components.connectionManager.getConnections?.(peer)
+    if (existing == null || existing.length === 0) { return peer }
+    const known = existing[0].remotePeer
+    // never trade a PeerId that carries its public key for one that does not
+    return known.publicKey != null || peer.publicKey == null ? known : peer
   }
 
   async #encrypt (maConn: MultiaddrConnection, direction: Direction, remotePeer: PeerId | undefined, signal: AbortSignal): Promise<{ connection: MessageStream, remotePeer: PeerId, protocol: string, streamMuxer?: StreamMuxerFactory }> {

@@ -51,6 +51,26 @@ describe('libp2p node over TCP + Noise + Yamux', () => {
     expect(conn.remotePeer.toString()).to.equal(b.peerId.toString())
   })
 
+  it('keeps one PeerId object per remote peer across its connections, on both sides', async () => {
+    const a = await tcpNode()
+    const b = await tcpNode()
+    nodes.push(a, b)
+    const inboundOpened = new Promise<void>(resolve => {
+      let opened = 0
+      b.addEventListener('connection:open', () => { if (++opened === 2) { resolve() } })
+    })
+    const first = await a.dial(b.getMultiaddrs()[0])
+    const second = await a.dial(b.getMultiaddrs()[0], { force: true })
+    await inboundOpened
+    expect(second).to.not.equal(first)
+    expect(second.remotePeer).to.equal(first.remotePeer)
+    expect(second.remotePeer.publicKey).to.not.equal(undefined)
+    const inbound = b.getConnections(a.peerId)
+    expect(inbound).to.have.length(2)
+    expect(inbound[1].remotePeer).to.equal(inbound[0].remotePeer)
+    expect(inbound[0].remotePeer.equals(a.peerId)).to.equal(true)
+  })
+
   it('fails with UnexpectedPeerError when another peer answers the address', async () => {
     const a = await tcpNode()
     const b = await tcpNode()
