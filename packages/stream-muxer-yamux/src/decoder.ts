@@ -5,6 +5,8 @@ import { FrameType } from './frame.js'
 import type { FrameHeader, FrameTypeValue } from './frame.js'
 
 const MAX_FRAME_TYPE = FrameType.GoAway
+/** a header split across two chunks is copied here and parsed at once: one buffer for every decoder */
+const SCRATCH = new Uint8Array(HEADER_LENGTH_BYTES)
 
 /**
  * Incremental frame reader over the chunks the connection delivers. Headers are parsed in place
@@ -19,7 +21,6 @@ export class FrameDecoder {
   #head = 0
   #offset = 0
   #length = 0
-  readonly #scratch = new Uint8Array(HEADER_LENGTH_BYTES)
 
   /** bytes received and not yet taken */
   get bufferedBytes (): number {
@@ -43,8 +44,8 @@ export class FrameDecoder {
     let buf = this.#chunks[this.#head]
     let o = this.#offset
     if (buf.byteLength - o < HEADER_LENGTH_BYTES) {
-      this.#copyInto(this.#scratch)
-      buf = this.#scratch
+      this.#copyInto(SCRATCH)
+      buf = SCRATCH
       o = 0
     } else {
       this.skip(HEADER_LENGTH_BYTES)

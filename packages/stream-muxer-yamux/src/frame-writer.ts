@@ -15,8 +15,8 @@ export interface DrainListener {
  * All frames of a session go through here to the connection.
  *
  * Batching: frames are collected and handed to the connection in one send() at the end of the
- * event loop's turn, or at once when WRITE_BATCH_BYTES are waiting. Headers are 12-byte views, payloads are the
- * streams' chunks: nothing is copied.
+ * event loop's turn, or at once when WRITE_BATCH_BYTES are waiting. Headers are 12-byte views,
+ * payloads are the streams' chunks: nothing is copied.
  *
  * Back-pressure: when the connection's send() returns false the writer is `blocked`; streams stop
  * taking data from their buffers and register with notifyOnDrain(). On the connection's drain they
@@ -49,7 +49,14 @@ export class FrameWriter {
     if (this.#batch.byteLength >= WRITE_BATCH_BYTES) { return this.flush() }
     if (!this.#flushQueued) {
       this.#flushQueued = true
-      afterTurn(this.#flushQueuedBatch)
+      // at the end of the event loop's turn rather than of the tick: the frames that the promise
+      // chains set off by one read cause (a SYN, the multistream-select answer, the handler's reply,
+      // a FIN) leave in one write, where flushing per microtask sent each link separately. A
+      // closure per batch rather than one kept by every muxer for its whole life.
+      afterTurn(() => {
+        this.#flushQueued = false
+        this.flush()
+      })
     }
     return !this.blocked
   }
@@ -91,14 +98,6 @@ export class FrameWriter {
     this.#closed = true
     this.#batch = new Uint8ArrayList()
     this.#waiting.clear()
-  }
-
-  // the end of the event loop's turn rather than of the tick: the frames that the promise chains
-  // set off by one read cause (a SYN, the multistream-select answer, the handler's reply, a FIN)
-  // leave in one write, where flushing per microtask sent each link of the chain separately
-  readonly #flushQueuedBatch = (): void => {
-    this.#flushQueued = false
-    this.flush()
   }
 
   #block (): void {

@@ -26,6 +26,7 @@ export class PingTracker {
   #outstanding?: OutstandingPing
   #nextOpaque = 1
   #timer?: ReturnType<typeof setTimeout>
+  #intervalMs = 0
   #stopped = false
 
   constructor (init: PingTrackerInit) {
@@ -53,16 +54,19 @@ export class PingTracker {
   }
 
   startKeepAlive (intervalMs: number): void {
-    const tick = (): void => {
-      if (this.#stopped) { return }
-      if (this.#outstanding != null) {
-        this.#init.onKeepAliveTimeout(new TimeoutError(`keep-alive ping unanswered for ${intervalMs} ms`))
-        return
-      }
-      this.#send()
-      this.#schedule(tick, intervalMs)
+    this.#intervalMs = intervalMs
+    this.#schedule()
+  }
+
+  // a static function given the tracker, not a closure per tracker: every connection has one
+  static #tick (tracker: PingTracker): void {
+    if (tracker.#stopped) { return }
+    if (tracker.#outstanding != null) {
+      tracker.#init.onKeepAliveTimeout(new TimeoutError(`keep-alive ping unanswered for ${tracker.#intervalMs} ms`))
+      return
     }
-    this.#schedule(tick, intervalMs)
+    tracker.#send()
+    tracker.#schedule()
   }
 
   stop (err: Error): void {
@@ -80,8 +84,8 @@ export class PingTracker {
     return outstanding
   }
 
-  #schedule (fn: () => void, ms: number): void {
-    this.#timer = setTimeout(fn, ms)
+  #schedule (): void {
+    this.#timer = setTimeout(PingTracker.#tick, this.#intervalMs, this)
     // in Node, do not keep the process alive for keep-alives alone (browsers have no unref)
     const timer = this.#timer as { unref?(): void }
     timer.unref?.()
