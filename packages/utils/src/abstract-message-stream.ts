@@ -64,9 +64,10 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   #needDrain = false
   #error?: Error
   readonly #readers = new Waiters<Uint8ArrayList | null>()
-  readonly #drainWaiters = new Waiters<void>()
-  readonly #flushedWaiters = new Waiters<void>()
-  readonly #closedWaiters = new Waiters<void>()
+  // made when first waited on: most streams never wait for a drain, a flush or the remote's close
+  #drain?: Waiters<void>
+  #flushed?: Waiters<void>
+  #closed?: Waiters<void>
 
   constructor (init: MessageStreamInit) {
     super()
@@ -165,7 +166,7 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
       return
     }
     this.writeStatus = 'closed'
-    this.#flushedWaiters.resolveAll()
+    this.#flushed?.resolveAll()
     this.onRemoteCloseWrite()
     // the read side may have ended before (EOF or closeRead): then both directions are closed now
     this.#maybeFinish()
@@ -216,7 +217,7 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     if (this.#error != null) { throw this.#error }
     if (this.#writeBuffer.byteLength <= this.writeLowWaterBytes) { return }
     if (this.writeStatus === 'closed') { throw new StreamStateError('the write side is closed') }
-    await this.#drainWaiters.wait(options)
+    await (this.#drain ??= new Waiters()).wait(options)
   }
 
   // not async: a pending read is the promise of the wait itself, with no second one wrapping it
@@ -288,15 +289,15 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     this.writeStatus = 'closing'
     this.#flush(false)
     if (this.#writeBuffer.byteLength > 0) {
-      await this.#flushedWaiters.wait(options)
+      await (this.#flushed ??= new Waiters()).wait(options)
     }
     if (this.#isFinal()) { return }
     await this.sendCloseWrite(options)
     this.writeStatus = 'closed'
-    this.#flushedWaiters.resolveAll()
-    if (this.#drainWaiters.size > 0) {
+    this.#flushed?.resolveAll()
+    if (this.#drain !== undefined && this.#drain.size > 0) {
       // only when someone waits: an error's stack trace costs more than the rest of a close
-      this.#drainWaiters.rejectAll(new StreamStateError('the write side is closed'))
+      this.#drain.rejectAll(new StreamStateError('the write side is closed'))
     }
     this.#maybeFinish()
   }
@@ -324,7 +325,7 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     try {
       await this.closeWrite({ signal })
       if (!this.#isFinal()) {
-        await this.#closedWaiters.wait({ signal })
+        await (this.#closed ??= new Waiters()).wait({ signal })
       }
     } catch (err: any) {
       if (this.#error != null) { throw this.#error }
@@ -369,18 +370,18 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
       // the transport kept a partial frame back: it leaves at the end of the tick at the latest
       this.#scheduleFlush()
     }
-    if (this.#writeBuffer.byteLength <= this.writeLowWaterBytes && (this.#needDrain || this.#drainWaiters.size > 0)) {
+    if (this.#writeBuffer.byteLength <= this.writeLowWaterBytes && (this.#needDrain || (this.#drain?.size ?? 0) > 0)) {
       this.#needDrain = false
-      this.#drainWaiters.resolveAll()
+      this.#drain?.resolveAll()
       if (this.listenerCount('drain') > 0) { this.safeDispatchEvent('drain') }
     }
     if (this.#writeBuffer.byteLength === 0) {
-      this.#flushedWaiters.resolveAll()
+      this.#flushed?.resolveAll()
     }
   }
 
   async #closedOrFlushed (options?: AbortOptions): Promise<void> {
-    if (this.writeStatus !== 'closed') { await this.#flushedWaiters.wait(options) }
+    if (this.writeStatus !== 'closed') { await (this.#flushed ??= new Waiters()).wait(options) }
   }
 
   #isFinal (): boolean {
@@ -410,17 +411,17 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
       }
     }
     this.#readers.rejectAll(err)
-    this.#drainWaiters.rejectAll(err)
-    this.#flushedWaiters.rejectAll(err)
-    this.#closedWaiters.rejectAll(err)
+    this.#drain?.rejectAll(err)
+    this.#flushed?.rejectAll(err)
+    this.#closed?.rejectAll(err)
     this.#finish(err)
   }
 
   #finish (error: Error | undefined): void {
     this.timeline.close = Date.now()
     this.timelineEvent(error == null ? 'closed' : `${this.status}: ${error.message}`)
-    this.#closedWaiters.resolveAll()
-    this.#flushedWaiters.resolveAll()
+    this.#closed?.resolveAll()
+    this.#flushed?.resolveAll()
     this.onFinished()
     this.safeDispatchEvent('close', { detail: { error } })
   }
