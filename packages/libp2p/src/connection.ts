@@ -3,7 +3,7 @@ import { handle, select } from '@libp2p/multistream-select'
 import { DEFAULT_MAX_OUTBOUND_STREAMS, INBOUND_STREAM_NEGOTIATION_TIMEOUT_MS, OUTBOUND_STREAM_NEGOTIATION_TIMEOUT_MS } from './constants.js'
 import { LimitedConnectionError } from './errors.js'
 import type {
-  AbortOptions, Connection as ConnectionInterface, CreateStreamOptions, ConnectionEvents, ConnectionLimits, ConnectionStatus,
+  AbortOptions, ComponentLogger, Connection as ConnectionInterface, CreateStreamOptions, ConnectionEvents, ConnectionLimits, ConnectionStatus,
   ConnectionTimeline, Direction, Logger, MultiaddrConnection, NewStreamOptions, PeerId, Registrar, Stream, StreamMuxer
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -18,7 +18,8 @@ export interface ConnectionInit {
   encryption?: string
   limits?: ConnectionLimits
   registrar: Registrar
-  log: Logger
+  /** makes the connection's logger (libp2p:connection:<direction>:<id>) when it is first used: a debug logger per connection is ~300 bytes */
+  logger: ComponentLogger
   inboundStreamNegotiationTimeoutMs?: number
   outboundStreamNegotiationTimeoutMs?: number
 }
@@ -37,10 +38,11 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
   readonly encryption?: string
   readonly multiplexer: string
   readonly limits?: ConnectionLimits
-  readonly log: Logger
 
   #status: ConnectionStatus = 'open'
   readonly #maConn: MultiaddrConnection
+  #logger?: ComponentLogger
+  #log?: Logger
   readonly #muxer: StreamMuxer
   readonly #registrar: Registrar
   readonly #inboundTimeoutMs: number
@@ -55,7 +57,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
     this.encryption = init.encryption
     this.multiplexer = init.muxer.protocol
     this.limits = init.limits
-    this.log = init.log
+    this.#logger = init.logger
     this.timeline = { open: init.maConn.timeline.open, upgraded: Date.now() }
     this.#maConn = init.maConn
     this.#muxer = init.muxer
@@ -69,6 +71,14 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
     const onClosed = (evt: CustomEvent<{ error?: Error }>): void => { this.#onClosed(evt.detail.error) }
     this.#muxer.addEventListener('close', onClosed)
     this.#maConn.addEventListener('close', onClosed)
+  }
+
+  get log (): Logger {
+    if (this.#log === undefined) {
+      this.#log = (this.#logger as ComponentLogger).forComponent(`libp2p:connection:${this.direction}:${this.id}`)
+      this.#logger = undefined
+    }
+    return this.#log
   }
 
   get streams (): Stream[] {

@@ -118,7 +118,7 @@ export class Upgrader implements UpgraderInterface {
         encryption,
         limits: options.limits,
         registrar: this.#components.registrar,
-        log: this.#components.logger.forComponent(`libp2p:connection:${direction}:${id}`),
+        logger: this.#components.logger,
         inboundStreamNegotiationTimeoutMs: this.#init.inboundStreamNegotiationTimeoutMs,
         outboundStreamNegotiationTimeoutMs: this.#init.outboundStreamNegotiationTimeoutMs
       })
