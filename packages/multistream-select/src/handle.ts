@@ -2,7 +2,7 @@ import { LimitExceededError, UnsupportedProtocolError } from '@libp2p/interface'
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_MESSAGE_BYTES, LIST } from './constants.js'
 import { abortAfter } from './deadline.js'
 import { MessageReader, readHeader } from './message-reader.js'
-import { HEADER_BYTES, NOT_AVAILABLE_BYTES, checkProtocols, concat, quote, encodeList, encodeMessage } from './messages.js'
+import { HEADER_BYTES, NOT_AVAILABLE_BYTES, checkProtocols, concat, quote, encodeList, encodeSelected } from './messages.js'
 import { setProtocol } from './select.js'
 import { abortReason } from './signals.js'
 import type { AbortOptions, Logger, MessageStream } from '@libp2p/interface'
@@ -70,7 +70,7 @@ export async function handle<S extends MessageStream> (stream: S, protocols: str
         if (log.enabled) { log('%s multistream-select: listing protocols', stream.id) }
         queued.push(encodeList(supported))
       } else if (supported.includes(message)) {
-        queued.push(encodeMessage(message))
+        queued.push(encodeSelected(message))
         readOptions.beforeWait()
         const rest = reader.take()
         if (rest.byteLength > 0) { stream.unshift(rest) }

@@ -8,6 +8,8 @@ const encoder = new TextEncoder()
 const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true })
 // with the u flag, a surrogate range only matches unpaired surrogates, which UTF-8 cannot carry
 const LONE_SURROGATE = /[\uD800-\uDFFF]/u
+/** messages up to this many bytes are tried as ASCII first */
+const MAX_ASCII_FAST_PATH = 128
 
 /** `<varint length><utf-8 text>\n`, the length counting the text and the newline */
 export function encodeMessage (text: string): Uint8Array {
@@ -45,8 +47,20 @@ export function decodeMessage (body: Uint8Array): string {
   if (body.byteLength === 0 || body[body.byteLength - 1] !== NEWLINE) {
     throw new InvalidMessageError('multistream-select message does not end with a newline')
   }
+  const end = body.byteLength - 1
+  if (end <= MAX_ASCII_FAST_PATH) {
+    // protocol ids are short ASCII: decode them without a call into the platform's TextDecoder
+    let text = ''
+    let i = 0
+    for (; i < end; i++) {
+      const c = body[i]
+      if (c >= 0x80) { break }
+      text += String.fromCharCode(c)
+    }
+    if (i === end) { return text }
+  }
   try {
-    return decoder.decode(body.subarray(0, body.byteLength - 1))
+    return decoder.decode(body.subarray(0, end))
   } catch {
     throw new InvalidMessageError('multistream-select message is not valid UTF-8')
   }
@@ -58,6 +72,33 @@ export interface Proposal {
   bytes: Uint8Array
 }
 
+/**
+ * Protocols checked and encoded before: a node negotiates the same few protocols on stream after
+ * stream. The wire bytes are shared, so they are never written to (concat() copies, and a stream
+ * that buffers them only reads them). Bounded: past the limit the cache starts over.
+ */
+interface Encoded {
+  /** `<varint length><protocol>\n` */
+  bytes: Uint8Array
+  /** what the length prefix counts: the protocol and the newline */
+  bodyLength: number
+}
+const encoded = new Map<string, Encoded>()
+const MAX_ENCODED = 256
+
+/** throws InvalidParametersError for a string that cannot be a protocol (checkProtocol) */
+function encodedProtocol (protocol: string): Encoded {
+  let entry = encoded.get(protocol)
+  if (entry === undefined) {
+    checkProtocol(protocol)
+    const text = encoder.encode(protocol)
+    entry = { bytes: frame(text, true), bodyLength: text.byteLength + 1 }
+    if (encoded.size >= MAX_ENCODED) { encoded.clear() }
+    encoded.set(protocol, entry)
+  }
+  return entry
+}
+
 /** Check the dialer's protocols and encode them once */
 export function encodeProposals (protocols: string | string[], maxMessageBytes: number): Proposal[] {
   const list = typeof protocols === 'string' ? [protocols] : protocols
@@ -65,14 +106,23 @@ export function encodeProposals (protocols: string | string[], maxMessageBytes: 
     throw new InvalidParametersError('at least one protocol must be proposed')
   }
   return list.map(protocol => {
-    checkProtocol(protocol)
-    const text = encoder.encode(protocol)
+    const { bytes, bodyLength } = encodedProtocol(protocol)
     // the remote echoes it, and the echo must pass our own limit
-    if (text.byteLength + 1 > maxMessageBytes) {
+    if (bodyLength > maxMessageBytes) {
       throw new InvalidParametersError(`protocol ${quote(protocol)} does not fit in maxMessageBytes=${maxMessageBytes}`)
     }
-    return { protocol, bytes: frame(text, true) }
+    return { protocol, bytes }
   })
+}
+
+/** the listener's echo of a proposal it supports */
+export function encodeSelected (protocol: string): Uint8Array {
+  try {
+    return encodedProtocol(protocol).bytes
+  } catch {
+    // a handler's protocol string that could not be proposed: encode it as it is, uncached
+    return encodeMessage(protocol)
+  }
 }
 
 /** Check the listener's protocols (cheaply: they are only compared, and listed on `ls`) */

@@ -55,3 +55,18 @@ describe('negotiation timeoutMs', () => {
     expect(results).to.deep.equal(listeners.map(() => 'TimeoutError'))
   })
 })
+
+describe('encoded protocol cache', () => {
+  it('negotiates non-ASCII protocols both ways, repeatedly, and still refuses bad ones after good ones', async () => {
+    for (let i = 0; i < 3; i++) {
+      const [dialer, listener] = messageStreamPair()
+      const handling = handle(listener, ['/é/1', '/a'])
+      const stream = await select(dialer, ['/é/1', '/b'])
+      expect(stream.protocol).to.equal('/é/1')
+      expect((await handling).protocol).to.equal('/é/1')
+    }
+    const [dialer] = messageStreamPair()
+    await expect(select(dialer, ['/a\nb'])).to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
+    await expect(select(messageStreamPair()[0], '/é/1', { maxMessageBytes: 4 })).to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
+  })
+})
