@@ -3,7 +3,7 @@
 // throughput scenario, with each process's CPU time and event-loop utilisation (how much of the
 // wall time it was busy rather than waiting), so stalls show up.
 //
-//   node bench/micro/procs.mjs [--stack ours|js] [--mib 256] [--dir down|up] [--rounds 3]
+//   node bench/micro/procs.mjs [--stack ours|js] [--mib 256] [--dir down|up] [--rounds 3] [--warm-mib 16]
 //                              [--child-flags='--import /tmp/hook.mjs']
 // Prints one JSON line per round.
 import { spawn } from 'node:child_process'
@@ -19,7 +19,9 @@ const { values: opts } = parseArgs({
     mib: { type: 'string', default: '256' },
     dir: { type: 'string', default: 'down' },
     rounds: { type: 'string', default: '3' },
-    'child-flags': { type: 'string', default: '' }
+    'child-flags': { type: 'string', default: '' },
+    /** MiB uploaded and downloaded on the connection before the measured transfer */
+    'warm-mib': { type: 'string', default: '16' }
   }
 })
 const MIB = 1024 * 1024
@@ -54,7 +56,8 @@ if (opts.role === 'server' || opts.role === 'client') {
   } else {
     const node = await A.createNode({ listen: false })
     const connection = await node.dial(A.multiaddr(opts.addr))
-    await perfExchange(A, connection, 16 * MIB, 16 * MIB)
+    const warm = Number(opts['warm-mib']) * MIB
+    await perfExchange(A, connection, warm, warm)
     send({ type: 'warm' })
     createInterface({ input: process.stdin }).on('line', async (line) => {
       const cmd = JSON.parse(line)
@@ -74,7 +77,7 @@ if (opts.role === 'server' || opts.role === 'client') {
   const self = fileURLToPath(import.meta.url)
   const flags = [...(opts.stack === 'js' ? ['--import', SHIM] : []), ...opts['child-flags'].split(' ').filter(Boolean)]
   const child = (role, extra = []) => {
-    const p = spawn(process.execPath, [...flags, self, '--role', role, '--stack', opts.stack, '--mib', opts.mib, '--dir', opts.dir, ...extra], { stdio: ['pipe', 'pipe', 'inherit'] })
+    const p = spawn(process.execPath, [...flags, self, '--role', role, '--stack', opts.stack, '--mib', opts.mib, '--dir', opts.dir, '--warm-mib', opts['warm-mib'], ...extra], { stdio: ['pipe', 'pipe', 'inherit'] })
     const lines = []
     const waiters = []
     createInterface({ input: p.stdout }).on('line', (line) => {
