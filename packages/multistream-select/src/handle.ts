@@ -1,9 +1,9 @@
 import { LimitExceededError, UnsupportedProtocolError } from '@libp2p/interface'
+import { abortAfter } from '@libp2p/utils'
 import { DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_MESSAGE_BYTES, LIST } from './constants.js'
-import { abortAfter } from './deadline.js'
 import { MessageReader, readHeader } from './message-reader.js'
 import { HEADER_BYTES, NOT_AVAILABLE_BYTES, checkProtocols, concat, quote, encodeList, encodeSelected } from './messages.js'
-import { setProtocol } from './select.js'
+import { negotiationTimeout, setProtocol } from './select.js'
 import { abortReason } from './signals.js'
 import type { AbortOptions, Logger, MessageStream } from '@libp2p/interface'
 
@@ -54,7 +54,7 @@ export async function handle<S extends MessageStream> (stream: S, protocols: str
       : undefined
   }
 
-  const deadline = options.timeoutMs != null && options.timeoutMs > 0 ? abortAfter(stream, options.timeoutMs) : undefined
+  const deadline = options.timeoutMs != null && options.timeoutMs > 0 ? abortAfter(stream, options.timeoutMs, negotiationTimeout) : undefined
   try {
     if (options.signal?.aborted === true) {
       throw abortReason(options.signal)

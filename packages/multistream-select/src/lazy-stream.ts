@@ -4,18 +4,18 @@ import { NOT_AVAILABLE } from './constants.js'
 import { MessageReader, readHeader } from './message-reader.js'
 import { quote } from './messages.js'
 import { raceSignal } from './signals.js'
-import type { Deadline } from './deadline.js'
 import type {
   AbortOptions, ByteSource, Direction, EventHandler, Logger, MessageStream, MessageStreamEvents,
   ReadStatus, StreamStatus, StreamTimeline, WriteStatus
 } from '@libp2p/interface'
+import type { AbortDeadline } from '@libp2p/utils'
 
 export interface LazyStreamInit {
   maxMessageBytes: number
   /** bounds the wait for the confirmation; the stream is aborted if it fires first */
   signal?: AbortSignal
   /** the same as a deadline: cancelled once the negotiation settled */
-  deadline?: Deadline
+  deadline?: AbortDeadline
   log: Logger
 }
 

@@ -1,6 +1,6 @@
-import { ProtocolError, UnsupportedProtocolError } from '@libp2p/interface'
+import { ProtocolError, TimeoutError, UnsupportedProtocolError } from '@libp2p/interface'
+import { abortAfter } from '@libp2p/utils'
 import { DEFAULT_MAX_MESSAGE_BYTES, NOT_AVAILABLE } from './constants.js'
-import { abortAfter } from './deadline.js'
 import { LazyStream } from './lazy-stream.js'
 import { MessageReader, readHeader } from './message-reader.js'
 import { HEADER_BYTES, concat, quote, encodeProposals } from './messages.js'
@@ -68,10 +68,10 @@ export async function select<S extends MessageStream> (stream: S, protocols: str
       stream.send(concat([HEADER_BYTES, bytes]))
       setProtocol(stream, protocol)
       // the wrapper carries the interfaces of S that Negotiated<S> names, by delegation
-      const deadline = options.timeoutMs != null && options.timeoutMs > 0 ? abortAfter(stream, options.timeoutMs) : undefined
+      const deadline = options.timeoutMs != null && options.timeoutMs > 0 ? abortAfter(stream, options.timeoutMs, negotiationTimeout) : undefined
       return new LazyStream(stream, protocol, { maxMessageBytes, signal: options.signal, log, deadline }) as unknown as Negotiated<S>
     }
-    const deadline = options.timeoutMs != null && options.timeoutMs > 0 ? abortAfter(stream, options.timeoutMs) : undefined
+    const deadline = options.timeoutMs != null && options.timeoutMs > 0 ? abortAfter(stream, options.timeoutMs, negotiationTimeout) : undefined
     try {
       const protocol = await negotiate(stream, proposals, maxMessageBytes, log, options)
       setProtocol(stream, protocol)
@@ -109,6 +109,11 @@ async function negotiate (stream: MessageStream, proposals: Proposal[], maxMessa
     if (log.enabled) { log('%s multistream-select: %s refused', stream.id, protocol) }
   }
   throw new UnsupportedProtocolError(`the remote supports none of the proposed protocols: ${proposals.map(p => p.protocol).join(', ')}`)
+}
+
+/** the error a negotiation that passed its timeoutMs aborts its stream with */
+export function negotiationTimeout (ms: number): Error {
+  return new TimeoutError(`multistream-select negotiation did not finish within ${ms} ms`)
 }
 
 /** Streams carry their protocol; raw connections gain the field */

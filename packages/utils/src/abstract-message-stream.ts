@@ -1,5 +1,6 @@
 import { LimitExceededError, StreamResetError, StreamStateError, TimeoutError, TypedEventEmitter } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
+import { abortAfter } from './abort-after.js'
 import {
   DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_MAX_READ_BUFFER_BYTES, DEFAULT_MAX_WRITE_BUFFER_BYTES,
   DEFAULT_WRITE_HIGH_WATER_BYTES, DEFAULT_WRITE_LOW_WATER_BYTES
@@ -9,6 +10,10 @@ import type {
   AbortOptions, ByteSource, Direction, Logger, MessageStream, MessageStreamEvents, ReadStatus,
   StreamStatus, StreamTimeline, WriteStatus
 } from '@libp2p/interface'
+
+function closeTimeoutError (ms: number): Error {
+  return new TimeoutError(`stream did not close within ${ms} ms`)
+}
 
 export interface MessageStreamInit {
   id: string
@@ -320,21 +325,22 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   async close (options?: AbortOptions): Promise<void> {
     if (this.#isFinal()) { return }
     if (this.status === 'open') { this.status = 'closing' }
-    const timeout = AbortSignal.timeout(this.closeTimeoutMs)
-    const signal = options?.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
+    // our deadline aborts the stream itself, which ends the waits below with its TimeoutError; a
+    // deadline queue rather than an AbortSignal.timeout() (and AbortSignal.any()) per close
+    const deadline = abortAfter(this, this.closeTimeoutMs, closeTimeoutError)
     try {
-      await this.closeWrite({ signal })
+      await this.closeWrite(options)
       if (!this.#isFinal()) {
-        await (this.#closed ??= new Waiters()).wait({ signal })
+        await (this.#closed ??= new Waiters()).wait(options)
       }
     } catch (err: any) {
+      // our deadline: the stream was aborted with its TimeoutError; a reset keeps its error too
       if (this.#error != null) { throw this.#error }
-      // only our own deadline becomes a TimeoutError; a reset or the caller's abort keeps its error
-      const reason = timeout.aborted && options?.signal?.aborted !== true
-        ? new TimeoutError(`stream did not close within ${this.closeTimeoutMs} ms`)
-        : err
-      this.abort(reason)
-      throw reason
+      // the caller's abort: it keeps its error
+      this.abort(err)
+      throw err
+    } finally {
+      deadline.cancel()
     }
     // reset or aborted while closing: the close did not happen cleanly
     if (this.#error != null) { throw this.#error }

@@ -1,0 +1,54 @@
+import { expect } from 'aegir/chai'
+import { abortAfter } from '../src/abort-after.js'
+import { messageStreamPair } from '../src/stream-pair.js'
+
+describe('AbstractMessageStream close() deadline', () => {
+  it('aborts with TimeoutError when the remote does not close its side within closeTimeoutMs', async () => {
+    const [a] = messageStreamPair({ closeTimeoutMs: 30 })
+    const err = await a.close().then(() => undefined, (err) => err)
+    expect(err).to.have.property('name', 'TimeoutError')
+    expect(a.status).to.equal('aborted')
+  })
+
+  it('leaves a stream that closed in time alone', async () => {
+    const [a, b] = messageStreamPair({ closeTimeoutMs: 40 })
+    const closing = a.close()
+    await b.closeWrite()
+    await closing
+    expect(a.status).to.equal('closed')
+    // a later close that times out with the same duration: by then the first deadline has passed too
+    const [c] = messageStreamPair({ closeTimeoutMs: 40 })
+    await expect(c.close()).to.eventually.be.rejected.with.property('name', 'TimeoutError')
+    expect(a.status).to.equal('closed')
+    expect(b.status).to.equal('closed')
+  })
+
+  it('keeps the caller\'s error when its signal aborts first', async () => {
+    const [a] = messageStreamPair({ closeTimeoutMs: 5000 })
+    const controller = new AbortController()
+    const closing = a.close({ signal: controller.signal })
+    controller.abort(new Error('caller gave up'))
+    const err = await closing.then(() => undefined, (err) => err)
+    expect(err).to.have.property('message', 'caller gave up')
+    expect(a.status).to.equal('aborted')
+  })
+})
+
+describe('abortAfter', () => {
+  it('aborts pending targets in order, each once, and not the cancelled ones', async () => {
+    const aborted: string[] = []
+    const target = (name: string): { abort(err: Error): void } => ({ abort: (err) => { aborted.push(`${name}:${err.message}`) } })
+    const reason = (ms: number): Error => new Error(`after ${ms}`)
+    const a = abortAfter(target('a'), 20, reason)
+    const b = abortAfter(target('b'), 20, reason)
+    const c = abortAfter(target('c'), 20, reason)
+    b.cancel()
+    a.cancel()
+    let done: () => void = () => {}
+    const last = new Promise<void>(resolve => { done = resolve })
+    abortAfter({ abort: () => { done() } }, 20, reason)
+    await last
+    c.cancel() // already expired: a no-op
+    expect(aborted).to.deep.equal(['c:after 20'])
+  })
+})
