@@ -1,5 +1,5 @@
-import { ConnectionClosedError, LimitExceededError, ProtocolError, TypedEventEmitter } from '@libp2p/interface'
-import { Waiters } from '@libp2p/utils'
+import { ConnectionClosedError, LimitExceededError, ProtocolError, TimeoutError, TypedEventEmitter } from '@libp2p/interface'
+import { Waiters, abortAfter } from '@libp2p/utils'
 import { INITIAL_STREAM_WINDOW_BYTES, MAX_ACK_BACKLOG, MAX_STREAM_ID, YAMUX_PROTOCOL_ID } from './constants.js'
 import { FrameDecoder } from './decoder.js'
 import { GoAwayError } from './errors.js'
@@ -22,6 +22,14 @@ import type { Uint8ArrayList } from 'uint8arraylist'
 interface PendingData {
   header: FrameHeader
   stream: YamuxStream
+}
+
+function remoteDidNotClose (ms: number): Error {
+  return new ConnectionClosedError(`the remote did not close within ${ms} ms`)
+}
+
+function connectionDidNotClose (ms: number): Error {
+  return new TimeoutError(`the connection did not close within ${ms} ms`)
 }
 
 /** errors that mean the remote broke the protocol (GoAway code 1) rather than a bug of ours (code 2) */
@@ -385,25 +393,28 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
     this.status = 'closing'
     this.#goAwaySent = true
     this.writeFrame(FrameType.GoAway, 0, 0, GoAwayCode.Normal)
-    this.#ackWaiters.rejectAll(new ConnectionClosedError('the muxer is closing'))
-    const timeout = AbortSignal.timeout(this.#config.closeTimeout)
-    const signal = options?.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
+    if (this.#ackWaiters.size > 0) { this.#ackWaiters.rejectAll(new ConnectionClosedError('the muxer is closing')) }
+    // on expiry the deadline aborts the muxer (and its connection), which ends every wait below;
+    // a deadline queue rather than an AbortSignal.timeout() and AbortSignal.any() per close
+    const deadline = abortAfter(this, this.#config.closeTimeout, remoteDidNotClose)
     try {
       // flush every stream and send its FIN; a stream that fails meanwhile does not stop the others
-      await Promise.all(this.streams.map(async (stream) => stream.closeWrite({ signal }).catch(() => {})))
-      signal.throwIfAborted()
-      if (this.#isClosed()) { return }
-      this.#writer.flush()
-      await this.#conn.closeWrite({ signal })
-      // the remote answers our EOF with its own, which ends the read loop
-      if (!this.#isClosed()) { await this.#closedWaiters.wait({ signal }) }
+      await Promise.all(this.streams.map(async (stream) => stream.closeWrite(options).catch(() => {})))
+      options?.signal?.throwIfAborted()
+      if (!this.#isClosed()) {
+        this.#writer.flush()
+        await this.#conn.closeWrite(options)
+        // the remote answers our EOF with its own, which ends the read loop
+        if (!this.#isClosed()) { await this.#closedWaiters.wait(options) }
+      }
     } catch (err: any) {
-      const reason = signal.aborted && options?.signal?.aborted !== true
-        ? new ConnectionClosedError(`the remote did not close within ${this.#config.closeTimeout} ms`)
-        : err
+      const reason = deadline.error ?? err
       this.abort(reason)
       throw reason
+    } finally {
+      deadline.cancel()
     }
+    if (deadline.error != null) { throw deadline.error }
   }
 
   /** the remote broke the protocol: GoAway with the code, end every stream, close the connection */
@@ -434,9 +445,11 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
 
   #shutdown (err: Error | undefined, streamError: (stream: YamuxStream) => Error | undefined): void {
     this.status = 'closed'
-    const closed = new ConnectionClosedError('the muxer is closed')
-    this.#pings.stop(err ?? closed)
-    this.#ackWaiters.rejectAll(err ?? closed)
+    // made only if a ping or an opener waits: building an error costs more than the rest of a close
+    let closed: Error | undefined
+    const reason = (): Error => err ?? (closed ??= new ConnectionClosedError('the muxer is closed'))
+    this.#pings.stop(reason)
+    if (this.#ackWaiters.size > 0) { this.#ackWaiters.rejectAll(reason()) }
     for (const stream of [...this.#streams.values()]) {
       stream.onTransportClosed(streamError(stream))
     }
@@ -450,6 +463,10 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
   #closeConnection (): void {
     const conn = this.#conn
     conn.closeRead().catch(() => {})
-    conn.closeWrite({ signal: AbortSignal.timeout(this.#config.closeTimeout) }).catch((err: Error) => { conn.abort(err) })
+    const deadline = abortAfter(conn, this.#config.closeTimeout, connectionDidNotClose)
+    conn.closeWrite().then(() => { deadline.cancel() }, (err: Error) => {
+      deadline.cancel()
+      conn.abort(err)
+    })
   }
 }

@@ -69,10 +69,13 @@ export class PingTracker {
     tracker.#schedule()
   }
 
-  stop (err: Error): void {
+  /** `reason` is called only if a ping is outstanding */
+  stop (reason: () => Error): void {
     this.#stopped = true
     clearTimeout(this.#timer)
-    this.#outstanding?.waiters.rejectAll(err)
+    if (this.#outstanding != null && this.#outstanding.waiters.size > 0) {
+      this.#outstanding.waiters.rejectAll(reason())
+    }
     this.#outstanding = undefined
   }
 
