@@ -1,5 +1,6 @@
 import { ConnectionDeniedError, EncryptionFailedError, InvalidParametersError, MuxerUnavailableError, TimeoutError } from '@libp2p/interface'
 import { handle, select } from '@libp2p/multistream-select'
+import { withTimeout } from '@libp2p/utils'
 import { Connection } from './connection.js'
 import { INBOUND_UPGRADE_TIMEOUT_MS, OUTBOUND_UPGRADE_TIMEOUT_MS } from './constants.js'
 import type {
@@ -70,8 +71,10 @@ export class Upgrader implements UpgraderInterface {
   }
 
   async #upgrade (maConn: MultiaddrConnection, direction: Direction, options: UpgraderOptions, timeoutMs: number): Promise<ConnectionInterface> {
-    const timeout = AbortSignal.timeout(timeoutMs)
-    const signal = options.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
+    // one controller and one timer, cleared when the upgrade settles, rather than an
+    // AbortSignal.timeout() left running and an AbortSignal.any() joining it to the caller's
+    const deadline = withTimeout(timeoutMs, 'the upgrade', options.signal)
+    const signal = deadline.signal
     const gater = this.#components.connectionGater
     try {
       let stream: MessageStream = maConn
@@ -125,12 +128,14 @@ export class Upgrader implements UpgraderInterface {
       this.#components.events.safeDispatchEvent('connection:open', { detail: connection })
       return connection
     } catch (err: any) {
-      const reason = timeout.aborted && options.signal?.aborted !== true
+      const reason = signal.aborted && options.signal?.aborted !== true
         ? new TimeoutError(`${direction} upgrade did not finish within ${timeoutMs} ms`)
         : err
       this.#log('%s upgrade of %a failed - %e', direction, maConn.remoteAddr, reason)
       maConn.abort(reason)
       throw reason
+    } finally {
+      deadline.done()
     }
   }
 

@@ -1,5 +1,5 @@
 import { AbortError, DialError, NotFoundError, TimeoutError } from '@libp2p/interface'
-import { BoundedQueue } from '@libp2p/utils'
+import { BoundedQueue, withTimeout } from '@libp2p/utils'
 import { DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MAX_DIAL_QUEUE_LENGTH, DEFAULT_MAX_PARALLEL_DIALS, DEFAULT_MAX_PEER_ADDRS_TO_DIAL } from '../constants.js'
 import { DialToSelfError, NoValidAddressesError } from '../errors.js'
 import { dialTarget } from '../get-peer.js'
@@ -84,18 +84,21 @@ export class DialQueue {
     for (const ma of addrs) {
       const callerSignal = options.signal
       if (callerSignal?.aborted === true) { throw new AbortError('the dial was aborted') }
-      const timeout = AbortSignal.timeout(this.#timeoutMs)
-      const signal = options.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
+      // one controller and one timer, cleared when the dial settles, rather than an
+      // AbortSignal.timeout() left running and an AbortSignal.any() per address
+      const deadline = withTimeout(this.#timeoutMs, 'the dial', callerSignal)
       try {
-        return await this.#components.transportManager.dial(ma, { signal, remotePeer: target.peerId })
+        return await this.#components.transportManager.dial(ma, { signal: deadline.signal, remotePeer: target.peerId })
       } catch (err: any) {
         const callerAborted = isAborted(callerSignal)
-        const reason = timeout.aborted && !callerAborted
+        const reason = deadline.signal.aborted && !callerAborted
           ? new TimeoutError(`dialling ${ma.toString()} took longer than ${this.#timeoutMs} ms`)
           : err
         this.#log('dial to %a failed - %e', ma, reason)
         if (callerAborted) { throw reason }
         errors.push(reason)
+      } finally {
+        deadline.done()
       }
     }
     throw new DialError(`all ${addrs.length} addresses failed: ${errors.map(e => e.message).join('; ')}`, errors)
