@@ -62,6 +62,8 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
   readonly #deny: IpFilter
   readonly #log: Logger
   #pendingInbound = 0
+  /** connections in #connections, kept so that admission and pruning need not copy every list */
+  #count = 0
   #started = false
 
   constructor (components: ConnectionManagerComponents, init: ConnectionManagerInit = {}) {
@@ -91,6 +93,7 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
     this.#reconnect.stop()
     await Promise.all(this.getConnections().map(async c => c.close().catch(err => { c.abort(err) })))
     this.#connections.clear()
+    this.#count = 0
   }
 
   getConnections (peerId?: PeerId): Connection[] {
@@ -130,7 +133,7 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
       this.#log('refused inbound: %d upgrades pending (maxIncomingPendingConnections)', this.#pendingInbound)
       return false
     }
-    if (this.getConnections().length >= this.#maxConnections) {
+    if (this.#count >= this.#maxConnections) {
       this.#log('refused inbound: at maxConnections %d', this.#maxConnections)
       return false
     }
@@ -153,6 +156,7 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
     const first = list.length === 0
     list.push(connection)
     this.#connections.set(key, list)
+    this.#count++
     connection.addEventListener('close', () => { this.#onClose(connection) }, { once: true })
     if (first) {
       this.#components.events.safeDispatchEvent('peer:connect', { detail: connection.remotePeer })
@@ -166,7 +170,9 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
 
   #onClose (connection: Connection): void {
     const key = connection.remotePeer.toString()
-    const list = (this.#connections.get(key) ?? []).filter(c => c !== connection)
+    const before = this.#connections.get(key) ?? []
+    const list = before.filter(c => c !== connection)
+    this.#count -= before.length - list.length
     this.#components.events.safeDispatchEvent('connection:close', { detail: connection })
     if (list.length > 0) {
       this.#connections.set(key, list)
@@ -180,6 +186,8 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
   }
 
   async #pruneIfNeeded (): Promise<void> {
+    // the open ones are at most all of them: nothing to do below the limit, without copying
+    if (this.#count <= this.#maxConnections) { return }
     // a connection already closing (pruned before, or closed by either side) is on its way out:
     // counting it would prune an open one in its place
     const all = this.getConnections().filter(c => c.status === 'open')

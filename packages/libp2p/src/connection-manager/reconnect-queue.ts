@@ -34,6 +34,8 @@ export class ReconnectQueue {
     if (this.#active.has(key)) { return }
     const signal = this.#controller.signal
     try {
+      // most peers are not in the store: has() answers without building a NotFoundError
+      if (!await this.#components.peerStore.has(peerId)) { return }
       const peer = await this.#components.peerStore.get(peerId)
       if (![...peer.tags.keys()].some(t => t.startsWith(KEEP_ALIVE_TAG))) { return }
     } catch {
