@@ -18,6 +18,7 @@
 //   node-up, node-down  a perf upload / download between two libp2p nodes in this process,
 //                    `--stack ours|js` (js needs `--import bench/lib/shim-with-resolvers.mjs`)
 //   node-streams     sequential open + 1-byte echo + close between two libp2p nodes (--stack)
+//   node-connect     dial + first ping + close between two libp2p nodes, --conns times (--stack)
 //   conns            heap per idle (yamux over noise over TCP) connection pair, after GC (--expose-gc)
 // Prints one JSON line per layer and round.
 import { PerformanceObserver } from 'node:perf_hooks'
@@ -324,6 +325,25 @@ async function nodeLayer (name, round, fn) {
 
 layers['node-up'] = (round) => nodeLayer('node-up', round, async (A, c) => { await perfExchange(A, c, TOTAL, 0); return { bytes: TOTAL } })
 layers['node-down'] = (round) => nodeLayer('node-down', round, async (A, c) => { await perfExchange(A, c, 0, TOTAL); return { bytes: TOTAL } })
+layers['node-connect'] = async (round) => {
+  const A = await loadStack(opts.stack)
+  const server = await A.createNode({ listen: true })
+  const client = await A.createNode({ listen: false })
+  const ma = server.getMultiaddrs()[0]
+  const once = async () => {
+    const connection = await client.dial(ma)
+    await client.services.ping.ping(connection.remotePeer)
+    await connection.close()
+  }
+  for (let i = 0; i < 10; i++) await once()
+  const count = Number(opts.conns)
+  report(`node-connect-${opts.stack}`, round, await measure(async () => {
+    for (let i = 0; i < count; i++) await once()
+    return { count }
+  }))
+  await client.stop()
+  await server.stop()
+}
 layers['node-streams'] = (round) => nodeLayer('node-streams', round, async (A, c) => {
   const count = Number(opts.streams)
   for (let i = 0; i < count; i++) await echoOneByte(A, c)
