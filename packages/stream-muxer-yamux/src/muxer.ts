@@ -375,7 +375,7 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
     // that went away but never closes the connection would otherwise hold it open forever)
     if (this.status === 'open') { this.status = 'closing' }
     this.#goAwayReceived = true
-    this.#ackWaiters.rejectAll(new ConnectionClosedError('the remote sent GoAway'))
+    if (this.#ackWaiters.size > 0) { this.#ackWaiters.rejectAll(new ConnectionClosedError('the remote sent GoAway')) }
     this.#closeIfGoneAway()
   }
 
