@@ -8,6 +8,26 @@ import type {
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
+/**
+ * createStream() options whose signal is an AbortSignal.timeout() made only if the muxer reads it
+ * (a class with a prototype getter: an object literal with a getter is slow to make and to use)
+ */
+class DeadlineOnDemand implements CreateStreamOptions {
+  readonly protocol: string
+  readonly #ms: number
+  #signal?: AbortSignal
+
+  constructor (protocol: string, ms: number) {
+    this.protocol = protocol
+    this.#ms = ms
+  }
+
+  get signal (): AbortSignal {
+    this.#signal ??= AbortSignal.timeout(this.#ms)
+    return this.#signal
+  }
+}
+
 export interface ConnectionInit {
   id: string
   remoteAddr: Multiaddr
@@ -174,15 +194,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
 
   /** createStream() options whose signal (the negotiation timeout) is made when first read */
   #deadlineOnDemand (protocol: string): CreateStreamOptions {
-    const ms = this.#outboundTimeoutMs
-    let signal: AbortSignal | undefined
-    return {
-      protocol,
-      get signal (): AbortSignal {
-        signal ??= AbortSignal.timeout(ms)
-        return signal
-      }
-    }
+    return new DeadlineOnDemand(protocol, this.#outboundTimeoutMs)
   }
 
   /** `adding`: 1 when the new stream is not in the muxer's list yet */
