@@ -26,7 +26,8 @@ type Inner = MessageStream & { protocol?: string, metadata?: unknown, remoteAddr
  * interface of the stream it wraps and delegates to it explicitly; the only differences are on
  * the read side, which first consumes the remote's confirmation (read in the background as soon
  * as the stream is created), and in close()/closeWrite()/closeRead(), which wait for the outcome
- * so that a protocol that never reads still learns of a refusal.
+ * so that a protocol that never reads still learns of a refusal (closeWrite() sends its FIN only
+ * after the confirmation).
  *
  * Writes pass straight through: they follow the proposal on the wire, which is the point.
  */
@@ -195,10 +196,15 @@ export class LazyStream implements MessageStream {
 
   // ---- closing ---------------------------------------------------------------------------------
 
-  /** the FIN leaves at once; the promise settles with the negotiation's outcome */
+  /**
+   * The FIN waits for the listener's confirmation (data does not). A js-libp2p 3 listener that
+   * reads the proposal, the data and the FIN together loses the data: its negotiation sees the
+   * end of the stream and hands the data back to a stream that already reported its end. Holding
+   * the FIN costs at most one round trip, and only to a protocol that closes within it.
+   */
   async closeWrite (options?: AbortOptions): Promise<void> {
-    await this.#inner.closeWrite(options)
     await this.#outcome(options)
+    await this.#inner.closeWrite(options)
   }
 
   /** reading the confirmation needs the read side, so this waits for it first */

@@ -92,16 +92,22 @@ describe('select with one protocol (optimistic)', () => {
     expect(await closed).to.have.property('name', 'UnsupportedProtocolError')
   })
 
-  it('sends the FIN at once on closeWrite and resolves when the protocol is confirmed', async () => {
+  it('sends data at once but holds the FIN of closeWrite until the protocol is confirmed', async () => {
     const [dialer, listener] = messageStreamPair()
     const stream = await select(dialer, '/echo/1.0.0')
     stream.send(text('request'))
     let closed = false
     const closing = stream.closeWrite().then(() => { closed = true })
-    expect(await readAll(listener)).to.equal(new TextDecoder().decode(concatBytes(CONFIRMATION, text('request'))))
+    const sent = new Uint8ArrayList()
+    while (sent.byteLength < CONFIRMATION.byteLength + 7) { sent.append((await listener.read())!) }
+    expect(toHex(sent)).to.equal(toHex(concatBytes(CONFIRMATION, text('request'))))
+    // no FIN yet: js-libp2p listeners lose data that arrives with a FIN during their negotiation
+    expect(dialer.writeStatus).to.equal('writable')
+    expect(listener.readStatus).to.equal('readable')
     expect(closed).to.equal(false)
     listener.send(concatBytes(CONFIRMATION, text('response')))
     await closing
+    expect(await listener.read()).to.equal(null)
     await listener.closeWrite()
     expect(await readAll(stream)).to.equal('response')
     expect(stream.status).to.equal('closed')
@@ -201,8 +207,11 @@ describe('select with one protocol (optimistic)', () => {
     const [dialer, listener] = messageStreamPair()
     const stream = await select(dialer, '/echo/1.0.0')
     const sinking = stream.sink([text('a'), new Uint8ArrayList(text('b'))])
-    expect(await readAll(listener)).to.equal(new TextDecoder().decode(concatBytes(CONFIRMATION, text('ab'))))
+    const sent = new Uint8ArrayList()
+    while (sent.byteLength < CONFIRMATION.byteLength + 2) { sent.append((await listener.read())!) }
+    expect(toHex(sent)).to.equal(toHex(concatBytes(CONFIRMATION, text('ab'))))
     listener.send(concatBytes(CONFIRMATION, text('ba')))
+    expect(await readAll(listener)).to.equal('') // the FIN, once confirmed
     await listener.closeWrite()
     await sinking
     expect(await readAll(stream.source)).to.equal('ba')
