@@ -5,7 +5,9 @@
 //   go:   interop/go-peer (go-libp2p v0.48), built by interop/go-peer/build.sh
 //   rust: interop/rust-peer's rust-perf (rust-libp2p 0.56, /perf/1.0.0 over libp2p-stream), built by
 //         BIN=rust-perf interop/rust-peer/build.sh; skipped with a line when cargo is missing
-//   js:   @libp2p/perf is not installable here (the npm registry answers 404): reported as n/a
+//   js:   interop/js-peer/perf.mjs on Node 24 (tools/node24): js-libp2p 3.3.11's TCP + Noise + Yamux
+//         with a /perf/1.0.0 client and server of ours over its stream API, because js-libp2p's own
+//         perf service (@libp2p/perf) is not installable here (the npm registry answers 404)
 // All servers (fixed Ed25519 identity from an all-zero seed, so clients dial ip:port without a
 // PeerId) run at the same time on free 127.0.0.1 ports; every client run is a fresh process whose
 // final JSON line is parsed. Rounds rotate the order of the server × client pairs so drifts of the
@@ -30,8 +32,12 @@ export const PERF_INTEROP_OUT = join(BENCH_DIR, 'results', 'perf-interop.json')
 const MiB = 1024 * 1024
 /** Ed25519 from an all-zero seed: the PeerId test-plans' perf servers (go's, rust's and ours) have */
 const FIXED_PEER_ID = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
-const JS_UNAVAILABLE = 'n/a (npm 404)'
-const JS_UNAVAILABLE_NOTE = 'js-libp2p: n/a, its perf service and command (@libp2p/perf) are not installable here: the npm registry answers 404 for @libp2p/perf'
+const JS_PEER_DIR = join(REPO_DIR, 'interop', 'js-peer')
+const JS_PERF = join(JS_PEER_DIR, 'perf.mjs')
+const NODE24_DIR = join(REPO_DIR, 'tools', 'node24')
+const NODE24 = join(NODE24_DIR, 'node_modules', '.bin', 'node')
+const JS_NOTE = 'js-libp2p 3.3.11: its transport, Noise and Yamux run a /perf/1.0.0 client and server of ours (interop/js-peer/perf.mjs), because js-libp2p\'s own perf service (@libp2p/perf) is not installable here: the npm registry answers 404 for it'
+const NPM_CI_TIMEOUT_MS = 10 * 60_000
 const GO_BUILD_TIMEOUT_MS = 20 * 60_000 // a cold build took 5 min wall on this loaded machine
 const SERVER_READY_MS = 30_000
 const STOP_GRACE_MS = 5_000
@@ -218,6 +224,19 @@ async function buildGoPeer () {
   return { available: true, bin, goVersion, buildLine: lines.length > 1 ? lines.at(-2) : null }
 }
 
+/** { available: true, bin } or { available: false, reason, output }; installs Node 24 and the js peer's packages when missing */
+async function prepareJsPeer () {
+  for (const [dir, marker] of [[NODE24_DIR, NODE24], [JS_PEER_DIR, join(JS_PEER_DIR, 'node_modules', 'libp2p', 'package.json')]]) {
+    if (existsSync(marker)) continue
+    log(`installing ${relative(REPO_DIR, dir)}: npm ci (bounded at ${NPM_CI_TIMEOUT_MS / 60_000} min)`)
+    const r = await execBounded('npm', ['ci', '--prefix', dir, '--no-audit', '--no-fund'], NPM_CI_TIMEOUT_MS)
+    if (r.code !== 0 || !existsSync(marker)) {
+      return { available: false, reason: `npm ci --prefix ${relative(REPO_DIR, dir)} failed (exit ${r.code})`, output: (r.stdout + r.stderr).slice(-TAIL_BYTES) }
+    }
+  }
+  return { available: true, bin: JS_PERF }
+}
+
 /** { available: true, bin, rustcVersion } or { available: false, reason, output } */
 async function buildRustPeer () {
   log(`building the rust perf peer: BIN=rust-perf ${relative(REPO_DIR, RUST_BUILD)} (bounded at ${RUST_BUILD_TIMEOUT_MS / 60_000} min)`)
@@ -246,13 +265,15 @@ async function buildRustPeer () {
 // ------------------------------------------------------------------ servers and clients
 
 function implCommand (impl, bin, args) {
-  return impl === 'ours' ? { cmd: process.execPath, args: [bin, ...args] } : { cmd: bin, args }
+  if (impl === 'ours') return { cmd: process.execPath, args: [bin, ...args] }
+  if (impl === 'js') return { cmd: NODE24, args: [bin, ...args] }
+  return { cmd: bin, args }
 }
 
 async function startServer (impl, bin, port, hardTimeoutMs) {
   const { cmd, args } = implCommand(impl, bin, ['--run-server', '--server-address', `127.0.0.1:${port}`])
   const proc = startProcess({ role: `${impl} server`, cmd, args, hardTimeoutMs })
-  // ours prints `listening on <ma>/p2p/<id>` on stderr, go and rust print `<ma>/p2p/<id>` on stdout
+  // ours prints `listening on <ma>/p2p/<id>` on stderr, go, rust and js print `<ma>/p2p/<id>` on stdout
   const marker = `/ip4/127.0.0.1/tcp/${port}/p2p/`
   const line = await proc.waitForLine(l => l.includes(marker), SERVER_READY_MS)
   const peerId = line.slice(line.indexOf(marker) + marker.length).trim().split(/\s/)[0]
@@ -266,7 +287,7 @@ async function startServer (impl, bin, port, hardTimeoutMs) {
 const DURATION_UNITS_MS = { ns: 1e-6, 'µs': 1e-3, us: 1e-3, ms: 1, s: 1000 }
 /**
  * The dial time the clients log on stderr (not part of the contract, informational only):
- * ours `connected in 0.024 s`, rust `connected in 0.024 s to <id>`, go `connected to {...} in 29.16212ms` (a Go duration; go's
+ * ours and js `connected in 0.024 s`, rust `connected in 0.024 s to <id>`, go `connected to {...} in 29.16212ms` (a Go duration; go's
  * host.Connect also waits for identify).
  */
 function connectMsFromLog (stderr) {
@@ -375,7 +396,7 @@ export async function runPerfInterop ({ quick = false, rounds, out = PERF_INTERO
       : { available: false, label: 'ours', reason: `${relative(REPO_DIR, OURS_BIN)} missing: npx lerna run build --scope @libp2p/perf --include-dependencies` },
     go: { label: 'go-libp2p v0.48', ...(await buildGoPeer()) },
     rust: { label: 'rust-libp2p 0.56 (debug)', ...(await buildRustPeer()) },
-    js: { label: 'js-libp2p', available: false, reason: JS_UNAVAILABLE_NOTE }
+    js: { label: 'js-libp2p 3.3.11 (perf handler ours)', ...(await prepareJsPeer()) }
   }
   if (!impls.go.available) {
     log(`go: SKIPPED (${impls.go.reason})`)
@@ -390,11 +411,12 @@ export async function runPerfInterop ({ quick = false, rounds, out = PERF_INTERO
     log(`rust peer: ${impls.rust.bin} (${impls.rust.rustcVersion ?? 'rustc version unknown'})`)
   }
   if (!impls.ours.available) log(`ours: SKIPPED (${impls.ours.reason})`)
-  log(JS_UNAVAILABLE_NOTE)
+  if (!impls.js.available) log(`js: SKIPPED (${impls.js.reason})\n${impls.js.output ?? ''}`)
+  log(JS_NOTE)
   log(`node ${meta.node}, ${meta.cpus} cpus, load average ${meta.loadavgStart.join(' ')}, git ${meta.git.head}; ` +
     `${(cfg.throughputBytes / MiB)} MiB up / down x ${cfg.rounds} round(s), ${cfg.latencyIterations} x conn + 1 B`)
 
-  const runnable = ['ours', 'go', 'rust'].filter(i => impls[i].available)
+  const runnable = ['ours', 'go', 'rust', 'js'].filter(i => impls[i].available)
   const servers = {}
   const pairs = {}
   const failures = []
@@ -490,13 +512,8 @@ export async function runPerfInterop ({ quick = false, rounds, out = PERF_INTERO
   const header = ['server \\ client', 'metric', ...order.map(c => impls[c].label)]
   const rows = []
   for (const s of order) {
-    if (s === 'js') {
-      rows.push([impls.js.label, 'all', ...order.map(() => JS_UNAVAILABLE)])
-      continue
-    }
     for (const { key: metric, label } of METRICS) {
       const cells = order.map(c => {
-        if (c === 'js') return JS_UNAVAILABLE
         // the reasons are printed above the table
         if (!impls[s].available) return `skipped (${s})`
         if (!impls[c].available) return `skipped (${c})`
@@ -531,8 +548,9 @@ export async function runPerfInterop ({ quick = false, rounds, out = PERF_INTERO
   if (!impls.go.available) console.log(`go: SKIPPED (${impls.go.reason})\n`)
   if (!impls.rust.available) console.log(`rust: SKIPPED (${impls.rust.reason})\n`)
   if (!impls.ours.available) console.log(`ours: SKIPPED (${impls.ours.reason})\n`)
+  if (!impls.js.available) console.log(`js: SKIPPED (${impls.js.reason})\n`)
   console.log(table)
-  console.log(`\n${JS_UNAVAILABLE_NOTE}.`)
+  console.log(`\n${JS_NOTE}.`)
   if (failures.length > 0) {
     console.log(`\n${failures.length} failed client run(s):`)
     for (const f of failures) {
