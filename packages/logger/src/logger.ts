@@ -1,9 +1,8 @@
-import debug from 'debug'
 import { BoundedMap } from './bounded-map.js'
 import { MAX_CACHED_LOGGERS } from './constants.js'
+import debug from './debug.js'
 import { formatters } from './formatters.js'
 import type { ComponentLogger, Logger } from '@libp2p/interface'
-import type { Debugger } from 'debug'
 
 // registered once, when the package is first imported; debug looks them up by letter at log time
 for (const [letter, formatter] of Object.entries(formatters)) {
@@ -13,16 +12,17 @@ for (const [letter, formatter] of Object.entries(formatters)) {
 const cache = new BoundedMap<string, Logger>(MAX_CACHED_LOGGERS)
 
 /**
- * Creates a logger without touching the cache. The returned function is the `debug` instance for
- * `name`, so `log.enabled` is debug's getter: one comparison of the current namespaces string
- * against the one it last saw, re-evaluated only after `enable()` or `disable()`.
+ * Creates a logger without touching the cache. The returned function is the backend's instance
+ * for `name` (debug.ts: the `debug` package in Node, its browser stand-in), so `log.enabled` is
+ * its getter: one comparison against the selection it last saw, re-evaluated only after `enable()`
+ * or `disable()`.
  *
  * A debug instance costs a few microseconds to make, so the `:error` and `:trace` instances are
  * made on the first call to `log.error` / `log.trace`, which then replaces itself with the
  * instance: a logger whose error and trace are never called costs one instance.
  */
 function createLogger (name: string): Logger {
-  const log = debug(name) as Debugger & Partial<Pick<Logger, 'error' | 'trace'>>
+  const log = debug(name) as ReturnType<typeof debug> & Partial<Pick<Logger, 'error' | 'trace'>>
 
   log.error = (formatter: any, ...args: any[]): void => {
     const error = debug(`${name}:error`)

@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import debug from 'debug'
+import debug from '../src/debug.js'
 import { MAX_CACHED_LOGGERS, defaultLogger, disable, enable, enabled, logger, prefixLogger } from '../src/index.js'
 
 /**
