@@ -1,0 +1,35 @@
+/**
+ * @packageDocumentation
+ *
+ * Circuit relay v2 (specs/libp2p/relay/circuit-v2.md): `circuitRelayServer()` runs the relay
+ * (hop: reservations and circuits, with per-circuit data and duration limits) and
+ * `circuitRelayTransport()` is the client (dial `…/p2p/<relay>/p2p-circuit/p2p/<peer>`, listen on
+ * `…/p2p/<relay>/p2p-circuit` by holding a reservation, answer the relay's stop requests).
+ *
+ * ```ts
+ * // the relay
+ * const relay = await createLibp2p({
+ *   addresses: { listen: ['/ip4/0.0.0.0/tcp/4001'] },
+ *   transports: [tcp()], connectionEncrypters: [noise()], streamMuxers: [yamux()],
+ *   services: { identify: identify(), relay: circuitRelayServer() }
+ * })
+ * // a peer reachable through it
+ * const node = await createLibp2p({
+ *   addresses: { listen: [`/ip4/203.0.113.1/tcp/4001/p2p/${relayId}/p2p-circuit`] },
+ *   transports: [tcp(), circuitRelayTransport()], connectionEncrypters: [noise()], streamMuxers: [yamux()]
+ * })
+ * ```
+ *
+ * Relayed connections are limited (`connection.limits`): protocols run on them only when their
+ * handler or dial passes `runOnLimitedConnection: true`.
+ */
+export { circuitRelayServer } from './server/index.js'
+export type { CircuitRelayServer, CircuitRelayServerInit, CircuitRelayServerComponents, RelayReservationsInit } from './server/index.js'
+export { circuitRelayTransport } from './transport/transport.js'
+export type { CircuitRelayTransportInit, CircuitRelayTransportComponents } from './transport/transport.js'
+export { RelayRefusedError } from './errors.js'
+export { RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC, RESERVATION_VOUCHER_DOMAIN, RESERVATION_VOUCHER_CODEC } from './constants.js'
+export { HopMessage, StopMessage, Status } from './pb/circuit.js'
+export type { Peer, Reservation, Limit } from './pb/circuit.js'
+export { ReservationVoucherRecord, sealVoucher, openVoucher } from './voucher.js'
+export type { OpenedVoucher } from './voucher.js'

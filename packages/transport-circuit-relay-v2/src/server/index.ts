@@ -1,0 +1,316 @@
+import { AbortError, InvalidMessageError, LimitExceededError, MessageTooLargeError } from '@libp2p/interface'
+import { ByteStream, withTimeout } from '@libp2p/utils'
+import {
+  DEFAULT_DATA_LIMIT_BYTES, DEFAULT_DURATION_LIMIT_MS, DEFAULT_HOP_TIMEOUT_MS, DEFAULT_MAX_CIRCUITS, DEFAULT_MAX_CIRCUITS_PER_PEER,
+  DEFAULT_MAX_INBOUND_HOP_STREAMS, DEFAULT_MAX_OUTBOUND_STOP_STREAMS, DEFAULT_MAX_RESERVATIONS, DEFAULT_MAX_RESERVATIONS_PER_IP,
+  DEFAULT_RESERVATION_TTL_MS, MAX_RESERVATION_ADDRS, RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC
+} from '../constants.js'
+import { RelayRefusedError } from '../errors.js'
+import { hopCodec, peerIdFromPeer, readMessage, stopCodec } from '../messages.js'
+import { HopMessage, Status, StopMessage } from '../pb/circuit.js'
+import { splice } from '../splice.js'
+import { ReservationVoucherRecord, sealVoucher } from '../voucher.js'
+import { ReservationStore } from './reservation-store.js'
+import type { Limit } from '../pb/circuit.js'
+import type {
+  AddressManager, ComponentLogger, Connection, ConnectionManager, Libp2pEvents, Logger, PeerId, PrivateKey, Registrar, Startable,
+  Stream, TypedEventTarget
+} from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export interface CircuitRelayServerComponents {
+  peerId: PeerId
+  privateKey: PrivateKey
+  registrar: Registrar
+  connectionManager: Pick<ConnectionManager, 'getConnections'>
+  addressManager: Pick<AddressManager, 'getAddresses'>
+  events: TypedEventTarget<Libp2pEvents>
+  logger: ComponentLogger
+}
+
+export interface RelayReservationsInit {
+  /** reservations held at once (default 15) */
+  maxReservations?: number
+  /** reservations from one IP at once (default 4) */
+  maxReservationsPerIp?: number
+  /** how long a reservation lasts, in ms (default 2 hours) */
+  reservationTtl?: number
+  /** send and enforce the default limits on circuits (default true) */
+  applyDefaultLimit?: boolean
+  /** a circuit's duration limit, in ms (default 2 minutes; sent in whole seconds, at least 1) */
+  defaultDurationLimit?: number
+  /** a circuit's data limit in each direction, in bytes (default 128 KiB) */
+  defaultDataLimit?: bigint
+}
+
+export interface CircuitRelayServerInit {
+  /** a hop request, including opening STOP to the target and its answer, in ms (default 30 s) */
+  hopTimeout?: number
+  /** hop streams one connection may have open at once (default 32) */
+  maxInboundHopStreams?: number
+  /** stop streams the relay opens on one connection at once (default 64) */
+  maxOutboundStopStreams?: number
+  /** circuits spliced at once (default 64) */
+  maxCircuits?: number
+  /** circuits one peer is part of at once, as initiator or target (default 8) */
+  maxCircuitsPerPeer?: number
+  reservations?: RelayReservationsInit
+}
+
+export interface CircuitRelayServer extends Startable {
+  /** reservations currently held */
+  readonly reservationCount: number
+  /** circuits currently spliced */
+  readonly circuitCount: number
+}
+
+function ipOf (ma: Multiaddr): string | undefined {
+  return ma.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value
+}
+
+/**
+ * The relay (hop side of circuit v2): grants reservations and splices circuits between a
+ * connection initiator and a peer holding a reservation. Hop requests over limited (relayed)
+ * connections are refused by the registrar: the handler does not opt in.
+ */
+export class CircuitRelayService implements CircuitRelayServer {
+  readonly [Symbol.toStringTag] = '@libp2p/circuit-relay-v2-server'
+  readonly #components: CircuitRelayServerComponents
+  readonly #log: Logger
+  readonly #reservations: ReservationStore
+  readonly #circuitsPerPeer = new Map<string, number>()
+  readonly #hopTimeoutMs: number
+  readonly #maxInboundHopStreams: number
+  readonly #maxOutboundStopStreams: number
+  readonly #maxCircuits: number
+  readonly #maxCircuitsPerPeer: number
+  readonly #limit?: Limit
+  readonly #ttlMs: number
+  #circuits = 0
+  #shutdown?: AbortController
+  readonly #onDisconnect = (evt: CustomEvent<PeerId>): void => {
+    if (this.#reservations.delete(evt.detail)) { this.#log('dropped the reservation of %p: disconnected', evt.detail) }
+  }
+
+  constructor (components: CircuitRelayServerComponents, init: CircuitRelayServerInit = {}) {
+    this.#components = components
+    this.#log = components.logger.forComponent('libp2p:circuit-relay:server')
+    const r = init.reservations ?? {}
+    this.#ttlMs = r.reservationTtl ?? DEFAULT_RESERVATION_TTL_MS
+    this.#reservations = new ReservationStore({
+      maxReservations: r.maxReservations ?? DEFAULT_MAX_RESERVATIONS,
+      maxReservationsPerIp: r.maxReservationsPerIp ?? DEFAULT_MAX_RESERVATIONS_PER_IP,
+      reservationTtlMs: this.#ttlMs
+    })
+    this.#hopTimeoutMs = init.hopTimeout ?? DEFAULT_HOP_TIMEOUT_MS
+    this.#maxInboundHopStreams = init.maxInboundHopStreams ?? DEFAULT_MAX_INBOUND_HOP_STREAMS
+    this.#maxOutboundStopStreams = init.maxOutboundStopStreams ?? DEFAULT_MAX_OUTBOUND_STOP_STREAMS
+    this.#maxCircuits = init.maxCircuits ?? DEFAULT_MAX_CIRCUITS
+    this.#maxCircuitsPerPeer = init.maxCircuitsPerPeer ?? DEFAULT_MAX_CIRCUITS_PER_PEER
+    if (r.applyDefaultLimit !== false) {
+      const durationMs = r.defaultDurationLimit ?? DEFAULT_DURATION_LIMIT_MS
+      this.#limit = {
+        duration: Math.max(1, Math.ceil(durationMs / 1000)),
+        data: r.defaultDataLimit ?? DEFAULT_DATA_LIMIT_BYTES
+      }
+    }
+  }
+
+  get reservationCount (): number {
+    return this.#reservations.size
+  }
+
+  get circuitCount (): number {
+    return this.#circuits
+  }
+
+  async start (): Promise<void> {
+    if (this.#shutdown != null) { return }
+    this.#shutdown = new AbortController()
+    this.#components.events.addEventListener('peer:disconnect', this.#onDisconnect)
+    await this.#components.registrar.handle(RELAY_V2_HOP_CODEC, async (stream, connection) => {
+      await this.#onHop(stream, connection)
+    }, {
+      maxInboundStreams: this.#maxInboundHopStreams,
+      maxOutboundStreams: 1,
+      runOnLimitedConnection: false
+    })
+  }
+
+  async stop (): Promise<void> {
+    if (this.#shutdown == null) { return }
+    this.#shutdown.abort(new AbortError('the relay stopped'))
+    this.#shutdown = undefined
+    this.#components.events.removeEventListener('peer:disconnect', this.#onDisconnect)
+    this.#reservations.clear()
+    await this.#components.registrar.unhandle(RELAY_V2_HOP_CODEC)
+  }
+
+  async #onHop (stream: Stream, connection: Connection): Promise<void> {
+    const shutdown = this.#shutdown?.signal
+    if (shutdown == null) { stream.abort(new AbortError('the relay stopped')); return }
+    const deadline = withTimeout(this.#hopTimeoutMs, 'a hop request (hopTimeout)', shutdown)
+    const bytes = new ByteStream(stream)
+    const signal = deadline.signal
+    let spliceWith: { stop: Stream, target: PeerId } | undefined
+    try {
+      let request: HopMessage
+      try {
+        request = await readMessage(bytes, hopCodec, { signal })
+      } catch (err: any) {
+        if (err.name === InvalidMessageError.name || err.name === MessageTooLargeError.name) {
+          await this.#refuse(bytes, Status.MALFORMED_MESSAGE, signal).catch(() => {})
+        }
+        throw err
+      }
+      if (request.type === HopMessage.Type.RESERVE) {
+        await this.#reserve(bytes, connection, signal)
+        await bytes.unwrap().close({ signal })
+        return
+      }
+      if (request.type === HopMessage.Type.CONNECT) {
+        // spliced below, once this request's deadline is cleared
+        spliceWith = await this.#connect(bytes, request, connection, signal)
+      } else {
+        await this.#refuse(bytes, Status.UNEXPECTED_MESSAGE, signal)
+        throw new RelayRefusedError(Status.UNEXPECTED_MESSAGE, `a hop ${request.type ?? ''} message is not a request`)
+      }
+    } catch (err: any) {
+      const reason = signal.aborted ? signal.reason : err
+      this.#log('hop request from %p failed - %e', connection.remotePeer, reason)
+      stream.abort(reason)
+    } finally {
+      deadline.done()
+    }
+    if (spliceWith != null) {
+      await this.#splice(bytes.unwrap(), spliceWith.stop, connection.remotePeer, spliceWith.target)
+    }
+  }
+
+  async #answer (bytes: ByteStream, message: HopMessage, signal: AbortSignal): Promise<void> {
+    await bytes.writePB(message, HopMessage, { signal })
+  }
+
+  /**
+   * send a refusal, then close and wait (within the request's deadline) for the remote to close:
+   * a reset would make the remote drop the answer if it has not read it yet
+   */
+  async #refuse (bytes: ByteStream, status: Status, signal: AbortSignal): Promise<void> {
+    await this.#answer(bytes, { type: HopMessage.Type.STATUS, status }, signal)
+    await bytes.unwrap().close({ signal })
+  }
+
+  async #reserve (bytes: ByteStream, connection: Connection, signal: AbortSignal): Promise<void> {
+    const { peerId, privateKey, addressManager } = this.#components
+    const peer = connection.remotePeer
+    const result = this.#reservations.reserve(peer, ipOf(connection.remoteAddr))
+    if (!result.ok) {
+      this.#log('refused a reservation for %p: %s reached', peer, result.reason)
+      await this.#answer(bytes, { type: HopMessage.Type.STATUS, status: Status.RESERVATION_REFUSED }, signal)
+      return
+    }
+    const expire = BigInt(Math.floor(result.reservation.expiresAt / 1000))
+    const addrs = addressManager.getAddresses()
+      .filter(a => !a.getComponents().some(c => c.name === 'p2p-circuit'))
+      .slice(0, MAX_RESERVATION_ADDRS)
+      .map(a => a.bytes)
+    let voucher: Uint8Array
+    try {
+      voucher = await sealVoucher(new ReservationVoucherRecord(peerId, peer, expire), privateKey, { signal })
+    } catch (err) {
+      this.#reservations.delete(peer)
+      throw err
+    }
+    await this.#answer(bytes, {
+      type: HopMessage.Type.STATUS,
+      status: Status.OK,
+      reservation: { expire, addrs, voucher },
+      limit: this.#limit
+    }, signal)
+    this.#log('reserved a slot for %p until %s', peer, expire)
+  }
+
+  /** the STOP stream to the target, answered OK, or a refusal sent to the initiator and thrown */
+  async #connect (bytes: ByteStream, request: HopMessage, connection: Connection, signal: AbortSignal): Promise<{ stop: Stream, target: PeerId }> {
+    const refuse = async (status: Status, why: string): Promise<never> => {
+      await this.#refuse(bytes, status, signal)
+      throw new RelayRefusedError(status, why)
+    }
+    let target: PeerId
+    try {
+      target = peerIdFromPeer(request.peer)
+    } catch (err: any) {
+      return refuse(Status.MALFORMED_MESSAGE, err.message)
+    }
+    const source = connection.remotePeer
+    if (target.equals(source) || target.equals(this.#components.peerId)) {
+      return refuse(Status.PERMISSION_DENIED, `${source} asked for a circuit to ${target}`)
+    }
+    if (this.#reservations.get(target) == null) {
+      return refuse(Status.NO_RESERVATION, `${target} has no reservation`)
+    }
+    if (this.#circuits >= this.#maxCircuits) {
+      return refuse(Status.RESOURCE_LIMIT_EXCEEDED, new LimitExceededError('maxCircuits', this.#maxCircuits, 'too many circuits').message)
+    }
+    for (const p of [source, target]) {
+      if ((this.#circuitsPerPeer.get(p.toString()) ?? 0) >= this.#maxCircuitsPerPeer) {
+        return refuse(Status.RESOURCE_LIMIT_EXCEEDED, new LimitExceededError('maxCircuitsPerPeer', this.#maxCircuitsPerPeer, `too many circuits for ${p}`).message)
+      }
+    }
+    const toTarget = this.#components.connectionManager.getConnections(target).find(c => c.status === 'open' && c.limits == null)
+    if (toTarget == null) {
+      this.#reservations.delete(target)
+      return refuse(Status.NO_RESERVATION, `${target} holds a reservation but is not connected`)
+    }
+    // count the circuit from here, so concurrent CONNECTs cannot pass the limits while STOP is pending
+    this.#addCircuit(source, target, 1)
+    let stop: Stream | undefined
+    try {
+      stop = await toTarget.newStream(RELAY_V2_STOP_CODEC, { signal, maxOutboundStreams: this.#maxOutboundStopStreams })
+      const stopBytes = new ByteStream(stop)
+      await stopBytes.writePB({
+        type: StopMessage.Type.CONNECT,
+        peer: { id: source.toMultihash().bytes, addrs: [] },
+        limit: this.#limit
+      }, StopMessage, { signal })
+      const answer = await readMessage(stopBytes, stopCodec, { signal })
+      if (answer.type !== StopMessage.Type.STATUS || answer.status !== Status.OK) {
+        throw new RelayRefusedError(answer.status, `${target} answered the stop request with ${answer.type} ${answer.status ?? ''}`)
+      }
+      stop = stopBytes.unwrap()
+      await this.#answer(bytes, { type: HopMessage.Type.STATUS, status: Status.OK, limit: this.#limit }, signal)
+      return { stop, target }
+    } catch (err: any) {
+      this.#addCircuit(source, target, -1)
+      stop?.abort(err)
+      if (signal.aborted) { throw err }
+      this.#log('could not open a circuit %p -> %p - %e', source, target, err)
+      return refuse(Status.CONNECTION_FAILED, `could not reach ${target}: ${err.message}`)
+    }
+  }
+
+  async #splice (hop: Stream, stop: Stream, source: PeerId, target: PeerId): Promise<void> {
+    this.#log('circuit %p -> %p open', source, target)
+    try {
+      await splice(hop, stop, {
+        dataBytes: this.#limit?.data,
+        durationMs: this.#limit?.duration != null ? this.#limit.duration * 1000 : undefined
+      }, this.#log)
+    } finally {
+      this.#addCircuit(source, target, -1)
+      this.#log('circuit %p -> %p closed', source, target)
+    }
+  }
+
+  #addCircuit (source: PeerId, target: PeerId, delta: number): void {
+    this.#circuits += delta
+    for (const p of [source.toString(), target.toString()]) {
+      const n = (this.#circuitsPerPeer.get(p) ?? 0) + delta
+      if (n <= 0) { this.#circuitsPerPeer.delete(p) } else { this.#circuitsPerPeer.set(p, n) }
+    }
+  }
+}
+
+export function circuitRelayServer (init: CircuitRelayServerInit = {}): (components: CircuitRelayServerComponents) => CircuitRelayServer {
+  return (components) => new CircuitRelayService(components, init)
+}

@@ -1,0 +1,171 @@
+import { InvalidMessageError, InvalidMultiaddrError, TypedEventEmitter, UnexpectedPeerError } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { withTimeout } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
+import { HopMessage } from '../pb/circuit.js'
+import { openVoucher } from '../voucher.js'
+import { circuitAddress, parseCircuitAddress } from './addresses.js'
+import { hopRequest } from './hop-request.js'
+import type {
+  ComponentLogger, Connection, ConnectionManager, Listener, ListenerEvents, Logger, PeerId
+} from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export interface CircuitListenerComponents {
+  peerId: PeerId
+  connectionManager: Pick<ConnectionManager, 'openConnection'>
+  logger: ComponentLogger
+}
+
+export interface CircuitListenerInit {
+  reservationTimeoutMs: number
+  refreshMarginMs: number
+  /** the transport's set of relays with a live reservation (keyed by peer id), for its stop handler */
+  relays: Map<string, number>
+}
+
+/**
+ * Listening on `<relay addr>/p2p/<relay>/p2p-circuit`: holds a reservation on that relay and
+ * refreshes it before it expires. Each granted reservation is a `listening` event (the address
+ * manager re-publishes); losing the relay connection, or a refresh that fails, closes the listener
+ * and withdraws its addresses.
+ */
+export class CircuitListener extends TypedEventEmitter<ListenerEvents> implements Listener {
+  readonly #components: CircuitListenerComponents
+  readonly #init: CircuitListenerInit
+  readonly #log: Logger
+  #relayAddr?: Multiaddr
+  #relay?: PeerId
+  #connection?: Connection
+  #addrs: Multiaddr[] = []
+  #timer?: ReturnType<typeof setTimeout>
+  #closed = false
+  #holdsRelay = false
+  readonly #shutdown = new AbortController()
+  readonly #onRelayClose = (): void => {
+    this.#end(`the connection to relay ${this.#relay?.toString() ?? ''} closed`)
+  }
+
+  constructor (components: CircuitListenerComponents, init: CircuitListenerInit) {
+    super()
+    this.#components = components
+    this.#init = init
+    this.#log = components.logger.forComponent('libp2p:circuit-relay:listener')
+  }
+
+  async listen (ma: Multiaddr): Promise<void> {
+    const parsed = parseCircuitAddress(ma)
+    if (parsed == null || parsed.targetId != null) {
+      throw new InvalidMultiaddrError(`${ma.toString()} is not <relay address>/p2p/<relay>/p2p-circuit (finding relays is not supported yet)`)
+    }
+    this.#relay = peerIdFromString(parsed.relayId)
+    const bare = parsed.relay.getComponents().length === 1
+    this.#relayAddr = bare ? undefined : parsed.relay
+    await this.#reserve()
+  }
+
+  getAddrs (): Multiaddr[] {
+    return [...this.#addrs]
+  }
+
+  async close (): Promise<void> {
+    this.#end()
+  }
+
+  async #reserve (): Promise<void> {
+    const relay = this.#relay as PeerId
+    const { signal, done } = withTimeout(this.#init.reservationTimeoutMs, `a reservation on ${relay.toString()}`, this.#shutdown.signal)
+    try {
+      const connection = await this.#components.connectionManager.openConnection(this.#relayAddr ?? relay, { signal })
+      if (connection.limits != null) {
+        throw new UnexpectedPeerError(`the connection to relay ${relay.toString()} is itself relayed`)
+      }
+      const { answer, stream } = await hopRequest(connection, { type: HopMessage.Type.RESERVE }, signal)
+      void stream.close({ signal: AbortSignal.timeout(this.#init.reservationTimeoutMs) }).catch(err => { stream.abort(err) })
+      const reservation = answer.reservation
+      if (reservation?.expire == null) {
+        throw new InvalidMessageError(`relay ${relay.toString()} granted a reservation without an expiry`)
+      }
+      if (reservation.voucher != null) {
+        await this.#checkVoucher(reservation.voucher, relay)
+      }
+      if (this.#closed) { return }
+      this.#watch(connection)
+      this.#addrs = this.#advertised(reservation.addrs, connection, relay)
+      this.#schedule(Number(reservation.expire) * 1000)
+      if (!this.#holdsRelay) {
+        this.#holdsRelay = true
+        const key = relay.toString()
+        this.#init.relays.set(key, (this.#init.relays.get(key) ?? 0) + 1)
+      }
+      this.#log('reservation on %p until %s', relay, reservation.expire)
+      this.safeDispatchEvent('listening')
+    } finally {
+      done()
+    }
+  }
+
+  async #checkVoucher (bytes: Uint8Array, relay: PeerId): Promise<void> {
+    const voucher = await openVoucher(bytes)
+    if (!voucher.signer.equals(relay) || !uint8ArrayEquals(voucher.relay, relay.toMultihash().bytes) ||
+      !uint8ArrayEquals(voucher.peer, this.#components.peerId.toMultihash().bytes)) {
+      throw new InvalidMessageError(`relay ${relay.toString()} sent a voucher for another relay or peer`)
+    }
+  }
+
+  /** the relay's addresses with /p2p-circuit/p2p/<self>; its connection's address when it sent none */
+  #advertised (raw: Uint8Array[], connection: Connection, relay: PeerId): Multiaddr[] {
+    const self = this.#components.peerId.toString()
+    const out = new Map<string, Multiaddr>()
+    for (const bytes of raw) {
+      try {
+        const addr = circuitAddress(multiaddr(bytes), relay.toString(), self)
+        out.set(addr.toString(), addr)
+      } catch (err) {
+        this.#log('relay %p sent an address that does not parse - %e', relay, err)
+      }
+    }
+    if (out.size === 0) {
+      const addr = circuitAddress(connection.remoteAddr, relay.toString(), self)
+      out.set(addr.toString(), addr)
+    }
+    return [...out.values()]
+  }
+
+  #watch (connection: Connection): void {
+    if (this.#connection === connection) { return }
+    this.#connection?.removeEventListener('close', this.#onRelayClose)
+    this.#connection = connection
+    connection.addEventListener('close', this.#onRelayClose)
+  }
+
+  /** refresh `refreshMarginMs` before the expiry, or at half the time left when that is sooner */
+  #schedule (expiresAt: number): void {
+    clearTimeout(this.#timer)
+    const left = Math.max(0, expiresAt - Date.now())
+    const delay = left > 2 * this.#init.refreshMarginMs ? left - this.#init.refreshMarginMs : left / 2
+    this.#timer = setTimeout(() => {
+      this.#reserve().catch(err => {
+        this.#log.error('could not refresh the reservation on %p - %e', this.#relay, err)
+        this.#end('the reservation could not be refreshed')
+      })
+    }, delay)
+  }
+
+  #end (why?: string): void {
+    if (this.#closed) { return }
+    this.#closed = true
+    if (why != null) { this.#log('listener on %p closed: %s', this.#relay, why) }
+    clearTimeout(this.#timer)
+    this.#shutdown.abort()
+    this.#connection?.removeEventListener('close', this.#onRelayClose)
+    this.#addrs = []
+    if (this.#holdsRelay && this.#relay != null) {
+      const key = this.#relay.toString()
+      const n = (this.#init.relays.get(key) ?? 1) - 1
+      if (n <= 0) { this.#init.relays.delete(key) } else { this.#init.relays.set(key, n) }
+    }
+    this.safeDispatchEvent('close')
+  }
+}
