@@ -3,7 +3,7 @@ import { generateKeyPair } from '../src/keys/index.js'
 import { rsaFixtureKey } from './fixtures/keys.js'
 
 describe('browser implementations (package.json "browser" map)', () => {
-  it('sign and verify Ed25519 and secp256k1 synchronously (@noble)', async () => {
+  it('sign and verify Ed25519 (@noble) and secp256k1 (bigint) synchronously', async () => {
     for (const key of [await generateKeyPair('Ed25519'), await generateKeyPair('secp256k1')]) {
       const sig = key.sign(Uint8Array.of(1))
 

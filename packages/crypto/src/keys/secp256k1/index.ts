@@ -1,14 +1,16 @@
 /**
- * secp256k1 keys on `@noble/curves` in every environment. Signatures are ECDSA over sha256(data),
- * DER-encoded, low-S (as go-libp2p's btcec and js-libp2p produce); verification also accepts high-S.
+ * secp256k1 keys. Signatures are ECDSA over sha256(data), DER-encoded, low-S, RFC 6979
+ * deterministic (as go-libp2p's btcec and js-libp2p produce); verification also accepts high-S.
+ * The curve operations are impl.ts (`@noble/curves`) in Node and impl.browser.ts in browsers.
  */
 import { InvalidPrivateKeyError, InvalidPublicKeyError } from '@libp2p/interface'
-import { secp256k1 } from '@noble/curves/secp256k1.js'
+import { randomBytes } from '@noble/hashes/utils.js'
 import { SECP256K1_COMPRESSED_PUBLIC_KEY_BYTES, SECP256K1_PRIVATE_KEY_BYTES, SECP256K1_UNCOMPRESSED_PUBLIC_KEY_BYTES } from '../../constants.js'
 import { sha256 } from '../../hash/sha256.js'
 import { throwIfAborted } from '../../util/abort.js'
 import { AbstractPrivateKey } from '../abstract-private-key.js'
 import { AbstractPublicKey } from '../abstract-public-key.js'
+import * as impl from './impl.js'
 import type { AbortOptions, Secp256k1PrivateKey as Secp256k1PrivateKeyInterface, Secp256k1PublicKey as Secp256k1PublicKeyInterface } from '@libp2p/interface'
 
 class Secp256k1PublicKey extends AbstractPublicKey<'secp256k1', 0x0> implements Secp256k1PublicKeyInterface {
@@ -16,19 +18,15 @@ class Secp256k1PublicKey extends AbstractPublicKey<'secp256k1', 0x0> implements 
   /** verification takes the uncompressed point, which noble decodes without a square root */
   private readonly uncompressed: Uint8Array
 
-  constructor (compressed: Uint8Array, uncompressed: Uint8Array) {
-    super(compressed)
-    this.uncompressed = uncompressed
+  constructor (point: impl.Secp256k1Point) {
+    super(point.compressed)
+    this.uncompressed = point.uncompressed
   }
 
   verify (data: Uint8Array | Iterable<Uint8Array>, sig: Uint8Array, options?: AbortOptions): boolean {
     throwIfAborted(options)
 
-    try {
-      return secp256k1.verify(sig, sha256(data), this.uncompressed, { prehash: false, format: 'der', lowS: false })
-    } catch {
-      return false
-    }
+    return impl.verifyHash(sig, sha256(data), this.uncompressed)
   }
 }
 
@@ -38,8 +36,7 @@ class Secp256k1PrivateKey extends AbstractPrivateKey<'secp256k1', Secp256k1Publi
   sign (data: Uint8Array | Iterable<Uint8Array>, options?: AbortOptions): Uint8Array {
     throwIfAborted(options)
 
-    // RFC 6979 deterministic nonce, low-S, DER
-    return secp256k1.sign(sha256(data), this.raw, { prehash: false, format: 'der', lowS: true })
+    return impl.signHash(sha256(data), this.raw)
   }
 }
 
@@ -49,16 +46,15 @@ export function secp256k1PublicKeyFromRaw (raw: Uint8Array): Secp256k1PublicKeyI
     throw new InvalidPublicKeyError(`secp256k1 public key must be ${SECP256K1_COMPRESSED_PUBLIC_KEY_BYTES} or ${SECP256K1_UNCOMPRESSED_PUBLIC_KEY_BYTES} bytes, got ${raw.byteLength}`)
   }
 
-  let point
+  let point: impl.Secp256k1Point
 
   try {
-    point = secp256k1.Point.fromBytes(raw)
-    point.assertValidity()
+    point = impl.decodePoint(raw)
   } catch {
     throw new InvalidPublicKeyError('secp256k1 public key is not a point on the curve')
   }
 
-  return new Secp256k1PublicKey(point.toBytes(true), point.toBytes(false))
+  return new Secp256k1PublicKey(point)
 }
 
 /** A secp256k1 private key from its 32-byte scalar (1 <= k < n) */
@@ -67,16 +63,22 @@ export function secp256k1PrivateKeyFromRaw (raw: Uint8Array): Secp256k1PrivateKe
     throw new InvalidPrivateKeyError(`secp256k1 private key must be ${SECP256K1_PRIVATE_KEY_BYTES} bytes, got ${raw.byteLength}`)
   }
 
-  if (!secp256k1.utils.isValidSecretKey(raw)) {
+  if (!impl.isValidSecretKey(raw)) {
     throw new InvalidPrivateKeyError('secp256k1 private key is out of range')
   }
 
   const key = new Uint8Array(raw)
-  const point = secp256k1.Point.fromBytes(secp256k1.getPublicKey(key, false))
 
-  return new Secp256k1PrivateKey(key, new Secp256k1PublicKey(point.toBytes(true), point.toBytes(false)))
+  return new Secp256k1PrivateKey(key, new Secp256k1PublicKey(impl.publicPoint(key)))
 }
 
 export function generateSecp256k1KeyPair (): Secp256k1PrivateKeyInterface {
-  return secp256k1PrivateKeyFromRaw(secp256k1.utils.randomSecretKey())
+  // 32 random bytes are a valid scalar but with probability ~2^-128
+  while (true) {
+    const d = randomBytes(SECP256K1_PRIVATE_KEY_BYTES)
+
+    if (impl.isValidSecretKey(d)) {
+      return secp256k1PrivateKeyFromRaw(d)
+    }
+  }
 }
