@@ -4,8 +4,11 @@ export const RELAY_V2_HOP_CODEC = '/libp2p/circuit/relay/0.2.0/hop'
 export const RELAY_V2_STOP_CODEC = '/libp2p/circuit/relay/0.2.0/stop'
 /** the signed-envelope domain of reservation vouchers */
 export const RESERVATION_VOUCHER_DOMAIN = 'libp2p-relay-rsvp'
-/** the envelope payload type of reservation vouchers: multicodec 0x0302 as a varint */
-export const RESERVATION_VOUCHER_CODEC = Uint8Array.from([0x82, 0x06])
+/**
+ * the envelope payload type of reservation vouchers: the multicodec 0x0302 as two big-endian
+ * bytes, as go-libp2p and js-libp2p write it (not as a varint, which would be 0x82 0x06)
+ */
+export const RESERVATION_VOUCHER_CODEC = Uint8Array.from([0x03, 0x02])
 
 /** one hop or stop message, length prefix excluded; larger ones are refused (MessageTooLargeError) */
 export const MAX_MESSAGE_BYTES = 4096

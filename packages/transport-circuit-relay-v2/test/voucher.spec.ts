@@ -15,7 +15,8 @@ describe('reservation voucher', () => {
     const bytes = await sealVoucher(new ReservationVoucherRecord(relay, peer, 1_700_000_000n), relayKey)
 
     const envelope = await RecordEnvelope.openAndCertify(bytes, 'libp2p-relay-rsvp')
-    expect([...envelope.payloadType]).to.deep.equal([0x82, 0x06])
+    // as go-libp2p and js-libp2p write it
+    expect([...envelope.payloadType]).to.deep.equal([0x03, 0x02])
     // fields in id order: relay (1), peer (2), expiration (3)
     const payload = envelope.payload
     expect(payload[0]).to.equal(0x0a)
