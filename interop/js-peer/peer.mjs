@@ -2,10 +2,13 @@
 // tools/node24/node_modules/.bin/node).
 //
 //   node peer.mjs [--listen <multiaddr>]... [--agent <string>] [--push-debounce-ms <n>]
-//                 [--tls-cert <pem file> --tls-key <pem file>]
+//                 [--tls-cert <pem file> --tls-key <pem file>] [--relay-server] [--relay-client]
 //
 // Environment (used when the matching flag is absent): JS_PEER_LISTEN (comma-separated
-// multiaddrs), JS_PEER_AGENT, JS_PEER_PUSH_DEBOUNCE_MS, JS_PEER_TLS_CERT, JS_PEER_TLS_KEY.
+// multiaddrs), JS_PEER_AGENT, JS_PEER_PUSH_DEBOUNCE_MS, JS_PEER_TLS_CERT, JS_PEER_TLS_KEY,
+// JS_PEER_RELAY_SERVER=1, JS_PEER_RELAY_CLIENT=1. --relay-server runs a circuit relay v2 (default limits);
+// --relay-client (implied by a /p2p-circuit listen address) adds the circuit relay transport, and
+// the test protocols then also run on limited (relayed) connections.
 // DEBUG=libp2p:* turns on js-libp2p logs. Listening on /ws needs nothing more; /wss needs the TLS
 // certificate and key (the https server of @libp2p/websockets). wss dials check the remote's
 // certificate as Node does: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment accepts a self-signed one.
@@ -26,6 +29,7 @@ import { createInterface } from 'node:readline'
 import { parseArgs } from 'node:util'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { circuitRelayServer, circuitRelayTransport } from '@libp2p/circuit-relay-v2'
 import { identify, identifyPush } from '@libp2p/identify'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ping } from '@libp2p/ping'
@@ -49,7 +53,9 @@ const { values: argv } = parseArgs({
     agent: { type: 'string' },
     'push-debounce-ms': { type: 'string' },
     'tls-cert': { type: 'string' },
-    'tls-key': { type: 'string' }
+    'tls-key': { type: 'string' },
+    'relay-server': { type: 'boolean' },
+    'relay-client': { type: 'boolean' }
   }
 })
 const listen = argv.listen ?? (process.env.JS_PEER_LISTEN ?? '/ip4/127.0.0.1/tcp/0').split(',').map(s => s.trim()).filter(Boolean)
@@ -58,6 +64,8 @@ const pushDebounceMs = Number(argv['push-debounce-ms'] ?? process.env.JS_PEER_PU
 const tlsCert = argv['tls-cert'] ?? process.env.JS_PEER_TLS_CERT
 const tlsKey = argv['tls-key'] ?? process.env.JS_PEER_TLS_KEY
 if ((tlsCert == null) !== (tlsKey == null)) throw new CommandError('--tls-cert and --tls-key go together')
+const relayServer = argv['relay-server'] ?? process.env.JS_PEER_RELAY_SERVER === '1'
+const relayClient = argv['relay-client'] ?? (process.env.JS_PEER_RELAY_CLIENT === '1' || listen.some(a => a.includes('/p2p-circuit')))
 /** options of the https server that wss listeners use */
 const https = tlsCert != null ? { cert: readFileSync(tlsCert), key: readFileSync(tlsKey) } : undefined
 
@@ -69,13 +77,13 @@ const HANDLERS = {
   [RESET_PROTOCOL]: resetHandler,
   [HALF_CLOSE_PROTOCOL]: halfCloseHandler
 }
-const HANDLER_OPTIONS = { maxInboundStreams: STREAM_LIMIT, maxOutboundStreams: STREAM_LIMIT }
+const HANDLER_OPTIONS = { maxInboundStreams: STREAM_LIMIT, maxOutboundStreams: STREAM_LIMIT, runOnLimitedConnection: relayClient }
 
 // ---------------------------------------------------------------- the node
 
 const node = await createLibp2p({
   addresses: { listen },
-  transports: [tcp(), webSockets(https != null ? { https } : {})],
+  transports: [tcp(), webSockets(https != null ? { https } : {}), ...(relayClient ? [circuitRelayTransport()] : [])],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   connectionGater: { denyDialMultiaddr: () => false },
@@ -83,7 +91,8 @@ const node = await createLibp2p({
   services: {
     identify: identify(),
     identifyPush: identifyPush({ debounce: pushDebounceMs }),
-    ping: ping()
+    ping: ping(),
+    ...(relayServer ? { relay: circuitRelayServer() } : {})
   }
 })
 
@@ -129,6 +138,7 @@ function connectionInfo (c) {
     status: c.status,
     encryption: c.encryption,
     multiplexer: c.multiplexer,
+    limits: c.limits == null ? undefined : { bytes: c.limits.bytes?.toString(), seconds: c.limits.seconds },
     streams: c.streams.map(s => ({ id: s.id, protocol: s.protocol, direction: s.direction, status: s.status }))
   }
 }
@@ -187,7 +197,7 @@ function waitFor (check, signal, what) {
 
 async function openStream (target, protocol, signal) {
   const connection = await connect(target, signal)
-  const stream = await connection.newStream(protocol, { signal, maxOutboundStreams: STREAM_LIMIT })
+  const stream = await connection.newStream(protocol, { signal, maxOutboundStreams: STREAM_LIMIT, runOnLimitedConnection: relayClient })
   stream.maxReadBufferLength = MAX_READ_BUFFER_BYTES
   return { connection, stream }
 }
@@ -219,6 +229,22 @@ const COMMANDS = {
       protocols: node.getProtocols().sort(),
       connections: node.getConnections().map(connectionInfo)
     }
+  },
+
+  /** { contains } → multiaddrs, once one of this node's addresses contains the string (e.g. a relayed one) */
+  async waitAddr ({ contains }, signal) {
+    if (typeof contains !== 'string' || contains === '') throw new CommandError('missing "contains"')
+    const addrs = () => node.getMultiaddrs().map(a => a.toString())
+    if (!addrs().some(a => a.includes(contains))) {
+      await new Promise((resolve, reject) => {
+        const onUpdate = () => { if (addrs().some(a => a.includes(contains))) { done(); resolve() } }
+        const onAbort = () => { done(); reject(new CommandError(`timed out waiting for an address containing ${contains}; have ${addrs().join(', ')}`)) }
+        const done = () => { node.removeEventListener('self:peer:update', onUpdate); signal.removeEventListener('abort', onAbort) }
+        node.addEventListener('self:peer:update', onUpdate)
+        signal.addEventListener('abort', onAbort, { once: true })
+      })
+    }
+    return { multiaddrs: addrs() }
   },
 
   /** { target } → the connection */
