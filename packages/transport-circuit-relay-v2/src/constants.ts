@@ -37,6 +37,10 @@ export const DEFAULT_HOP_TIMEOUT_MS = 30_000
 export const DEFAULT_MAX_INBOUND_HOP_STREAMS = 32
 /** stop streams the relay may have open on one connection at once */
 export const DEFAULT_MAX_OUTBOUND_STOP_STREAMS = 64
+/** the peer store tag the relay puts on a peer with a reservation (and the client on its relay), so its connection is pruned last */
+export const RESERVATION_TAG = 'circuit-relay-reservation'
+/** that tag's value (0-100) */
+export const RESERVATION_TAG_VALUE = 100
 /** public relay addresses put in one reservation */
 export const MAX_RESERVATION_ADDRS = 16
 

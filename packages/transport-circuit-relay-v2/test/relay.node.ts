@@ -53,6 +53,10 @@ describe('circuit relay v2 over TCP (relay, listener, dialer)', function () {
     const inbound = listener.getConnections(dialer.peerId)
     expect(inbound).to.have.lengthOf(1)
     expect(inbound[0].limits).to.deep.equal({ seconds: 120, bytes: 131072n })
+
+    // (set when the reservation was granted, some round trips ago) both ends tag the other so that the connection is pruned last
+    await expect(relay.peerStore.get(listener.peerId)).to.eventually.have.nested.property('tags').that.has.keys('circuit-relay-reservation')
+    await expect(listener.peerStore.get(relay.peerId)).to.eventually.have.nested.property('tags').that.has.keys('circuit-relay-reservation')
   })
 
   it('runs only protocols that opt in on the relayed connection', async () => {
@@ -136,6 +140,19 @@ describe('circuit relay v2 over TCP (relay, listener, dialer)', function () {
       .to.eventually.be.rejected.with.property('status', Status.RESOURCE_LIMIT_EXCEEDED)
     // and through the node's dial: the refusal is the reason the dial failed
     await expect(other.dial(circuitAddr(listener))).to.eventually.be.rejected.with.property('message').that.matches(/RESOURCE_LIMIT_EXCEEDED/)
+  })
+
+  it('refuses circuits over maxCircuitsPerPeer with RESOURCE_LIMIT_EXCEEDED', async () => {
+    const relay = await track(relayNode({ maxCircuitsPerPeer: 1 }))
+    const listener = await listenerOn(relay)
+    const dialer = await track(clientNode())
+    await dialer.dial(circuitAddr(listener))
+    // a second circuit to the same listener, from another peer
+    const other = await track(clientNode())
+    const toRelay = await other.dial(relay.getMultiaddrs()[0])
+    await expect(hopRequest(toRelay, { type: HopMessage.Type.CONNECT, peer: { id: listener.peerId.toMultihash().bytes, addrs: [] } }, AbortSignal.timeout(5_000)))
+      .to.eventually.be.rejected.with.property('status', Status.RESOURCE_LIMIT_EXCEEDED)
+    expect(relay.services.relay.circuitCount).to.equal(1)
   })
 
   it('notices the relay going away: the listener closes and withdraws its relayed address', async () => {

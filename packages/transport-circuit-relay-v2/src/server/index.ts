@@ -3,7 +3,7 @@ import { ByteStream, withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_DATA_LIMIT_BYTES, DEFAULT_DURATION_LIMIT_MS, DEFAULT_HOP_TIMEOUT_MS, DEFAULT_MAX_CIRCUITS, DEFAULT_MAX_CIRCUITS_PER_PEER,
   DEFAULT_MAX_INBOUND_HOP_STREAMS, DEFAULT_MAX_OUTBOUND_STOP_STREAMS, DEFAULT_MAX_RESERVATIONS, DEFAULT_MAX_RESERVATIONS_PER_IP,
-  DEFAULT_RESERVATION_TTL_MS, MAX_RESERVATION_ADDRS, RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC
+  DEFAULT_RESERVATION_TTL_MS, MAX_RESERVATION_ADDRS, RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC, RESERVATION_TAG, RESERVATION_TAG_VALUE
 } from '../constants.js'
 import { RelayRefusedError } from '../errors.js'
 import { hopCodec, peerIdFromPeer, readMessage, stopCodec } from '../messages.js'
@@ -13,7 +13,7 @@ import { ReservationVoucherRecord, sealVoucher } from '../voucher.js'
 import { ReservationStore } from './reservation-store.js'
 import type { Limit } from '../pb/circuit.js'
 import type {
-  AddressManager, ComponentLogger, Connection, ConnectionManager, Libp2pEvents, Logger, PeerId, PrivateKey, Registrar, Startable,
+  AddressManager, ComponentLogger, Connection, ConnectionManager, Libp2pEvents, Logger, PeerId, PeerStore, PrivateKey, Registrar, Startable,
   Stream, TypedEventTarget
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -24,6 +24,7 @@ export interface CircuitRelayServerComponents {
   registrar: Registrar
   connectionManager: Pick<ConnectionManager, 'getConnections'>
   addressManager: Pick<AddressManager, 'getAddresses'>
+  peerStore: Pick<PeerStore, 'merge'>
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
 }
@@ -89,7 +90,10 @@ export class CircuitRelayService implements CircuitRelayServer {
   #circuits = 0
   #shutdown?: AbortController
   readonly #onDisconnect = (evt: CustomEvent<PeerId>): void => {
-    if (this.#reservations.delete(evt.detail)) { this.#log('dropped the reservation of %p: disconnected', evt.detail) }
+    if (this.#reservations.delete(evt.detail)) {
+      this.#log('dropped the reservation of %p: disconnected', evt.detail)
+      this.#tag(evt.detail, undefined)
+    }
   }
 
   constructor (components: CircuitRelayServerComponents, init: CircuitRelayServerInit = {}) {
@@ -228,6 +232,14 @@ export class CircuitRelayService implements CircuitRelayServer {
       limit: this.#limit
     }, signal)
     this.#log('reserved a slot for %p until %s', peer, expire)
+    // the connection manager prunes connections to tagged peers last, while the reservation lasts
+    this.#tag(peer, { value: RESERVATION_TAG_VALUE, ttl: this.#ttlMs })
+  }
+
+  #tag (peer: PeerId, tag: { value: number, ttl: number } | undefined): void {
+    this.#components.peerStore.merge(peer, { tags: { [RESERVATION_TAG]: tag } }).catch((err) => {
+      this.#log('could not tag %p - %e', peer, err)
+    })
   }
 
   /** the STOP stream to the target, answered OK, or a refusal sent to the initiator and thrown */

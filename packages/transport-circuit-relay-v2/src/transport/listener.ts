@@ -3,18 +3,20 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { withTimeout } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
+import { RESERVATION_TAG, RESERVATION_TAG_VALUE } from '../constants.js'
 import { HopMessage } from '../pb/circuit.js'
 import { openVoucher } from '../voucher.js'
 import { circuitAddress, parseCircuitAddress } from './addresses.js'
 import { hopRequest } from './hop-request.js'
 import type {
-  ComponentLogger, Connection, ConnectionManager, Listener, ListenerEvents, Logger, PeerId
+  ComponentLogger, Connection, ConnectionManager, Listener, ListenerEvents, Logger, PeerId, PeerStore
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface CircuitListenerComponents {
   peerId: PeerId
   connectionManager: Pick<ConnectionManager, 'openConnection'>
+  peerStore: Pick<PeerStore, 'merge'>
   logger: ComponentLogger
 }
 
@@ -93,7 +95,9 @@ export class CircuitListener extends TypedEventEmitter<ListenerEvents> implement
       if (this.#closed) { return }
       this.#watch(connection)
       this.#addrs = this.#advertised(reservation.addrs, connection, relay)
-      this.#schedule(Number(reservation.expire) * 1000)
+      const expiresAt = Number(reservation.expire) * 1000
+      this.#schedule(expiresAt)
+      this.#tag({ value: RESERVATION_TAG_VALUE, ttl: Math.max(1, expiresAt - Date.now()) })
       if (!this.#holdsRelay) {
         this.#holdsRelay = true
         const key = relay.toString()
@@ -133,6 +137,15 @@ export class CircuitListener extends TypedEventEmitter<ListenerEvents> implement
     return [...out.values()]
   }
 
+  /** keep the relay's connection from being pruned while the reservation lasts */
+  #tag (tag: { value: number, ttl: number } | undefined): void {
+    const relay = this.#relay
+    if (relay == null) { return }
+    this.#components.peerStore.merge(relay, { tags: { [RESERVATION_TAG]: tag } }).catch((err) => {
+      this.#log('could not tag relay %p - %e', relay, err)
+    })
+  }
+
   #watch (connection: Connection): void {
     if (this.#connection === connection) { return }
     this.#connection?.removeEventListener('close', this.#onRelayClose)
@@ -164,7 +177,12 @@ export class CircuitListener extends TypedEventEmitter<ListenerEvents> implement
     if (this.#holdsRelay && this.#relay != null) {
       const key = this.#relay.toString()
       const n = (this.#init.relays.get(key) ?? 1) - 1
-      if (n <= 0) { this.#init.relays.delete(key) } else { this.#init.relays.set(key, n) }
+      if (n <= 0) {
+        this.#init.relays.delete(key)
+        this.#tag(undefined)
+      } else {
+        this.#init.relays.set(key, n)
+      }
     }
     this.safeDispatchEvent('close')
   }

@@ -13,7 +13,7 @@ import { hopRequest } from './hop-request.js'
 import { CircuitListener } from './listener.js'
 import { RelayedConnection } from './relayed-connection.js'
 import type {
-  ComponentLogger, Connection, ConnectionManager, CreateListenerOptions, DialTransportOptions, Listener, Logger, PeerId,
+  ComponentLogger, Connection, ConnectionManager, CreateListenerOptions, DialTransportOptions, Listener, Logger, PeerId, PeerStore,
   Registrar, Startable, Stream, Transport, Upgrader
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -22,6 +22,7 @@ export interface CircuitRelayTransportComponents {
   peerId: PeerId
   registrar: Registrar
   connectionManager: Pick<ConnectionManager, 'openConnection'>
+  peerStore: Pick<PeerStore, 'merge'>
   upgrader: Upgrader
   logger: ComponentLogger
 }

@@ -1,0 +1,37 @@
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { peerIdFromPrivateKey } from '@libp2p/peer-id'
+import { expect } from 'aegir/chai'
+import { ReservationStore } from '../src/server/reservation-store.js'
+import type { PeerId } from '@libp2p/interface'
+
+async function peers (n: number): Promise<PeerId[]> {
+  return Promise.all(Array.from({ length: n }, async () => peerIdFromPrivateKey(await generateKeyPair('Ed25519'))))
+}
+
+describe('relay reservation store', () => {
+  it('holds at most maxReservations, a refresh does not count, expired ones make room', async () => {
+    const [a, b, c] = await peers(3)
+    const store = new ReservationStore({ maxReservations: 2, maxReservationsPerIp: 10, reservationTtlMs: 1_000 })
+    expect(store.reserve(a, '10.0.0.1', 0).ok).to.equal(true)
+    expect(store.reserve(b, '10.0.0.2', 0).ok).to.equal(true)
+    expect(store.reserve(c, '10.0.0.3', 500)).to.deep.equal({ ok: false, reason: 'maxReservations' })
+    // a's refresh at 600 extends it to 1600; b expires at 1000
+    expect(store.reserve(a, '10.0.0.1', 600).ok).to.equal(true)
+    expect(store.reserve(c, '10.0.0.3', 1_000).ok).to.equal(true)
+    expect(store.get(b, 1_000)).to.equal(undefined)
+    expect(store.get(a, 1_500)?.expiresAt).to.equal(1_600)
+    expect(store.get(a, 1_600)).to.equal(undefined)
+  })
+
+  it('holds at most maxReservationsPerIp from one IP', async () => {
+    const [a, b, c] = await peers(3)
+    const store = new ReservationStore({ maxReservations: 10, maxReservationsPerIp: 1, reservationTtlMs: 1_000 })
+    expect(store.reserve(a, '10.0.0.1', 0).ok).to.equal(true)
+    expect(store.reserve(b, '10.0.0.1', 0)).to.deep.equal({ ok: false, reason: 'maxReservationsPerIp' })
+    expect(store.reserve(c, '10.0.0.2', 0).ok).to.equal(true)
+    // once a's expired, the IP has room again
+    expect(store.reserve(b, '10.0.0.1', 1_000).ok).to.equal(true)
+    expect(store.delete(b)).to.equal(true)
+    expect(store.size).to.equal(2)
+  })
+})
