@@ -31,7 +31,9 @@ const NODE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'`]node:
 /**
  * @param {'ours'|'js'} stack
  * @param {{ minify?: boolean }} [opts]
- * @returns {Promise<{ stack, code: Uint8Array, bytes, gzipBytes, ms, nodeImports: string[], nodeInputs: string[], inputs: string[], esbuild: string }>}
+ * `inputs` are the files esbuild read, `keptInputs` those with code left in the output after tree shaking.
+ *
+ * @returns {Promise<{ stack, code: Uint8Array, bytes, gzipBytes, ms, nodeImports: string[], nodeInputs: string[], inputs: string[], keptInputs: string[], esbuild: string }>}
  */
 export async function buildBrowserBundle (stack, { minify = true } = {}) {
   const resolveDir = RESOLVE_DIRS[stack]
@@ -62,6 +64,7 @@ export async function buildBrowserBundle (stack, { minify = true } = {}) {
     nodeImports: [...new Set(text.match(NODE_IMPORT) ?? [])],
     nodeInputs: inputs.filter(i => i.startsWith('node:') || /(^|\/)node_modules\/ws\//.test(i)),
     inputs,
+    keptInputs: Object.entries(Object.values(result.metafile.outputs)[0].inputs).filter(([, i]) => i.bytesInOutput > 0).map(([name]) => name),
     esbuild: esbuild.version
   }
 }

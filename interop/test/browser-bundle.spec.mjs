@@ -31,9 +31,14 @@ describe('browser bundle: our node vs js-libp2p 3.3.11 (esbuild, esm, browser, m
     assert.deepEqual(ours.nodeInputs, [])
     const inputs = ours.inputs.filter(i => i.startsWith('packages/'))
     assert.ok(inputs.includes('packages/transport-websockets/dist/src/transport.browser.js'), 'the browser transport is not in the bundle')
-    for (const nodeOnly of ['transport-websockets/dist/src/transport.js', 'transport-websockets/dist/src/listener.js', 'crypto/dist/src/keys/ed25519/impl.js', 'connection-encrypter-noise/dist/src/crypto/index.js']) {
+    for (const nodeOnly of ['transport-websockets/dist/src/transport.js', 'transport-websockets/dist/src/listener.js', 'crypto/dist/src/keys/ed25519/impl.js', 'crypto/dist/src/keys/secp256k1/impl.js', 'connection-encrypter-noise/dist/src/crypto/index.js', 'logger/dist/src/debug.js']) {
       assert.ok(!inputs.includes(`packages/${nodeOnly}`), `${nodeOnly} (Node only) is in the browser bundle`)
     }
+  })
+
+  it('ours leaves out what only Node uses: noise\'s WebAssembly ChaCha20-Poly1305, @noble/curves\' Weierstrass curves, the debug package', function () {
+    const nodeOnly = /node_modules\/(@chainsafe\/as-chacha20poly1305|debug|ms)\/|@noble\/curves\/(abstract\/weierstrass|nist|secp256k1)\.js$/
+    assert.deepEqual(ours.keptInputs.filter(i => nodeOnly.test(i)), [])
   })
 
   it('ours is smaller than js-libp2p\'s, minified and gzipped (sizes printed)', function () {
