@@ -2,68 +2,37 @@
  * The connection manager's limits over TCP + Noise + Yamux: pruning, per-peer and per-IP limits,
  * allow/deny lists, dial queue bounds and timeouts, aborting, shared dials and reconnecting.
  */
-import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
-import { createLibp2p } from '../src/index.js'
 import { noiseInitiator, openSockets, rawConnect, rawServer, tcpAddress, until, watchListenerErrors, within } from './adversary.js'
+import { closed, randomPeer, TestNodes } from './connection-manager-fixtures.js'
 import type { RawServer, RawSocket } from './adversary.js'
 import type { Libp2p } from '../src/libp2p.js'
-import type { Connection, PeerId } from '@libp2p/interface'
+import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
-
-async function tcpNode (init: Parameters<typeof createLibp2p>[0] = {}): Promise<Libp2p> {
-  return createLibp2p({
-    addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    ...init
-  })
-}
-
-async function randomPeer (): Promise<PeerId> {
-  return peerIdFromPrivateKey(await generateKeyPair('Ed25519'))
-}
-
-/** resolves with the connection once it closes */
-async function closed (connection: Connection): Promise<void> {
-  if (connection.status === 'closed') { return }
-  await new Promise<void>(resolve => { connection.addEventListener('close', () => { resolve() }, { once: true }) })
-}
 
 describe('connection manager over TCP', function () {
   this.timeout(30_000)
 
-  let nodes: Libp2p[] = []
-  let servers: RawServer[] = []
+  const made = new TestNodes()
   let sockets: RawSocket[] = []
 
   afterEach(async () => {
     for (const s of sockets) { s.socket.destroy() }
     sockets = []
-    await Promise.all(nodes.map(async n => n.stop()))
-    nodes = []
-    await Promise.all(servers.map(async s => s.close()))
-    servers = []
+    await made.cleanUp()
   })
 
-  async function node (init: Parameters<typeof createLibp2p>[0] = {}): Promise<Libp2p> {
-    const n = await tcpNode(init)
-    nodes.push(n)
-    return n
+  async function node (init: Parameters<typeof made.node>[0] = {}): Promise<Libp2p> {
+    return made.node(init)
   }
 
   /** a listening socket that accepts and never says a word (no multistream-select, no Noise) */
   async function blackHole (): Promise<RawServer & { accepted: Promise<void>, addr(peer: PeerId): Multiaddr }> {
     let onAccept: () => void = () => {}
     const accepted = new Promise<void>(resolve => { onAccept = resolve })
-    const server = await rawServer(() => { onAccept() })
-    servers.push(server)
+    const server = made.server(await rawServer(() => { onAccept() }))
     return { ...server, accepted, addr: (peer) => multiaddr(`/ip4/127.0.0.1/tcp/${server.port}/p2p/${peer.toString()}`) }
   }
 

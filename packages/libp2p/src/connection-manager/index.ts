@@ -16,8 +16,13 @@ import type {
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface ConnectionManagerInit extends DialQueueInit {
-  /** above this many open connections the least valuable are closed */
+  /**
+   * Above this many open connections the least valuable are closed; at it, inbound ones are
+   * refused. Connections still closing do not count, as long as open and closing together stay
+   * under twice this.
+   */
   maxConnections?: number
+  /** open connections to one peer; a connection past it is closed */
   maxConnectionsPerPeer?: number
   /** inbound connections still upgrading at once */
   maxIncomingPendingConnections?: number
@@ -65,6 +70,8 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
   /** connections in #connections, kept so that admission and pruning need not copy every list */
   #count = 0
   #started = false
+  #pruning = false
+  #pruneAgain = false
 
   constructor (components: ConnectionManagerComponents, init: ConnectionManagerInit = {}) {
     this.#components = components
@@ -133,7 +140,7 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
       this.#log('refused inbound: %d upgrades pending (maxIncomingPendingConnections)', this.#pendingInbound)
       return false
     }
-    if (this.#count >= this.#maxConnections) {
+    if (this.#isFull()) {
       this.#log('refused inbound: at maxConnections %d', this.#maxConnections)
       return false
     }
@@ -143,6 +150,29 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
     }
     this.#pendingInbound++
     return true
+  }
+
+  /**
+   * Full means maxConnections open connections. One that is closing (pruned, closed by either side,
+   * or told to go away by the remote) is on its way out and leaves room, so a node that just pruned
+   * takes newcomers at once; but closing ones may linger for the muxer's close timeout, so together
+   * with the open ones they are capped at twice maxConnections.
+   */
+  #isFull (): boolean {
+    // nothing is closing below the limit: no need to look at each connection
+    if (this.#count < this.#maxConnections) { return false }
+    if (this.#count >= this.#maxConnections * 2) { return true }
+    return this.#openCount() >= this.#maxConnections
+  }
+
+  #openCount (): number {
+    let open = 0
+    for (const list of this.#connections.values()) {
+      for (const c of list) {
+        if (c.status === 'open') { open++ }
+      }
+    }
+    return open
   }
 
   afterUpgradeInbound (): void {
@@ -161,7 +191,8 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
     if (first) {
       this.#components.events.safeDispatchEvent('peer:connect', { detail: connection.remotePeer })
     }
-    if (list.length > this.#maxPerPeer) {
+    // as for maxConnections, a connection to this peer that is closing does not count
+    if (list.length > this.#maxPerPeer && list.filter(c => c.status === 'open').length > this.#maxPerPeer) {
       this.#log('closing connection %s: over maxConnectionsPerPeer %d', connection.id, this.#maxPerPeer)
       void connection.close().catch(err => { connection.abort(err) })
     }
@@ -185,14 +216,37 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
     }
   }
 
+  /**
+   * Prunes one pass at a time: a pass that starts while another is scoring would count the other's
+   * victims as still open and close more than needed. A request during a pass runs one more pass
+   * after it.
+   */
   async #pruneIfNeeded (): Promise<void> {
     // the open ones are at most all of them: nothing to do below the limit, without copying
+    if (this.#count <= this.#maxConnections) { return }
+    if (this.#pruning) {
+      this.#pruneAgain = true
+      return
+    }
+    this.#pruning = true
+    try {
+      do {
+        this.#pruneAgain = false
+        await this.#prune()
+      } while (this.#pruneAgain && this.#started)
+    } catch (err) {
+      this.#log.error('pruning failed - %e', err)
+    } finally {
+      this.#pruning = false
+    }
+  }
+
+  async #prune (): Promise<void> {
     if (this.#count <= this.#maxConnections) { return }
     // a connection already closing (pruned before, or closed by either side) is on its way out:
     // counting it would prune an open one in its place
     const all = this.getConnections().filter(c => c.status === 'open')
-    const excess = all.length - this.#maxConnections
-    if (excess <= 0) { return }
+    if (all.length <= this.#maxConnections) { return }
     const scored = await Promise.all(all.map(async (c) => {
       let value = 0
       let keepAlive = false
@@ -209,12 +263,16 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
       const allowed = ip != null && this.#allow.matches(ip)
       return { c, value, protected: keepAlive || allowed }
     }))
-    scored.sort((a, b) =>
+    // the scores were awaited: some of these may have closed meanwhile
+    const open = scored.filter(s => s.c.status === 'open')
+    const excess = open.length - this.#maxConnections
+    if (excess <= 0) { return }
+    open.sort((a, b) =>
       Number(a.protected) - Number(b.protected) ||
       a.value - b.value ||
       a.c.streams.length - b.c.streams.length ||
       a.c.timeline.open - b.c.timeline.open)
-    const victims = scored.filter(s => !s.protected).slice(0, excess)
+    const victims = open.filter(s => !s.protected).slice(0, excess)
     if (victims.length < excess) {
       this.#log.error('%s', new LimitExceededError('maxConnections', this.#maxConnections, 'every connection over the limit is protected').message)
     }
