@@ -1,0 +1,102 @@
+/**
+ * Re-dialling keep-alive peers: a peer that went away for good is tried reconnectRetries times,
+ * with a backoff that doubles, then given up: no timer left behind, and the peer is re-dialled
+ * again the next time it connects and drops.
+ */
+import { generateKeyPair } from '@libp2p/crypto/keys'
+import { multiaddr } from '@multiformats/multiaddr'
+import { expect } from 'aegir/chai'
+import { rawServer, until, within } from './adversary.js'
+import { TestNodes } from './connection-manager-fixtures.js'
+import type { Libp2p } from '../src/libp2p.js'
+import type { PeerId } from '@libp2p/interface'
+
+/** timers that keep the process alive (mocha's own for the running test among them) */
+function activeTimers (): number {
+  return process.getActiveResourcesInfo().filter(r => r === 'Timeout').length
+}
+
+async function disconnected (node: Libp2p, peer: PeerId): Promise<void> {
+  await new Promise<void>(resolve => {
+    const onDisconnect = (evt: CustomEvent<PeerId>): void => {
+      if (!evt.detail.equals(peer)) { return }
+      node.removeEventListener('peer:disconnect', onDisconnect)
+      resolve()
+    }
+    node.addEventListener('peer:disconnect', onDisconnect)
+  })
+}
+
+describe('connection manager: re-dialling keep-alive peers', function () {
+  this.timeout(30_000)
+
+  const made = new TestNodes()
+  let markers: Array<ReturnType<typeof setTimeout>> = []
+
+  afterEach(async () => {
+    for (const m of markers) { clearTimeout(m) }
+    markers = []
+    await made.cleanUp()
+  })
+
+  it('gives up after reconnectRetries attempts with a doubling backoff, leaving no timer, and tries again after the next drop', async () => {
+    const backoffMs = 150
+    const retries = 4
+    const target = await made.node({ connectionManager: { reconnectBackoffMs: backoffMs, reconnectRetries: retries } })
+    const friendKey = await generateKeyPair('Ed25519')
+    const friend = await made.node({ privateKey: friendKey })
+    // idle nodes hold no timer: what is running now (mocha's) is what must be left in the end
+    const timersBefore = activeTimers()
+
+    // Besides the friend's own address (refused once it stops), the store holds one where each
+    // re-dial shows up as a socket, which is hung up on at once: one socket per attempt
+    const log: string[] = []
+    let attempts = 0
+    const counter = made.server(await rawServer((socket) => {
+      log.push(`attempt ${++attempts}`)
+      socket.destroy()
+    }))
+    const counterAddr = multiaddr(`/ip4/127.0.0.1/tcp/${counter.port}`)
+    await target.peerStore.merge(friend.peerId, {
+      multiaddrs: [...friend.getMultiaddrs(), counterAddr],
+      tags: { 'keep-alive': { value: 100 } }
+    })
+    await target.dial(friend.getMultiaddrs()[0])
+    expect(attempts).to.equal(0)
+
+    const gone = disconnected(target, friend.peerId)
+    await friend.stop()
+    await within(gone, 'the target sees the friend go')
+
+    // Attempts come backoff × (1, 2, 4, 8) apart: at 1, 3, 7 and 15 backoffs after the drop.
+    // Markers at 2, 5 and 11 backoffs fall between them only if each wait doubles (a fixed
+    // backoff would put attempts 2-4 before the second marker).
+    for (const at of [2, 5, 11]) {
+      markers.push(setTimeout(() => { log.push(`marker ${at}`) }, at * backoffMs))
+    }
+    await within(until(() => attempts === retries && log.length === retries + 3, 'four attempts and three markers', 10_000), 'the re-dials', 12_000)
+    expect(log).to.deep.equal(['attempt 1', 'marker 2', 'attempt 2', 'marker 5', 'attempt 3', 'marker 11', 'attempt 4'])
+
+    // given up: no backoff timer and no dial timer is left, so nothing can start a fifth attempt
+    // (nor keep the process alive)
+    await until(() => activeTimers() === timersBefore, 'every timer of the re-dials is gone')
+    expect(attempts).to.equal(retries)
+    expect(target.getConnections(friend.peerId)).to.have.length(0)
+
+    // The queue let go of the peer: when it is back and drops again, it is re-dialled again
+    const back = await made.node({ privateKey: friendKey })
+    await target.peerStore.merge(friend.peerId, { multiaddrs: back.getMultiaddrs() })
+    await target.dial(back.getMultiaddrs()[0])
+    await until(() => back.getConnections(target.peerId).length === 1, 'the friend sees the connection')
+    const reconnected = new Promise<void>(resolve => {
+      target.addEventListener('peer:connect', () => { resolve() }, { once: true })
+    })
+    const dropped = disconnected(target, friend.peerId)
+    await back.hangUp(target.peerId)
+    await within(dropped, 'the friend drops again')
+    await within(reconnected, 'the target re-dials the friend again')
+    const conn = target.getConnections(friend.peerId)[0]
+    expect(conn.direction).to.equal('outbound')
+    expect(conn.status).to.equal('open')
+  })
+})
