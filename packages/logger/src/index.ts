@@ -3,7 +3,8 @@
  *
  * debug-compatible loggers for libp2p components. Select output with `DEBUG=libp2p:*` in Node
  * or `localStorage.debug = 'libp2p:*'` in a browser (exclude trace output with
- * `libp2p:*,-*:trace`), or at run time with `enable()`.
+ * `libp2p:*,-*:trace`), or at run time with `enable()`. Node writes through the `debug` package;
+ * browsers through a small stand-in with the same selection syntax that logs to `console.debug`.
  *
  * ```ts
  * import { defaultLogger } from '@libp2p/logger'
