@@ -54,5 +54,7 @@ export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000
 /** stop streams one relay connection may have open at once */
 export const DEFAULT_MAX_INBOUND_STOP_STREAMS = 32
+/** after the relay connection closes the listener reserves again, unless it closed already within this long */
+export const RELAY_RECONNECT_INTERVAL_MS = 10_000
 /** refresh a reservation this long before it expires (or at half its life if that is sooner) */
 export const RESERVATION_REFRESH_MARGIN_MS = 60_000

@@ -155,6 +155,20 @@ describe('circuit relay v2 over TCP (relay, listener, dialer)', function () {
     expect(relay.services.relay.circuitCount).to.equal(1)
   })
 
+  it('reserves again when the relay drops the connection, and keeps its relayed address', async () => {
+    const relay = await track(relayNode())
+    const listener = await listenerOn(relay)
+    const before = circuitAddr(listener).toString()
+    const again = nextEvent(listener, 'transport:listening')
+    await relay.hangUp(listener.peerId)
+    await again
+    expect(circuitAddr(listener).toString()).to.equal(before)
+    expect(relay.services.relay.reservationCount).to.equal(1)
+    const dialer = await track(clientNode())
+    const stream = await dialer.dialProtocol(circuitAddr(listener), ECHO, { runOnLimitedConnection: true })
+    expect(await roundTrip(stream, Uint8Array.from([7]))).to.deep.equal(Uint8Array.from([7]))
+  })
+
   it('notices the relay going away: the listener closes and withdraws its relayed address', async () => {
     const relay = await track(relayNode())
     const listener = await listenerOn(relay)

@@ -3,7 +3,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { withTimeout } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
-import { RESERVATION_TAG, RESERVATION_TAG_VALUE } from '../constants.js'
+import { RELAY_RECONNECT_INTERVAL_MS, RESERVATION_TAG, RESERVATION_TAG_VALUE } from '../constants.js'
 import { HopMessage } from '../pb/circuit.js'
 import { openVoucher } from '../voucher.js'
 import { circuitAddress, parseCircuitAddress } from './addresses.js'
@@ -30,8 +30,8 @@ export interface CircuitListenerInit {
 /**
  * Listening on `<relay addr>/p2p/<relay>/p2p-circuit`: holds a reservation on that relay and
  * refreshes it before it expires. Each granted reservation is a `listening` event (the address
- * manager re-publishes); losing the relay connection, or a refresh that fails, closes the listener
- * and withdraws its addresses.
+ * manager re-publishes). A lost relay connection is followed by one new reservation; if that
+ * fails, or a refresh fails, the listener closes and withdraws its addresses.
  */
 export class CircuitListener extends TypedEventEmitter<ListenerEvents> implements Listener {
   readonly #components: CircuitListenerComponents
@@ -45,8 +45,28 @@ export class CircuitListener extends TypedEventEmitter<ListenerEvents> implement
   #closed = false
   #holdsRelay = false
   readonly #shutdown = new AbortController()
+  /** when the connection to the relay last closed under a live reservation */
+  #lostAt = -Infinity
+  /**
+   * The relay connection closed (the relay pruned it, a network blip): reserve again, once. A
+   * second loss within RELAY_RECONNECT_INTERVAL_MS, or a reservation that fails, ends the listener.
+   */
   readonly #onRelayClose = (): void => {
-    this.#end(`the connection to relay ${this.#relay?.toString() ?? ''} closed`)
+    if (this.#closed) { return }
+    const relay = this.#relay?.toString() ?? ''
+    this.#connection?.removeEventListener('close', this.#onRelayClose)
+    this.#connection = undefined
+    clearTimeout(this.#timer)
+    const now = Date.now()
+    if (now - this.#lostAt < RELAY_RECONNECT_INTERVAL_MS) {
+      this.#end(`the connection to relay ${relay} closed twice within ${RELAY_RECONNECT_INTERVAL_MS} ms`)
+      return
+    }
+    this.#lostAt = now
+    this.#log('the connection to relay %s closed; reserving again', relay)
+    this.#reserve().catch((err) => {
+      this.#end(`the connection to relay ${relay} closed and a new reservation failed: ${err?.message ?? err}`)
+    })
   }
 
   constructor (components: CircuitListenerComponents, init: CircuitListenerInit) {
