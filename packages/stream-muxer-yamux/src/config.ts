@@ -1,6 +1,6 @@
 import { InvalidParametersError } from '@libp2p/interface'
 import {
-  DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_KEEP_ALIVE_INTERVAL_MS, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_MESSAGE_BYTES,
+  DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_KEEP_ALIVE_INTERVAL_MS, DEFAULT_MAX_CONNECTION_WINDOW_BYTES, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_OUTBOUND_STREAMS, DEFAULT_MAX_STREAM_WINDOW_BYTES, DEFAULT_MAX_STREAM_WRITE_BUFFER_BYTES,
   INITIAL_STREAM_WINDOW_BYTES, MAX_WINDOW_BYTES
 } from './constants.js'
@@ -21,6 +21,14 @@ export interface YamuxMuxerInit {
    * the unread data buffered per stream. Set it to initialStreamWindowSize to turn growth off.
    */
   maxStreamWindowSize?: number
+  /**
+   * How far the receive windows of all streams of one connection may together grow beyond their
+   * initial size, bytes (default 16 MiB, or maxStreamWindowSize if that is larger, so that one
+   * stream alone can reach it). A window grows only while this allows, and gives its growth back
+   * when its stream ends. Unread data per connection is at most the open streams times
+   * initialStreamWindowSize plus this; 0 turns growth off.
+   */
+  maxConnectionWindowSize?: number
   /** outbound data is split into frames of at most this many payload bytes (default 64 KiB) */
   maxMessageSize?: number
   /** bytes a stream's send() may queue before it throws LimitExceededError (default 4 MiB) */
@@ -45,11 +53,13 @@ function integer (name: string, value: number, min: number, max: number): number
 /** defaults filled in and every value checked; throws InvalidParametersError */
 export function resolveConfig (init: YamuxMuxerInit = {}): YamuxConfig {
   const initialStreamWindowSize = integer('initialStreamWindowSize', init.initialStreamWindowSize ?? INITIAL_STREAM_WINDOW_BYTES, INITIAL_STREAM_WINDOW_BYTES, MAX_WINDOW_BYTES)
+  const maxStreamWindowSize = integer('maxStreamWindowSize', init.maxStreamWindowSize ?? Math.max(DEFAULT_MAX_STREAM_WINDOW_BYTES, initialStreamWindowSize), initialStreamWindowSize, MAX_WINDOW_BYTES)
   return {
     maxInboundStreams: integer('maxInboundStreams', init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS, 0, 2 ** 31),
     maxOutboundStreams: integer('maxOutboundStreams', init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS, 0, 2 ** 31),
     initialStreamWindowSize,
-    maxStreamWindowSize: integer('maxStreamWindowSize', init.maxStreamWindowSize ?? Math.max(DEFAULT_MAX_STREAM_WINDOW_BYTES, initialStreamWindowSize), initialStreamWindowSize, MAX_WINDOW_BYTES),
+    maxStreamWindowSize,
+    maxConnectionWindowSize: integer('maxConnectionWindowSize', init.maxConnectionWindowSize ?? Math.max(DEFAULT_MAX_CONNECTION_WINDOW_BYTES, maxStreamWindowSize), 0, Number.MAX_SAFE_INTEGER),
     maxMessageSize: integer('maxMessageSize', init.maxMessageSize ?? DEFAULT_MAX_MESSAGE_BYTES, 1, MAX_WINDOW_BYTES),
     maxStreamWriteBufferSize: integer('maxStreamWriteBufferSize', init.maxStreamWriteBufferSize ?? DEFAULT_MAX_STREAM_WRITE_BUFFER_BYTES, 1, Number.MAX_SAFE_INTEGER),
     enableKeepAlive: init.enableKeepAlive ?? true,

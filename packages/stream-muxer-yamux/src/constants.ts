@@ -16,6 +16,13 @@ export const INITIAL_STREAM_WINDOW_BYTES = 256 * 1024
  */
 export const DEFAULT_MAX_STREAM_WINDOW_BYTES = 16 * 1024 * 1024
 
+/**
+ * How far the receive windows of one connection's streams may together grow beyond their initial
+ * size (unless maxStreamWindowSize is larger: then that). One stream can reach 16 MiB, a handful
+ * share it; unread data per connection is at most open streams x 256 KiB plus this.
+ */
+export const DEFAULT_MAX_CONNECTION_WINDOW_BYTES = 16 * 1024 * 1024
+
 /** the largest window a header can carry (32-bit length field) */
 export const MAX_WINDOW_BYTES = 0xffff_ffff
 

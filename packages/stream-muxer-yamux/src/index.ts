@@ -14,7 +14,9 @@
  *   arrives, in one update per half window. Each stream's window starts at the spec's 256 KiB and
  *   doubles whenever, at the rate the application consumes, a whole window would be used within two
  *   round trips (RTT measured with yamux pings), up to `maxStreamWindowSize` (16 MiB by default).
- *   Unread data per stream never exceeds its window.
+ *   Unread data per stream never exceeds its window. The growth of all windows of a connection
+ *   together is bounded by `maxConnectionWindowSize` (16 MiB by default), given back as streams end,
+ *   so a connection holds at most open streams x 256 KiB + 16 MiB of unread data.
  * - Limits (defaults in constants.ts): `maxInboundStreams` (a SYN past it is reset),
  *   `maxOutboundStreams` (createStream() throws LimitExceededError), at most 256 unacknowledged
  *   outbound streams (createStream() then waits), `maxMessageSize` per data frame,

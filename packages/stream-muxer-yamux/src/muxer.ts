@@ -6,7 +6,7 @@ import { GoAwayError } from './errors.js'
 import { FrameWriter } from './frame-writer.js'
 import { Flag, FrameType, GoAwayCode, frameName } from './frame.js'
 import { PingTracker } from './ping-tracker.js'
-import { ReceiveWindow } from './receive-window.js'
+import { ReceiveWindow, WindowBudget } from './receive-window.js'
 import { RemoteStreamIds } from './stream-ids.js'
 import { YamuxStream } from './stream.js'
 import type { YamuxConfig } from './config.js'
@@ -58,6 +58,7 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
   readonly #pings: PingTracker
   readonly #ackWaiters = new Waiters<void>()
   readonly #closedWaiters = new Waiters<void>()
+  readonly #windowBudget: WindowBudget
   #nextId: number
   #inbound = 0
   #outbound = 0
@@ -74,6 +75,7 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
     this.#conn = conn
     this.#writer = new FrameWriter(conn, (err) => { this.#fail(err) })
     this.#config = config
+    this.#windowBudget = new WindowBudget(config.maxConnectionWindowSize)
     this.log = log
     // the dialer is the yamux client: odd ids; the listener even ids
     this.#remoteIsClient = init.direction === 'inbound'
@@ -99,6 +101,11 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
   /** the last measured round trip time in ms (undefined until the first pong) */
   get rtt (): number | undefined {
     return this.#pings.rtt
+  }
+
+  /** bytes by which the receive windows of the open streams together exceed their initial size (at most maxConnectionWindowSize) */
+  get receiveWindowGrowth (): number {
+    return this.#windowBudget.used
   }
 
   get maxMessageSize (): number {
@@ -208,7 +215,7 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
       log: this.log,
       streamId: id,
       owner: this,
-      receiveWindow: new ReceiveWindow(this.#config.initialStreamWindowSize, this.#config.maxStreamWindowSize, performance.now()),
+      receiveWindow: new ReceiveWindow(this.#config.initialStreamWindowSize, this.#config.maxStreamWindowSize, this.#windowBudget, performance.now()),
       sendWindow: INITIAL_STREAM_WINDOW_BYTES,
       maxWriteBufferBytes: this.#config.maxStreamWriteBufferSize,
       closeTimeoutMs: this.#config.closeTimeout

@@ -140,13 +140,16 @@ export class YamuxStream extends AbstractMessageStream implements Stream {
   protected onConsumed (bytes: number): void {
     // nothing more will arrive (FIN, reset, or the stream ended with the connection): no credit to return
     if (this.remoteClosedWrite || this.#resetSentOrReceived || bytes === 0 || this.timeline.close != null) { return }
-    const delta = this.#window.consume(bytes, this.#owner.rtt, performance.now())
+    // data dropped after closeRead() says nothing about the reader's speed: no growth for it
+    const delta = this.#window.consume(bytes, this.#owner.rtt, performance.now(), this.readStatus !== 'closed')
     if (delta > 0) {
       this.#owner.writeFrame(FrameType.WindowUpdate, 0, this.streamId, delta)
     }
   }
 
   protected onFinished (): void {
+    // every way a stream ends comes here (FIN both ways, reset either way, abort, the connection's end)
+    this.#window.release()
     this.#owner.streamFinished(this)
   }
 }

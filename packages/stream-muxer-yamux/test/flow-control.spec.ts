@@ -1,7 +1,7 @@
 import { expect } from 'aegir/chai'
 import { INITIAL_STREAM_WINDOW_BYTES } from '../src/constants.js'
 import { yamux } from '../src/index.js'
-import { ReceiveWindow } from '../src/receive-window.js'
+import { ReceiveWindow, WindowBudget } from '../src/receive-window.js'
 import { ACK, DATA, SYN, WINDOW_UPDATE, countingPair, dataFrame, delayedPair, frame, rawPair } from './fixtures/raw-peer.js'
 import type { YamuxMuxer, YamuxStream } from '../src/index.js'
 import type { Stream } from '@libp2p/interface'
@@ -99,7 +99,7 @@ describe('flow control', () => {
 
 describe('receive window auto-tuning', () => {
   it('doubles when a window is consumed within two RTTs, and stops at the cap', () => {
-    const w = new ReceiveWindow(256 * KiB, MiB, 0)
+    const w = new ReceiveWindow(256 * KiB, MiB, new WindowBudget(Infinity), 0)
     let now = 0
     const sizes: number[] = []
     for (let i = 0; i < 10; i++) {
@@ -112,8 +112,8 @@ describe('receive window auto-tuning', () => {
   })
 
   it('does not grow for a slow reader, nor without an RTT', () => {
-    const slow = new ReceiveWindow(256 * KiB, 16 * MiB, 0)
-    const unknown = new ReceiveWindow(256 * KiB, 16 * MiB, 0)
+    const slow = new ReceiveWindow(256 * KiB, 16 * MiB, new WindowBudget(Infinity), 0)
+    const unknown = new ReceiveWindow(256 * KiB, 16 * MiB, new WindowBudget(Infinity), 0)
     for (let i = 1; i <= 20; i++) {
       slow.consume(128 * KiB, 10, i * 100) // half a window per 100 ms with a 10 ms RTT
       unknown.consume(128 * KiB, undefined, i * 0.001)
@@ -123,7 +123,7 @@ describe('receive window auto-tuning', () => {
   })
 
   it('grants the growth with the update, and keeps credit plus unread bytes within the window', () => {
-    const w = new ReceiveWindow(256 * KiB, 16 * MiB, 0)
+    const w = new ReceiveWindow(256 * KiB, 16 * MiB, new WindowBudget(Infinity), 0)
     expect(w.receive(256 * KiB)).to.equal(true)
     expect(w.receive(1)).to.equal(false)
     expect(w.consume(100 * KiB, 10, 1)).to.equal(0)
