@@ -28,6 +28,30 @@ export const DEFAULT_MAX_MESSAGE_BYTES = 8 * 1024
  */
 export const DEFAULT_MAX_MESSAGES = 10
 
+/**
+ * Our identify message goes as one message up to this size; past it, the signed peer record goes
+ * in a message of its own (go-libp2p splits at the same size: older readers took 2 KiB)
+ */
+export const SINGLE_MESSAGE_BYTES = 2 * 1024
+
+/**
+ * Each part of our identify message but the signed peer record stays within this: rust-libp2p
+ * reads one identify message of at most 4096 bytes and fails the identify past it
+ */
+export const MAX_SENT_PART_BYTES = 4 * 1024
+
+/**
+ * The part holding the signed peer record alone: go-libp2p, js-libp2p and this node read 8 KiB
+ * per message (go fails the whole identify past it); a larger record is not sent
+ */
+export const MAX_SENT_RECORD_PART_BYTES = 8 * 1024
+
+/**
+ * Parts of our identify message at most: go-libp2p reads 10 messages and fails the identify if
+ * the tenth is not followed by EOF, so 9 is the most it takes
+ */
+export const MAX_SENT_PARTS = 9
+
 /** identify streams a remote may have open on one connection at once */
 export const DEFAULT_MAX_INBOUND_STREAMS = 1
 /** identify streams this node opens on one connection at once */

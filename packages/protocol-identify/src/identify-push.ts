@@ -1,4 +1,5 @@
 import { AbortError, NotStartedError } from '@libp2p/interface'
+import { withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_PUSH_INBOUND_STREAMS, DEFAULT_MAX_PUSH_OUTBOUND_STREAMS,
   DEFAULT_PROTOCOL_PREFIX, DEFAULT_PUSH_CONCURRENCY, DEFAULT_TIMEOUT_MS, IDENTIFY_PROTOCOL_VERSION, IDENTIFY_PUSH_PROTOCOL_NAME
@@ -6,7 +7,6 @@ import {
 import { consumeIdentify } from './consume.js'
 import { readIdentify, writeIdentify } from './message-io.js'
 import { OwnMessage } from './own-message.js'
-import { withTimeout } from '@libp2p/utils'
 import type { IdentifyPushComponents, IdentifyPushInit, IdentifyPush as IdentifyPushInterface } from './index.js'
 import type { Connection, Logger, Startable, Stream } from '@libp2p/interface'
 
@@ -147,7 +147,7 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
         runOnLimitedConnection: this.#runOnLimitedConnection,
         maxOutboundStreams: this.#maxOutboundStreams
       })
-      await writeIdentify(stream, await this.#own.build(connection), { signal })
+      await writeIdentify(stream, await this.#own.parts(connection), { signal })
       await stream.close({ signal })
     } catch (err: any) {
       const error = signal.aborted ? signal.reason : err

@@ -1,4 +1,5 @@
 import { AbortError, NotStartedError } from '@libp2p/interface'
+import { withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_OUTBOUND_STREAMS,
   DEFAULT_PROTOCOL_PREFIX, DEFAULT_TIMEOUT_MS, IDENTIFY_PROTOCOL_NAME, IDENTIFY_PROTOCOL_VERSION
@@ -6,7 +7,6 @@ import {
 import { consumeIdentify } from './consume.js'
 import { readIdentify, writeIdentify } from './message-io.js'
 import { OwnMessage } from './own-message.js'
-import { withTimeout } from '@libp2p/utils'
 import type { IdentifyComponents, IdentifyInit, Identify as IdentifyInterface } from './index.js'
 import type { AbortOptions, Connection, IdentifyResult, Logger, Startable, Stream } from '@libp2p/interface'
 
@@ -105,8 +105,7 @@ export class Identify implements IdentifyInterface, Startable {
   async #serve (stream: Stream, connection: Connection): Promise<void> {
     const { signal, done } = withTimeout(this.#timeoutMs, `answering identify from ${connection.remotePeer} (timeoutMs)`, this.#shutdown?.signal)
     try {
-      const message = await this.#own.build(connection)
-      await writeIdentify(stream, message, { signal })
+      await writeIdentify(stream, await this.#own.parts(connection), { signal })
       await stream.close({ signal })
     } catch (err: any) {
       this.#log('answering identify from %p failed - %e', connection.remotePeer, err)

@@ -14,7 +14,8 @@ export interface ReadIdentifyOptions extends AbortOptions {
 /**
  * Protobuf merge of identify messages: fields set later replace earlier ones, repeated fields are
  * concatenated. go-libp2p sends an identify message larger than 2 KiB as two messages (the signed
- * peer record alone in the second), which this puts back together.
+ * peer record alone in the second), and this node splits a large one in up to 9 (splitIdentify),
+ * which this puts back together.
  */
 export function mergeIdentify (into: Identify, next: Identify): Identify {
   return {
@@ -82,9 +83,16 @@ export async function readIdentify (stream: MessageStream, options: ReadIdentify
   }
 }
 
-/** send one length-prefixed identify message, waiting for the stream to drain if it asks to */
-export async function writeIdentify (stream: MessageStream, message: Identify, options?: AbortOptions): Promise<void> {
-  if (!stream.send(lpEncode(Identify.encode(message)))) {
+/**
+ * Send identify messages, each length-prefixed (the parts splitIdentify made, or one message),
+ * waiting for the stream to drain if it asks to
+ */
+export async function writeIdentify (stream: MessageStream, messages: Identify | Identify[], options?: AbortOptions): Promise<void> {
+  const bytes = new Uint8ArrayList()
+  for (const message of Array.isArray(messages) ? messages : [messages]) {
+    bytes.append(lpEncode(Identify.encode(message)))
+  }
+  if (!stream.send(bytes)) {
     await stream.onDrain(options)
   }
 }

@@ -1,6 +1,7 @@
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { PeerRecord, RecordEnvelope } from '@libp2p/peer-record'
 import { PROTOCOL_VERSION } from './constants.js'
+import { splitIdentify } from './split-message.js'
 import type { Identify } from './pb/message.js'
 import type { AddressManager, Connection, Logger, PeerId, PrivateKey, Registrar } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -59,6 +60,19 @@ export class OwnMessage {
       protocols: this.#components.registrar.getProtocols(),
       signedPeerRecord: await this.signedPeerRecord(listenAddrs)
     }
+  }
+
+  /**
+   * The identify message for `connection` as the parts to send: one message unless it is large
+   * (see splitIdentify); what does not fit in the parts every implementation reads is logged
+   */
+  async parts (connection: Pick<Connection, 'remoteAddr' | 'remotePeer'>): Promise<Identify[]> {
+    const { parts, leftOut } = splitIdentify(await this.build(connection))
+    if (leftOut != null) {
+      this.#log.error('our identify message is too large: left out %d protocols, %d listen addresses%s',
+        leftOut.protocols, leftOut.listenAddrs, leftOut.signedPeerRecord ? ' and the signed peer record' : '')
+    }
+    return parts
   }
 
   /** the marshalled envelope of a peer record of `addrs`, sealed again only when they change */
