@@ -197,10 +197,11 @@ export class LazyStream implements MessageStream {
   // ---- closing ---------------------------------------------------------------------------------
 
   /**
-   * The FIN waits for the listener's confirmation (data does not). A js-libp2p 3 listener that
-   * reads the proposal, the data and the FIN together loses the data: its negotiation sees the
-   * end of the stream and hands the data back to a stream that already reported its end. Holding
-   * the FIN costs at most one round trip, and only to a protocol that closes within it.
+   * The FIN waits for the listener's confirmation (data does not). A js-libp2p 3.3 listener that
+   * reads the proposal, the data and the FIN together reports the end of the stream before it
+   * hands the data back to it: its handler then either never sees the end (reading with
+   * `for await`) or sees it without the data (waiting for 'end'). Holding the FIN costs at most
+   * one round trip, and only to a protocol that closes within it.
    */
   async closeWrite (options?: AbortOptions): Promise<void> {
     await this.#outcome(options)
