@@ -178,8 +178,8 @@ export function publicPoint (d: Uint8Array): Secp256k1Point {
 /** RFC 6979 section 3.2 with HMAC-SHA256 (qlen = hlen = 256 bits, so bits2int is a plain read) */
 function * nonces (d: Uint8Array, e: bigint): Generator<bigint> {
   const seed = [d, bigIntToBytes(e, BYTES)]
-  let v = new Uint8Array(BYTES).fill(1)
-  let k = new Uint8Array(BYTES)
+  let v: Uint8Array = new Uint8Array(BYTES).fill(1)
+  let k: Uint8Array = new Uint8Array(BYTES)
   const mac = (...parts: Uint8Array[]): Uint8Array => {
     const h = hmac.create(sha256, k)
     for (const part of parts) {
