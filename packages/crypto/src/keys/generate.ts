@@ -1,6 +1,8 @@
 import { InvalidParametersError, UnsupportedKeyTypeError } from '@libp2p/interface'
+import { randomBytes } from '@noble/hashes/utils.js'
+import { ED25519_SEED_BYTES } from '../constants.js'
 import { generateECDSAKeyPair } from './ecdsa/index.js'
-import { generateEd25519KeyPair, generateEd25519KeyPairFromSeed } from './ed25519/index.js'
+import { ed25519KeyPairFromSeedAsync } from './ed25519/index.js'
 import { generateRSAKeyPair } from './rsa/index.js'
 import { generateSecp256k1KeyPair } from './secp256k1/index.js'
 import type { ECDSAPrivateKey, Ed25519PrivateKey, KeyType, PrivateKey, RSAPrivateKey, Secp256k1PrivateKey } from '@libp2p/interface'
@@ -16,7 +18,7 @@ export async function generateKeyPair (type: 'ECDSA', bits?: number): Promise<EC
 export async function generateKeyPair (type: KeyType, bits?: number): Promise<PrivateKey>
 export async function generateKeyPair (type: KeyType, bits?: number): Promise<PrivateKey> {
   switch (type) {
-    case 'Ed25519': return generateEd25519KeyPair()
+    case 'Ed25519': return ed25519KeyPairFromSeedAsync(randomBytes(ED25519_SEED_BYTES))
     case 'secp256k1': return generateSecp256k1KeyPair()
     case 'RSA': return generateRSAKeyPair(bits)
     case 'ECDSA': return generateECDSAKeyPair(bits)
@@ -36,5 +38,9 @@ export async function generateKeyPairFromSeed (type: KeyType, seed: Uint8Array):
     throw new InvalidParametersError('The seed must be a Uint8Array')
   }
 
-  return generateEd25519KeyPairFromSeed(seed)
+  if (seed.byteLength !== ED25519_SEED_BYTES) {
+    throw new InvalidParametersError(`Ed25519 seed must be ${ED25519_SEED_BYTES} bytes, got ${seed.byteLength}`)
+  }
+
+  return ed25519KeyPairFromSeedAsync(seed)
 }

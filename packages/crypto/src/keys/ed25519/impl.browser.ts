@@ -1,26 +1,78 @@
-/** Ed25519 on `@noble/curves` (synchronous, no WebCrypto needed) */
+/**
+ * Ed25519 in browsers: WebCrypto (asynchronous), and where a browser's WebCrypto has no Ed25519
+ * (it answers NotSupportedError) the bigint implementation of bigint.ts. Only the synchronous
+ * `publicKeyFromSeed` (behind ed25519PrivateKeyFromRaw and the synchronous generators) uses
+ * `@noble/curves`, so a bundle that does not call those leaves its Edwards code out.
+ */
+import { InvalidPrivateKeyError } from '@libp2p/interface'
 import { ed25519 } from '@noble/curves/ed25519.js'
+import { concat } from 'uint8arrays/concat'
 import { ED25519_SIGNATURE_BYTES } from '../../constants.js'
+import { fromBase64url, toBase64url } from '../../util/base64url.js'
+import { toArrayBufferView } from '../../util/bytes.js'
+import * as bigint from './bigint.js'
+
+const ALGORITHM = { name: 'Ed25519' }
+
+/** PKCS#8 PrivateKeyInfo header of an Ed25519 seed (RFC 8410): version 0, OID 1.3.101.112, OCTET STRING { OCTET STRING seed } */
+const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20])
+
+/** WebCrypto without Ed25519 (Chromium before 137, Firefox before 129, Safari before 17) */
+function unsupported (err: any): boolean {
+  return err?.name === 'NotSupportedError'
+}
 
 export function publicKeyFromSeed (seed: Uint8Array): Uint8Array {
   return ed25519.getPublicKey(seed)
 }
 
-export function createSigner (seed: Uint8Array, publicKey: Uint8Array): (data: Uint8Array) => Uint8Array {
-  return (data) => ed25519.sign(data, seed)
+export async function publicKeyFromSeedAsync (seed: Uint8Array): Promise<Uint8Array> {
+  try {
+    const key = await crypto.subtle.importKey('pkcs8', toArrayBufferView(concat([PKCS8_PREFIX, seed])), ALGORITHM, true, ['sign'])
+
+    return fromBase64url((await crypto.subtle.exportKey('jwk', key)).x)
+  } catch (err: any) {
+    if (!unsupported(err)) {
+      throw err
+    }
+
+    return bigint.publicKeyFromSeed(seed)
+  }
 }
 
-export function createVerifier (publicKey: Uint8Array): (data: Uint8Array, sig: Uint8Array) => boolean {
-  return (data, sig) => {
+export function createSigner (seed: Uint8Array, publicKey: Uint8Array): (data: Uint8Array) => Promise<Uint8Array> {
+  let key: Promise<CryptoKey> | undefined
+
+  return async (data) => {
+    try {
+      key ??= crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', d: toBase64url(seed), x: toBase64url(publicKey) }, ALGORITHM, false, ['sign'])
+
+      return new Uint8Array(await crypto.subtle.sign(ALGORITHM, await key, toArrayBufferView(data)))
+    } catch (err: any) {
+      if (unsupported(err)) {
+        return bigint.sign(seed, publicKey, data)
+      }
+
+      throw new InvalidPrivateKeyError(`WebCrypto refused the Ed25519 private key: ${String(err?.message ?? err)}`)
+    }
+  }
+}
+
+export function createVerifier (publicKey: Uint8Array): (data: Uint8Array, sig: Uint8Array) => Promise<boolean> {
+  let key: Promise<CryptoKey> | undefined
+
+  return async (data, sig) => {
     if (sig.byteLength !== ED25519_SIGNATURE_BYTES) {
       return false
     }
 
     try {
-      // RFC 8032 rules (not ZIP-215), to accept the same signatures as node:crypto / OpenSSL
-      return ed25519.verify(sig, data, publicKey, { zip215: false })
-    } catch {
-      return false
+      key ??= crypto.subtle.importKey('raw', toArrayBufferView(publicKey), ALGORITHM, false, ['verify'])
+
+      return await crypto.subtle.verify(ALGORITHM, await key, toArrayBufferView(sig), toArrayBufferView(data))
+    } catch (err: any) {
+      // a key WebCrypto refuses (not a point) verifies nothing
+      return unsupported(err) ? bigint.verify(publicKey, data, sig) : false
     }
   }
 }

@@ -22,6 +22,10 @@ export function publicKeyFromSeed (seed: Uint8Array): Uint8Array {
   return new Uint8Array(Buffer.from(jwk.x ?? '', 'base64url'))
 }
 
+export async function publicKeyFromSeedAsync (seed: Uint8Array): Promise<Uint8Array> {
+  return publicKeyFromSeed(seed)
+}
+
 export function createSigner (seed: Uint8Array, publicKey: Uint8Array): (data: Uint8Array) => Uint8Array {
   const key = createPrivateKey({ key: { kty: 'OKP', crv: 'Ed25519', d: base64url(seed), x: base64url(publicKey) }, format: 'jwk' })
 

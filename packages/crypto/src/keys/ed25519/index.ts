@@ -8,18 +8,18 @@ import { toBytes } from '../../util/bytes.js'
 import { AbstractPrivateKey } from '../abstract-private-key.js'
 import { AbstractPublicKey } from '../abstract-public-key.js'
 import * as impl from './impl.js'
-import type { AbortOptions, Ed25519PrivateKey as Ed25519PrivateKeyInterface, Ed25519PublicKey as Ed25519PublicKeyInterface } from '@libp2p/interface'
+import type { AbortOptions, Await, Ed25519PrivateKey as Ed25519PrivateKeyInterface, Ed25519PublicKey as Ed25519PublicKeyInterface } from '@libp2p/interface'
 
 class Ed25519PublicKey extends AbstractPublicKey<'Ed25519', 0x0> implements Ed25519PublicKeyInterface {
   readonly type = 'Ed25519'
-  private readonly verifier: (data: Uint8Array, sig: Uint8Array) => boolean
+  private readonly verifier: (data: Uint8Array, sig: Uint8Array) => Await<boolean>
 
   constructor (raw: Uint8Array) {
     super(raw)
     this.verifier = impl.createVerifier(raw)
   }
 
-  verify (data: Uint8Array | Iterable<Uint8Array>, sig: Uint8Array, options?: AbortOptions): boolean {
+  verify (data: Uint8Array | Iterable<Uint8Array>, sig: Uint8Array, options?: AbortOptions): Await<boolean> {
     throwIfAborted(options)
 
     return this.verifier(toBytes(data), sig)
@@ -28,14 +28,14 @@ class Ed25519PublicKey extends AbstractPublicKey<'Ed25519', 0x0> implements Ed25
 
 class Ed25519PrivateKey extends AbstractPrivateKey<'Ed25519', Ed25519PublicKey> implements Ed25519PrivateKeyInterface {
   readonly type = 'Ed25519'
-  private readonly signer: (data: Uint8Array) => Uint8Array
+  private readonly signer: (data: Uint8Array) => Await<Uint8Array>
 
   constructor (seed: Uint8Array, publicKey: Uint8Array) {
     super(concat([seed, publicKey]), new Ed25519PublicKey(publicKey))
     this.signer = impl.createSigner(seed, publicKey)
   }
 
-  sign (data: Uint8Array | Iterable<Uint8Array>, options?: AbortOptions): Uint8Array {
+  sign (data: Uint8Array | Iterable<Uint8Array>, options?: AbortOptions): Await<Uint8Array> {
     throwIfAborted(options)
 
     return this.signer(toBytes(data))
@@ -91,6 +91,17 @@ export function generateEd25519KeyPairFromSeed (seed: Uint8Array): Ed25519Privat
 
 export function generateEd25519KeyPair (): Ed25519PrivateKeyInterface {
   return fromSeed(randomBytes(ED25519_SEED_BYTES))
+}
+
+/**
+ * The key pair of a 32-byte seed (the caller checks its length) with the public key derived the
+ * platform's fastest way: generateKeyPair() and generateKeyPairFromSeed() use this, so in browsers
+ * they need WebCrypto (or bigint.ts) and not `@noble/curves`
+ */
+export async function ed25519KeyPairFromSeedAsync (seed: Uint8Array): Promise<Ed25519PrivateKeyInterface> {
+  const copy = new Uint8Array(seed)
+
+  return new Ed25519PrivateKey(copy, await impl.publicKeyFromSeedAsync(copy))
 }
 
 function fromSeed (seed: Uint8Array): Ed25519PrivateKey {
