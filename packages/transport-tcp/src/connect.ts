@@ -6,7 +6,7 @@ import type { Socket } from 'node:net'
 export interface ConnectOptions {
   signal?: AbortSignal
   /** give up with TimeoutError after this long; 0 disables */
-  timeoutMs: number
+  timeout: number
 }
 
 /** an error after the dial settled is the TCPConnection's to report (or the dial already failed) */
@@ -21,7 +21,7 @@ function abortReason (signal: AbortSignal): Error {
  * the promise rejects, so a failed dial leaves nothing behind.
  */
 export async function connect (addr: NetAddress, options: ConnectOptions): Promise<Socket> {
-  const { signal, timeoutMs } = options
+  const { signal, timeout } = options
   if (signal?.aborted === true) { throw abortReason(signal) }
 
   return new Promise<Socket>((resolve, reject) => {
@@ -67,10 +67,10 @@ export async function connect (addr: NetAddress, options: ConnectOptions): Promi
     socket.once('connect', onConnect)
     socket.on('error', onError)
     signal?.addEventListener('abort', onAbort, { once: true })
-    if (timeoutMs > 0) {
+    if (timeout > 0) {
       timer = setTimeout(() => {
-        fail(new TimeoutError(`connecting to ${addr.host}:${addr.port} timed out after ${timeoutMs} ms`))
-      }, timeoutMs)
+        fail(new TimeoutError(`connecting to ${addr.host}:${addr.port} timed out after ${timeout} ms`))
+      }, timeout)
     }
   })
 }

@@ -1,6 +1,7 @@
 import { TimeoutError } from '@libp2p/interface'
 import { AbstractMessageStream } from '@libp2p/utils'
 import { WRITE_COPY_MAX_AVERAGE_CHUNK_BYTES } from './constants.js'
+import type { TCPSocketSettings } from './transport.js'
 import type { AbortOptions, Direction, Logger, MultiaddrConnection } from '@libp2p/interface'
 import type { MessageStreamInit, SendResult } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -12,10 +13,10 @@ export interface TCPConnectionInit extends Omit<MessageStreamInit, 'id' | 'direc
   direction: Direction
   remoteAddr: Multiaddr
   log: Logger
-  /** abort the connection with TimeoutError after this long without reads or writes; 0 disables */
-  inactivityTimeoutMs: number
-  keepAlive: boolean
-  keepAliveInitialDelayMs: number
+  /** abort the connection with TimeoutError after this many ms without reads or writes; 0 disables */
+  inactivityTimeout: number
+  /** TCP_NODELAY and keep-alive of this socket */
+  socketOptions: TCPSocketSettings
 }
 
 /** errors that mean the remote reset the connection */
@@ -73,16 +74,16 @@ export class TCPConnection extends AbstractMessageStream implements MultiaddrCon
   #resetOnAbort = true
 
   constructor (init: TCPConnectionInit) {
-    const { socket, remoteAddr, inactivityTimeoutMs, keepAlive, keepAliveInitialDelayMs, ...streamInit } = init
+    const { socket, remoteAddr, inactivityTimeout, socketOptions, ...streamInit } = init
     super({ ...streamInit, id: `tcp-${init.direction === 'inbound' ? 'in' : 'out'}-${++nextId}` })
     this.remoteAddr = remoteAddr
     this.#socket = socket
     ;(socket as OwnedSocket)[kConnection] = this
 
-    socket.setNoDelay(true)
-    if (keepAlive) { socket.setKeepAlive(true, keepAliveInitialDelayMs) }
-    if (inactivityTimeoutMs > 0) {
-      socket.setTimeout(inactivityTimeoutMs)
+    socket.setNoDelay(socketOptions.noDelay)
+    if (socketOptions.keepAlive) { socket.setKeepAlive(true, socketOptions.keepAliveInitialDelay) }
+    if (inactivityTimeout > 0) {
+      socket.setTimeout(inactivityTimeout)
       socket.on('timeout', onSocketTimeout)
     }
     socket.on('data', onSocketData)

@@ -12,7 +12,9 @@ export const DEFAULT_LISTENER_CLOSE_TIMEOUT_MS = 5_000
 export const DEFAULT_MAX_CONNECTIONS = 1_024
 /** the kernel's queue of connections waiting to be accepted (listen(2) backlog) */
 export const DEFAULT_BACKLOG = 511
-/** SO_KEEPALIVE on every socket */
+/** TCP_NODELAY on every socket (dialOpts / listenOpts can turn it off) */
+export const DEFAULT_NO_DELAY = true
+/** SO_KEEPALIVE on every socket (dialOpts / listenOpts can turn it off) */
 export const DEFAULT_KEEP_ALIVE = true
 /** idle time before the first keep-alive probe */
 export const DEFAULT_KEEP_ALIVE_INITIAL_DELAY_MS = 60_000

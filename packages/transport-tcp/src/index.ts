@@ -21,26 +21,39 @@
 import { TCPTransport } from './transport.js'
 import type { ComponentLogger, Listener, Transport } from '@libp2p/interface'
 
-/** Configuration of the TCP transport (js-libp2p's options, with the unit in every time option's name) */
+/**
+ * Socket options for one direction (js-libp2p's `TCPSocketOptions`, without `allowHalfOpen`:
+ * every socket is half-open so that closeWrite() is a real half-close)
+ */
+export interface TCPSocketOptions {
+  /** TCP_NODELAY (default DEFAULT_NO_DELAY) */
+  noDelay?: boolean
+  /** SO_KEEPALIVE (default DEFAULT_KEEP_ALIVE) */
+  keepAlive?: boolean
+  /** idle time in ms before the first keep-alive probe (default DEFAULT_KEEP_ALIVE_INITIAL_DELAY_MS) */
+  keepAliveInitialDelay?: number
+}
+
+/** Configuration of the TCP transport: js-libp2p's options and names; every time is in milliseconds */
 export interface TCPOptions {
-  /** give up a dial whose TCP handshake takes longer than this (default DEFAULT_DIAL_TIMEOUT_MS; 0 disables) */
-  dialTimeoutMs?: number
-  /** abort inbound sockets without reads or writes for this long (default DEFAULT_INBOUND_SOCKET_INACTIVITY_TIMEOUT_MS; 0 disables) */
-  inboundSocketInactivityTimeoutMs?: number
-  /** abort outbound sockets without reads or writes for this long (default DEFAULT_OUTBOUND_SOCKET_INACTIVITY_TIMEOUT_MS; 0 disables) */
-  outboundSocketInactivityTimeoutMs?: number
-  /** a connection's close() waits this long for the remote's FIN, then resets (default DEFAULT_SOCKET_CLOSE_TIMEOUT_MS) */
-  socketCloseTimeoutMs?: number
-  /** listener.close() lets connections close gracefully for this long, then aborts them; 0 aborts at once (default DEFAULT_LISTENER_CLOSE_TIMEOUT_MS) */
-  listenerCloseTimeoutMs?: number
+  /** give up a dial whose TCP handshake takes longer than this many ms (default DEFAULT_DIAL_TIMEOUT_MS; 0 disables) */
+  dialTimeout?: number
+  /** abort inbound sockets without reads or writes for this many ms (default DEFAULT_INBOUND_SOCKET_INACTIVITY_TIMEOUT_MS; 0 disables) */
+  inboundSocketInactivityTimeout?: number
+  /** abort outbound sockets without reads or writes for this many ms (default DEFAULT_OUTBOUND_SOCKET_INACTIVITY_TIMEOUT_MS; 0 disables) */
+  outboundSocketInactivityTimeout?: number
+  /** a connection's close() waits this many ms for the remote's FIN, then resets (default DEFAULT_SOCKET_CLOSE_TIMEOUT_MS) */
+  socketCloseTimeout?: number
+  /** listener.close() lets connections close gracefully for this many ms, then aborts them; 0 aborts at once (default DEFAULT_LISTENER_CLOSE_TIMEOUT_MS) */
+  listenerCloseTimeout?: number
   /** open sockets per listener; more are closed as soon as they are accepted (default DEFAULT_MAX_CONNECTIONS) */
   maxConnections?: number
   /** listen(2) backlog (default DEFAULT_BACKLOG) */
   backlog?: number
-  /** SO_KEEPALIVE (default DEFAULT_KEEP_ALIVE) */
-  keepAlive?: boolean
-  /** idle time before the first keep-alive probe (default DEFAULT_KEEP_ALIVE_INITIAL_DELAY_MS) */
-  keepAliveInitialDelayMs?: number
+  /** socket options of outbound connections */
+  dialOpts?: TCPSocketOptions
+  /** socket options of inbound connections */
+  listenOpts?: TCPSocketOptions
   /** per-connection buffers, see `MessageStreamInit` in `@libp2p/utils` (defaults from there) */
   writeHighWaterBytes?: number
   writeLowWaterBytes?: number

@@ -21,7 +21,7 @@ type Status = 'idle' | 'binding' | 'listening' | 'closing' | 'closed'
 /**
  * One bound address. Accepted sockets become MultiaddrConnections and go through
  * `upgrader.upgradeInbound()`; a failed upgrade closes only that socket. close() stops accepting,
- * lets open connections close gracefully for `listenerCloseTimeoutMs` ms, then aborts the rest.
+ * lets open connections close gracefully for `listenerCloseTimeout` ms, then aborts the rest.
  */
 export class TCPListenerImpl extends TypedEventEmitter<ListenerEvents> implements TCPListener {
   readonly #init: TCPListenerInit
@@ -111,7 +111,7 @@ export class TCPListenerImpl extends TypedEventEmitter<ListenerEvents> implement
     const reason = new AbortError('the listener closed')
     this.#shutdown.abort(reason)
 
-    const timeoutMs = this.#init.settings.listenerCloseTimeoutMs
+    const timeoutMs = this.#init.settings.listenerCloseTimeout
     const signals = [AbortSignal.timeout(Math.max(timeoutMs, 0))]
     if (options?.signal != null) { signals.push(options.signal) }
     const signal = AbortSignal.any(signals)

@@ -4,33 +4,45 @@ import { connect } from './connect.js'
 import { TCPConnection } from './connection.js'
 import {
   DEFAULT_BACKLOG, DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_INBOUND_SOCKET_INACTIVITY_TIMEOUT_MS, DEFAULT_KEEP_ALIVE,
-  DEFAULT_KEEP_ALIVE_INITIAL_DELAY_MS, DEFAULT_LISTENER_CLOSE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS,
+  DEFAULT_KEEP_ALIVE_INITIAL_DELAY_MS, DEFAULT_LISTENER_CLOSE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_NO_DELAY,
   DEFAULT_OUTBOUND_SOCKET_INACTIVITY_TIMEOUT_MS, DEFAULT_SOCKET_CLOSE_TIMEOUT_MS
 } from './constants.js'
 import { TCPListenerImpl } from './listener.js'
 import { toDialAddress, toListenAddress } from './multiaddr.js'
-import type { TCPComponents, TCPListener, TCPOptions } from './index.js'
+import type { TCPComponents, TCPListener, TCPOptions, TCPSocketOptions } from './index.js'
 import type { Connection, CreateListenerOptions, DialTransportOptions, Logger, Transport } from '@libp2p/interface'
 import type { MessageStreamInit } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Socket } from 'node:net'
 
+/** TCPSocketOptions with every default filled in */
+export type TCPSocketSettings = Required<TCPSocketOptions>
+
 /** TCPOptions with every default filled in */
-export type TCPSettings = Required<Omit<TCPOptions, 'writeHighWaterBytes' | 'writeLowWaterBytes' | 'maxWriteBufferBytes' | 'maxReadBufferBytes'>> &
-Pick<MessageStreamInit, 'writeHighWaterBytes' | 'writeLowWaterBytes' | 'maxWriteBufferBytes' | 'maxReadBufferBytes'>
+export type TCPSettings = Required<Omit<TCPOptions, 'dialOpts' | 'listenOpts' | 'writeHighWaterBytes' | 'writeLowWaterBytes' | 'maxWriteBufferBytes' | 'maxReadBufferBytes'>> &
+Pick<MessageStreamInit, 'writeHighWaterBytes' | 'writeLowWaterBytes' | 'maxWriteBufferBytes' | 'maxReadBufferBytes'> &
+{ dialOpts: TCPSocketSettings, listenOpts: TCPSocketSettings }
+
+function socketSettings (opts: TCPSocketOptions = {}): TCPSocketSettings {
+  return {
+    noDelay: opts.noDelay ?? DEFAULT_NO_DELAY,
+    keepAlive: opts.keepAlive ?? DEFAULT_KEEP_ALIVE,
+    keepAliveInitialDelay: opts.keepAliveInitialDelay ?? DEFAULT_KEEP_ALIVE_INITIAL_DELAY_MS
+  }
+}
 
 function settings (init: TCPOptions): TCPSettings {
   return {
     ...init,
-    dialTimeoutMs: init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS,
-    inboundSocketInactivityTimeoutMs: init.inboundSocketInactivityTimeoutMs ?? DEFAULT_INBOUND_SOCKET_INACTIVITY_TIMEOUT_MS,
-    outboundSocketInactivityTimeoutMs: init.outboundSocketInactivityTimeoutMs ?? DEFAULT_OUTBOUND_SOCKET_INACTIVITY_TIMEOUT_MS,
-    socketCloseTimeoutMs: init.socketCloseTimeoutMs ?? DEFAULT_SOCKET_CLOSE_TIMEOUT_MS,
-    listenerCloseTimeoutMs: init.listenerCloseTimeoutMs ?? DEFAULT_LISTENER_CLOSE_TIMEOUT_MS,
+    dialTimeout: init.dialTimeout ?? DEFAULT_DIAL_TIMEOUT_MS,
+    inboundSocketInactivityTimeout: init.inboundSocketInactivityTimeout ?? DEFAULT_INBOUND_SOCKET_INACTIVITY_TIMEOUT_MS,
+    outboundSocketInactivityTimeout: init.outboundSocketInactivityTimeout ?? DEFAULT_OUTBOUND_SOCKET_INACTIVITY_TIMEOUT_MS,
+    socketCloseTimeout: init.socketCloseTimeout ?? DEFAULT_SOCKET_CLOSE_TIMEOUT_MS,
+    listenerCloseTimeout: init.listenerCloseTimeout ?? DEFAULT_LISTENER_CLOSE_TIMEOUT_MS,
     maxConnections: init.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     backlog: init.backlog ?? DEFAULT_BACKLOG,
-    keepAlive: init.keepAlive ?? DEFAULT_KEEP_ALIVE,
-    keepAliveInitialDelayMs: init.keepAliveInitialDelayMs ?? DEFAULT_KEEP_ALIVE_INITIAL_DELAY_MS
+    dialOpts: socketSettings(init.dialOpts),
+    listenOpts: socketSettings(init.listenOpts)
   }
 }
 
@@ -56,7 +68,7 @@ export class TCPTransport implements Transport {
     const addr = toDialAddress(ma)
     if (addr == null) { throw new InvalidMultiaddrError(`${ma.toString()} is not a dialable TCP address`) }
     this.#log('dialing %a', ma)
-    const socket = await connect(addr, { signal: options.signal, timeoutMs: this.#settings.dialTimeoutMs })
+    const socket = await connect(addr, { signal: options.signal, timeout: this.#settings.dialTimeout })
     const maConn = this.#wrap(socket, 'outbound', ma)
     try {
       return await options.upgrader.upgradeOutbound(maConn, { signal: options.signal, remotePeer: options.remotePeer })
@@ -91,10 +103,9 @@ export class TCPTransport implements Transport {
       direction,
       remoteAddr,
       log: this.#connLog,
-      inactivityTimeoutMs: direction === 'inbound' ? s.inboundSocketInactivityTimeoutMs : s.outboundSocketInactivityTimeoutMs,
-      keepAlive: s.keepAlive,
-      keepAliveInitialDelayMs: s.keepAliveInitialDelayMs,
-      closeTimeoutMs: s.socketCloseTimeoutMs,
+      inactivityTimeout: direction === 'inbound' ? s.inboundSocketInactivityTimeout : s.outboundSocketInactivityTimeout,
+      socketOptions: direction === 'inbound' ? s.listenOpts : s.dialOpts,
+      closeTimeoutMs: s.socketCloseTimeout,
       writeHighWaterBytes: s.writeHighWaterBytes,
       writeLowWaterBytes: s.writeLowWaterBytes,
       maxWriteBufferBytes: s.maxWriteBufferBytes,

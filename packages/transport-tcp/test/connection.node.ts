@@ -38,6 +38,31 @@ describe('TCP connection (MultiaddrConnection over a socket)', () => {
     expect(keepAlive).to.deep.equal([[true, DEFAULT_KEEP_ALIVE_INITIAL_DELAY_MS], [true, DEFAULT_KEEP_ALIVE_INITIAL_DELAY_MS]])
   })
 
+  it('applies dialOpts to outbound sockets and listenOpts to inbound ones', async () => {
+    const calls: string[] = []
+    const { setNoDelay, setKeepAlive } = Socket.prototype
+    // the listener's port tells the ends apart: it is the outbound socket's remote port, the inbound one's local port
+    let port = -1
+    const side = (s: Socket): string => {
+      if (s.remotePort === port) { return 'out' }
+      return s.localPort === port ? 'in' : '?'
+    }
+    Socket.prototype.setNoDelay = function (this: Socket, v?: boolean) { calls.push(`${side(this)} noDelay ${String(v)}`); return setNoDelay.call(this, v) }
+    Socket.prototype.setKeepAlive = function (this: Socket, e?: boolean, d?: number) { calls.push(`${side(this)} keepAlive ${String(e)} ${String(d)}`); return setKeepAlive.call(this, e, d) }
+    try {
+      h = await listening('/ip4/127.0.0.1/tcp/0', {
+        dialOpts: { noDelay: false, keepAliveInitialDelay: 1_000 },
+        listenOpts: { keepAlive: false }
+      })
+      port = Number(h.addr.getComponents()[1].value)
+      await h.pair()
+    } finally {
+      Socket.prototype.setNoDelay = setNoDelay
+      Socket.prototype.setKeepAlive = setKeepAlive
+    }
+    expect(calls.sort()).to.deep.equal(['in noDelay true', 'out keepAlive true 1000', 'out noDelay false'])
+  })
+
   it('half-closes in both directions', async () => {
     h = await listening()
     const [out, inb] = await h.pair()
@@ -71,7 +96,7 @@ describe('TCP connection (MultiaddrConnection over a socket)', () => {
   })
 
   it('close() resets the socket when the remote never closes its side', async () => {
-    h = await listening('/ip4/127.0.0.1/tcp/0', { socketCloseTimeoutMs: 50 })
+    h = await listening('/ip4/127.0.0.1/tcp/0', { socketCloseTimeout: 50 })
     const [out, inb] = await h.pair()
     const remoteClosed = nextEvent<CustomEvent<{ error?: Error }>>(inb.maConn, 'close')
     await expect(out.maConn.close()).to.eventually.be.rejected.with.property('name', 'TimeoutError')
@@ -164,7 +189,7 @@ describe('TCP connection (MultiaddrConnection over a socket)', () => {
   })
 
   it('aborts an idle socket with TimeoutError after the inactivity timeout', async () => {
-    h = await listening('/ip4/127.0.0.1/tcp/0', { inboundSocketInactivityTimeoutMs: 50 })
+    h = await listening('/ip4/127.0.0.1/tcp/0', { inboundSocketInactivityTimeout: 50 })
     const [out, inb] = await h.pair()
     const evt = await nextEvent<CustomEvent<{ error?: Error }>>(inb.maConn, 'close')
     expect(evt.detail.error?.name).to.equal('TimeoutError')
@@ -173,7 +198,7 @@ describe('TCP connection (MultiaddrConnection over a socket)', () => {
   })
 
   it('activity keeps the inactivity timer from firing', async () => {
-    h = await listening('/ip4/127.0.0.1/tcp/0', { inboundSocketInactivityTimeoutMs: 200 })
+    h = await listening('/ip4/127.0.0.1/tcp/0', { inboundSocketInactivityTimeout: 200 })
     const [out, inb] = await h.pair()
     const start = Date.now()
     // ping-pong for longer than the timeout

@@ -17,7 +17,7 @@ describe('TCP dial: timeouts and aborts', () => {
   })
 
   it('gives up with TimeoutError when the handshake does not complete, leaving no socket', async () => {
-    const transport = createTransport({ dialTimeoutMs: 100 })
+    const transport = createTransport({ dialTimeout: 100 })
     const before = openSockets()
     await expect(transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${server.port}`), { upgrader: new TestUpgrader() }))
       .to.eventually.be.rejected.with.property('name', 'TimeoutError')
@@ -25,7 +25,7 @@ describe('TCP dial: timeouts and aborts', () => {
   })
 
   it('aborts an in-flight dial through its signal with AbortError, leaving no socket', async () => {
-    const transport = createTransport({ dialTimeoutMs: 0 })
+    const transport = createTransport({ dialTimeout: 0 })
     const upgrader = new TestUpgrader()
     const before = openSockets()
     const controller = new AbortController()
@@ -38,7 +38,7 @@ describe('TCP dial: timeouts and aborts', () => {
   })
 
   it('surfaces the signal reason when it is an error (AbortSignal.timeout gives TimeoutError)', async () => {
-    const transport = createTransport({ dialTimeoutMs: 0 })
+    const transport = createTransport({ dialTimeout: 0 })
     await expect(transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${server.port}`), { upgrader: new TestUpgrader(), signal: AbortSignal.timeout(20) }))
       .to.eventually.be.rejected.with.property('name', 'TimeoutError')
   })

@@ -117,8 +117,8 @@ describe('TCP listener', () => {
     h = undefined
   })
 
-  it('close() aborts connections that do not close within listenerCloseTimeoutMs', async () => {
-    h = await listening('/ip4/127.0.0.1/tcp/0', { listenerCloseTimeoutMs: 50 })
+  it('close() aborts connections that do not close within listenerCloseTimeout', async () => {
+    h = await listening('/ip4/127.0.0.1/tcp/0', { listenerCloseTimeout: 50 })
     const [out, inb] = await h.pair()
     const remoteClosed = nextEvent<CustomEvent<{ error?: Error }>>(out.maConn, 'close')
     // the remote never closes its side
@@ -131,8 +131,8 @@ describe('TCP listener', () => {
     h = undefined
   })
 
-  it('close() with listenerCloseTimeoutMs 0 aborts connections at once', async () => {
-    h = await listening('/ip4/127.0.0.1/tcp/0', { listenerCloseTimeoutMs: 0 })
+  it('close() with listenerCloseTimeout 0 aborts connections at once', async () => {
+    h = await listening('/ip4/127.0.0.1/tcp/0', { listenerCloseTimeout: 0 })
     const [out, inb] = await h.pair()
     await h.listener.close()
     expect(inb.maConn.status).to.equal('aborted')

@@ -17,7 +17,7 @@ describe('TCP dial: what a connected socket keeps', () => {
     const dial = async (): Promise<Socket> => {
       const controller = new AbortController()
       signalRef = new WeakRef(controller.signal)
-      return connect({ host: '127.0.0.1', port, family: 4 }, { signal: controller.signal, timeoutMs: 5000 })
+      return connect({ host: '127.0.0.1', port, family: 4 }, { signal: controller.signal, timeout: 5000 })
     }
     const socket = await dial()
     try {
