@@ -178,7 +178,9 @@ export class PersistentPeerStore implements PeerStore {
     }
     return this.#locked(peerId, async () => {
       const existing = await this.#loadForWrite(peerId, options)
-      const next = applyPeerData(existing ?? emptyPeer(), data, mode, this.#limits, this.#now())
+      const next = applyPeerData(existing ?? emptyPeer(), data, mode, this.#limits, this.#now(), (limit, dropped) => {
+        this.#log('%p: %d protocols past %s (%d) left out', peerId, dropped, limit, this.#limits[limit])
+      })
       if (next.publicKey == null && peerId.publicKey != null) {
         // remember keys embedded in the id so RSA/ECDSA-style lookups work the same
         next.publicKey = publicKeyToProtobuf(peerId.publicKey)

@@ -86,10 +86,13 @@ type Mode = 'replace' | 'patch' | 'merge'
  * Apply `data` to `peer`. mode 'replace' (save) starts from nothing, 'patch' replaces the given
  * fields, 'merge' adds to them. Every list is capped by `limits`.
  *
+ * Addresses and protocols past their caps are trimmed (a remote that announces too many must not
+ * make the whole update fail), and `onTrim` is told what was left out.
+ *
  * @throws {InvalidParametersError} for data of the wrong shape
- * @throws {LimitExceededError} when a cap is hit
+ * @throws {LimitExceededError} when a cap on metadata or tags (set by this node, not learned) is hit
  */
-export function applyPeerData (peer: StoredPeer, data: PeerData, mode: Mode, limits: PeerStoreLimits, now: number): StoredPeer {
+export function applyPeerData (peer: StoredPeer, data: PeerData, mode: Mode, limits: PeerStoreLimits, now: number, onTrim?: OnTrim): StoredPeer {
   // expired addresses and tags are dropped here, so they neither count against a cap nor stay stored
   const live = (expires: number): boolean => expires === 0 || expires > now
   const out: StoredPeer = mode === 'replace'
@@ -105,7 +108,7 @@ export function applyPeerData (peer: StoredPeer, data: PeerData, mode: Mode, lim
     out.addresses = mergeAddresses(mode === 'merge' ? out.addresses : [], incomingAddresses(data), expires, limits.maxAddressesPerPeer)
   }
   if (data.protocols != null) {
-    out.protocols = applyProtocols(mode === 'merge' ? out.protocols : [], data.protocols, limits)
+    out.protocols = applyProtocols(mode === 'merge' ? out.protocols : [], data.protocols, limits, onTrim)
   }
   if (data.metadata != null) {
     out.metadata = applyMetadata(mode === 'merge' ? out.metadata : new Map(), data.metadata, limits)
@@ -132,12 +135,26 @@ function incomingAddresses (data: PeerData): Address[] {
   return incoming
 }
 
-function applyProtocols (existing: string[], given: string[], limits: PeerStoreLimits): string[] {
+/** told which capped list was trimmed, and by how many entries */
+export type OnTrim = (limit: keyof PeerStoreLimits, dropped: number) => void
+
+/**
+ * Protocols already stored (merge) stay; the given ones are added in the order given until
+ * maxProtocolsPerPeer, and the rest are left out (reported to `onTrim`)
+ */
+function applyProtocols (existing: string[], given: string[], limits: PeerStoreLimits, onTrim?: OnTrim): string[] {
   if (!Array.isArray(given) || given.some(p => typeof p !== 'string')) { throw new InvalidParametersError('protocols must be an array of strings') }
-  const protocols = new Set([...existing, ...given])
-  if (protocols.size > limits.maxProtocolsPerPeer) {
-    throw new LimitExceededError('maxProtocolsPerPeer', limits.maxProtocolsPerPeer, 'too many protocols for one peer')
+  const protocols = new Set(existing.slice(0, limits.maxProtocolsPerPeer))
+  let dropped = 0
+  for (const p of given) {
+    if (protocols.has(p)) { continue }
+    if (protocols.size >= limits.maxProtocolsPerPeer) {
+      dropped++
+      continue
+    }
+    protocols.add(p)
   }
+  if (dropped > 0) { onTrim?.('maxProtocolsPerPeer', dropped) }
   return [...protocols].sort()
 }
 

@@ -96,21 +96,28 @@ describe('peer store: limits', () => {
   })
 
   describe('maxProtocolsPerPeer', () => {
-    it('refuses more protocols with a LimitExceededError naming the option, and changes nothing', async () => {
+    it('keeps what fits past maxProtocolsPerPeer instead of refusing the update: stored ones first, then the given ones in order', async () => {
       const { store, updates } = await createStore({ maxProtocolsPerPeer: 3 })
-      await store.save(peer, { protocols: ['/a/1', '/b/1', '/a/1', '/c/1'] })
-      await expectLimit(store.merge(peer, { protocols: ['/d/1'] }), 'maxProtocolsPerPeer', 3)
-      await expectLimit(store.save(peer, { protocols: ['/1', '/2', '/3', '/4'] }), 'maxProtocolsPerPeer', 3)
-      await expectLimit(store.patch(peer, { protocols: ['/1', '/2', '/3', '/4'] }), 'maxProtocolsPerPeer', 3)
-      expect((await store.get(peer)).protocols).to.deep.equal(['/a/1', '/b/1', '/c/1'])
-      expect(updates).to.have.lengthOf(1)
+      expect((await store.save(peer, { protocols: ['/a/1', '/b/1', '/a/1', '/c/1'] })).protocols).to.deep.equal(['/a/1', '/b/1', '/c/1'])
+      // merge: nothing stored is pushed out by a newcomer
+      expect((await store.merge(peer, { protocols: ['/d/1'] })).protocols).to.deep.equal(['/a/1', '/b/1', '/c/1'])
+      // save and patch replace the list: its first three, in the order given
+      expect((await store.save(peer, { protocols: ['/4', '/1', '/3', '/2'] })).protocols).to.deep.equal(['/1', '/3', '/4'])
+      expect((await store.patch(peer, { protocols: ['/z', '/y', '/z', '/x', '/w'], multiaddrs: addrs(1) })).protocols).to.deep.equal(['/x', '/y', '/z'])
+      // the rest of the update was applied
+      const stored = await store.get(peer)
+      expect(stored.protocols).to.deep.equal(['/x', '/y', '/z'])
+      expect(stored.addresses).to.have.lengthOf(1)
+      expect(updates).to.have.lengthOf(4)
     })
 
-    it('is 256 by default', async () => {
+    it('is 256 by default; a peer announcing 300 keeps its first 256', async () => {
       const { store } = await createStore()
-      const protocols = Array.from({ length: 256 }, (_, i) => `/p/${i}`)
-      await store.save(peer, { protocols })
-      await expectLimit(store.merge(peer, { protocols: ['/one/more'] }), 'maxProtocolsPerPeer', 256)
+      const protocols = Array.from({ length: 300 }, (_, i) => `/p/${String(i).padStart(3, '0')}`)
+      const saved = await store.patch(peer, { protocols })
+      expect(saved.protocols).to.deep.equal(protocols.slice(0, 256))
+      expect((await store.merge(peer, { protocols: ['/one/more'] })).protocols).to.have.lengthOf(256)
+      expect((await store.get(peer)).protocols).to.not.include('/one/more')
     })
   })
 

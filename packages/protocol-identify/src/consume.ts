@@ -1,5 +1,5 @@
 import { publicKeyFromProtobuf } from '@libp2p/crypto/keys'
-import { InvalidPublicKeyError, UnexpectedPeerError } from '@libp2p/interface'
+import { InvalidPublicKeyError, LimitExceededError, UnexpectedPeerError } from '@libp2p/interface'
 import { openPeerRecord } from '@libp2p/peer-record'
 import { multiaddr } from '@multiformats/multiaddr'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
@@ -103,7 +103,14 @@ async function store (peerStore: PeerStore, connection: Connection, message: Ide
   if (message.agentVersion != null) { metadata.set(AGENT_VERSION_KEY, uint8ArrayFromString(message.agentVersion)) }
   if (message.protocolVersion != null) { metadata.set(PROTOCOL_VERSION_KEY, uint8ArrayFromString(message.protocolVersion)) }
   if (metadata.size === 0) { return peer }
-  return peerStore.merge(remotePeer, { metadata }, options)
+  try {
+    return await peerStore.merge(remotePeer, { metadata }, options)
+  } catch (err: any) {
+    // a version string past the peer store's maxMetadataValueBytes: the rest of identify stands
+    if (err?.name !== LimitExceededError.name) { throw err }
+    log('the versions of %p were not stored - %e', remotePeer, err)
+    return peer
+  }
 }
 
 /**

@@ -50,6 +50,25 @@ describe('consumeIdentify', () => {
     }
   }
 
+  it('a peer announcing more protocols than the peer store keeps is identified: the first 256 are stored', async () => {
+    const protocols = Array.from({ length: 300 }, (_, i) => `/p/${String(i).padStart(3, '0')}/1.0.0`)
+    const result = await consumeIdentify(components, connection, message({ protocols }), { push: false, log })
+    // the event reports what the remote announced; the store keeps what fits
+    expect(result.protocols).to.have.lengthOf(300)
+    const peer = await peerStore.get(remotePeer)
+    expect(peer.protocols).to.deep.equal(protocols.slice(0, 256))
+    expect(peer.addresses).to.have.lengthOf(1)
+    expect(uint8ArrayToString(peer.metadata.get('AgentVersion') ?? new Uint8Array())).to.equal('remote/1.0.0')
+  })
+
+  it('an agent version longer than the peer store keeps is left out; the rest is stored', async () => {
+    const result = await consumeIdentify(components, connection, message({ agentVersion: 'x'.repeat(5000) }), { push: false, log })
+    expect(result.protocols).to.deep.equal(['/a/1.0.0', '/b/1.0.0'])
+    const peer = await peerStore.get(remotePeer)
+    expect(peer.protocols).to.deep.equal(['/a/1.0.0', '/b/1.0.0'])
+    expect(peer.metadata.has('AgentVersion')).to.equal(false)
+  })
+
   it('stores protocols, plain addresses, metadata and the key, and reports the observed address', async () => {
     const result = await consumeIdentify(components, connection, message(), { push: false, log })
     const peer = await peerStore.get(remotePeer)
