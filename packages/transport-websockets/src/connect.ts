@@ -15,7 +15,7 @@ export interface ConnectOptions {
   signal?: AbortSignal
   /** TCP connect + TLS + HTTP upgrade must finish within this; 0 disables */
   timeoutMs: number
-  maxPayloadBytes: number
+  maxMessageSize: number
   closeTimeoutMs: number
   /** for wss: passed to tls.connect (`ca`, `rejectUnauthorized`, client certificates...) */
   tls?: ConnectionOptions
@@ -55,7 +55,7 @@ export async function connect<T> (addr: WebSocketAddress, options: ConnectOption
     }
     const wsOptions: WsClientOptions = {
       perMessageDeflate: false,
-      maxPayload: options.maxPayloadBytes,
+      maxPayload: options.maxMessageSize,
       closeTimeout: options.closeTimeoutMs,
       followRedirects: false,
       createConnection: createSocket as unknown as typeof createConnection

@@ -68,7 +68,7 @@ export class WebSocketConnection extends AbstractMessageStream implements Multia
   #onError (err: NodeJS.ErrnoException): void {
     if (this.log.enabled) { this.log('%s websocket error %s %s', this.id, err.code ?? '', err.message) }
     if (err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
-      this.onTransportClosed(new MessageTooLargeError(`the remote sent a WebSocket message over the maxPayloadBytes limit: ${err.message}`))
+      this.onTransportClosed(new MessageTooLargeError(`the remote sent a WebSocket message over the maxMessageSize limit: ${err.message}`))
     } else if (err.code?.startsWith('WS_ERR_') === true) {
       this.onTransportClosed(new InvalidMessageError(`the remote sent an invalid WebSocket frame: ${err.message}`))
     } else if (err.code != null && RESET_CODES.has(err.code)) {

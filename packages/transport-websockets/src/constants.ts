@@ -8,7 +8,7 @@ export const DEFAULT_HANDSHAKE_TIMEOUT_MS = 5_000
  * close code 1009 and MessageTooLargeError. libp2p frames are small (a Noise frame is at most
  * 65,537 bytes on the wire), so this only bounds memory against a hostile peer.
  */
-export const DEFAULT_MAX_PAYLOAD_BYTES = 4 * 1024 * 1024
+export const DEFAULT_MAX_MESSAGE_SIZE_BYTES = 4 * 1024 * 1024
 /** open WebSocket connections per listener (upgrading or upgraded); further upgrade requests get HTTP 503 */
 export const DEFAULT_MAX_CONNECTIONS = 1_024
 /** listener.close() waits this long for its connections to close gracefully, then aborts them */
@@ -19,7 +19,7 @@ export const DEFAULT_SOCKET_CLOSE_TIMEOUT_MS = 5_000
 /**
  * Outgoing messages are at most this large: bigger writes are split, so every peer's incoming
  * limit is respected (ws' default is 100 MiB, go-libp2p and browsers have none, ours is
- * DEFAULT_MAX_PAYLOAD_BYTES).
+ * DEFAULT_MAX_MESSAGE_SIZE_BYTES).
  */
 export const MAX_SEND_MESSAGE_BYTES = 256 * 1024
 /** chunks smaller than this that are queued together are copied into one message */

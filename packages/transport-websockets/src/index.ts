@@ -38,26 +38,28 @@
  */
 import { WebSocketsTransport } from './transport.js'
 import type { ComponentLogger, Listener, Transport } from '@libp2p/interface'
-import type { Server as HttpServer } from 'node:http'
+import type { Server as HttpServer, ServerOptions as HttpServerOptions } from 'node:http'
 import type { Server as HttpsServer, ServerOptions as HttpsServerOptions } from 'node:https'
 import type { ConnectionOptions as TlsConnectionOptions } from 'node:tls'
 
-/** Configuration of the WebSocket transport; times carry their unit */
+/** Configuration of the WebSocket transport: js-libp2p's names where it has the option; times in milliseconds, sizes in bytes */
 export interface WebSocketsInit {
   /**
    * Dial: TCP connect + TLS + the HTTP upgrade must finish within this. Listen (own server):
-   * a socket must complete TLS and the upgrade within this. 0 disables.
+   * a socket must complete TLS and the upgrade within this. In ms; 0 disables.
    * (default DEFAULT_HANDSHAKE_TIMEOUT_MS)
    */
-  handshakeTimeoutMs?: number
-  /** Node: the largest incoming WebSocket message; a bigger one closes the connection (code 1009, MessageTooLargeError) (default DEFAULT_MAX_PAYLOAD_BYTES) */
-  maxPayloadBytes?: number
+  handshakeTimeout?: number
+  /** Node: the largest incoming WebSocket message in bytes; a bigger one closes the connection (code 1009, MessageTooLargeError) (default DEFAULT_MAX_MESSAGE_SIZE_BYTES) */
+  maxMessageSize?: number
   /** Node: WebSocket connections per listener; further upgrade requests get HTTP 503 (default DEFAULT_MAX_CONNECTIONS) */
   maxConnections?: number
-  /** Node: listener.close() lets connections close gracefully for this long, then aborts them; 0 aborts at once (default DEFAULT_LISTENER_CLOSE_TIMEOUT_MS) */
-  listenerCloseTimeoutMs?: number
-  /** a connection's close() waits this long for the remote's close frame, then aborts (default DEFAULT_SOCKET_CLOSE_TIMEOUT_MS) */
-  socketCloseTimeoutMs?: number
+  /** Node: listener.close() lets connections close gracefully for this many ms, then aborts them; 0 aborts at once (default DEFAULT_LISTENER_CLOSE_TIMEOUT_MS) */
+  listenerCloseTimeout?: number
+  /** a connection's close() waits this many ms for the remote's close frame, then aborts (default DEFAULT_SOCKET_CLOSE_TIMEOUT_MS) */
+  socketCloseTimeout?: number
+  /** Node: http.createServer options (`maxHeaderSize`, `requestTimeout`...) for the server a ws listener creates */
+  http?: HttpServerOptions
   /** Node: certificate and key (and any other https.createServer option) for wss listeners the transport creates */
   https?: HttpsServerOptions
   /** Node: serve ws listeners on this server instead of creating one (it keeps serving its own requests) */

@@ -43,12 +43,12 @@ const SERVICE_UNAVAILABLE = 'HTTP/1.1 503 Service Unavailable\r\nConnection: clo
  * The HTTP server is the listener's own (created per listen(), with `https` options for wss), or
  * the `httpServer` / `httpsServer` passed to the transport. On its own server the listener
  * answers plain HTTP requests with 426 Upgrade Required and closes sockets that have not upgraded
- * within `handshakeTimeoutMs`. On a shared server it only handles 'upgrade' events: the
+ * within `handshakeTimeout`. On a shared server it only handles 'upgrade' events: the
  * application serves its pages and bounds its own request timeouts. Either way, malformed
  * WebSocket handshakes get 400 from `ws` and the listener keeps serving.
  *
  * close() stops handling upgrades, lets open connections close gracefully for
- * `listenerCloseTimeoutMs`, aborts the rest, and closes the server if this listener bound it.
+ * `listenerCloseTimeout`, aborts the rest, and closes the server if this listener bound it.
  */
 export class WebSocketListenerImpl extends TypedEventEmitter<ListenerEvents> implements WebSocketsListener {
   readonly #init: WebSocketListenerInit
@@ -77,8 +77,8 @@ export class WebSocketListenerImpl extends TypedEventEmitter<ListenerEvents> imp
       noServer: true,
       clientTracking: false,
       perMessageDeflate: false,
-      maxPayload: init.settings.maxPayloadBytes,
-      closeTimeout: init.settings.socketCloseTimeoutMs
+      maxPayload: init.settings.maxMessageSize,
+      closeTimeout: init.settings.socketCloseTimeout
     }
     this.#wss = new WebSocketServer(options)
   }
@@ -151,7 +151,7 @@ export class WebSocketListenerImpl extends TypedEventEmitter<ListenerEvents> imp
     }
     this.#handshakes.clear()
 
-    const timeoutMs = this.#init.settings.listenerCloseTimeoutMs
+    const timeoutMs = this.#init.settings.listenerCloseTimeout
     const signals = [AbortSignal.timeout(Math.max(timeoutMs, 0))]
     if (options?.signal != null) { signals.push(options.signal) }
     const signal = AbortSignal.any(signals)
@@ -184,14 +184,14 @@ export class WebSocketListenerImpl extends TypedEventEmitter<ListenerEvents> imp
     if (!addr.secure) {
       if (s.httpServer != null) { return s.httpServer }
       this.#ownServer = true
-      return createHttpServer()
+      return createHttpServer(s.http ?? {})
     }
     if (s.httpsServer != null) { return s.httpsServer }
     if (s.https == null) {
       throw new InvalidParametersError('listening on wss needs a certificate: pass `https: { cert, key }` or an `httpsServer` to webSockets()')
     }
     this.#ownServer = true
-    return createHttpsServer({ ...s.https, handshakeTimeout: s.handshakeTimeoutMs > 0 ? s.handshakeTimeoutMs : undefined })
+    return createHttpsServer({ ...s.https, handshakeTimeout: s.handshakeTimeout > 0 ? s.handshakeTimeout : undefined })
   }
 
   #on (server: AnyServer, event: string, handler: (...args: any[]) => void): void {
@@ -220,17 +220,17 @@ export class WebSocketListenerImpl extends TypedEventEmitter<ListenerEvents> imp
     if (this.#server != null) { attached.delete(this.#server) }
   }
 
-  /** own server: a socket must upgrade within handshakeTimeoutMs */
+  /** own server: a socket must upgrade within handshakeTimeout */
   #onSocket (socket: Socket): void {
     if (this.#status !== 'listening') {
       socket.destroy()
       return
     }
-    const timeoutMs = this.#init.settings.handshakeTimeoutMs
+    const timeoutMs = this.#init.settings.handshakeTimeout
     if (timeoutMs <= 0) { return }
     const timer = setTimeout(() => {
       this.#handshakes.delete(socket)
-      this.#log('closing a socket from %s:%s that did not upgrade within handshakeTimeoutMs=%d', socket.remoteAddress, socket.remotePort, timeoutMs)
+      this.#log('closing a socket from %s:%s that did not upgrade within handshakeTimeout=%d', socket.remoteAddress, socket.remotePort, timeoutMs)
       socket.destroy()
     }, timeoutMs)
     this.#handshakes.set(socket, timer)

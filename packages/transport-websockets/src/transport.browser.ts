@@ -15,7 +15,7 @@ function pageProtocol (): string | undefined {
 
 /**
  * The browser transport: dials `ws` and `wss` with the native WebSocket and never listens. It
- * imports nothing from `ws` or `node:` modules. Node-only options (TLS, servers, maxPayloadBytes,
+ * imports nothing from `ws` or `node:` modules. Node-only options (TLS, servers, maxMessageSize,
  * maxConnections) are ignored.
  */
 export class WebSocketsTransport implements Transport {
@@ -41,13 +41,13 @@ export class WebSocketsTransport implements Transport {
     const init = this.#init
     const maConn = await connect(addr, {
       signal: options.signal,
-      timeoutMs: init.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
+      timeoutMs: init.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
     }, (websocket) => new BrowserWebSocketConnection({
       websocket,
       direction: 'outbound',
       remoteAddr: ma,
       log: this.#connLog,
-      closeTimeoutMs: init.socketCloseTimeoutMs ?? DEFAULT_SOCKET_CLOSE_TIMEOUT_MS,
+      closeTimeoutMs: init.socketCloseTimeout ?? DEFAULT_SOCKET_CLOSE_TIMEOUT_MS,
       writeHighWaterBytes: init.writeHighWaterBytes,
       writeLowWaterBytes: init.writeLowWaterBytes,
       maxWriteBufferBytes: init.maxWriteBufferBytes,

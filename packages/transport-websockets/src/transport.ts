@@ -3,7 +3,7 @@ import { disabledLogger } from '@libp2p/utils'
 import { connect } from './connect.js'
 import { WebSocketConnection } from './connection.js'
 import {
-  DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_LISTENER_CLOSE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_PAYLOAD_BYTES,
+  DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_LISTENER_CLOSE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MESSAGE_SIZE_BYTES,
   DEFAULT_SOCKET_CLOSE_TIMEOUT_MS
 } from './constants.js'
 import { WebSocketListenerImpl } from './listener.js'
@@ -13,7 +13,7 @@ import type { Connection, CreateListenerOptions, DialTransportOptions, Logger, T
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { WebSocket } from 'ws'
 
-type Defaulted = 'handshakeTimeoutMs' | 'maxPayloadBytes' | 'maxConnections' | 'listenerCloseTimeoutMs' | 'socketCloseTimeoutMs'
+type Defaulted = 'handshakeTimeout' | 'maxMessageSize' | 'maxConnections' | 'listenerCloseTimeout' | 'socketCloseTimeout'
 
 /** WebSocketsInit with every default filled in */
 export type WebSocketsSettings = Omit<WebSocketsInit, Defaulted> & Required<Pick<WebSocketsInit, Defaulted>>
@@ -21,11 +21,11 @@ export type WebSocketsSettings = Omit<WebSocketsInit, Defaulted> & Required<Pick
 export function settings (init: WebSocketsInit): WebSocketsSettings {
   return {
     ...init,
-    handshakeTimeoutMs: init.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
-    maxPayloadBytes: init.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
+    handshakeTimeout: init.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
+    maxMessageSize: init.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE_BYTES,
     maxConnections: init.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
-    listenerCloseTimeoutMs: init.listenerCloseTimeoutMs ?? DEFAULT_LISTENER_CLOSE_TIMEOUT_MS,
-    socketCloseTimeoutMs: init.socketCloseTimeoutMs ?? DEFAULT_SOCKET_CLOSE_TIMEOUT_MS
+    listenerCloseTimeout: init.listenerCloseTimeout ?? DEFAULT_LISTENER_CLOSE_TIMEOUT_MS,
+    socketCloseTimeout: init.socketCloseTimeout ?? DEFAULT_SOCKET_CLOSE_TIMEOUT_MS
   }
 }
 
@@ -55,9 +55,9 @@ export class WebSocketsTransport implements Transport {
     const s = this.#settings
     const maConn = await connect(addr, {
       signal: options.signal,
-      timeoutMs: s.handshakeTimeoutMs,
-      maxPayloadBytes: s.maxPayloadBytes,
-      closeTimeoutMs: s.socketCloseTimeoutMs,
+      timeoutMs: s.handshakeTimeout,
+      maxMessageSize: s.maxMessageSize,
+      closeTimeoutMs: s.socketCloseTimeout,
       tls: s.tlsClientOptions
     }, (ws) => this.#wrap(ws, 'outbound', ma))
     try {
@@ -93,7 +93,7 @@ export class WebSocketsTransport implements Transport {
       direction,
       remoteAddr,
       log: this.#connLog,
-      closeTimeoutMs: s.socketCloseTimeoutMs,
+      closeTimeoutMs: s.socketCloseTimeout,
       writeHighWaterBytes: s.writeHighWaterBytes,
       writeLowWaterBytes: s.writeLowWaterBytes,
       maxWriteBufferBytes: s.maxWriteBufferBytes,

@@ -154,7 +154,7 @@ describe('WebSocket connection (MultiaddrConnection over ws)', () => {
     it('close() aborts with TimeoutError when the remote never answers the close frame', async () => {
       const server = await bareServer()
       try {
-        const transport = createTransport({ socketCloseTimeoutMs: 100 })
+        const transport = createTransport({ socketCloseTimeout: 100 })
         const dialling = transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${server.port}/ws`), { upgrader: new RecordingUpgrader() })
         const remote = await server.next()
         const out = rawConnection(await dialling)

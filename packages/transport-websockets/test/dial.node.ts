@@ -30,7 +30,7 @@ describe('WebSockets dial', () => {
     const schemes = ['ws', 'tls/ws']
     schemes.forEach((scheme) => {
       it(`${scheme}: gives up with TimeoutError when the server never answers, leaving no socket`, async () => {
-        const transport = createTransport({ handshakeTimeoutMs: 100 })
+        const transport = createTransport({ handshakeTimeout: 100 })
         const before = openSockets()
         await expect(transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${silent.port}/${scheme}`), { upgrader: new RecordingUpgrader() }))
           .to.eventually.be.rejected.with.property('name', 'TimeoutError')
@@ -40,7 +40,7 @@ describe('WebSockets dial', () => {
     })
 
     it('aborts an in-flight dial through its signal with AbortError, leaving no socket', async () => {
-      const transport = createTransport({ handshakeTimeoutMs: 0 })
+      const transport = createTransport({ handshakeTimeout: 0 })
       const upgrader = new RecordingUpgrader()
       const controller = new AbortController()
       const accepted = silent.sockets.length
@@ -54,7 +54,7 @@ describe('WebSockets dial', () => {
     })
 
     it('surfaces the signal reason when it is an error (AbortSignal.timeout gives TimeoutError)', async () => {
-      const transport = createTransport({ handshakeTimeoutMs: 0 })
+      const transport = createTransport({ handshakeTimeout: 0 })
       await expect(transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${silent.port}/ws`), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(20) }))
         .to.eventually.be.rejected.with.property('name', 'TimeoutError')
     })

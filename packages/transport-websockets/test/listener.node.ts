@@ -87,8 +87,20 @@ describe('WebSockets listener: bad input', () => {
     })
   })
 
-  it('closes a TCP connection that sends nothing or half a request within handshakeTimeoutMs; upgraded ones are exempt', async () => {
-    h = await listening('/ip4/127.0.0.1/tcp/0/ws', { handshakeTimeoutMs: 100 })
+  it('ws: creates its server with the `http` options (maxHeaderSize)', async () => {
+    const request = `GET / HTTP/1.1\r\nHost: x\r\nX-Padding: ${'a'.repeat(2048)}\r\n\r\n`
+    h = await listening('/ip4/127.0.0.1/tcp/0/ws')
+    expect(await rawHttp(h.port, request)).to.match(/^HTTP\/1\.1 426 /)
+    await h.close()
+    h = await listening('/ip4/127.0.0.1/tcp/0/ws', { http: { maxHeaderSize: 1024 } })
+    expect(await rawHttp(h.port, request)).to.match(/^HTTP\/1\.1 431 /)
+    const [out, inb] = await h.pair()
+    out.send(Uint8Array.of(1))
+    expect((await inb.read())?.subarray()).to.deep.equal(Uint8Array.of(1))
+  })
+
+  it('closes a TCP connection that sends nothing or half a request within handshakeTimeout; upgraded ones are exempt', async () => {
+    h = await listening('/ip4/127.0.0.1/tcp/0/ws', { handshakeTimeout: 100 })
     // upgraded before the others connect: had its deadline not been cleared, it would fire first
     const [out, inb] = await h.pair()
     const silent = netConnect({ host: '127.0.0.1', port: h.port })
@@ -105,8 +117,8 @@ describe('WebSockets listener: bad input', () => {
     expect(inb.status).to.equal('open')
   })
 
-  it('wss: closes a connection that never starts TLS, or never sends a request after it, within handshakeTimeoutMs', async () => {
-    h = await listening('/ip4/127.0.0.1/tcp/0/wss', { handshakeTimeoutMs: 100 })
+  it('wss: closes a connection that never starts TLS, or never sends a request after it, within handshakeTimeout', async () => {
+    h = await listening('/ip4/127.0.0.1/tcp/0/wss', { handshakeTimeout: 100 })
     const silent = netConnect({ host: '127.0.0.1', port: h.port })
     silent.on('error', () => {})
     silent.resume()
@@ -155,8 +167,8 @@ describe('WebSockets listener: bad input', () => {
     expect(await closed).to.equal(1006)
   })
 
-  it('closes a connection that sends a message over maxPayloadBytes with 1009 and MessageTooLargeError; others are unaffected', async () => {
-    h = await listening('/ip4/127.0.0.1/tcp/0/ws', { maxPayloadBytes: 1024 })
+  it('closes a connection that sends a message over maxMessageSize with 1009 and MessageTooLargeError; others are unaffected', async () => {
+    h = await listening('/ip4/127.0.0.1/tcp/0/ws', { maxMessageSize: 1024 })
     const [out, inb] = await h.pair()
     const ws = await wsClient(h.port)
     const victim = await h.upgrader.waitFor('inbound', 2)
