@@ -12,10 +12,10 @@
  * ```
  *
  * `ping(peer)` dials if needed, opens one stream, sends one payload, checks the echo and closes
- * the stream. It rejects with `TimeoutError` after `timeoutMs` (the caller's signal can end it
+ * the stream. It rejects with `TimeoutError` after `timeout` (the caller's signal can end it
  * earlier), `ProtocolError` when the echo differs from what was sent, or the dial's or stream's
  * error. The handler echoes any number of payloads on one stream until the remote closes its
- * write side; a stream idle for `idleTimeoutMs` is aborted.
+ * write side; a stream idle for `idleTimeout` is aborted.
  */
 import { Ping as PingService } from './ping.js'
 import type { AbortOptions, ComponentLogger, ConnectionManager, Multiaddr, PeerId, Registrar } from '@libp2p/interface'
@@ -32,13 +32,14 @@ export interface PingComponents {
   logger: ComponentLogger
 }
 
+/** js-libp2p's PingInit, plus idleTimeout; times in milliseconds */
 export interface PingInit {
   /** the protocol id is `/<protocolPrefix>/ping/1.0.0` (default `ipfs`) */
   protocolPrefix?: string
   /** one ping, dial included, must finish within this (default 10000 ms) */
-  timeoutMs?: number
+  timeout?: number
   /** an inbound ping stream with no payload for this long is aborted (default 60000 ms) */
-  idleTimeoutMs?: number
+  idleTimeout?: number
   /** ping streams a remote may hold open on one connection (default 2) */
   maxInboundStreams?: number
   /** ping streams this node opens on one connection (default 1) */

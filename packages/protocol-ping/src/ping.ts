@@ -1,11 +1,10 @@
 import { AbortError, NotStartedError, ProtocolError } from '@libp2p/interface'
-import { ByteStream } from '@libp2p/utils'
+import { ByteStream, withTimeout } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import {
   DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS, DEFAULT_PROTOCOL_PREFIX,
   DEFAULT_TIMEOUT_MS, PING_LENGTH_BYTES, PROTOCOL_NAME, PROTOCOL_VERSION
 } from './constants.js'
-import { withTimeout } from '@libp2p/utils'
 import type { PingComponents, PingInit, Ping as PingInterface } from './index.js'
 import type { AbortOptions, Connection, Logger, Multiaddr, PeerId, Startable, Stream } from '@libp2p/interface'
 
@@ -36,8 +35,8 @@ export class Ping implements PingInterface, Startable {
     this.#components = components
     this.#log = components.logger.forComponent('libp2p:ping')
     this.protocol = `/${init.protocolPrefix ?? DEFAULT_PROTOCOL_PREFIX}/${PROTOCOL_NAME}/${PROTOCOL_VERSION}`
-    this.#timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    this.#idleTimeoutMs = init.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
+    this.#timeoutMs = init.timeout ?? DEFAULT_TIMEOUT_MS
+    this.#idleTimeoutMs = init.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS
     this.#maxInboundStreams = init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS
     this.#maxOutboundStreams = init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS
     this.#runOnLimitedConnection = init.runOnLimitedConnection ?? true
@@ -66,7 +65,7 @@ export class Ping implements PingInterface, Startable {
 
   async ping (peer: PeerId | Multiaddr | Multiaddr[], options: AbortOptions = {}): Promise<number> {
     if (this.#shutdown == null) { throw new NotStartedError('ping is not started') }
-    const { signal, done } = withTimeout(this.#timeoutMs, 'ping (timeoutMs)', this.#shutdown.signal, options.signal)
+    const { signal, done } = withTimeout(this.#timeoutMs, 'ping (timeout)', this.#shutdown.signal, options.signal)
     let stream: Stream | undefined
     try {
       const connection = await this.#components.connectionManager.openConnection(peer, { signal })
@@ -103,7 +102,7 @@ export class Ping implements PingInterface, Startable {
     const buffer = new Uint8ArrayList()
     try {
       while (true) {
-        const chunk = await this.#within(this.#idleTimeoutMs, `waiting for a ping from ${connection.remotePeer} (idleTimeoutMs)`, shutdown, async (signal) => {
+        const chunk = await this.#within(this.#idleTimeoutMs, `waiting for a ping from ${connection.remotePeer} (idleTimeout)`, shutdown, async (signal) => {
           const chunk = await stream.read({ signal })
           if (chunk == null) { return null }
           buffer.append(chunk)
@@ -120,7 +119,7 @@ export class Ping implements PingInterface, Startable {
       if (buffer.byteLength > 0) {
         this.#log('%p closed a ping stream %d bytes into a payload', connection.remotePeer, buffer.byteLength)
       }
-      await this.#within(this.#timeoutMs, `closing a ping stream from ${connection.remotePeer} (timeoutMs)`, shutdown, async (signal) => {
+      await this.#within(this.#timeoutMs, `closing a ping stream from ${connection.remotePeer} (timeout)`, shutdown, async (signal) => {
         await stream.close({ signal })
       })
     } catch (err: any) {

@@ -98,8 +98,8 @@ describe('ping', () => {
     await expect(a.services.ping.ping(liar.getMultiaddrs()[0])).to.eventually.be.rejected.with.property('name', 'InvalidMessageError')
   })
 
-  it('gives up after timeoutMs with TimeoutError', async () => {
-    const impatient = track(await createNode<Services>({ services: { ping: ping({ timeoutMs: 200 }) } }))
+  it('gives up after timeout with TimeoutError', async () => {
+    const impatient = track(await createNode<Services>({ services: { ping: ping({ timeout: 200 }) } }))
     const silent = track(await createNode())
     await silent.handle(PING_PROTOCOL, async (stream: Stream) => {
       // reads and never answers; the read ends when the pinger gives up
@@ -119,8 +119,8 @@ describe('ping', () => {
     await expect(a.services.ping.ping(other.getMultiaddrs()[0])).to.eventually.be.rejected.with.property('name', 'UnsupportedProtocolError')
   })
 
-  it('aborts an inbound stream idle for idleTimeoutMs', async () => {
-    const strict = track(await createNode<Services>({ services: { ping: ping({ idleTimeoutMs: 100 }) } }))
+  it('aborts an inbound stream idle for idleTimeout', async () => {
+    const strict = track(await createNode<Services>({ services: { ping: ping({ idleTimeout: 100 }) } }))
     const stream = await a.dialProtocol(strict.getMultiaddrs()[0], PING_PROTOCOL)
     const bytes = new ByteStream(stream)
     await bytes.write(payload(9))
