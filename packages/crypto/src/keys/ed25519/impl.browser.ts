@@ -1,10 +1,10 @@
 /**
  * Ed25519 in browsers: WebCrypto (asynchronous), and where a browser's WebCrypto has no Ed25519
- * (it answers NotSupportedError) the bigint implementation of bigint.ts. Only the synchronous
+ * (it answers NotSupportedError) the bigint implementation of bigint.ts, which also derives and
+ * signs when WebCrypto fails otherwise (both are deterministic: same results). Only the synchronous
  * `publicKeyFromSeed` (behind ed25519PrivateKeyFromRaw and the synchronous generators) uses
  * `@noble/curves`, so a bundle that does not call those leaves its Edwards code out.
  */
-import { InvalidPrivateKeyError } from '@libp2p/interface'
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { concat } from 'uint8arrays/concat'
 import { ED25519_SIGNATURE_BYTES } from '../../constants.js'
@@ -31,11 +31,8 @@ export async function publicKeyFromSeedAsync (seed: Uint8Array): Promise<Uint8Ar
     const key = await crypto.subtle.importKey('pkcs8', toArrayBufferView(concat([PKCS8_PREFIX, seed])), ALGORITHM, true, ['sign'])
 
     return fromBase64url((await crypto.subtle.exportKey('jwk', key)).x)
-  } catch (err: any) {
-    if (!unsupported(err)) {
-      throw err
-    }
-
+  } catch {
+    // no Ed25519 in this WebCrypto (NotSupportedError), or it failed otherwise: bigint gives the same key
     return bigint.publicKeyFromSeed(seed)
   }
 }
@@ -48,12 +45,9 @@ export function createSigner (seed: Uint8Array, publicKey: Uint8Array): (data: U
       key ??= crypto.subtle.importKey('jwk', { kty: 'OKP', crv: 'Ed25519', d: toBase64url(seed), x: toBase64url(publicKey) }, ALGORITHM, false, ['sign'])
 
       return new Uint8Array(await crypto.subtle.sign(ALGORITHM, await key, toArrayBufferView(data)))
-    } catch (err: any) {
-      if (unsupported(err)) {
-        return bigint.sign(seed, publicKey, data)
-      }
-
-      throw new InvalidPrivateKeyError(`WebCrypto refused the Ed25519 private key: ${String(err?.message ?? err)}`)
+    } catch {
+      // as above: the signature is deterministic, bigint gives the same one
+      return bigint.sign(seed, publicKey, data)
     }
   }
 }
