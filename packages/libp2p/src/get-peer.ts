@@ -1,6 +1,6 @@
 import { InvalidParametersError, isPeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { isMultiaddr } from '@multiformats/multiaddr'
+import { CODE_P2P_CIRCUIT, isMultiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -8,6 +8,11 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 export function peerIdFromMultiaddr (ma: Multiaddr): PeerId | undefined {
   const value = ma.getComponents().findLast(c => c.name === 'p2p')?.value
   return value == null ? undefined : peerIdFromString(value)
+}
+
+/** a circuit relay address (its connection would be limited by the relay) */
+export function isCircuitAddress (ma: Multiaddr): boolean {
+  return ma.getComponents().some(c => c.code === CODE_P2P_CIRCUIT)
 }
 
 export interface DialTarget {

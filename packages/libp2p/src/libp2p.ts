@@ -14,8 +14,21 @@ export type Libp2pStatus = 'starting' | 'started' | 'stopping' | 'stopped'
 export interface DialOptions extends AbortOptions {
   /** dial even if a connection exists */
   force?: boolean
+  /**
+   * Whether a limited (relayed) connection will do (an open unlimited one is always preferred).
+   * `true`: an open limited connection is returned. `false`: only an unlimited connection: direct
+   * addresses are dialled, and `LimitedConnectionError` when the peer has none. Unset: an open
+   * limited connection is returned unless a direct address is given, which is tried first.
+   */
+  runOnLimitedConnection?: boolean
 }
 
+/**
+ * `runOnLimitedConnection` here is the stream's: set, it is passed to the dial as well; unset, a
+ * limited connection will do only when this node's own handler of every protocol asked for runs on
+ * limited connections, otherwise the stream needs an unlimited connection (a direct dial, or
+ * `LimitedConnectionError` when there is no direct address).
+ */
 export interface DialProtocolOptions extends DialOptions, NewStreamOptions {}
 
 /** The node: the public API of js-libp2p's Libp2p, so applications port with import changes only */
@@ -103,8 +116,16 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
   async dialProtocol (peer: PeerId | Multiaddr | Multiaddr[], protocols: string | string[], options: DialProtocolOptions = {}): Promise<Stream> {
     const list = Array.isArray(protocols) ? protocols : [protocols]
     if (list.length === 0) { throw new InvalidParametersError('at least one protocol is needed') }
-    const connection = await this.dial(peer, options)
-    return connection.newStream(list, options)
+    const runOnLimitedConnection = options.runOnLimitedConnection ?? this.#handlersRunOnLimited(list)
+    const connection = await this.dial(peer, { ...options, runOnLimitedConnection })
+    return connection.newStream(list, { ...options, runOnLimitedConnection })
+  }
+
+  /** this node handles every one of `protocols` and each handler opted in to limited connections */
+  #handlersRunOnLimited (protocols: string[]): boolean {
+    const registrar = this.components.registrar
+    const handled = new Set(registrar.getProtocols())
+    return protocols.every(p => handled.has(p) && registrar.getHandler(p).options.runOnLimitedConnection)
   }
 
   async hangUp (peer: PeerId | Multiaddr, options?: AbortOptions): Promise<void> {

@@ -1,8 +1,8 @@
 import { AbortError, DialError, NotFoundError, TimeoutError } from '@libp2p/interface'
 import { BoundedQueue, withTimeout } from '@libp2p/utils'
 import { DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MAX_DIAL_QUEUE_LENGTH, DEFAULT_MAX_PARALLEL_DIALS, DEFAULT_MAX_PEER_ADDRS_TO_DIAL } from '../constants.js'
-import { DialToSelfError, NoValidAddressesError } from '../errors.js'
-import { dialTarget } from '../get-peer.js'
+import { DialToSelfError, LimitedConnectionError, NoValidAddressesError } from '../errors.js'
+import { dialTarget, isCircuitAddress } from '../get-peer.js'
 import type { DialTarget } from '../get-peer.js'
 import type {
   AbortOptions, ComponentLogger, Connection, ConnectionGater, Logger, PeerId, PeerStore, TransportManager
@@ -23,6 +23,11 @@ export interface DialQueueInit {
   maxPeerAddrsToDial?: number
   /** per address: transport connect + upgrade */
   dialTimeoutMs?: number
+}
+
+export interface DialQueueOptions extends AbortOptions {
+  /** dial direct addresses only, and refuse a connection that comes out limited (LimitedConnectionError) */
+  unlimitedOnly?: boolean
 }
 
 /**
@@ -53,30 +58,36 @@ export class DialQueue {
     return this.#pending.size
   }
 
-  async dial (peer: PeerId | Multiaddr | Multiaddr[], options: AbortOptions = {}): Promise<Connection> {
+  async dial (peer: PeerId | Multiaddr | Multiaddr[], options: DialQueueOptions = {}): Promise<Connection> {
     const target = dialTarget(peer)
     if (target.peerId?.equals(this.#components.peerId) === true) {
       throw new DialToSelfError('a node cannot dial itself')
     }
-    const key = target.peerId?.toString() ?? target.multiaddrs.map(String).sort().join(',')
+    const unlimitedOnly = options.unlimitedOnly === true
+    // a dial restricted to direct addresses is not the same attempt as one that may take a circuit
+    const key = (target.peerId?.toString() ?? target.multiaddrs.map(String).sort().join(',')) + (unlimitedOnly ? '#unlimited' : '')
     if (options.signal?.aborted === true) { throw abortReason(options.signal) }
     let shared = this.#pending.get(key)
     if (shared == null) {
       const controller = new AbortController()
-      const attempt = this.#dial(target, { signal: controller.signal }).finally(() => this.#pending.delete(key))
+      const attempt = this.#dial(target, unlimitedOnly, { signal: controller.signal }).finally(() => this.#pending.delete(key))
       shared = { attempt, controller, waiting: 0 }
       this.#pending.set(key, shared)
     }
     return join(shared, options.signal)
   }
 
-  async #dial (target: DialTarget, options: AbortOptions): Promise<Connection> {
+  async #dial (target: DialTarget, unlimitedOnly: boolean, options: AbortOptions): Promise<Connection> {
     const { connectionGater } = this.#components
     if (target.peerId != null && await connectionGater.denyDialPeer?.(target.peerId) === true) {
       throw new DialError(`the connection gater refused to dial ${target.peerId}`)
     }
-    const addrs = await this.#addresses(target, options)
-    return this.#slots.add(async () => this.#dialAddresses(target, addrs, options), options)
+    const addrs = await this.#addresses(target, unlimitedOnly, options)
+    const connection = await this.#slots.add(async () => this.#dialAddresses(target, addrs, options), options)
+    if (unlimitedOnly && connection.limits != null) {
+      throw new LimitedConnectionError(`the connection to ${connection.remotePeer.toString()} through ${connection.remoteAddr.toString()} is limited`)
+    }
+    return connection
   }
 
   async #dialAddresses (target: DialTarget, addrs: Multiaddr[], options: AbortOptions): Promise<Connection> {
@@ -104,7 +115,8 @@ export class DialQueue {
     throw new DialError(`all ${addrs.length} addresses failed: ${errors.map(e => e.message).join('; ')}`, errors)
   }
 
-  async #addresses (target: DialTarget, options: AbortOptions): Promise<Multiaddr[]> {
+  /** the target's dialable addresses, direct ones first (circuits last, or left out when unlimitedOnly) */
+  async #addresses (target: DialTarget, unlimitedOnly: boolean, options: AbortOptions): Promise<Multiaddr[]> {
     const { peerStore, transportManager, connectionGater } = this.#components
     let addrs = target.multiaddrs
     if (addrs.length === 0 && target.peerId != null) {
@@ -116,14 +128,24 @@ export class DialQueue {
     }
     const usable: Multiaddr[] = []
     const seen = new Set<string>()
-    for (const ma of addrs) {
+    let circuits = 0
+    // stable: the order given (or stored) within direct and within circuit addresses
+    const ordered = [...addrs.filter(ma => !isCircuitAddress(ma)), ...addrs.filter(isCircuitAddress)]
+    for (const ma of ordered) {
       const key = ma.toString()
       if (seen.has(key)) { continue }
       seen.add(key)
       if (transportManager.transportForMultiaddr(ma) == null) { continue }
+      if (unlimitedOnly && isCircuitAddress(ma)) {
+        circuits++
+        continue
+      }
       if (await connectionGater.denyDialMultiaddr?.(ma) === true) { continue }
       usable.push(ma)
       if (usable.length >= this.#maxAddrs) { break }
+    }
+    if (usable.length === 0 && circuits > 0) {
+      throw new LimitedConnectionError(`${target.peerId?.toString() ?? 'the peer'} has only relayed addresses (${circuits}), whose connections are limited, and an unlimited connection was asked for`)
     }
     if (usable.length === 0) {
       throw new NoValidAddressesError(`no dialable address for ${target.peerId?.toString() ?? addrs.map(String).join(', ')}`)

@@ -3,7 +3,8 @@ import {
   DEFAULT_INBOUND_CONNECTION_THRESHOLD_PER_IP, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_PEER,
   DEFAULT_MAX_INCOMING_PENDING_CONNECTIONS, KEEP_ALIVE_TAG
 } from '../constants.js'
-import { dialTarget } from '../get-peer.js'
+import { LimitedConnectionError, NoValidAddressesError } from '../errors.js'
+import { dialTarget, isCircuitAddress } from '../get-peer.js'
 import { DialQueue } from './dial-queue.js'
 import { IpFilter } from './ip-filter.js'
 import { InboundRateLimiter } from './rate-limiter.js'
@@ -11,7 +12,7 @@ import { ReconnectQueue } from './reconnect-queue.js'
 import type { DialQueueComponents, DialQueueInit } from './dial-queue.js'
 import type {
   AbortOptions, Connection, ConnectionManager as ConnectionManagerInterface, Libp2pEvents, Logger, MultiaddrConnection,
-  OpenConnectionOptions, PeerId, Startable, TypedEventTarget
+  OpenConnectionOptions as BaseOpenConnectionOptions, PeerId, Startable, TypedEventTarget
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -38,6 +39,19 @@ export interface ConnectionManagerInit extends DialQueueInit {
   deny?: string[]
   reconnectRetries?: number
   reconnectBackoffMs?: number
+}
+
+export interface OpenConnectionOptions extends BaseOpenConnectionOptions {
+  /**
+   * Whether a limited (relayed) connection will do. An open unlimited connection is always
+   * preferred. `true`: an open limited connection is reused; with none, any address is dialled.
+   * `false`: the connection must be unlimited: only direct (non-circuit) addresses are dialled,
+   * even when a limited connection is open, and `LimitedConnectionError` says so when the peer has
+   * none. Unset (`dial()`, services such as ping): an open limited connection is reused unless the
+   * caller named a direct address, which is then tried first (the limited connection is returned
+   * if that dial fails).
+   */
+  runOnLimitedConnection?: boolean
 }
 
 export interface ConnectionManagerComponents extends DialQueueComponents {
@@ -113,13 +127,33 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
   }
 
   async openConnection (peer: PeerId | Multiaddr | Multiaddr[], options: OpenConnectionOptions = {}): Promise<Connection> {
-    // a PeerId, or multiaddrs ending in /p2p/<id>, reuse an open unlimited connection to that peer
-    const peerId = dialTarget(peer).peerId
-    if (options.force !== true && peerId != null) {
-      const existing = this.getConnections(peerId).find(c => c.status === 'open' && c.limits == null)
-      if (existing != null) { return existing }
+    // a PeerId, or multiaddrs ending in /p2p/<id>, reuse an open connection to that peer
+    const target = dialTarget(peer)
+    let limited: Connection | undefined
+    if (options.force !== true && target.peerId != null) {
+      const open = this.getConnections(target.peerId).filter(c => c.status === 'open')
+      const unlimited = open.find(c => c.limits == null)
+      if (unlimited != null) { return unlimited }
+      limited = open[0]
+      const namedDirect = target.multiaddrs.some(ma => !isCircuitAddress(ma))
+      if (limited != null && (options.runOnLimitedConnection === true || (options.runOnLimitedConnection == null && !namedDirect))) {
+        return limited
+      }
     }
-    return this.#dialQueue.dial(peer, options)
+    // a second circuit next to an open one gains nothing: with a limited connection open, dial direct addresses only
+    const unlimitedOnly = options.runOnLimitedConnection === false || limited != null
+    try {
+      return await this.#dialQueue.dial(peer, { signal: options.signal, unlimitedOnly })
+    } catch (err: any) {
+      if (limited?.status === 'open' && options.runOnLimitedConnection == null) {
+        this.#log('no direct connection to %p (%e); the limited one will do', limited.remotePeer, err)
+        return limited
+      }
+      if (limited != null && err.name === NoValidAddressesError.name) {
+        throw new LimitedConnectionError(`only a limited connection to ${limited.remotePeer.toString()} is open, no direct address of it is known, and an unlimited connection was asked for`)
+      }
+      throw err
+    }
   }
 
   async closeConnections (peerId: PeerId, options?: AbortOptions): Promise<void> {
