@@ -63,6 +63,13 @@ export const DEFAULT_MAX_PUSH_OUTBOUND_STREAMS = 1
 /** peers pushed to at once when this node's protocols or addresses change */
 export const DEFAULT_PUSH_CONCURRENCY = 32
 
+/**
+ * After a change of this node's protocols or addresses, identify push waits this long for more
+ * changes (each one restarts the wait) before pushing; 0 pushes at once (a change during a push
+ * still brings one more push after it)
+ */
+export const DEFAULT_PUSH_DEBOUNCE_MS = 0
+
 /** peer store metadata keys (UTF-8 values) */
 export const AGENT_VERSION_KEY = 'AgentVersion'
 export const PROTOCOL_VERSION_KEY = 'ProtocolVersion'

@@ -2,7 +2,7 @@ import { AbortError, NotStartedError } from '@libp2p/interface'
 import { withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_PUSH_INBOUND_STREAMS, DEFAULT_MAX_PUSH_OUTBOUND_STREAMS,
-  DEFAULT_PROTOCOL_PREFIX, DEFAULT_PUSH_CONCURRENCY, DEFAULT_TIMEOUT_MS, IDENTIFY_PROTOCOL_VERSION, IDENTIFY_PUSH_PROTOCOL_NAME
+  DEFAULT_PROTOCOL_PREFIX, DEFAULT_PUSH_CONCURRENCY, DEFAULT_PUSH_DEBOUNCE_MS, DEFAULT_TIMEOUT_MS, IDENTIFY_PROTOCOL_VERSION, IDENTIFY_PUSH_PROTOCOL_NAME
 } from './constants.js'
 import { consumeIdentify } from './consume.js'
 import { readIdentify, writeIdentify } from './message-io.js'
@@ -20,11 +20,12 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
   readonly #log: Logger
   readonly #own: OwnMessage
   readonly #timeoutMs: number
-  readonly #maxMessageBytes: number
+  readonly #maxMessageSize: number
   readonly #maxMessages: number
   readonly #maxInboundStreams: number
   readonly #maxOutboundStreams: number
   readonly #concurrency: number
+  readonly #debounce: number
   readonly #runOnSelfUpdate: boolean
   readonly #runOnLimitedConnection: boolean
   #shutdown?: AbortController
@@ -33,18 +34,21 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
   /** the push under way, and whether another was asked for while it ran */
   #running?: Promise<void>
   #again = false
+  /** the debounce timer: a push starts when it fires */
+  #debounceTimer?: ReturnType<typeof setTimeout>
 
   constructor (components: IdentifyPushComponents, init: IdentifyPushInit = {}) {
     this.#components = components
     this.#log = components.logger.forComponent('libp2p:identify-push')
     this.protocol = `/${init.protocolPrefix ?? DEFAULT_PROTOCOL_PREFIX}/${IDENTIFY_PUSH_PROTOCOL_NAME}/${IDENTIFY_PROTOCOL_VERSION}`
     this.#own = new OwnMessage(components, init.agentVersion ?? components.nodeInfo.userAgent, this.#log)
-    this.#timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    this.#maxMessageBytes = init.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+    this.#timeoutMs = init.timeout ?? DEFAULT_TIMEOUT_MS
+    this.#maxMessageSize = init.maxMessageSize ?? DEFAULT_MAX_MESSAGE_BYTES
     this.#maxMessages = init.maxMessages ?? DEFAULT_MAX_MESSAGES
     this.#maxInboundStreams = init.maxInboundStreams ?? DEFAULT_MAX_PUSH_INBOUND_STREAMS
     this.#maxOutboundStreams = init.maxOutboundStreams ?? DEFAULT_MAX_PUSH_OUTBOUND_STREAMS
     this.#concurrency = init.concurrency ?? DEFAULT_PUSH_CONCURRENCY
+    this.#debounce = init.debounce ?? DEFAULT_PUSH_DEBOUNCE_MS
     this.#runOnSelfUpdate = init.runOnSelfUpdate ?? true
     this.#runOnLimitedConnection = init.runOnLimitedConnection ?? true
   }
@@ -69,6 +73,8 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
   async stop (): Promise<void> {
     if (this.#shutdown == null) { return }
     this.#components.events.removeEventListener('self:peer:update', this.#onSelfUpdate)
+    clearTimeout(this.#debounceTimer)
+    this.#debounceTimer = undefined
     this.#shutdown.abort(new AbortError('identify push stopped'))
     this.#shutdown = undefined
     this.#again = false
@@ -78,6 +84,21 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
 
   readonly #onSelfUpdate = (): void => {
     if (this.#shutdown == null) { return }
+    if (this.#debounce <= 0) {
+      this.#schedulePush()
+      return
+    }
+    // each update restarts the wait: a burst of updates ends in one push
+    clearTimeout(this.#debounceTimer)
+    this.#debounceTimer = setTimeout(() => {
+      this.#debounceTimer = undefined
+      this.#schedulePush()
+    }, this.#debounce)
+  }
+
+  /** push now, or once more after the push under way */
+  #schedulePush (): void {
+    if (this.#shutdown == null) { return }
     if (this.#running != null) {
       this.#again = true
       return
@@ -86,7 +107,7 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
       this.#running = undefined
       if (this.#again) {
         this.#again = false
-        this.#onSelfUpdate()
+        this.#schedulePush()
       }
     })
   }
@@ -139,7 +160,7 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
   }
 
   async #pushTo (connection: Connection, shutdown: AbortSignal): Promise<void> {
-    const { signal, done } = withTimeout(this.#timeoutMs, `identify push to ${connection.remotePeer} (timeoutMs)`, shutdown)
+    const { signal, done } = withTimeout(this.#timeoutMs, `identify push to ${connection.remotePeer} (timeout)`, shutdown)
     let stream: Stream | undefined
     try {
       stream = await connection.newStream(this.protocol, {
@@ -160,9 +181,9 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
 
   /** a peer pushed its identify: read it to EOF, check and store it, then close */
   async #receive (stream: Stream, connection: Connection): Promise<void> {
-    const { signal, done } = withTimeout(this.#timeoutMs, `identify push from ${connection.remotePeer} (timeoutMs)`, this.#shutdown?.signal)
+    const { signal, done } = withTimeout(this.#timeoutMs, `identify push from ${connection.remotePeer} (timeout)`, this.#shutdown?.signal)
     try {
-      const message = await readIdentify(stream, { signal, maxMessageBytes: this.#maxMessageBytes, maxMessages: this.#maxMessages })
+      const message = await readIdentify(stream, { signal, maxMessageSize: this.#maxMessageSize, maxMessages: this.#maxMessages })
       const result = await consumeIdentify(this.#components, connection, message, { signal, push: true, log: this.#log })
       await stream.close({ signal })
       this.#components.events.safeDispatchEvent('peer:identify', { detail: result })

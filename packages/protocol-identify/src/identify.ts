@@ -21,7 +21,7 @@ export class Identify implements IdentifyInterface, Startable {
   readonly #log: Logger
   readonly #own: OwnMessage
   readonly #timeoutMs: number
-  readonly #maxMessageBytes: number
+  readonly #maxMessageSize: number
   readonly #maxMessages: number
   readonly #maxInboundStreams: number
   readonly #maxOutboundStreams: number
@@ -34,8 +34,8 @@ export class Identify implements IdentifyInterface, Startable {
     this.#log = components.logger.forComponent('libp2p:identify')
     this.protocol = `/${init.protocolPrefix ?? DEFAULT_PROTOCOL_PREFIX}/${IDENTIFY_PROTOCOL_NAME}/${IDENTIFY_PROTOCOL_VERSION}`
     this.#own = new OwnMessage(components, init.agentVersion ?? components.nodeInfo.userAgent, this.#log)
-    this.#timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    this.#maxMessageBytes = init.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+    this.#timeoutMs = init.timeout ?? DEFAULT_TIMEOUT_MS
+    this.#maxMessageSize = init.maxMessageSize ?? DEFAULT_MAX_MESSAGE_BYTES
     this.#maxMessages = init.maxMessages ?? DEFAULT_MAX_MESSAGES
     this.#maxInboundStreams = init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS
     this.#maxOutboundStreams = init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS
@@ -78,7 +78,7 @@ export class Identify implements IdentifyInterface, Startable {
 
   async identify (connection: Connection, options: AbortOptions = {}): Promise<IdentifyResult> {
     if (this.#shutdown == null) { throw new NotStartedError('identify is not started') }
-    const { signal, done } = withTimeout(this.#timeoutMs, `identify of ${connection.remotePeer} (timeoutMs)`, this.#shutdown.signal, options.signal)
+    const { signal, done } = withTimeout(this.#timeoutMs, `identify of ${connection.remotePeer} (timeout)`, this.#shutdown.signal, options.signal)
     let stream: Stream | undefined
     try {
       stream = await connection.newStream(this.protocol, {
@@ -86,7 +86,7 @@ export class Identify implements IdentifyInterface, Startable {
         runOnLimitedConnection: this.#runOnLimitedConnection,
         maxOutboundStreams: this.#maxOutboundStreams
       })
-      const message = await readIdentify(stream, { signal, maxMessageBytes: this.#maxMessageBytes, maxMessages: this.#maxMessages })
+      const message = await readIdentify(stream, { signal, maxMessageSize: this.#maxMessageSize, maxMessages: this.#maxMessages })
       const result = await consumeIdentify(this.#components, connection, message, { signal, push: false, log: this.#log })
       await stream.close({ signal })
       this.#components.events.safeDispatchEvent('peer:identify', { detail: result })
@@ -103,7 +103,7 @@ export class Identify implements IdentifyInterface, Startable {
 
   /** answer an identify request: our message, then close */
   async #serve (stream: Stream, connection: Connection): Promise<void> {
-    const { signal, done } = withTimeout(this.#timeoutMs, `answering identify from ${connection.remotePeer} (timeoutMs)`, this.#shutdown?.signal)
+    const { signal, done } = withTimeout(this.#timeoutMs, `answering identify from ${connection.remotePeer} (timeout)`, this.#shutdown?.signal)
     try {
       await writeIdentify(stream, await this.#own.parts(connection), { signal })
       await stream.close({ signal })

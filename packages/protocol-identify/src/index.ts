@@ -23,7 +23,7 @@
  * node's protocols or addresses, to each connected peer that speaks the push protocol (at most
  * `concurrency` at once), and stores pushes it receives.
  *
- * Bad input from a peer (a message over `maxMessageBytes`, bytes that do not decode, a public key
+ * Bad input from a peer (a message over `maxMessageSize`, bytes that do not decode, a public key
  * or signed peer record of another peer, a record whose signature does not verify) rejects the
  * exchange with a typed error (`MessageTooLargeError`, `InvalidMessageError`,
  * `UnexpectedPeerError`, `InvalidSignatureError`...), logged, and aborts the stream; the
@@ -39,7 +39,7 @@ import type {
 export {
   IDENTIFY_PROTOCOL, IDENTIFY_PUSH_PROTOCOL, PROTOCOL_VERSION, DEFAULT_TIMEOUT_MS, DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_MESSAGES, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS, DEFAULT_MAX_PUSH_INBOUND_STREAMS,
-  DEFAULT_MAX_PUSH_OUTBOUND_STREAMS, DEFAULT_PUSH_CONCURRENCY, AGENT_VERSION_KEY, PROTOCOL_VERSION_KEY
+  DEFAULT_MAX_PUSH_OUTBOUND_STREAMS, DEFAULT_PUSH_CONCURRENCY, DEFAULT_PUSH_DEBOUNCE_MS, AGENT_VERSION_KEY, PROTOCOL_VERSION_KEY
 } from './constants.js'
 export { Identify as IdentifyMessage } from './pb/message.js'
 export type { IdentifyResult }
@@ -62,15 +62,16 @@ export interface IdentifyPushComponents extends IdentifyComponents {
   connectionManager: Pick<ConnectionManager, 'getConnections'>
 }
 
+/** js-libp2p's IdentifyInit / IdentifyPushInit options (plus agentVersion and maxMessages); times in milliseconds */
 interface CommonInit {
   /** the protocol ids are `/<protocolPrefix>/id/1.0.0` and `/<protocolPrefix>/id/push/1.0.0` (default `ipfs`) */
   protocolPrefix?: string
   /** sent instead of `nodeInfo.userAgent` */
   agentVersion?: string
-  /** one exchange (open the stream, send or read the message, close) must finish within this (default 5000 ms) */
-  timeoutMs?: number
+  /** one exchange (open the stream, send or read the message, close) must finish within this many ms (default 5000) */
+  timeout?: number
   /** the largest length-prefixed message read from a peer (default 8192 bytes) */
-  maxMessageBytes?: number
+  maxMessageSize?: number
   /** length-prefixed messages read from one stream before EOF, merged (default 10, as go-libp2p) */
   maxMessages?: number
   /** streams of the protocol a remote may hold open on one connection (default 1) */
@@ -91,13 +92,18 @@ export interface IdentifyPushInit extends CommonInit {
   runOnSelfUpdate?: boolean
   /** peers pushed to at once (default 32) */
   concurrency?: number
+  /**
+   * wait this many ms after a change of this node's protocols or addresses, each further change
+   * restarting the wait, then push once (default 0: push at once)
+   */
+  debounce?: number
 }
 
 export interface Identify {
   readonly protocol: string
   /**
    * Ask the peer of `connection` for its identify message; store it and dispatch `peer:identify`.
-   * Rejects with TimeoutError after `timeoutMs`, or the typed error of bad input.
+   * Rejects with TimeoutError after `timeout`, or the typed error of bad input.
    */
   identify(connection: Connection, options?: AbortOptions): Promise<IdentifyResult>
 }

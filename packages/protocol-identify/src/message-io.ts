@@ -6,7 +6,7 @@ import type { AbortOptions, MessageStream } from '@libp2p/interface'
 
 export interface ReadIdentifyOptions extends AbortOptions {
   /** the largest length-prefixed message accepted (MessageTooLargeError past it) */
-  maxMessageBytes: number
+  maxMessageSize: number
   /** the most length-prefixed messages accepted before EOF (MessageTooLargeError past it) */
   maxMessages: number
 }
@@ -39,10 +39,10 @@ function decodeIdentify (bytes: Uint8ArrayList): Identify {
 
 /**
  * Read length-prefixed identify messages until the remote closes its write side, and merge them.
- * A message may arrive over many chunks; a length prefix over `maxMessageBytes` is refused before
+ * A message may arrive over many chunks; a length prefix over `maxMessageSize` is refused before
  * its body is read.
  *
- * Throws MessageTooLargeError for a message over maxMessageBytes or more than maxMessages
+ * Throws MessageTooLargeError for a message over maxMessageSize or more than maxMessages
  * messages; InvalidMessageError for bytes that do not decode, a truncated message or no message
  * at all; the stream's error or the signal's reason if either ends the read first.
  */
@@ -69,8 +69,8 @@ export async function readIdentify (stream: MessageStream, options: ReadIdentify
     while (true) {
       const prefix = decodeVarint(buffer)
       if (prefix == null) { break }
-      if (prefix.value > options.maxMessageBytes) {
-        throw new MessageTooLargeError(`identify message of ${prefix.value} bytes is over the maxMessageBytes=${options.maxMessageBytes} limit`)
+      if (prefix.value > options.maxMessageSize) {
+        throw new MessageTooLargeError(`identify message of ${prefix.value} bytes is over the maxMessageSize=${options.maxMessageSize} limit`)
       }
       if (buffer.byteLength < prefix.bytes + prefix.value) { break }
       if (++count > options.maxMessages) {

@@ -137,11 +137,11 @@ describe('identify', () => {
 
     beforeEach(async () => {
       // a only identifies when asked, so each test sees the error of its own call
-      a = track(await createNode<Services>({ services: { identify: identify({ runOnConnectionOpen: false, timeoutMs: 1000 }), identifyPush: identifyPush() } }))
+      a = track(await createNode<Services>({ services: { identify: identify({ runOnConnectionOpen: false, timeout: 1000 }), identifyPush: identifyPush() } }))
       b = track(await createNode())
     })
 
-    it('rejects a message over maxMessageBytes (MessageTooLargeError)', async () => {
+    it('rejects a message over maxMessageSize (MessageTooLargeError)', async () => {
       const connection = await answerWith(async (stream) => {
         stream.send(lpEncode(IdentifyMessage.encode({ agentVersion: 'x'.repeat(9000), listenAddrs: [], protocols: [] })))
         await stream.close().catch(() => {})
@@ -185,8 +185,8 @@ describe('identify', () => {
       expect(await closed).to.have.property('name', 'StreamResetError')
     })
 
-    it('gives up after timeoutMs (TimeoutError)', async () => {
-      const impatient = track(await createNode<Services>({ services: { identify: identify({ runOnConnectionOpen: false, timeoutMs: 200 }), identifyPush: identifyPush() } }))
+    it('gives up after timeout (TimeoutError)', async () => {
+      const impatient = track(await createNode<Services>({ services: { identify: identify({ runOnConnectionOpen: false, timeout: 200 }), identifyPush: identifyPush() } }))
       await b.handle(IDENTIFY_PROTOCOL, async (stream) => {
         // never answers; the read ends when the other side gives up
         await stream.read().catch(() => {})

@@ -6,7 +6,7 @@ import { DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGES } from '../src/constant
 import { mergeIdentify, readIdentify, writeIdentify } from '../src/message-io.js'
 import { Identify } from '../src/pb/message.js'
 
-const limits = { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxMessages: DEFAULT_MAX_MESSAGES }
+const limits = { maxMessageSize: DEFAULT_MAX_MESSAGE_BYTES, maxMessages: DEFAULT_MAX_MESSAGES }
 
 function sample (): Identify {
   return {
@@ -59,7 +59,7 @@ describe('identify message io', () => {
     expect(merged.protocolVersion).to.equal(sample().protocolVersion)
   })
 
-  it('refuses a length prefix over maxMessageBytes before the body arrives (MessageTooLargeError)', async () => {
+  it('refuses a length prefix over maxMessageSize before the body arrives (MessageTooLargeError)', async () => {
     const [out, inb] = messageStreamPair()
     const reading = readIdentify(inb, limits)
     // the prefix alone: the reader must not wait for 9000 bytes that never come
@@ -67,13 +67,13 @@ describe('identify message io', () => {
     await expect(reading).to.eventually.be.rejected.with.property('name', 'MessageTooLargeError')
   })
 
-  it('accepts a message of exactly maxMessageBytes', async () => {
+  it('accepts a message of exactly maxMessageSize', async () => {
     const [out, inb] = messageStreamPair()
     const message: Identify = { agentVersion: 'x'.repeat(100), listenAddrs: [], protocols: [] }
     const size = Identify.encode(message).byteLength
     await writeIdentify(out, message)
     await out.closeWrite()
-    expect(await readIdentify(inb, { ...limits, maxMessageBytes: size })).to.deep.equal(message)
+    expect(await readIdentify(inb, { ...limits, maxMessageSize: size })).to.deep.equal(message)
   })
 
   it('refuses more than maxMessages messages (MessageTooLargeError)', async () => {
@@ -139,7 +139,7 @@ describe('identify message io', () => {
       const [out, inb] = messageStreamPair()
       out.send(new Uint8ArrayList(bytes))
       await out.closeWrite()
-      const outcome = await readIdentify(inb, { maxMessageBytes: 128, maxMessages: 4 }).then(() => 'read', (err: any) => err.name)
+      const outcome = await readIdentify(inb, { maxMessageSize: 128, maxMessages: 4 }).then(() => 'read', (err: any) => err.name)
       expect(['read', 'InvalidMessageError', 'MessageTooLargeError']).to.include(outcome)
     }), { numRuns: 300 })
   })

@@ -67,6 +67,36 @@ describe('identify push', () => {
     expect(results.map(r => r.peerId.toString())).to.deep.equal([b.peerId.toString(), b.peerId.toString()])
   })
 
+  it('with debounce, a burst of changes is pushed once, debounce ms after the last', async () => {
+    const debounce = 300
+    const c = await createNode<Services>({ services: { identify: identify(), identifyPush: identifyPush({ debounce }) } })
+    nodes.push(c)
+    const identified = Promise.all([
+      nextEvent<IdentifyResult>(a, 'peer:identify', r => r.peerId.equals(c.peerId)),
+      nextEvent<IdentifyResult>(c, 'peer:identify', r => r.peerId.equals(a.peerId))
+    ])
+    await a.dial(c.getMultiaddrs()[0])
+    await identified
+    const received: IdentifyResult[] = []
+    const onIdentify = (evt: CustomEvent<IdentifyResult>): void => {
+      if (evt.detail.peerId.equals(c.peerId)) { received.push(evt.detail) }
+    }
+    a.addEventListener('peer:identify', onIdentify)
+    try {
+      const all = nextEvent<IdentifyResult>(a, 'peer:identify', r => r.peerId.equals(c.peerId) && r.protocols.includes('/burst/3'))
+      await c.handle('/burst/1', () => {})
+      await c.handle('/burst/2', () => {})
+      await c.handle('/burst/3', () => {})
+      const last = Date.now()
+      await all
+      expect(Date.now() - last).to.be.at.least(debounce - 5)
+      expect(received).to.have.length(1)
+      expect(received[0].protocols).to.include.members(['/burst/1', '/burst/2', '/burst/3'])
+    } finally {
+      a.removeEventListener('peer:identify', onIdentify)
+    }
+  })
+
   it('a partial push changes only the fields it carries', async () => {
     const before = await a.peerStore.get(b.peerId)
     const updated = nextUpdate(a, b, p => p.metadata.get('AgentVersion') != null && uint8ArrayToString(p.metadata.get('AgentVersion') ?? new Uint8Array()) === 'b/2.0.0')

@@ -10,7 +10,7 @@ import { mergeIdentify, readIdentify, writeIdentify } from '../src/message-io.js
 import { Identify } from '../src/pb/message.js'
 import { splitIdentify } from '../src/split-message.js'
 
-const limits = { maxMessageBytes: DEFAULT_MAX_MESSAGE_BYTES, maxMessages: DEFAULT_MAX_MESSAGES }
+const limits = { maxMessageSize: DEFAULT_MAX_MESSAGE_BYTES, maxMessages: DEFAULT_MAX_MESSAGES }
 
 function addrs (count: number): Array<Uint8Array<ArrayBuffer>> {
   return Array.from({ length: count }, (_, i) =>
