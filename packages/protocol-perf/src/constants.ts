@@ -5,9 +5,9 @@ export const PERF_PROTOCOL = '/perf/1.0.0'
 export const HEADER_BYTES = 8
 
 /** both sides send from one preallocated, never-written buffer of this size */
-export const DEFAULT_WRITE_CHUNK_BYTES = 64 * 1024
-/** writeChunkBytes may not be larger than this (a stream's write buffer takes 4 MiB at most) */
-export const MAX_WRITE_CHUNK_BYTES = 1024 * 1024
+export const DEFAULT_WRITE_BLOCK_SIZE_BYTES = 64 * 1024
+/** writeBlockSize may not be larger than this (a stream's write buffer takes 4 MiB at most) */
+export const MAX_WRITE_BLOCK_SIZE_BYTES = 1024 * 1024
 
 /**
  * The most bytes the server agrees to send on one stream. test-plans asks for

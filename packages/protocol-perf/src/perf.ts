@@ -2,7 +2,7 @@ import { AbortError, InvalidParametersError, NotStartedError, ProtocolError } fr
 import { BackgroundTask } from './background-task.js'
 import {
   DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS,
-  DEFAULT_TIMEOUT_MS, DEFAULT_WRITE_CHUNK_BYTES, MAX_WRITE_CHUNK_BYTES, PERF_PROTOCOL, REPORT_INTERVAL_MS
+  DEFAULT_TIMEOUT_MS, DEFAULT_WRITE_BLOCK_SIZE_BYTES, MAX_WRITE_BLOCK_SIZE_BYTES, PERF_PROTOCOL, REPORT_INTERVAL_MS
 } from './constants.js'
 import { servePerfStream } from './server.js'
 import { encodeHeader, readToEnd, writeBytes } from './transfer.js'
@@ -64,8 +64,8 @@ export class Perf implements PerfInterface, Startable {
   /** all zeros and never written to: every send on every stream passes this same memory */
   readonly #chunk: Uint8Array
   readonly #maxDownloadBytes: number
-  readonly #idleTimeoutMs: number
-  readonly #timeoutMs: number
+  readonly #idleTimeout: number
+  readonly #timeout: number
   readonly #maxInboundStreams: number
   readonly #maxOutboundStreams: number
   readonly #runOnLimitedConnection: boolean
@@ -75,17 +75,17 @@ export class Perf implements PerfInterface, Startable {
     this.#components = components
     this.#log = components.logger.forComponent('libp2p:perf')
     this.protocol = init.protocolName ?? PERF_PROTOCOL
-    const chunkBytes = init.writeChunkBytes ?? DEFAULT_WRITE_CHUNK_BYTES
-    if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1 || chunkBytes > MAX_WRITE_CHUNK_BYTES) {
-      throw new InvalidParametersError(`writeChunkBytes must be an integer from 1 to ${MAX_WRITE_CHUNK_BYTES}, got ${chunkBytes}`)
+    const chunkBytes = init.writeBlockSize ?? DEFAULT_WRITE_BLOCK_SIZE_BYTES
+    if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1 || chunkBytes > MAX_WRITE_BLOCK_SIZE_BYTES) {
+      throw new InvalidParametersError(`writeBlockSize must be an integer from 1 to ${MAX_WRITE_BLOCK_SIZE_BYTES}, got ${chunkBytes}`)
     }
     this.#chunk = new Uint8Array(chunkBytes)
     this.#maxDownloadBytes = init.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES
     if (this.#maxDownloadBytes !== Infinity) { checkCount('maxDownloadBytes', this.#maxDownloadBytes) }
-    this.#idleTimeoutMs = init.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS
-    checkTimeout('idleTimeoutMs', this.#idleTimeoutMs)
-    this.#timeoutMs = init.timeoutMs ?? DEFAULT_TIMEOUT_MS
-    checkTimeout('timeoutMs', this.#timeoutMs)
+    this.#idleTimeout = init.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS
+    checkTimeout('idleTimeout', this.#idleTimeout)
+    this.#timeout = init.timeout ?? DEFAULT_TIMEOUT_MS
+    checkTimeout('timeout', this.#timeout)
     this.#maxInboundStreams = init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS
     this.#maxOutboundStreams = init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS
     this.#runOnLimitedConnection = init.runOnLimitedConnection ?? false
@@ -117,9 +117,9 @@ export class Perf implements PerfInterface, Startable {
     checkCount('sendBytes', sendBytes)
     checkCount('recvBytes', recvBytes)
     const reuse = options.reuseExistingConnection === true
-    const intervalMs = options.reportIntervalMs ?? REPORT_INTERVAL_MS
+    const intervalMs = options.reportInterval ?? REPORT_INTERVAL_MS
     if (!(intervalMs > 0) || !Number.isFinite(intervalMs)) {
-      throw new InvalidParametersError(`reportIntervalMs must be a positive number of ms, got ${intervalMs}`)
+      throw new InvalidParametersError(`reportInterval must be a positive number of ms, got ${intervalMs}`)
     }
     const { signal, done } = linkSignals(options.signal, this.#shutdown.signal)
     const counters: TransferCounters = { uploadBytes: 0, downloadBytes: 0 }
@@ -140,7 +140,7 @@ export class Perf implements PerfInterface, Startable {
       if (signal.aborted) { throw signal.reason }
       signal.addEventListener('abort', () => { open.abort(signal.reason) }, { once: true })
       watchdog = new Watchdog({
-        idleTimeoutMs: options.idleTimeoutMs ?? this.#idleTimeoutMs,
+        idleTimeout: options.idleTimeout ?? this.#idleTimeout,
         what: `perf stream to ${connection.remotePeer}`,
         progress: () => counters.uploadBytes + counters.downloadBytes,
         expire: (err) => { open.abort(err) }
@@ -204,8 +204,8 @@ export class Perf implements PerfInterface, Startable {
       const moved = await servePerfStream(stream, {
         chunk: this.#chunk,
         maxDownloadBytes: this.#maxDownloadBytes,
-        idleTimeoutMs: this.#idleTimeoutMs,
-        timeoutMs: this.#timeoutMs,
+        idleTimeout: this.#idleTimeout,
+        timeout: this.#timeout,
         signal: this.#shutdown?.signal,
         what
       })

@@ -11,8 +11,8 @@ export interface ServeOptions {
   chunk: Uint8Array
   /** refuse requests for more than this (Infinity: any u64) */
   maxDownloadBytes: number
-  idleTimeoutMs: number
-  timeoutMs: number
+  idleTimeout: number
+  timeout: number
   /** aborts the stream with its reason (the service stopping) */
   signal?: AbortSignal
   /** who is being served, for error messages */
@@ -35,8 +35,8 @@ export async function servePerfStream (stream: MessageStream, options: ServeOpti
   const counters: TransferCounters = { uploadBytes: 0, downloadBytes: 0 }
   const header = new Uint8ArrayList()
   const watchdog = new Watchdog({
-    idleTimeoutMs: options.idleTimeoutMs,
-    timeoutMs: options.timeoutMs,
+    idleTimeout: options.idleTimeout,
+    timeout: options.timeout,
     what,
     progress: () => header.byteLength + counters.uploadBytes + counters.downloadBytes,
     expire: (err) => { stream.abort(err) }

@@ -1,10 +1,10 @@
 import { TimeoutError } from '@libp2p/interface'
 
 export interface WatchdogInit {
-  /** expire when `progress()` has not changed for this long (checked every idleTimeoutMs, so it fires within 1-2x); 0 or Infinity disables */
-  idleTimeoutMs: number
+  /** expire when `progress()` has not changed for this long (checked every idleTimeout, so it fires within 1-2x); 0 or Infinity disables */
+  idleTimeout: number
   /** expire once this long has passed; 0 or Infinity disables */
-  timeoutMs?: number
+  timeout?: number
   /** what is being watched, for the TimeoutError message */
   what: string
   /** a number that changes whenever the watched work makes progress (bytes moved) */
@@ -31,14 +31,14 @@ export class Watchdog {
   constructor (init: WatchdogInit) {
     this.#init = init
     this.#last = init.progress()
-    if (enabled(init.idleTimeoutMs)) {
-      const ms = init.idleTimeoutMs
+    if (enabled(init.idleTimeout)) {
+      const ms = init.idleTimeout
       this.#idle = setInterval(() => { this.#tick(ms) }, ms)
     }
-    if (enabled(init.timeoutMs)) {
-      const ms = init.timeoutMs
+    if (enabled(init.timeout)) {
+      const ms = init.timeout
       this.#total = setTimeout(() => {
-        this.#fire(new TimeoutError(`${init.what} did not finish within ${ms} ms (timeoutMs)`))
+        this.#fire(new TimeoutError(`${init.what} did not finish within ${ms} ms (timeout)`))
       }, ms)
     }
   }
@@ -52,7 +52,7 @@ export class Watchdog {
   #tick (ms: number): void {
     const now = this.#init.progress()
     if (now === this.#last) {
-      this.#fire(new TimeoutError(`${this.#init.what} moved no data for ${ms} ms (idleTimeoutMs)`))
+      this.#fire(new TimeoutError(`${this.#init.what} moved no data for ${ms} ms (idleTimeout)`))
       return
     }
     this.#last = now

@@ -93,7 +93,7 @@ describe('perf', () => {
       await stream.close()
     })
     const outputs: PerfOutput[] = []
-    for await (const output of client.services.perf.measurePerformance(other.getMultiaddrs()[0], 1000, 2000, { reportIntervalMs: 5 })) {
+    for await (const output of client.services.perf.measurePerformance(other.getMultiaddrs()[0], 1000, 2000, { reportInterval: 5 })) {
       outputs.push(output)
       if (output.type === 'intermediary' && outputs.reduce((n, o) => n + (o.type === 'intermediary' ? o.downloadBytes : 0), 0) === 1000) {
         release()
@@ -122,7 +122,7 @@ describe('perf', () => {
         serverSaw(err.name)
       }
     })
-    for await (const output of client.services.perf.measurePerformance(other.getMultiaddrs()[0], Number.MAX_SAFE_INTEGER, 0, { reportIntervalMs: 5 })) {
+    for await (const output of client.services.perf.measurePerformance(other.getMultiaddrs()[0], Number.MAX_SAFE_INTEGER, 0, { reportInterval: 5 })) {
       if (output.type === 'intermediary' && output.uploadBytes > 0) { break }
     }
     expect(await saw).to.equal('StreamResetError')
@@ -139,7 +139,7 @@ describe('perf', () => {
 
   it('refuses a second concurrent perf stream on one connection (maxOutboundStreams 1)', async () => {
     await client.dial(server.getMultiaddrs()[0])
-    const first = client.services.perf.measurePerformance(server.peerId, Number.MAX_SAFE_INTEGER, 0, { reuseExistingConnection: true, reportIntervalMs: 5 })
+    const first = client.services.perf.measurePerformance(server.peerId, Number.MAX_SAFE_INTEGER, 0, { reuseExistingConnection: true, reportInterval: 5 })
     // run the first until its stream is open and moving bytes
     for (let r = await first.next(); r.done !== true; r = await first.next()) {
       if (r.value.type === 'intermediary' && r.value.uploadBytes > 0) { break }
@@ -156,8 +156,8 @@ describe('perf', () => {
       .to.eventually.be.rejected.with.property('name', 'StreamResetError')
   })
 
-  it('a server ends a stream whose client never sends EOF (idleTimeoutMs)', async () => {
-    const impatient = track(await createNode<Services>({ services: { perf: perf({ idleTimeoutMs: 50 }) } }))
+  it('a server ends a stream whose client never sends EOF (idleTimeout)', async () => {
+    const impatient = track(await createNode<Services>({ services: { perf: perf({ idleTimeout: 50 }) } }))
     const stream = await client.dialProtocol(impatient.getMultiaddrs()[0], PERF_PROTOCOL)
     stream.send(header(10))
     stream.send(new Uint8Array(100))
@@ -182,19 +182,19 @@ describe('perf', () => {
       .to.eventually.be.rejected.with.property('name', 'ProtocolError')
   })
 
-  it('the client gives TimeoutError when the server stalls (idleTimeoutMs)', async () => {
+  it('the client gives TimeoutError when the server stalls (idleTimeout)', async () => {
     const staller = track(await createNode())
     await fakeServer(staller, async (stream) => {
       // sends nothing and keeps the stream open until the client gives up
       await stream.read().catch(() => {})
     })
-    await expect(client.services.perf.measure(staller.getMultiaddrs()[0], 10, 100, { idleTimeoutMs: 50 }))
+    await expect(client.services.perf.measure(staller.getMultiaddrs()[0], 10, 100, { idleTimeout: 50 }))
       .to.eventually.be.rejected.with.property('name', 'TimeoutError')
   })
 
   it('ends with the caller\'s signal', async () => {
     const controller = new AbortController()
-    const measuring = client.services.perf.measurePerformance(server.getMultiaddrs()[0], Number.MAX_SAFE_INTEGER, 0, { signal: controller.signal, reportIntervalMs: 5 })
+    const measuring = client.services.perf.measurePerformance(server.getMultiaddrs()[0], Number.MAX_SAFE_INTEGER, 0, { signal: controller.signal, reportInterval: 5 })
     await expect((async () => {
       for await (const output of measuring) {
         if (output.type === 'intermediary' && output.uploadBytes > 0) { controller.abort() }
@@ -209,8 +209,8 @@ describe('perf', () => {
     for (const [up, down] of [[-1, 0], [0, 1.5], [Number.MAX_SAFE_INTEGER + 1, 0], [0, NaN]]) {
       await expect(client.services.perf.measure(ma, up, down)).to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
     }
-    await expect(client.services.perf.measure(ma, 1, 1, { reportIntervalMs: 0 })).to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
-    for (const init of [{ writeChunkBytes: 0 }, { writeChunkBytes: 2 * MiB }, { maxDownloadBytes: -1 }, { idleTimeoutMs: NaN }]) {
+    await expect(client.services.perf.measure(ma, 1, 1, { reportInterval: 0 })).to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
+    for (const init of [{ writeBlockSize: 0 }, { writeBlockSize: 2 * MiB }, { maxDownloadBytes: -1 }, { idleTimeout: NaN }]) {
       await expect(createNode({ services: { perf: perf(init) } })).to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
     }
   })
@@ -224,8 +224,8 @@ describe('perf', () => {
   })
 
   it('uses a custom protocol name and chunk size', async () => {
-    const a = track(await createNode<Services>({ services: { perf: perf({ protocolName: '/x/perf/1', writeChunkBytes: 1000 }) } }))
-    const b = track(await createNode<Services>({ services: { perf: perf({ protocolName: '/x/perf/1', writeChunkBytes: 333 }) } }))
+    const a = track(await createNode<Services>({ services: { perf: perf({ protocolName: '/x/perf/1', writeBlockSize: 1000 }) } }))
+    const b = track(await createNode<Services>({ services: { perf: perf({ protocolName: '/x/perf/1', writeBlockSize: 333 }) } }))
     expect(a.services.perf.protocol).to.equal('/x/perf/1')
     expect(b.getProtocols()).to.include('/x/perf/1')
     expect(await a.services.perf.measure(b.getMultiaddrs()[0], 123_456, 654_321)).to.include({ uploadBytes: 123_456, downloadBytes: 654_321 })

@@ -14,7 +14,7 @@ function header (bytes: number | bigint): Uint8Array {
 }
 
 function options (init: Partial<ServeOptions> = {}): ServeOptions {
-  return { chunk: CHUNK, maxDownloadBytes: Number.MAX_SAFE_INTEGER, idleTimeoutMs: 0, timeoutMs: 0, ...init }
+  return { chunk: CHUNK, maxDownloadBytes: Number.MAX_SAFE_INTEGER, idleTimeout: 0, timeout: 0, ...init }
 }
 
 /** count what arrives until EOF */
@@ -94,34 +94,34 @@ describe('perf server (servePerfStream)', () => {
     await expect(serving).to.eventually.be.rejected.with.property('name', 'InvalidMessageError')
   })
 
-  it('ends a client that never sends EOF after idleTimeoutMs, with TimeoutError', async () => {
+  it('ends a client that never sends EOF after idleTimeout, with TimeoutError', async () => {
     const [client, server] = messageStreamPair()
-    const serving = servePerfStream(server, options({ idleTimeoutMs: 30 }))
+    const serving = servePerfStream(server, options({ idleTimeout: 30 }))
     client.send(header(10))
     client.send(new Uint8Array(100))
     const err = await serving.then(() => undefined, (err: any) => err)
     expect(err).to.have.property('name', 'TimeoutError')
-    expect(err.message).to.include('idleTimeoutMs')
+    expect(err.message).to.include('(idleTimeout)')
     expect(client.status).to.equal('reset')
   })
 
-  it('ends a client that sends nothing at all after idleTimeoutMs', async () => {
+  it('ends a client that sends nothing at all after idleTimeout', async () => {
     const [, server] = messageStreamPair()
-    await expect(servePerfStream(server, options({ idleTimeoutMs: 30 }))).to.eventually.be.rejected.with.property('name', 'TimeoutError')
+    await expect(servePerfStream(server, options({ idleTimeout: 30 }))).to.eventually.be.rejected.with.property('name', 'TimeoutError')
   })
 
-  it('ends a stream that outlives timeoutMs, with TimeoutError', async () => {
+  it('ends a stream that outlives timeout, with TimeoutError', async () => {
     const [client, server] = messageStreamPair()
-    const serving = servePerfStream(server, options({ timeoutMs: 30 }))
+    const serving = servePerfStream(server, options({ timeout: 30 }))
     client.send(header(10))
     const err = await serving.then(() => undefined, (err: any) => err)
     expect(err).to.have.property('name', 'TimeoutError')
-    expect(err.message).to.include('timeoutMs')
+    expect(err.message).to.include('(timeout)')
   })
 
-  it('ends a client that stops reading the download after idleTimeoutMs', async () => {
+  it('ends a client that stops reading the download after idleTimeout', async () => {
     const [client, server] = messageStreamPair({ maxReadBufferBytes: 64 * 1024 })
-    const serving = servePerfStream(server, options({ idleTimeoutMs: 30 }))
+    const serving = servePerfStream(server, options({ idleTimeout: 30 }))
     client.send(header(64 * 1024 * 1024))
     await client.closeWrite()
     // the client reads nothing: the server's sends stall on back-pressure
