@@ -32,11 +32,19 @@ export interface DialQueueOptions extends AbortOptions {
 
 /**
  * Dials one peer at a time per target: concurrent dials to the same peer share one attempt,
- * a global semaphore bounds dials in flight and waiting, and each address gets its own deadline.
+ * semaphores bound dials in flight and waiting, and each address gets its own deadline.
+ *
+ * Circuit addresses are dialled under slots of their own: a circuit dial needs a connection to
+ * its relay, a dial of its own, which then never waits behind circuit dials that wait for it (with
+ * one pool, circuit dials filling every slot would wait on their relays until the dial timeout).
+ * Relay legs are direct dials (the relay transport asks for an unlimited connection), so direct
+ * slots never wait on circuit slots.
  */
 export class DialQueue {
   readonly #components: DialQueueComponents
   readonly #slots: BoundedQueue
+  /** circuit addresses: as many again, so a circuit dial never holds a slot its relay leg needs */
+  readonly #circuitSlots: BoundedQueue
   readonly #maxAddrs: number
   readonly #timeoutMs: number
   readonly #pending = new Map<string, SharedDial>()
@@ -44,11 +52,13 @@ export class DialQueue {
 
   constructor (components: DialQueueComponents, init: DialQueueInit = {}) {
     this.#components = components
-    this.#slots = new BoundedQueue({
+    const slots = {
       concurrency: init.maxParallelDials ?? DEFAULT_MAX_PARALLEL_DIALS,
       maxSize: init.maxDialQueueLength ?? DEFAULT_MAX_DIAL_QUEUE_LENGTH,
       limitName: 'maxDialQueueLength'
-    })
+    }
+    this.#slots = new BoundedQueue(slots)
+    this.#circuitSlots = new BoundedQueue(slots)
     this.#maxAddrs = init.maxPeerAddrsToDial ?? DEFAULT_MAX_PEER_ADDRS_TO_DIAL
     this.#timeoutMs = init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS
     this.#log = components.logger.forComponent('libp2p:dial-queue')
@@ -83,15 +93,27 @@ export class DialQueue {
       throw new DialError(`the connection gater refused to dial ${target.peerId}`)
     }
     const addrs = await this.#addresses(target, unlimitedOnly, options)
-    const connection = await this.#slots.add(async () => this.#dialAddresses(target, addrs, options), options)
+    const errors: Error[] = []
+    const direct = addrs.filter(ma => !isCircuitAddress(ma))
+    const circuits = addrs.filter(isCircuitAddress)
+    let connection: Connection | undefined
+    if (direct.length > 0) {
+      connection = await this.#slots.add(async () => this.#dialAddresses(target, direct, errors, options), options)
+    }
+    if (connection == null && circuits.length > 0) {
+      connection = await this.#circuitSlots.add(async () => this.#dialAddresses(target, circuits, errors, options), options)
+    }
+    if (connection == null) {
+      throw new DialError(`all ${addrs.length} addresses failed: ${errors.map(e => e.message).join('; ')}`, errors)
+    }
     if (unlimitedOnly && connection.limits != null) {
       throw new LimitedConnectionError(`the connection to ${connection.remotePeer.toString()} through ${connection.remoteAddr.toString()} is limited`)
     }
     return connection
   }
 
-  async #dialAddresses (target: DialTarget, addrs: Multiaddr[], options: AbortOptions): Promise<Connection> {
-    const errors: Error[] = []
+  /** the first address that connects; undefined when all failed (their errors pushed to `errors`) */
+  async #dialAddresses (target: DialTarget, addrs: Multiaddr[], errors: Error[], options: AbortOptions): Promise<Connection | undefined> {
     for (const ma of addrs) {
       const callerSignal = options.signal
       if (callerSignal?.aborted === true) { throw new AbortError('the dial was aborted') }
@@ -112,7 +134,7 @@ export class DialQueue {
         deadline.done()
       }
     }
-    throw new DialError(`all ${addrs.length} addresses failed: ${errors.map(e => e.message).join('; ')}`, errors)
+    return undefined
   }
 
   /** the target's dialable addresses, direct ones first (circuits last, or left out when unlimitedOnly) */

@@ -9,13 +9,22 @@ import { openVoucher } from '../voucher.js'
 import { circuitAddress, parseCircuitAddress } from './addresses.js'
 import { hopRequest } from './hop-request.js'
 import type {
-  ComponentLogger, Connection, ConnectionManager, Listener, ListenerEvents, Logger, PeerId, PeerStore
+  ComponentLogger, Connection, Listener, ListenerEvents, Logger, OpenConnectionOptions, PeerId, PeerStore
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
+/**
+ * The connection manager as the relay client uses it. `runOnLimitedConnection: false` (libp2p's
+ * OpenConnectionOptions) asks for an unlimited connection: the relay is dialled on its direct
+ * addresses only, never through another relay.
+ */
+export interface RelayConnectionManager {
+  openConnection(peer: PeerId | Multiaddr | Multiaddr[], options?: OpenConnectionOptions & { runOnLimitedConnection?: boolean }): Promise<Connection>
+}
+
 export interface CircuitListenerComponents {
   peerId: PeerId
-  connectionManager: Pick<ConnectionManager, 'openConnection'>
+  connectionManager: RelayConnectionManager
   peerStore: Pick<PeerStore, 'merge'>
   logger: ComponentLogger
 }
@@ -99,7 +108,7 @@ export class CircuitListener extends TypedEventEmitter<ListenerEvents> implement
     const relay = this.#relay as PeerId
     const { signal, done } = withTimeout(this.#init.reservationTimeoutMs, `a reservation on ${relay.toString()}`, this.#shutdown.signal)
     try {
-      const connection = await this.#components.connectionManager.openConnection(this.#relayAddr ?? relay, { signal })
+      const connection = await this.#components.connectionManager.openConnection(this.#relayAddr ?? relay, { signal, runOnLimitedConnection: false })
       if (connection.limits != null) {
         throw new UnexpectedPeerError(`the connection to relay ${relay.toString()} is itself relayed`)
       }

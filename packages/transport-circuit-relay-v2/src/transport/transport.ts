@@ -12,8 +12,9 @@ import { circuitAddress, parseCircuitAddress } from './addresses.js'
 import { hopRequest } from './hop-request.js'
 import { CircuitListener } from './listener.js'
 import { RelayedConnection } from './relayed-connection.js'
+import type { RelayConnectionManager } from './listener.js'
 import type {
-  ComponentLogger, Connection, ConnectionManager, CreateListenerOptions, DialTransportOptions, Listener, Logger, PeerId, PeerStore,
+  ComponentLogger, Connection, CreateListenerOptions, DialTransportOptions, Listener, Logger, PeerId, PeerStore,
   Registrar, Startable, Stream, Transport, Upgrader
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -21,7 +22,7 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 export interface CircuitRelayTransportComponents {
   peerId: PeerId
   registrar: Registrar
-  connectionManager: Pick<ConnectionManager, 'openConnection'>
+  connectionManager: RelayConnectionManager
   peerStore: Pick<PeerStore, 'merge'>
   upgrader: Upgrader
   logger: ComponentLogger
@@ -117,7 +118,8 @@ export class CircuitRelayTransport implements Transport, Startable {
     const { signal, done } = withTimeout(this.#connectTimeoutMs, `a circuit through ${relay.toString()}`, options.signal)
     try {
       const relayTarget = parsed.relay.getComponents().length === 1 ? relay : parsed.relay
-      const toRelay = await this.#components.connectionManager.openConnection(relayTarget, { signal })
+      // the relay leg is a direct dial (its own dial slot, never a circuit)
+      const toRelay = await this.#components.connectionManager.openConnection(relayTarget, { signal, runOnLimitedConnection: false })
       if (toRelay.limits != null) {
         throw new UnexpectedPeerError(`the connection to relay ${relay.toString()} is itself relayed`)
       }
