@@ -3,7 +3,8 @@
  *
  * A TCP transport for Node.js: dials and listens on `/ip4/.../tcp/N` and `/ip6/.../tcp/N`, and
  * dials `/dns4|dns6|dns/<name>/tcp/N` (node:net resolves the name). Every socket has
- * TCP_NODELAY set, keep-alive, an inactivity timeout and half-close.
+ * TCP_NODELAY set, keep-alive (both can be turned off per direction with `dialOpts` / `listenOpts`),
+ * an inactivity timeout and half-close.
  *
  * ```ts
  * import { createLibp2p } from 'libp2p'
@@ -34,7 +35,7 @@ export interface TCPSocketOptions {
   keepAliveInitialDelay?: number
 }
 
-/** Configuration of the TCP transport: js-libp2p's options and names; every time is in milliseconds */
+/** Configuration of the TCP transport: js-libp2p's names for the options it has, the same style for the others; every time is in milliseconds */
 export interface TCPOptions {
   /** give up a dial whose TCP handshake takes longer than this many ms (default DEFAULT_DIAL_TIMEOUT_MS; 0 disables) */
   dialTimeout?: number
