@@ -99,4 +99,34 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     expect(conn.direction).to.equal('outbound')
     expect(conn.status).to.equal('open')
   })
+
+  it('stops re-dialling a peer whose keep-alive tag is removed while it waits', async () => {
+    const backoffMs = 150
+    const target = await made.node({ connectionManager: { reconnectBackoffMs: backoffMs, reconnectRetries: 4 } })
+    const friend = await made.node()
+    const timersBefore = activeTimers()
+    let attempts = 0
+    let firstAttempt: () => void = () => {}
+    const attempted = new Promise<void>(resolve => { firstAttempt = resolve })
+    const counter = made.server(await rawServer((socket) => {
+      attempts++
+      firstAttempt()
+      socket.destroy()
+    }))
+    await target.peerStore.merge(friend.peerId, {
+      multiaddrs: [...friend.getMultiaddrs(), multiaddr(`/ip4/127.0.0.1/tcp/${counter.port}`)],
+      tags: { 'keep-alive': { value: 100 } }
+    })
+    await target.dial(friend.getMultiaddrs()[0])
+    const gone = disconnected(target, friend.peerId)
+    await friend.stop()
+    await within(gone, 'the target sees the friend go')
+    await within(attempted, 'the first re-dial')
+    await target.peerStore.merge(friend.peerId, { tags: { 'keep-alive': undefined } })
+    // without the tag the queue lets go at its next turn: every timer gone, no second attempt
+    // (a queue that kept going would make three more, the last 15 backoffs after the drop)
+    await until(() => activeTimers() === timersBefore, 'every timer of the re-dials is gone', 10_000)
+    expect(attempts).to.equal(1)
+    expect(target.getConnections(friend.peerId)).to.have.length(0)
+  })
 })

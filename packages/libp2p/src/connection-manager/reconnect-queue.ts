@@ -33,18 +33,16 @@ export class ReconnectQueue {
     const key = peerId.toString()
     if (this.#active.has(key)) { return }
     const signal = this.#controller.signal
-    try {
-      // most peers are not in the store: has() answers without building a NotFoundError
-      if (!await this.#components.peerStore.has(peerId)) { return }
-      const peer = await this.#components.peerStore.get(peerId)
-      if (![...peer.tags.keys()].some(t => t.startsWith(KEEP_ALIVE_TAG))) { return }
-    } catch {
-      return
-    }
+    if (!await this.#keepAlive(peerId)) { return }
     this.#active.add(key)
     try {
       for (let attempt = 0; attempt < this.#retries && !signal.aborted; attempt++) {
         await waitFor(this.#backoffMs * 2 ** attempt, signal)
+        // the tag may have been removed (or expired) while this peer was waiting
+        if (!await this.#keepAlive(peerId)) {
+          this.#log('%p is no longer tagged keep-alive: not re-dialled', peerId)
+          return
+        }
         try {
           await this.#components.dial(peerId, { signal })
           this.#log('reconnected to %p', peerId)
@@ -57,6 +55,18 @@ export class ReconnectQueue {
       // stopped
     } finally {
       this.#active.delete(key)
+    }
+  }
+
+  /** the peer carries a live keep-alive tag */
+  async #keepAlive (peerId: PeerId): Promise<boolean> {
+    try {
+      // most peers are not in the store: has() answers without building a NotFoundError
+      if (!await this.#components.peerStore.has(peerId)) { return false }
+      const peer = await this.#components.peerStore.get(peerId)
+      return [...peer.tags.keys()].some(t => t.startsWith(KEEP_ALIVE_TAG))
+    } catch {
+      return false
     }
   }
 }
