@@ -10,8 +10,11 @@ import type { AEAD, DHKeyPair, NoiseCrypto } from './types.js'
 import type { Uint8ArrayList } from 'uint8arraylist'
 
 /**
- * Browsers: `@noble` (audited, constant-time JavaScript). WebCrypto has neither ChaCha20-Poly1305
- * nor, everywhere, X25519.
+ * Browsers: `@noble` (audited JavaScript) for every primitive. WebCrypto has no ChaCha20-Poly1305,
+ * and its X25519 (every current browser has it) is asynchronous while NoiseCrypto is synchronous
+ * (the static key is made in the Noise constructor, DH runs inside the handshake state's message
+ * methods): using it would make the handshake state, its callers and the Node implementation
+ * asynchronous for four DH operations per handshake.
  */
 
 const EMPTY = new Uint8Array(0)
