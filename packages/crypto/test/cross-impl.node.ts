@@ -11,7 +11,6 @@ import * as sha256Node from '../src/hash/sha256.js'
 import { CURVES } from '../src/keys/ecdsa/curves.js'
 import * as ecdsaBrowser from '../src/keys/ecdsa/impl.browser.js'
 import * as ecdsaNode from '../src/keys/ecdsa/impl.js'
-import * as ed25519Bigint from '../src/keys/ed25519/bigint.js'
 import * as ed25519Browser from '../src/keys/ed25519/impl.browser.js'
 import * as ed25519Node from '../src/keys/ed25519/impl.js'
 import { generateKeyPair } from '../src/keys/index.js'
@@ -24,15 +23,7 @@ import type { ECDSAImpl } from '../src/keys/ecdsa/interface.js'
 import type { Ed25519Impl } from '../src/keys/ed25519/interface.js'
 import type { RSAImpl } from '../src/keys/rsa/interface.js'
 
-/** bigint.ts, the browsers' fallback without WebCrypto Ed25519, in the shape of the others */
-const ed25519Fallback: Ed25519Impl = {
-  publicKeyFromSeed: ed25519Node.publicKeyFromSeed,
-  publicKeyFromSeedAsync: ed25519Bigint.publicKeyFromSeed,
-  createSigner: (seed, publicKey) => async (data) => ed25519Bigint.sign(seed, publicKey, data),
-  createVerifier: (publicKey) => async (data, sig) => ed25519Bigint.verify(publicKey, data, sig)
-}
-
-const ED25519: Array<[string, Ed25519Impl]> = [['node', ed25519Node], ['browser', ed25519Browser], ['bigint', ed25519Fallback]]
+const ED25519: Array<[string, Ed25519Impl]> = [['node', ed25519Node], ['browser', ed25519Browser]]
 const ECDSA: Array<[string, ECDSAImpl]> = [['node', ecdsaNode], ['browser', ecdsaBrowser]]
 const RSA: Array<[string, RSAImpl]> = [['node', rsaNode], ['browser', rsaBrowser]]
 

@@ -2,11 +2,23 @@ import { secp256k1 } from '@noble/curves/secp256k1.js'
 import { expect } from 'aegir/chai'
 import { generateKeyPair, privateKeyFromProtobuf, secp256k1PrivateKeyFromRaw, secp256k1PublicKeyFromRaw } from '../src/keys/index.js'
 import { hex } from './fixtures/keys.js'
-import { SPEC_VECTORS } from './fixtures/vectors.js'
+import { RFC6979_SECP256K1_VECTORS, SPEC_VECTORS } from './fixtures/vectors.js'
 
 const MESSAGE = Uint8Array.from([1, 2, 3])
 
 describe('secp256k1', () => {
+  for (const [i, vector] of RFC6979_SECP256K1_VECTORS.entries()) {
+    it(`matches RFC 6979 vector ${i + 1} (python-ecdsa): public key and signature byte for byte`, async () => {
+      const key = secp256k1PrivateKeyFromRaw(hex(vector.privateKey))
+      const sig = hex(vector.signature)
+
+      expect(key.publicKey.raw).to.equalBytes(hex(vector.publicKey))
+      expect(await key.sign(hex(vector.message))).to.equalBytes(sig)
+      expect(await secp256k1PublicKeyFromRaw(hex(vector.publicKey)).verify(hex(vector.message), sig)).to.be.true()
+      expect(await secp256k1PublicKeyFromRaw(hex(vector.publicKey)).verify(Uint8Array.of(...hex(vector.message), 0), sig)).to.be.false()
+    })
+  }
+
   it('makes deterministic, low-S, DER signatures over sha256 of the data', async () => {
     const key = privateKeyFromProtobuf(hex(SPEC_VECTORS.secp256k1.privateKey))
     const sig = await key.sign(MESSAGE)

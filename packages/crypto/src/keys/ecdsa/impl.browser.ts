@@ -1,15 +1,13 @@
 /**
  * ECDSA / SHA-256 on WebCrypto (asynchronous); WebCrypto's r || s signatures are converted to
- * and from DER. The synchronous checks are a bigint on-curve test for public points (on-curve.ts)
- * and `@noble/curves` for the public point of a private scalar, which only private keys decoded
- * from DER need (a bundle that never decodes one leaves `@noble/curves/nist.js` out).
+ * and from DER. The synchronous checks (public point on the curve, public point of a private
+ * scalar) use `@noble/curves`: WebCrypto has no synchronous API.
  */
 import { InvalidPrivateKeyError, InvalidPublicKeyError } from '@libp2p/interface'
 import { p256, p384, p521 } from '@noble/curves/nist.js'
 import { toArrayBufferView } from '../../util/bytes.js'
 import { signatureFromDER, signatureToDER } from './der.js'
 import { ecPartsFromJwk, ecPrivateJwk, ecPublicJwk } from './jwk.js'
-import { isECDSAPointOnCurve } from './on-curve.js'
 import type { CurveInfo, ECDSACurve } from './curves.js'
 
 const NOBLE = { 'P-256': p256, 'P-384': p384, 'P-521': p521 } satisfies Record<ECDSACurve, unknown>
@@ -45,7 +43,9 @@ export function createSigner (curve: CurveInfo, d: Uint8Array, point: Uint8Array
 
 export function createVerifier (curve: CurveInfo, point: Uint8Array): (data: Uint8Array, sig: Uint8Array) => Promise<boolean> {
   // WebCrypto only imports asynchronously, so check the point here to fail at decode time as node does
-  if (!isECDSAPointOnCurve(curve, point)) {
+  try {
+    NOBLE[curve.name].Point.fromBytes(point).assertValidity()
+  } catch {
     throw new InvalidPublicKeyError(`ECDSA ${curve.name} public key is not a point on the curve`)
   }
 

@@ -1,16 +1,15 @@
 /**
- * Ed25519 in browsers: WebCrypto (asynchronous), and where a browser's WebCrypto has no Ed25519
- * (it answers NotSupportedError) the bigint implementation of bigint.ts, which also derives and
- * signs when WebCrypto fails otherwise (both are deterministic: same results). Only the synchronous
- * `publicKeyFromSeed` (behind ed25519PrivateKeyFromRaw and the synchronous generators) uses
- * `@noble/curves`, so a bundle that does not call those leaves its Edwards code out.
+ * Ed25519 in browsers: WebCrypto (native, asynchronous; Chromium 137+, Firefox 129+, Safari 17+),
+ * and `@noble/curves`' ed25519 where a browser's WebCrypto has no Ed25519 or refuses an operation.
+ * Both are RFC 8032 and deterministic, so they give the same keys and signatures. The synchronous
+ * `publicKeyFromSeed` (behind ed25519PrivateKeyFromRaw and the synchronous generators) is
+ * `@noble/curves` too: WebCrypto has no synchronous API.
  */
 import { ed25519 } from '@noble/curves/ed25519.js'
 import { concat } from 'uint8arrays/concat'
 import { ED25519_SIGNATURE_BYTES } from '../../constants.js'
 import { fromBase64url, toBase64url } from '../../util/base64url.js'
 import { toArrayBufferView } from '../../util/bytes.js'
-import * as bigint from './bigint.js'
 
 const ALGORITHM = { name: 'Ed25519' }
 
@@ -20,6 +19,15 @@ const PKCS8_PREFIX = Uint8Array.from([0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 
 /** WebCrypto without Ed25519 (Chromium before 137, Firefox before 129, Safari before 17) */
 function unsupported (err: any): boolean {
   return err?.name === 'NotSupportedError'
+}
+
+function nobleVerify (publicKey: Uint8Array, data: Uint8Array, sig: Uint8Array): boolean {
+  try {
+    // RFC 8032 rules (not ZIP-215), to accept the same signatures as node:crypto / OpenSSL
+    return ed25519.verify(sig, data, publicKey, { zip215: false })
+  } catch {
+    return false
+  }
 }
 
 export function publicKeyFromSeed (seed: Uint8Array): Uint8Array {
@@ -32,8 +40,8 @@ export async function publicKeyFromSeedAsync (seed: Uint8Array): Promise<Uint8Ar
 
     return fromBase64url((await crypto.subtle.exportKey('jwk', key)).x)
   } catch {
-    // no Ed25519 in this WebCrypto (NotSupportedError), or it failed otherwise: bigint gives the same key
-    return bigint.publicKeyFromSeed(seed)
+    // no Ed25519 in this WebCrypto (NotSupportedError), or it failed otherwise: noble derives the same key
+    return ed25519.getPublicKey(seed)
   }
 }
 
@@ -46,8 +54,8 @@ export function createSigner (seed: Uint8Array, publicKey: Uint8Array): (data: U
 
       return new Uint8Array(await crypto.subtle.sign(ALGORITHM, await key, toArrayBufferView(data)))
     } catch {
-      // as above: the signature is deterministic, bigint gives the same one
-      return bigint.sign(seed, publicKey, data)
+      // as above: the signature is deterministic, noble gives the same one
+      return ed25519.sign(data, seed)
     }
   }
 }
@@ -66,7 +74,7 @@ export function createVerifier (publicKey: Uint8Array): (data: Uint8Array, sig: 
       return await crypto.subtle.verify(ALGORITHM, await key, toArrayBufferView(sig), toArrayBufferView(data))
     } catch (err: any) {
       // a key WebCrypto refuses (not a point) verifies nothing
-      return unsupported(err) ? bigint.verify(publicKey, data, sig) : false
+      return unsupported(err) ? nobleVerify(publicKey, data, sig) : false
     }
   }
 }

@@ -96,7 +96,7 @@ export function generateEd25519KeyPair (): Ed25519PrivateKeyInterface {
 /**
  * The key pair of a 32-byte seed (the caller checks its length) with the public key derived the
  * platform's fastest way: generateKeyPair() and generateKeyPairFromSeed() use this, so in browsers
- * they need WebCrypto (or bigint.ts) and not `@noble/curves`
+ * they derive it with WebCrypto (native) where it has Ed25519
  */
 export async function ed25519KeyPairFromSeedAsync (seed: Uint8Array): Promise<Ed25519PrivateKeyInterface> {
   const copy = new Uint8Array(seed)

@@ -1,6 +1,6 @@
 /**
- * secp256k1 on `@noble/curves` (Node). Browsers get impl.browser.ts, the same operations on bigint
- * without `@noble/curves`' Weierstrass code, to keep it out of browser bundles.
+ * secp256k1 on `@noble/curves` in every environment (neither node:crypto's OpenSSL build nor
+ * WebCrypto has it everywhere): the point, scalar and signature operations the key classes need.
  */
 import { secp256k1 } from '@noble/curves/secp256k1.js'
 

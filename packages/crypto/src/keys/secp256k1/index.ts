@@ -1,7 +1,7 @@
 /**
  * secp256k1 keys. Signatures are ECDSA over sha256(data), DER-encoded, low-S, RFC 6979
  * deterministic (as go-libp2p's btcec and js-libp2p produce); verification also accepts high-S.
- * The curve operations are impl.ts (`@noble/curves`) in Node and impl.browser.ts in browsers.
+ * The curve operations are impl.ts (`@noble/curves`, in Node and in browsers).
  */
 import { InvalidPrivateKeyError, InvalidPublicKeyError } from '@libp2p/interface'
 import { randomBytes } from '@noble/hashes/utils.js'
