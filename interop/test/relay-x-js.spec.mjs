@@ -2,6 +2,7 @@
 // Node 24), over TCP + Noise + Yamux on 127.0.0.1, with the relays' default limits (2 min, 128 KiB
 // per direction):
 // - a js relay, our listener (holds a reservation on it) and our dialer;
+// - a js relay that our listener on /p2p-circuit alone finds through identify (relay discovery);
 // - our relay, a js listener and a js dialer.
 // Each: the reservation (the listener's relayed address), a circuit (a limited connection, Noise +
 // Yamux end to end through the relay), ping and an echo over it.
@@ -121,6 +122,40 @@ describe('circuit relay v2: ours × js-libp2p', function () {
     const connections = await relay.send('connections', {})
     const peers = new Set(connections.map(c => c.remotePeer))
     assert.ok(peers.has(listener.peerId.toString()) && peers.has(dialer.peerId.toString()), `js relay connections: ${[...peers]}`)
+  })
+
+  it('js relay found by discovery: our listener on /p2p-circuit alone reserves on it once identify shows hop; N pings by the relayed address make one circuit', async () => {
+    const relay = await spawnJsPeer({ name: 'js-relay-found', env: { JS_PEER_RELAY_SERVER: '1' } })
+    stops.push(() => relay.stop())
+    const relayAddr = relay.multiaddrs.find(a => a.startsWith('/ip4/127.0.0.1/tcp/'))
+    const listener = await ourNode(parts, { listen: ['/p2p-circuit'], client: true })
+    stops.push(() => listener.stop())
+    const { multiaddr } = parts.m['@multiformats/multiaddr']
+    const through = () => listener.getMultiaddrs().some(a => a.toString().includes(`/p2p/${relay.peerId}/p2p-circuit/`))
+    assert.equal(through(), false)
+    let onUpdate
+    const advertised = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => { reject(new Error(`no circuit address through the js relay within ${WAIT_MS} ms`)) }, WAIT_MS)
+      onUpdate = () => { if (through()) { clearTimeout(timer); resolve() } }
+      listener.addEventListener('self:peer:update', onUpdate)
+    })
+    try {
+      await listener.dial(multiaddr(relayAddr), { signal: AbortSignal.timeout(WAIT_MS) })
+      await advertised
+    } finally {
+      listener.removeEventListener('self:peer:update', onUpdate)
+    }
+    const target = multiaddr(circuitAddrOf(listener.getMultiaddrs().map(String), relay.peerId, listener.peerId.toString()))
+
+    const dialer = await ourNode(parts, { client: true })
+    stops.push(() => dialer.stop())
+    const circuits = []
+    dialer.addEventListener('connection:open', (evt) => { if (evt.detail.limits != null) circuits.push(evt.detail) })
+    for (let i = 0; i < 5; i++) {
+      assert.ok(await dialer.services.ping.ping(target, { signal: AbortSignal.timeout(WAIT_MS) }) >= 0)
+    }
+    assert.equal(circuits.length, 1)
+    assert.equal(dialer.getConnections(listener.peerId).length, 1)
   })
 
   it('our relay: a js listener holds a reservation, a js dialer reaches it; ping and echo over the circuit', async () => {

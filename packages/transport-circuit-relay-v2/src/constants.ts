@@ -58,3 +58,7 @@ export const DEFAULT_MAX_INBOUND_STOP_STREAMS = 32
 export const RELAY_RECONNECT_INTERVAL_MS = 10_000
 /** refresh a reservation this long before it expires (or at half its life if that is sooner) */
 export const RESERVATION_REFRESH_MARGIN_MS = 60_000
+/** reservations attempted at once on relays found for `/p2p-circuit` listeners */
+export const DEFAULT_RESERVATION_CONCURRENCY = 1
+/** candidate relays remembered for `/p2p-circuit` listeners */
+export const DEFAULT_MAX_RESERVATION_QUEUE_LENGTH = 100

@@ -20,8 +20,14 @@
  * })
  * ```
  *
+ * A node may also listen on `/p2p-circuit` alone: it then finds relays among the peers it
+ * identifies (and those in its peer store) that support the hop protocol, and holds one reservation
+ * per such address, replacing a relay that goes away (`reservationConcurrency`,
+ * `maxReservationQueueLength`, as js-libp2p names them).
+ *
  * Relayed connections are limited (`connection.limits`): protocols run on them only when their
- * handler or dial passes `runOnLimitedConnection: true`.
+ * handler or dial passes `runOnLimitedConnection: true`. The connection manager reuses an open one
+ * for callers that accept it instead of opening another circuit.
  */
 export { circuitRelayServer } from './server/index.js'
 export type { CircuitRelayServer, CircuitRelayServerInit, CircuitRelayServerComponents, RelayReservationsInit } from './server/index.js'

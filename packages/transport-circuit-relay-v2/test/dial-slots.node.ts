@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { circuitAddr, servicesNode } from './fixtures/nodes.js'
+import { Tracked, circuitAddr, servicesNode } from './fixtures/nodes.js'
 import type { ServicesNode } from './fixtures/nodes.js'
 
 const DIAL_TIMEOUT_MS = 3_000
@@ -7,17 +7,10 @@ const DIAL_TIMEOUT_MS = 3_000
 describe('circuit dials and the parallel-dial slots, over TCP through a relay', function () {
   // a regression fails each dial at the dial timeout (twice: two rounds of circuit dials) rather than hanging
   this.timeout(4 * DIAL_TIMEOUT_MS + 10_000)
-  const nodes: ServicesNode[] = []
+  const nodes = new Tracked()
+  const track = async <T extends ServicesNode>(p: Promise<T>): Promise<T> => nodes.track(p)
 
-  async function track (p: Promise<ServicesNode>): Promise<ServicesNode> {
-    const node = await p
-    nodes.push(node)
-    return node
-  }
-
-  afterEach(async () => {
-    await Promise.all(nodes.splice(0).map(async n => n.stop()))
-  })
+  afterEach(async () => { await nodes.stopAll() })
 
   it('more circuit dials at once than maxParallelDials all connect: none holds the slot its relay leg needs', async () => {
     // every listener reserves from 127.0.0.1

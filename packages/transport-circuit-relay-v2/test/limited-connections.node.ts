@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { circuitAddr, echo, roundTrip, servicesNode } from './fixtures/nodes.js'
+import { Tracked, circuitAddr, echo, roundTrip, servicesNode } from './fixtures/nodes.js'
 import type { ServicesNode } from './fixtures/nodes.js'
 import type { Connection } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -9,17 +9,10 @@ const UNLIMITED_ONLY = '/test/unlimited-only/1.0.0'
 
 describe('reusing limited (relayed) connections, over TCP through a relay', function () {
   this.timeout(30_000)
-  const nodes: ServicesNode[] = []
+  const nodes = new Tracked()
+  const track = async <T extends ServicesNode>(p: Promise<T>): Promise<T> => nodes.track(p)
 
-  async function track (p: Promise<ServicesNode>): Promise<ServicesNode> {
-    const node = await p
-    nodes.push(node)
-    return node
-  }
-
-  afterEach(async () => {
-    await Promise.all(nodes.splice(0).map(async n => n.stop()))
-  })
+  afterEach(async () => { await nodes.stopAll() })
 
   /** a relay, a listener reachable through it (and directly on TCP when `direct`), and a dialer counting the connections it opens */
   async function setup (direct = false): Promise<{ listener: ServicesNode, dialer: ServicesNode, addr: Multiaddr, opened: Connection[] }> {

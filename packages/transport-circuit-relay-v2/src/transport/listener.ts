@@ -1,13 +1,14 @@
-import { InvalidMessageError, InvalidMultiaddrError, TypedEventEmitter, UnexpectedPeerError } from '@libp2p/interface'
+import { AbortError, InvalidMessageError, InvalidMultiaddrError, TypedEventEmitter, UnexpectedPeerError } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
 import { withTimeout } from '@libp2p/utils'
-import { multiaddr } from '@multiformats/multiaddr'
+import { CODE_P2P_CIRCUIT, multiaddr } from '@multiformats/multiaddr'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { RELAY_RECONNECT_INTERVAL_MS, RESERVATION_TAG, RESERVATION_TAG_VALUE } from '../constants.js'
 import { HopMessage } from '../pb/circuit.js'
 import { openVoucher } from '../voucher.js'
 import { circuitAddress, parseCircuitAddress } from './addresses.js'
 import { hopRequest } from './hop-request.js'
+import type { RelayDiscovery, RelaySeeker } from './discovery.js'
 import type {
   ComponentLogger, Connection, Listener, ListenerEvents, Logger, OpenConnectionOptions, PeerId, PeerStore
 } from '@libp2p/interface'
@@ -34,6 +35,14 @@ export interface CircuitListenerInit {
   refreshMarginMs: number
   /** the transport's set of relays with a live reservation (keyed by peer id), for its stop handler */
   relays: Map<string, number>
+  /** finds relays for a listener on `/p2p-circuit` alone */
+  discovery: RelayDiscovery
+}
+
+/** `/p2p-circuit` alone: listen through a relay found among the peers */
+export function isDiscoveryAddress (ma: Multiaddr): boolean {
+  const parts = ma.getComponents()
+  return parts.length === 1 && parts[0].code === CODE_P2P_CIRCUIT
 }
 
 /**
@@ -41,8 +50,12 @@ export interface CircuitListenerInit {
  * refreshes it before it expires. Each granted reservation is a `listening` event (the address
  * manager re-publishes). A lost relay connection is followed by one new reservation; if that
  * fails, or a refresh fails, the listener closes and withdraws its addresses.
+ *
+ * Listening on `/p2p-circuit` alone: the same with a relay that discovery gives it; when that
+ * relay is lost the listener withdraws its addresses (a `listening` event) and asks for another
+ * instead of closing.
  */
-export class CircuitListener extends TypedEventEmitter<ListenerEvents> implements Listener {
+export class CircuitListener extends TypedEventEmitter<ListenerEvents> implements Listener, RelaySeeker {
   readonly #components: CircuitListenerComponents
   readonly #init: CircuitListenerInit
   readonly #log: Logger
@@ -53,6 +66,8 @@ export class CircuitListener extends TypedEventEmitter<ListenerEvents> implement
   #timer?: ReturnType<typeof setTimeout>
   #closed = false
   #holdsRelay = false
+  /** listening on /p2p-circuit alone: relays come from discovery and are replaced when lost */
+  #discovering = false
   readonly #shutdown = new AbortController()
   /** when the connection to the relay last closed under a live reservation */
   #lostAt = -Infinity
@@ -68,13 +83,13 @@ export class CircuitListener extends TypedEventEmitter<ListenerEvents> implement
     clearTimeout(this.#timer)
     const now = Date.now()
     if (now - this.#lostAt < RELAY_RECONNECT_INTERVAL_MS) {
-      this.#end(`the connection to relay ${relay} closed twice within ${RELAY_RECONNECT_INTERVAL_MS} ms`)
+      this.#lose(`the connection to relay ${relay} closed twice within ${RELAY_RECONNECT_INTERVAL_MS} ms`)
       return
     }
     this.#lostAt = now
     this.#log('the connection to relay %s closed; reserving again', relay)
     this.#reserve().catch((err) => {
-      this.#end(`the connection to relay ${relay} closed and a new reservation failed: ${err?.message ?? err}`)
+      this.#lose(`the connection to relay ${relay} closed and a new reservation failed: ${err?.message ?? err}`)
     })
   }
 
@@ -86,9 +101,15 @@ export class CircuitListener extends TypedEventEmitter<ListenerEvents> implement
   }
 
   async listen (ma: Multiaddr): Promise<void> {
+    if (isDiscoveryAddress(ma)) {
+      // nothing to wait for: each reservation on a discovered relay is a listening event
+      this.#discovering = true
+      this.#init.discovery.want(this)
+      return
+    }
     const parsed = parseCircuitAddress(ma)
     if (parsed == null || parsed.targetId != null) {
-      throw new InvalidMultiaddrError(`${ma.toString()} is not <relay address>/p2p/<relay>/p2p-circuit (finding relays is not supported yet)`)
+      throw new InvalidMultiaddrError(`${ma.toString()} is neither <relay address>/p2p/<relay>/p2p-circuit nor /p2p-circuit`)
     }
     this.#relay = peerIdFromString(parsed.relayId)
     const bare = parsed.relay.getComponents().length === 1
@@ -102,6 +123,21 @@ export class CircuitListener extends TypedEventEmitter<ListenerEvents> implement
 
   async close (): Promise<void> {
     this.#end()
+  }
+
+  /** discovery offers `relay`: reserve on it (reached through its known addresses, directly) */
+  async tryRelay (relay: PeerId): Promise<void> {
+    if (this.#closed) { throw new AbortError('the listener is closed') }
+    this.#relay = relay
+    this.#relayAddr = undefined
+    this.#lostAt = -Infinity
+    try {
+      await this.#reserve()
+    } catch (err) {
+      this.#relay = undefined
+      throw this.#closed ? new AbortError('the listener is closed') : err
+    }
+    if (this.#closed) { throw new AbortError('the listener is closed') }
   }
 
   async #reserve (): Promise<void> {
@@ -190,18 +226,40 @@ export class CircuitListener extends TypedEventEmitter<ListenerEvents> implement
     this.#timer = setTimeout(() => {
       this.#reserve().catch(err => {
         this.#log.error('could not refresh the reservation on %p - %e', this.#relay, err)
-        this.#end('the reservation could not be refreshed')
+        this.#lose('the reservation could not be refreshed')
       })
     }, delay)
+  }
+
+  /** the relay is lost: a discovering listener asks for another one, any other closes */
+  #lose (why: string): void {
+    if (!this.#discovering || this.#closed) {
+      this.#end(why)
+      return
+    }
+    this.#log('relay %p lost: %s; looking for another', this.#relay, why)
+    this.#releaseRelay()
+    this.#relay = undefined
+    // the address manager re-publishes without the relayed addresses
+    this.safeDispatchEvent('listening')
+    this.#init.discovery.want(this)
   }
 
   #end (why?: string): void {
     if (this.#closed) { return }
     this.#closed = true
     if (why != null) { this.#log('listener on %p closed: %s', this.#relay, why) }
-    clearTimeout(this.#timer)
     this.#shutdown.abort()
+    this.#init.discovery.forget(this)
+    this.#releaseRelay()
+    this.safeDispatchEvent('close')
+  }
+
+  /** stop refreshing, forget the relay connection and the addresses, and untag the relay once no listener holds it */
+  #releaseRelay (): void {
+    clearTimeout(this.#timer)
     this.#connection?.removeEventListener('close', this.#onRelayClose)
+    this.#connection = undefined
     this.#addrs = []
     if (this.#holdsRelay && this.#relay != null) {
       const key = this.#relay.toString()
@@ -212,7 +270,7 @@ export class CircuitListener extends TypedEventEmitter<ListenerEvents> implement
       } else {
         this.#init.relays.set(key, n)
       }
+      this.#holdsRelay = false
     }
-    this.safeDispatchEvent('close')
   }
 }

@@ -2,20 +2,21 @@ import { InvalidMultiaddrError, UnexpectedPeerError, transportSymbol } from '@li
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ByteStream, withTimeout } from '@libp2p/utils'
 import {
-  DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_INBOUND_STOP_STREAMS, DEFAULT_RESERVATION_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS,
-  RELAY_V2_STOP_CODEC, RESERVATION_REFRESH_MARGIN_MS
+  DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_INBOUND_STOP_STREAMS, DEFAULT_MAX_RESERVATION_QUEUE_LENGTH, DEFAULT_RESERVATION_CONCURRENCY,
+  DEFAULT_RESERVATION_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS, RELAY_V2_STOP_CODEC, RESERVATION_REFRESH_MARGIN_MS
 } from '../constants.js'
 import { RelayRefusedError } from '../errors.js'
 import { limitsFromMessage, peerIdFromPeer, readMessage, stopCodec } from '../messages.js'
 import { HopMessage, Status, StopMessage } from '../pb/circuit.js'
 import { circuitAddress, parseCircuitAddress } from './addresses.js'
+import { RelayDiscovery } from './discovery.js'
 import { hopRequest } from './hop-request.js'
-import { CircuitListener } from './listener.js'
+import { CircuitListener, isDiscoveryAddress } from './listener.js'
 import { RelayedConnection } from './relayed-connection.js'
 import type { RelayConnectionManager } from './listener.js'
 import type {
-  ComponentLogger, Connection, CreateListenerOptions, DialTransportOptions, Listener, Logger, PeerId, PeerStore,
-  Registrar, Startable, Stream, Transport, Upgrader
+  ComponentLogger, Connection, CreateListenerOptions, DialTransportOptions, Libp2pEvents, Listener, Logger, PeerId, PeerStore,
+  Registrar, Startable, Stream, Transport, TypedEventTarget, Upgrader
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -23,14 +24,25 @@ export interface CircuitRelayTransportComponents {
   peerId: PeerId
   registrar: Registrar
   connectionManager: RelayConnectionManager
-  peerStore: Pick<PeerStore, 'merge'>
+  peerStore: Pick<PeerStore, 'merge' | 'all'>
   upgrader: Upgrader
+  events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
 }
 
 export interface CircuitRelayTransportInit {
   /** a RESERVE request to a relay, in ms (default 10 s) */
   reservationTimeout?: number
+  /** js-libp2p's name for `reservationTimeout` (used when that is not set) */
+  reservationCompletionTimeout?: number
+  /**
+   * Listening on `/p2p-circuit` alone finds relays among the peers that support the hop protocol
+   * (from identify, and the peer store when listening starts), one relay per such address: this
+   * many reservations are attempted at once (default 1)
+   */
+  reservationConcurrency?: number
+  /** candidate relays remembered for `/p2p-circuit` listeners; past it the oldest is forgotten (default 100) */
+  maxReservationQueueLength?: number
   /** refresh a reservation this long before it expires, in ms (default 60 s; at half its life if sooner) */
   reservationRefreshMargin?: number
   /** a CONNECT through a relay until its answer, in ms (default 30 s) */
@@ -59,21 +71,28 @@ export class CircuitRelayTransport implements Transport, Startable {
   readonly #maxInboundStopStreams: number
   /** relays this node holds a reservation on (peer id → listeners), bounded by the listen addresses */
   readonly #relays = new Map<string, number>()
+  readonly #discovery: RelayDiscovery
   #started = false
 
   constructor (components: CircuitRelayTransportComponents, init: CircuitRelayTransportInit = {}) {
     this.#components = components
     this.#log = components.logger.forComponent('libp2p:circuit-relay:transport')
-    this.#reservationTimeoutMs = init.reservationTimeout ?? DEFAULT_RESERVATION_TIMEOUT_MS
+    this.#reservationTimeoutMs = init.reservationTimeout ?? init.reservationCompletionTimeout ?? DEFAULT_RESERVATION_TIMEOUT_MS
     this.#refreshMarginMs = init.reservationRefreshMargin ?? RESERVATION_REFRESH_MARGIN_MS
     this.#connectTimeoutMs = init.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS
     this.#stopTimeoutMs = init.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS
     this.#maxInboundStopStreams = init.maxInboundStopStreams ?? DEFAULT_MAX_INBOUND_STOP_STREAMS
+    this.#discovery = new RelayDiscovery(components, {
+      reservationConcurrency: Math.max(1, init.reservationConcurrency ?? DEFAULT_RESERVATION_CONCURRENCY),
+      maxReservationQueueLength: Math.max(1, init.maxReservationQueueLength ?? DEFAULT_MAX_RESERVATION_QUEUE_LENGTH),
+      relays: this.#relays
+    })
   }
 
   async start (): Promise<void> {
     if (this.#started) { return }
     this.#started = true
+    this.#discovery.start()
     await this.#components.registrar.handle(RELAY_V2_STOP_CODEC, async (stream, connection) => {
       await this.#onStop(stream, connection)
     }, {
@@ -86,11 +105,12 @@ export class CircuitRelayTransport implements Transport, Startable {
   async stop (): Promise<void> {
     if (!this.#started) { return }
     this.#started = false
+    this.#discovery.stop()
     await this.#components.registrar.unhandle(RELAY_V2_STOP_CODEC)
   }
 
   listenFilter (multiaddrs: Multiaddr[]): Multiaddr[] {
-    return multiaddrs.filter(ma => parseCircuitAddress(ma)?.targetId == null && parseCircuitAddress(ma) != null)
+    return multiaddrs.filter(ma => isDiscoveryAddress(ma) || (parseCircuitAddress(ma) != null && parseCircuitAddress(ma)?.targetId == null))
   }
 
   dialFilter (multiaddrs: Multiaddr[]): Multiaddr[] {
@@ -101,7 +121,8 @@ export class CircuitRelayTransport implements Transport, Startable {
     return new CircuitListener(this.#components, {
       reservationTimeoutMs: this.#reservationTimeoutMs,
       refreshMarginMs: this.#refreshMarginMs,
-      relays: this.#relays
+      relays: this.#relays,
+      discovery: this.#discovery
     })
   }
 
