@@ -127,6 +127,20 @@ describe('noise encrypter against a misbehaving remote', () => {
       }
     })
 
+    it('keeps every plaintext intact when each message is cut across reads (the reassembly buffer is reused)', async () => {
+      const { send, rawOutbound, connection } = await connected()
+      // full-size messages (node:crypto) and short ones (WebAssembly), each cut in two by the
+      // 65536-byte chunks, all sent before anything is read
+      const messages = [patternBytes(65519, 1), patternBytes(200, 2), patternBytes(65519, 3), patternBytes(65000, 4), patternBytes(300, 5)]
+      const expected = new Uint8ArrayList(...messages).subarray()
+      const bytes = new Uint8ArrayList(...messages.map(m => wire(send.encryptFrame(m)))).subarray()
+      for (let at = 0; at < bytes.byteLength; at += 65536) {
+        rawOutbound.send(bytes.slice(at, at + 65536))
+      }
+      const received = await readBytes(connection, expected.byteLength)
+      expect(uint8ArrayEquals(received.subarray(), expected)).to.equal(true)
+    })
+
     it('decrypts many messages arriving in one chunk, in one read', async () => {
       const { send, rawOutbound, connection } = await connected()
       const messages = Array.from({ length: 50 }, (_, i) => patternBytes(i * 7, i + 1))

@@ -21,6 +21,19 @@ describe('frame decoder', () => {
     expect(decoder.bufferedBytes).to.equal(1)
   })
 
+  it('hands out a message inside one read as a view of it, and one cut across reads whole', () => {
+    const decoder = new FrameDecoder()
+    const chunk = encode([Uint8Array.of(1, 2, 3), Uint8Array.of(4, 5)])
+    decoder.push(chunk.subarray(0, 6))
+    const first = decoder.next()
+    expect(first).to.deep.equal(Uint8Array.of(1, 2, 3))
+    expect(first?.buffer).to.equal(chunk.buffer)
+    expect(decoder.next()).to.equal(undefined)
+    decoder.push(chunk.subarray(6))
+    expect(decoder.next()).to.deep.equal(Uint8Array.of(4, 5))
+    expect(decoder.bufferedBytes).to.equal(0)
+  })
+
   it('reads the largest length, 65535', () => {
     const decoder = new FrameDecoder()
     decoder.push(encode([new Uint8Array(65535).fill(3)]))
@@ -41,7 +54,7 @@ describe('frame decoder', () => {
         for (const point of [...points, bytes.byteLength]) {
           decoder.push(bytes.subarray(last, point))
           last = point
-          for (let m = decoder.next(); m != null; m = decoder.next()) { out.push(m.subarray()) }
+          for (let m = decoder.next(); m != null; m = decoder.next()) { out.push(m.slice()) }
         }
         expect(out).to.deep.equal(messages)
         expect(decoder.bufferedBytes).to.equal(0)

@@ -2,7 +2,7 @@ import { createCipheriv, createDecipheriv, createHash, createHmac, createPrivate
 import { ChaCha20Poly1305, newInstance } from '@chainsafe/as-chacha20poly1305'
 import { InvalidMessageError, InvalidParametersError } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { DH_KEY_BYTES, NOISE_LENGTH_PREFIX_BYTES, NOISE_TAG_BYTES } from '../constants.js'
+import { DH_KEY_BYTES, NOISE_LENGTH_PREFIX_BYTES, NOISE_MAX_PLAINTEXT_BYTES, NOISE_TAG_BYTES } from '../constants.js'
 import { DecryptionFailedError } from '../errors.js'
 import { writeNonce } from './nonce.js'
 import type { AEAD, DHKeyPair, NoiseCrypto } from './types.js'
@@ -86,6 +86,25 @@ function smallCipher (): ChaCha20Poly1305 {
   return small
 }
 
+/** where sealFrame() gathers a message that comes in parts; shared, as sealing is synchronous */
+let gathered: Uint8Array | undefined
+
+function gather (parts: Uint8ArrayList): Uint8Array {
+  if (parts.byteLength > NOISE_MAX_PLAINTEXT_BYTES) {
+    throw new InvalidParametersError(`a Noise message holds at most ${NOISE_MAX_PLAINTEXT_BYTES} plaintext bytes, not ${parts.byteLength}`)
+  }
+  let out: Uint8Array | undefined
+  let at = 0
+  for (const part of parts) {
+    // one part (or none): no copy
+    if (at === 0 && part.byteLength === parts.byteLength) { return part }
+    out ??= (gathered ??= new Uint8Array(NOISE_MAX_PLAINTEXT_BYTES))
+    out.set(part, at)
+    at += part.byteLength
+  }
+  return out?.subarray(0, at) ?? EMPTY
+}
+
 class NodeAEAD implements AEAD {
   /** the raw key: node:crypto takes it as it takes a KeyObject (measured: no faster with one) */
   readonly #key: Uint8Array
@@ -124,18 +143,12 @@ class NodeAEAD implements AEAD {
     const header = Buffer.allocUnsafe(NOISE_LENGTH_PREFIX_BYTES)
     header[0] = length >>> 8
     header[1] = length & 0xff
-    // node:crypto allocates the ciphertext itself: hand on the pieces instead of copying them
-    const frame = new Uint8ArrayList(header)
-    if (plaintext instanceof Uint8Array) {
-      frame.append(cipher.update(plaintext))
-    } else {
-      for (const chunk of plaintext) {
-        frame.append(cipher.update(chunk))
-      }
-    }
+    // a message in parts (a data frame's tail, the next frame's header, its data) is copied into
+    // one shared buffer first: one cipher call and one ciphertext Buffer instead of one per part.
+    // node:crypto allocates the ciphertext itself, so the buffer is free again on return.
+    const ciphertext = cipher.update(plaintext instanceof Uint8Array ? plaintext : gather(plaintext))
     cipher.final()
-    frame.append(cipher.getAuthTag())
-    return frame
+    return new Uint8ArrayList(header, ciphertext, cipher.getAuthTag())
   }
 
   open (nonce: number, ad: Uint8Array, ciphertext: Uint8Array | Uint8ArrayList): Uint8Array | Uint8ArrayList {
