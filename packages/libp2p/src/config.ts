@@ -38,13 +38,6 @@ export interface Libp2pInit<T extends Record<string, unknown> = Record<string, u
   /** start the node before createLibp2p resolves (default true) */
   start?: boolean
   logger?: ComponentLogger
-  /** timeouts of the upgrade pipeline, in ms */
-  upgrader?: {
-    inboundUpgradeTimeoutMs?: number
-    outboundUpgradeTimeoutMs?: number
-    inboundStreamNegotiationTimeoutMs?: number
-    outboundStreamNegotiationTimeoutMs?: number
-  }
   /** the name/version this node tells peers in identify */
   nodeInfo?: { name?: string, version?: string, userAgent?: string }
 }

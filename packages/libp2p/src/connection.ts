@@ -40,8 +40,10 @@ export interface ConnectionInit {
   registrar: Registrar
   /** makes the connection's logger (libp2p:connection:<direction>:<id>) when it is first used: a debug logger per connection is ~300 bytes */
   logger: ComponentLogger
-  inboundStreamNegotiationTimeoutMs?: number
-  outboundStreamNegotiationTimeoutMs?: number
+  /** ms */
+  inboundStreamProtocolNegotiationTimeout?: number
+  /** ms */
+  outboundStreamProtocolNegotiationTimeout?: number
 }
 
 /**
@@ -82,8 +84,8 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
     this.#maConn = init.maConn
     this.#muxer = init.muxer
     this.#registrar = init.registrar
-    this.#inboundTimeoutMs = init.inboundStreamNegotiationTimeoutMs ?? INBOUND_STREAM_NEGOTIATION_TIMEOUT_MS
-    this.#outboundTimeoutMs = init.outboundStreamNegotiationTimeoutMs ?? OUTBOUND_STREAM_NEGOTIATION_TIMEOUT_MS
+    this.#inboundTimeoutMs = init.inboundStreamProtocolNegotiationTimeout ?? INBOUND_STREAM_NEGOTIATION_TIMEOUT_MS
+    this.#outboundTimeoutMs = init.outboundStreamProtocolNegotiationTimeout ?? OUTBOUND_STREAM_NEGOTIATION_TIMEOUT_MS
 
     this.#muxer.addEventListener('stream', (evt) => {
       void this.#onIncomingStream(evt.detail)
@@ -125,8 +127,8 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
       // with one protocol the limit can be checked before the remote sees a stream at all
       this.#checkOutboundLimit(list[0], options.maxOutboundStreams, 1)
     }
-    // Without the caller's signal the negotiation is bounded by outboundStreamNegotiationTimeoutMs
-    // through multistream-select's timeoutMs, whose deadlines share one timer: no AbortSignal and
+    // Without the caller's signal the negotiation is bounded by outboundStreamProtocolNegotiationTimeout
+    // through multistream-select's timeout, whose deadlines share one timer: no AbortSignal and
     // no timer per stream. A muxer that must wait before it can open the stream (yamux past 256
     // unacknowledged ones) gets a signal, made only if it asks for one.
     const signal = options.signal
@@ -134,7 +136,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
     const muxed = await this.#muxer.createStream(signal != null ? { signal, protocol: list[0] } : this.#deadlineOnDemand(list[0]))
     try {
       const timeoutMs = signal == null ? Math.max(1, this.#outboundTimeoutMs - (performance.now() - startedAt)) : undefined
-      const stream = await select(muxed, list, { signal, timeoutMs, log: muxed.log, negotiateFully: options.negotiateFully })
+      const stream = await select(muxed, list, { signal, timeout: timeoutMs, log: muxed.log, negotiateFully: options.negotiateFully })
       muxed.protocol = stream.protocol // the muxer's list is what stream limits count
       this.#checkOutboundLimit(stream.protocol, options.maxOutboundStreams, 0)
       return stream
@@ -174,7 +176,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
   async #onIncomingStream (muxed: Stream): Promise<void> {
     try {
       const stream = await handle(muxed, this.#registrar.getProtocols(), {
-        timeoutMs: this.#inboundTimeoutMs,
+        timeout: this.#inboundTimeoutMs,
         log: muxed.log
       })
       muxed.protocol = stream.protocol

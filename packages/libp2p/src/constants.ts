@@ -27,7 +27,9 @@ export const DEFAULT_DIAL_TIMEOUT_MS = 5_000
 /** inbound connections accepted from one IP per second before it is refused */
 export const DEFAULT_INBOUND_CONNECTION_THRESHOLD_PER_IP = 5
 /** tagged peers (keep-alive) are re-dialled this long after they disconnect, with backoff */
-export const DEFAULT_RECONNECT_BACKOFF_MS = 1_000
+export const DEFAULT_RECONNECT_RETRY_INTERVAL_MS = 1_000
+/** each further re-dial of a keep-alive peer waits this many times longer than the one before */
+export const DEFAULT_RECONNECT_BACKOFF_FACTOR = 2
 /** attempts to re-dial a keep-alive peer before giving up until it reconnects */
 export const DEFAULT_MAX_RECONNECT_ATTEMPTS = 5
 /** observed addresses remembered per node (an IP-only address reported by peers) */

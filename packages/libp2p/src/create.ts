@@ -45,7 +45,14 @@ export async function createLibp2p<T extends Record<string, unknown> = Record<st
     ...base,
     registrar,
     get connectionManager () { return getConnectionManager() }
-  }, { connectionEncrypters, streamMuxers, ...init.upgrader })
+  }, {
+    connectionEncrypters,
+    streamMuxers,
+    inboundUpgradeTimeout: init.connectionManager?.inboundUpgradeTimeout,
+    outboundUpgradeTimeout: init.connectionManager?.outboundUpgradeTimeout,
+    inboundStreamProtocolNegotiationTimeout: init.connectionManager?.inboundStreamProtocolNegotiationTimeout,
+    outboundStreamProtocolNegotiationTimeout: init.connectionManager?.outboundStreamProtocolNegotiationTimeout
+  })
   const transportManager = new TransportManager({ ...base, upgrader }, init.transportManager)
   const connectionManager = late.connectionManager = new ConnectionManager({ ...base, transportManager }, init.connectionManager)
   const addressManager = new AddressManager({ peerId, transportManager, peerStore, events }, init.addresses)

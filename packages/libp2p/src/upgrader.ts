@@ -20,10 +20,14 @@ export interface UpgraderComponents {
 export interface UpgraderInit {
   connectionEncrypters: ConnectionEncrypter[]
   streamMuxers: StreamMuxerFactory[]
-  inboundUpgradeTimeoutMs?: number
-  outboundUpgradeTimeoutMs?: number
-  inboundStreamNegotiationTimeoutMs?: number
-  outboundStreamNegotiationTimeoutMs?: number
+  /** ms an inbound connection's upgrade (encrypter, muxer and their handshakes) may take */
+  inboundUpgradeTimeout?: number
+  /** ms an outbound connection's upgrade may take (js-libp2p bounds it by the dial timeout only) */
+  outboundUpgradeTimeout?: number
+  /** ms protocol negotiation on a new inbound stream may take */
+  inboundStreamProtocolNegotiationTimeout?: number
+  /** ms protocol negotiation on a new outbound stream may take when the caller passes no signal */
+  outboundStreamProtocolNegotiationTimeout?: number
 }
 
 let connectionCount = 0
@@ -60,14 +64,14 @@ export class Upgrader implements UpgraderInterface {
       if (await connectionGater.denyInboundConnection?.(maConn) === true) {
         throw new ConnectionDeniedError('the connection gater refused the inbound connection')
       }
-      return await this.#upgrade(maConn, 'inbound', options, this.#init.inboundUpgradeTimeoutMs ?? INBOUND_UPGRADE_TIMEOUT_MS)
+      return await this.#upgrade(maConn, 'inbound', options, this.#init.inboundUpgradeTimeout ?? INBOUND_UPGRADE_TIMEOUT_MS)
     } finally {
       connectionManager.afterUpgradeInbound()
     }
   }
 
   async upgradeOutbound (maConn: MultiaddrConnection, options: UpgraderOptions = {}): Promise<ConnectionInterface> {
-    return this.#upgrade(maConn, 'outbound', options, this.#init.outboundUpgradeTimeoutMs ?? OUTBOUND_UPGRADE_TIMEOUT_MS)
+    return this.#upgrade(maConn, 'outbound', options, this.#init.outboundUpgradeTimeout ?? OUTBOUND_UPGRADE_TIMEOUT_MS)
   }
 
   async #upgrade (maConn: MultiaddrConnection, direction: Direction, options: UpgraderOptions, timeoutMs: number): Promise<ConnectionInterface> {
@@ -122,8 +126,8 @@ export class Upgrader implements UpgraderInterface {
         limits: options.limits,
         registrar: this.#components.registrar,
         logger: this.#components.logger,
-        inboundStreamNegotiationTimeoutMs: this.#init.inboundStreamNegotiationTimeoutMs,
-        outboundStreamNegotiationTimeoutMs: this.#init.outboundStreamNegotiationTimeoutMs
+        inboundStreamProtocolNegotiationTimeout: this.#init.inboundStreamProtocolNegotiationTimeout,
+        outboundStreamProtocolNegotiationTimeout: this.#init.outboundStreamProtocolNegotiationTimeout
       })
       this.#components.events.safeDispatchEvent('connection:open', { detail: connection })
       return connection

@@ -1,6 +1,6 @@
 /**
  * Re-dialling keep-alive peers: a peer that went away for good is tried reconnectRetries times,
- * with a backoff that doubles, then given up: no timer left behind, and the peer is re-dialled
+ * with a backoff that grows by reconnectBackoffFactor (doubling by default), then given up: no timer left behind, and the peer is re-dialled
  * again the next time it connects and drops.
  */
 import { generateKeyPair } from '@libp2p/crypto/keys'
@@ -39,10 +39,31 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     await made.cleanUp()
   })
 
+  /**
+   * A keep-alive friend of the target that connects and then stops for good; the store also holds
+   * an address where each re-dial shows up as a socket (hung up on at once) and calls onAttempt
+   */
+  async function dropKeepAlivePeer (target: Libp2p, onAttempt: () => void): Promise<Libp2p> {
+    const friend = await made.node()
+    const counter = made.server(await rawServer((socket) => {
+      onAttempt()
+      socket.destroy()
+    }))
+    await target.peerStore.merge(friend.peerId, {
+      multiaddrs: [...friend.getMultiaddrs(), multiaddr(`/ip4/127.0.0.1/tcp/${counter.port}`)],
+      tags: { 'keep-alive': { value: 100 } }
+    })
+    await target.dial(friend.getMultiaddrs()[0])
+    const gone = disconnected(target, friend.peerId)
+    await friend.stop()
+    await within(gone, 'the target sees the friend go')
+    return friend
+  }
+
   it('gives up after reconnectRetries attempts with a doubling backoff, leaving no timer, and tries again after the next drop', async () => {
     const backoffMs = 150
     const retries = 4
-    const target = await made.node({ connectionManager: { reconnectBackoffMs: backoffMs, reconnectRetries: retries } })
+    const target = await made.node({ connectionManager: { reconnectRetryInterval: backoffMs, reconnectRetries: retries } })
     const friendKey = await generateKeyPair('Ed25519')
     const friend = await made.node({ privateKey: friendKey })
     // idle nodes hold no timer: what is running now (mocha's) is what must be left in the end
@@ -100,27 +121,32 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     expect(conn.status).to.equal('open')
   })
 
+  it('reconnectBackoffFactor multiplies each further wait', async () => {
+    const interval = 200
+    const target = await made.node({ connectionManager: { reconnectRetryInterval: interval, reconnectBackoffFactor: 3, reconnectRetries: 3 } })
+    const log: string[] = []
+    let attempts = 0
+    await dropKeepAlivePeer(target, () => { log.push(`attempt ${++attempts}`) })
+    // attempts at 1, 4 and 13 intervals after the drop; with the default factor 2 they would
+    // come at 1, 3 and 7, before the markers at 3.5 and 9
+    for (const at of [3.5, 9]) {
+      markers.push(setTimeout(() => { log.push(`marker ${at}`) }, at * interval))
+    }
+    await within(until(() => attempts === 3 && log.length === 5, 'three attempts and two markers', 10_000), 'the re-dials', 12_000)
+    expect(log).to.deep.equal(['attempt 1', 'marker 3.5', 'attempt 2', 'marker 9', 'attempt 3'])
+  })
+
   it('stops re-dialling a peer whose keep-alive tag is removed while it waits', async () => {
     const backoffMs = 150
-    const target = await made.node({ connectionManager: { reconnectBackoffMs: backoffMs, reconnectRetries: 4 } })
-    const friend = await made.node()
+    const target = await made.node({ connectionManager: { reconnectRetryInterval: backoffMs, reconnectRetries: 4 } })
     const timersBefore = activeTimers()
     let attempts = 0
     let firstAttempt: () => void = () => {}
     const attempted = new Promise<void>(resolve => { firstAttempt = resolve })
-    const counter = made.server(await rawServer((socket) => {
+    const friend = await dropKeepAlivePeer(target, () => {
       attempts++
       firstAttempt()
-      socket.destroy()
-    }))
-    await target.peerStore.merge(friend.peerId, {
-      multiaddrs: [...friend.getMultiaddrs(), multiaddr(`/ip4/127.0.0.1/tcp/${counter.port}`)],
-      tags: { 'keep-alive': { value: 100 } }
     })
-    await target.dial(friend.getMultiaddrs()[0])
-    const gone = disconnected(target, friend.peerId)
-    await friend.stop()
-    await within(gone, 'the target sees the friend go')
     await within(attempted, 'the first re-dial')
     await target.peerStore.merge(friend.peerId, { tags: { 'keep-alive': undefined } })
     // without the tag the queue lets go at its next turn: every timer gone, no second attempt

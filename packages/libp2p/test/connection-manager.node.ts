@@ -175,7 +175,7 @@ describe('connection manager over TCP', function () {
   // ---- dialling -------------------------------------------------------------------------------
 
   it('maxParallelDials and maxDialQueueLength: the dial past the queue fails at once with LimitExceededError', async () => {
-    const target = await node({ connectionManager: { maxParallelDials: 1, maxDialQueueLength: 1, dialTimeoutMs: 20_000 } })
+    const target = await node({ connectionManager: { maxParallelDials: 1, maxDialQueueLength: 1, addressDialTimeout: 20_000 } })
     const holes = await Promise.all([blackHole(), blackHole(), blackHole()])
     const controller = new AbortController()
     const signal = controller.signal
@@ -197,9 +197,9 @@ describe('connection manager over TCP', function () {
     expect((await within(late, 'the later dial ends')).name).to.be.oneOf(['AbortError', 'TimeoutError'])
   })
 
-  it('a dial to a socket that never answers the handshake fails with TimeoutError inside DialError after dialTimeoutMs', async () => {
+  it('a dial to a socket that never answers the handshake fails with TimeoutError inside DialError after addressDialTimeout', async () => {
     const dialTimeoutMs = 300
-    const target = await node({ connectionManager: { dialTimeoutMs } })
+    const target = await node({ connectionManager: { addressDialTimeout: dialTimeoutMs } })
     const hole = await blackHole()
     const start = Date.now()
     const err = await within(target.dial(hole.addr(await randomPeer())).catch(e => e), 'the dial times out')
@@ -211,7 +211,7 @@ describe('connection manager over TCP', function () {
   })
 
   it('aborting a dial through its signal ends it at once and closes the socket', async () => {
-    const target = await node({ connectionManager: { dialTimeoutMs: 20_000 } })
+    const target = await node({ connectionManager: { addressDialTimeout: 20_000 } })
     const hole = await blackHole()
     const controller = new AbortController()
     const dialing = target.dial(hole.addr(await randomPeer()), { signal: controller.signal }).catch(e => e)
@@ -225,7 +225,7 @@ describe('connection manager over TCP', function () {
   })
 
   it('aborting a dial that waits for a slot takes it out of the queue', async () => {
-    const target = await node({ connectionManager: { maxParallelDials: 1, maxDialQueueLength: 1, dialTimeoutMs: 20_000 } })
+    const target = await node({ connectionManager: { maxParallelDials: 1, maxDialQueueLength: 1, addressDialTimeout: 20_000 } })
     const hole = await blackHole()
     const holder = new AbortController()
     const inFlight = target.dial(hole.addr(await randomPeer()), { signal: holder.signal }).catch(e => e)
@@ -273,7 +273,7 @@ describe('connection manager over TCP', function () {
   })
 
   it('re-dials a keep-alive peer after its connection drops', async () => {
-    const target = await node({ connectionManager: { reconnectBackoffMs: 20, reconnectRetries: 3 } })
+    const target = await node({ connectionManager: { reconnectRetryInterval: 20, reconnectRetries: 3 } })
     const friend = await node()
     await target.peerStore.merge(friend.peerId, { multiaddrs: friend.getMultiaddrs(), tags: { 'keep-alive': { value: 100 } } })
     await target.dial(friend.peerId)

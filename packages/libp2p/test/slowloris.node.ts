@@ -65,7 +65,7 @@ describe('slowloris: handshakes that never finish', function () {
   }
 
   it('the inbound upgrade timeout closes a socket that sends nothing', async () => {
-    const target = await node({ upgrader: { inboundUpgradeTimeoutMs: UPGRADE_TIMEOUT_MS } })
+    const target = await node({ connectionManager: { inboundUpgradeTimeout: UPGRADE_TIMEOUT_MS } })
     const errors = watchListenerErrors(target)
     const failed = errors.next()
     const start = Date.now()
@@ -79,7 +79,7 @@ describe('slowloris: handshakes that never finish', function () {
   })
 
   it('the inbound upgrade timeout closes a socket that stops halfway through the Noise handshake', async () => {
-    const target = await node({ upgrader: { inboundUpgradeTimeoutMs: UPGRADE_TIMEOUT_MS } })
+    const target = await node({ connectionManager: { inboundUpgradeTimeout: UPGRADE_TIMEOUT_MS } })
     const errors = watchListenerErrors(target)
     const failed = errors.next()
     const raw = await slowloris(target)
@@ -95,8 +95,7 @@ describe('slowloris: handshakes that never finish', function () {
   it('slowloris sockets fill maxIncomingPendingConnections: more are refused at once; a good peer gets in once they time out', async () => {
     const pending = 4
     const target = await node({
-      upgrader: { inboundUpgradeTimeoutMs: 1_500 },
-      connectionManager: { maxIncomingPendingConnections: pending, inboundConnectionThreshold: 1_000 }
+      connectionManager: { inboundUpgradeTimeout: 1_500, maxIncomingPendingConnections: pending, inboundConnectionThreshold: 1_000 }
     })
     const good = await node()
     const errors = watchListenerErrors(target)
@@ -126,8 +125,7 @@ describe('slowloris: handshakes that never finish', function () {
   it('an allow-listed peer gets in while slowloris sockets hold every pending slot', async () => {
     const pending = 3
     const target = await node({
-      upgrader: { inboundUpgradeTimeoutMs: 20_000 },
-      connectionManager: { maxIncomingPendingConnections: pending, inboundConnectionThreshold: 1_000, allow: ['/ip4/127.0.0.1'] }
+      connectionManager: { inboundUpgradeTimeout: 20_000, maxIncomingPendingConnections: pending, inboundConnectionThreshold: 1_000, allow: ['/ip4/127.0.0.1'] }
     })
     const good = await node()
     const errors = watchListenerErrors(target)
@@ -142,9 +140,9 @@ describe('slowloris: handshakes that never finish', function () {
     await until(() => target.getConnections().length === 1, 'the node sees the good peer')
   })
 
-  it('a stream that never finishes protocol negotiation is reset after inboundStreamNegotiationTimeoutMs', async () => {
+  it('a stream that never finishes protocol negotiation is reset after inboundStreamProtocolNegotiationTimeout', async () => {
     const timeoutMs = 300
-    const target = await node({ upgrader: { inboundStreamNegotiationTimeoutMs: timeoutMs } })
+    const target = await node({ connectionManager: { inboundStreamProtocolNegotiationTimeout: timeoutMs } })
     await target.handle('/echo/1.0.0', async (stream) => { await stream.closeWrite() })
     const session = await noiseInitiator(tcpAddress(target.getMultiaddrs()[0]), target.peerId)
     const muxer = yamux()().createStreamMuxer(session.secure, { direction: 'outbound' })

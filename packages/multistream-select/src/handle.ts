@@ -10,15 +10,15 @@ import type { AbortOptions, Logger, MessageStream } from '@libp2p/interface'
 export interface HandleOptions extends AbortOptions {
   /** where to log the negotiation; the stream's own logger by default */
   log?: Logger
-  /** refuse longer messages from the remote (MessageTooLargeError); default DEFAULT_MAX_MESSAGE_BYTES */
-  maxMessageBytes?: number
+  /** bytes: refuse longer messages from the remote (MessageTooLargeError); default DEFAULT_MAX_MESSAGE_BYTES */
+  maxDataLength?: number
   /** proposals and `ls` requests answered before giving up (LimitExceededError); default DEFAULT_MAX_ATTEMPTS */
   maxAttempts?: number
   /**
    * Abort the stream with TimeoutError if the negotiation takes longer (ms). Cheaper than a
    * signal from AbortSignal.timeout(): deadlines share one timer per duration.
    */
-  timeoutMs?: number
+  timeout?: number
 }
 
 /**
@@ -35,10 +35,10 @@ export interface HandleOptions extends AbortOptions {
  */
 export async function handle<S extends MessageStream> (stream: S, protocols: string | string[], options: HandleOptions = {}): Promise<S & { protocol: string }> {
   const supported = checkProtocols(protocols)
-  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
+  const maxDataLength = options.maxDataLength ?? DEFAULT_MAX_MESSAGE_BYTES
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
   const log = options.log ?? stream.log
-  const reader = new MessageReader(stream, maxMessageBytes)
+  const reader = new MessageReader(stream, maxDataLength)
   let queued: Uint8Array[] = []
   const refused: string[] = []
   const readOptions = {
@@ -54,7 +54,7 @@ export async function handle<S extends MessageStream> (stream: S, protocols: str
       : undefined
   }
 
-  const deadline = options.timeoutMs != null && options.timeoutMs > 0 ? abortAfter(stream, options.timeoutMs, negotiationTimeout) : undefined
+  const deadline = options.timeout != null && options.timeout > 0 ? abortAfter(stream, options.timeout, negotiationTimeout) : undefined
   try {
     if (options.signal?.aborted === true) {
       throw abortReason(options.signal)

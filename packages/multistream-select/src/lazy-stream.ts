@@ -11,7 +11,7 @@ import type {
 import type { AbortDeadline } from '@libp2p/utils'
 
 export interface LazyStreamInit {
-  maxMessageBytes: number
+  maxDataLength: number
   /** bounds the wait for the confirmation; the stream is aborted if it fires first */
   signal?: AbortSignal
   /** the same as a deadline: cancelled once the negotiation settled */
@@ -80,7 +80,7 @@ export class LazyStream implements MessageStream {
   }
 
   async #confirm (protocol: string, init: LazyStreamInit): Promise<Uint8ArrayList> {
-    const reader = new MessageReader(this.#inner, init.maxMessageBytes)
+    const reader = new MessageReader(this.#inner, init.maxDataLength)
     const options = { signal: init.signal }
     await readHeader(reader, options)
     const answer = await reader.read(options)

@@ -19,12 +19,12 @@ export interface ReadOptions extends AbortOptions {
  */
 export class MessageReader {
   readonly #stream: MessageStream
-  readonly #maxMessageBytes: number
+  readonly #maxDataLength: number
   #buffer = new Uint8ArrayList()
 
-  constructor (stream: MessageStream, maxMessageBytes: number) {
+  constructor (stream: MessageStream, maxDataLength: number) {
     this.#stream = stream
-    this.#maxMessageBytes = maxMessageBytes
+    this.#maxDataLength = maxDataLength
   }
 
   /** The next message, waiting for bytes when the buffer holds no complete one */
@@ -49,8 +49,8 @@ export class MessageReader {
     if (this.#buffer.byteLength === 0) { return undefined }
     const prefix = decodeVarint(this.#buffer)
     if (prefix == null) { return undefined }
-    if (prefix.value > this.#maxMessageBytes) {
-      throw new MessageTooLargeError(`multistream-select message of ${prefix.value} bytes is over the limit maxMessageBytes=${this.#maxMessageBytes}`)
+    if (prefix.value > this.#maxDataLength) {
+      throw new MessageTooLargeError(`multistream-select message of ${prefix.value} bytes is over the limit maxDataLength=${this.#maxDataLength}`)
     }
     const end = prefix.bytes + prefix.value
     if (this.#buffer.byteLength < end) { return undefined }

@@ -100,7 +100,7 @@ function encodedProtocol (protocol: string): Encoded {
 }
 
 /** Check the dialer's protocols and encode them once */
-export function encodeProposals (protocols: string | string[], maxMessageBytes: number): Proposal[] {
+export function encodeProposals (protocols: string | string[], maxDataLength: number): Proposal[] {
   const list = typeof protocols === 'string' ? [protocols] : protocols
   if (!Array.isArray(list) || list.length === 0) {
     throw new InvalidParametersError('at least one protocol must be proposed')
@@ -108,8 +108,8 @@ export function encodeProposals (protocols: string | string[], maxMessageBytes: 
   return list.map(protocol => {
     const { bytes, bodyLength } = encodedProtocol(protocol)
     // the remote echoes it, and the echo must pass our own limit
-    if (bodyLength > maxMessageBytes) {
-      throw new InvalidParametersError(`protocol ${quote(protocol)} does not fit in maxMessageBytes=${maxMessageBytes}`)
+    if (bodyLength > maxDataLength) {
+      throw new InvalidParametersError(`protocol ${quote(protocol)} does not fit in maxDataLength=${maxDataLength}`)
     }
     return { protocol, bytes }
   })

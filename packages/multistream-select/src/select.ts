@@ -16,14 +16,14 @@ export interface SelectOptions extends AbortOptions {
    * and returns at once, and the confirmation is read before the first application read.
    */
   negotiateFully?: boolean
-  /** refuse longer messages from the remote (MessageTooLargeError); default DEFAULT_MAX_MESSAGE_BYTES */
-  maxMessageBytes?: number
+  /** bytes: refuse longer messages from the remote (MessageTooLargeError); default DEFAULT_MAX_MESSAGE_BYTES */
+  maxDataLength?: number
   /**
    * Abort the stream with TimeoutError if the negotiation (with one protocol, the background read
    * of the remote's confirmation) takes longer (ms). Cheaper than a signal from
    * AbortSignal.timeout(): deadlines share one timer per duration.
    */
-  timeoutMs?: number
+  timeout?: number
 }
 
 /**
@@ -54,8 +54,8 @@ export type Negotiated<S extends MessageStream> =
  * the error that is thrown: it is mid-negotiation and no use to anyone.
  */
 export async function select<S extends MessageStream> (stream: S, protocols: string | string[], options: SelectOptions = {}): Promise<Negotiated<S>> {
-  const maxMessageBytes = options.maxMessageBytes ?? DEFAULT_MAX_MESSAGE_BYTES
-  const proposals = encodeProposals(protocols, maxMessageBytes)
+  const maxDataLength = options.maxDataLength ?? DEFAULT_MAX_MESSAGE_BYTES
+  const proposals = encodeProposals(protocols, maxDataLength)
   const log = options.log ?? stream.log
 
   try {
@@ -68,12 +68,12 @@ export async function select<S extends MessageStream> (stream: S, protocols: str
       stream.send(concat([HEADER_BYTES, bytes]))
       setProtocol(stream, protocol)
       // the wrapper carries the interfaces of S that Negotiated<S> names, by delegation
-      const deadline = options.timeoutMs != null && options.timeoutMs > 0 ? abortAfter(stream, options.timeoutMs, negotiationTimeout) : undefined
-      return new LazyStream(stream, protocol, { maxMessageBytes, signal: options.signal, log, deadline }) as unknown as Negotiated<S>
+      const deadline = options.timeout != null && options.timeout > 0 ? abortAfter(stream, options.timeout, negotiationTimeout) : undefined
+      return new LazyStream(stream, protocol, { maxDataLength, signal: options.signal, log, deadline }) as unknown as Negotiated<S>
     }
-    const deadline = options.timeoutMs != null && options.timeoutMs > 0 ? abortAfter(stream, options.timeoutMs, negotiationTimeout) : undefined
+    const deadline = options.timeout != null && options.timeout > 0 ? abortAfter(stream, options.timeout, negotiationTimeout) : undefined
     try {
-      const protocol = await negotiate(stream, proposals, maxMessageBytes, log, options)
+      const protocol = await negotiate(stream, proposals, maxDataLength, log, options)
       setProtocol(stream, protocol)
     } finally {
       deadline?.cancel()
@@ -85,8 +85,8 @@ export async function select<S extends MessageStream> (stream: S, protocols: str
   }
 }
 
-async function negotiate (stream: MessageStream, proposals: Proposal[], maxMessageBytes: number, log: Logger, options: AbortOptions): Promise<string> {
-  const reader = new MessageReader(stream, maxMessageBytes)
+async function negotiate (stream: MessageStream, proposals: Proposal[], maxDataLength: number, log: Logger, options: AbortOptions): Promise<string> {
+  const reader = new MessageReader(stream, maxDataLength)
   if (log.enabled) { log('%s multistream-select: proposing %s', stream.id, proposals[0].protocol) }
   stream.send(concat([HEADER_BYTES, proposals[0].bytes]))
   await readHeader(reader, options)
@@ -111,7 +111,7 @@ async function negotiate (stream: MessageStream, proposals: Proposal[], maxMessa
   throw new UnsupportedProtocolError(`the remote supports none of the proposed protocols: ${proposals.map(p => p.protocol).join(', ')}`)
 }
 
-/** the error a negotiation that passed its timeoutMs aborts its stream with */
+/** the error a negotiation that passed its timeout aborts its stream with */
 export function negotiationTimeout (ms: number): Error {
   return new TimeoutError(`multistream-select negotiation did not finish within ${ms} ms`)
 }

@@ -43,7 +43,7 @@ describe('fuzz: random input gives typed errors and never hangs', () => {
   it('handle()', async () => {
     await fc.assert(fc.asyncProperty(input, cuts, async (bytes, at) => {
       const [remote, local] = messageStreamPair()
-      const handling = handle(local, ['/a', '/b'], { signal: AbortSignal.timeout(RUN_TIMEOUT_MS), maxAttempts: 4, maxMessageBytes: 64 })
+      const handling = handle(local, ['/a', '/b'], { signal: AbortSignal.timeout(RUN_TIMEOUT_MS), maxAttempts: 4, maxDataLength: 64 })
       for (const chunk of chunks(bytes, at)) {
         if (remote.status !== 'open') { break }
         remote.send(chunk)
@@ -63,7 +63,7 @@ describe('fuzz: random input gives typed errors and never hangs', () => {
   it('select() with several protocols', async () => {
     await fc.assert(fc.asyncProperty(input, cuts, async (bytes, at) => {
       const [local, remote] = messageStreamPair()
-      const selecting = select(local, ['/a', '/b'], { signal: AbortSignal.timeout(RUN_TIMEOUT_MS), maxMessageBytes: 64 })
+      const selecting = select(local, ['/a', '/b'], { signal: AbortSignal.timeout(RUN_TIMEOUT_MS), maxDataLength: 64 })
       for (const chunk of chunks(bytes, at)) {
         if (remote.status !== 'open') { break }
         remote.send(chunk)
@@ -83,7 +83,7 @@ describe('fuzz: random input gives typed errors and never hangs', () => {
   it('select() with one protocol (optimistic): reads and close report typed errors', async () => {
     await fc.assert(fc.asyncProperty(input, cuts, async (bytes, at) => {
       const [local, remote] = messageStreamPair()
-      const stream = await select(local, '/a', { signal: AbortSignal.timeout(RUN_TIMEOUT_MS), maxMessageBytes: 64 })
+      const stream = await select(local, '/a', { signal: AbortSignal.timeout(RUN_TIMEOUT_MS), maxDataLength: 64 })
       stream.send(text('request'))
       for (const chunk of chunks(bytes, at)) {
         if (remote.status !== 'open') { break }

@@ -81,10 +81,10 @@ describe('handle (listener)', () => {
     }
   })
 
-  it('honours maxMessageBytes', async () => {
-    const { err } = await listenTo(hex(HEADER), { maxMessageBytes: 18 })
+  it('honours maxDataLength', async () => {
+    const { err } = await listenTo(hex(HEADER), { maxDataLength: 18 })
     expect(err).to.have.property('name', 'MessageTooLargeError')
-    expect(err.message).to.include('maxMessageBytes=18')
+    expect(err.message).to.include('maxDataLength=18')
   })
 
   it('answers na to a proposal with a byte order mark rather than matching it', async () => {

@@ -82,7 +82,7 @@ describe('select (dialer)', () => {
   it('fails with MessageTooLargeError as soon as the length prefix is over the limit', async () => {
     // 0xe807 = 1000: no body follows, the error must not wait for it
     const [dialer, listener] = messageStreamPair()
-    const selecting = select(dialer, ['/a', '/b'], { maxMessageBytes: 999 })
+    const selecting = select(dialer, ['/a', '/b'], { maxDataLength: 999 })
     listener.send(hex('e807'))
     await expect(selecting).to.eventually.be.rejected.with.property('name', 'MessageTooLargeError')
   })

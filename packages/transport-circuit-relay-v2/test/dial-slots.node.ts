@@ -17,7 +17,7 @@ describe('circuit dials and the parallel-dial slots, over TCP through a relay', 
     const relay = await track(servicesNode({ listen: ['/ip4/127.0.0.1/tcp/0'], relay: { reservations: { maxReservationsPerIp: 8 } } }))
     const relayAddr = `${relay.getMultiaddrs()[0].toString()}/p2p-circuit`
     const listeners = await Promise.all(Array.from({ length: 4 }, async () => track(servicesNode({ listen: [relayAddr] }))))
-    const dialer = await track(servicesNode({ connectionManager: { maxParallelDials: 2, dialTimeoutMs: DIAL_TIMEOUT_MS } }))
+    const dialer = await track(servicesNode({ connectionManager: { maxParallelDials: 2, addressDialTimeout: DIAL_TIMEOUT_MS } }))
     // the dialer is not connected to the relay: every circuit dial needs the relay leg
     expect(dialer.getConnections(relay.peerId)).to.have.lengthOf(0)
 

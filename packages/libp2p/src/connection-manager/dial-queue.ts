@@ -21,8 +21,8 @@ export interface DialQueueInit {
   maxParallelDials?: number
   maxDialQueueLength?: number
   maxPeerAddrsToDial?: number
-  /** per address: transport connect + upgrade */
-  dialTimeoutMs?: number
+  /** ms one address's dial (transport connect + upgrade) may take (default 5000) */
+  addressDialTimeout?: number
 }
 
 export interface DialQueueOptions extends AbortOptions {
@@ -60,7 +60,7 @@ export class DialQueue {
     this.#slots = new BoundedQueue(slots)
     this.#circuitSlots = new BoundedQueue(slots)
     this.#maxAddrs = init.maxPeerAddrsToDial ?? DEFAULT_MAX_PEER_ADDRS_TO_DIAL
-    this.#timeoutMs = init.dialTimeoutMs ?? DEFAULT_DIAL_TIMEOUT_MS
+    this.#timeoutMs = init.addressDialTimeout ?? DEFAULT_DIAL_TIMEOUT_MS
     this.#log = components.logger.forComponent('libp2p:dial-queue')
   }
 

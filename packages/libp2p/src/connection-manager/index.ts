@@ -37,8 +37,20 @@ export interface ConnectionManagerInit extends DialQueueInit {
   allow?: string[]
   /** IPs always refused, in the same forms as `allow` */
   deny?: string[]
+  /** re-dials of a peer tagged keep-alive after its last connection closes (default 5) */
   reconnectRetries?: number
-  reconnectBackoffMs?: number
+  /** ms before the first re-dial; each later one waits `reconnectBackoffFactor` times longer (default 1000) */
+  reconnectRetryInterval?: number
+  /** multiplies the wait before each further re-dial (default 2) */
+  reconnectBackoffFactor?: number
+  /** ms an inbound connection's upgrade (encrypter, muxer and their handshakes) may take (default 10000) */
+  inboundUpgradeTimeout?: number
+  /** ms an outbound connection's upgrade may take (default 10000; js-libp2p has no such option) */
+  outboundUpgradeTimeout?: number
+  /** ms protocol negotiation on a new inbound stream may take (default 10000) */
+  inboundStreamProtocolNegotiationTimeout?: number
+  /** ms protocol negotiation on a new outbound stream may take when the caller passes no signal (default 10000) */
+  outboundStreamProtocolNegotiationTimeout?: number
 }
 
 export interface OpenConnectionOptions extends BaseOpenConnectionOptions {
@@ -101,7 +113,7 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
       peerStore: components.peerStore,
       logger: components.logger,
       dial: async (peerId, options) => this.openConnection(peerId, options)
-    }, { retries: init.reconnectRetries, backoffMs: init.reconnectBackoffMs })
+    }, { retries: init.reconnectRetries, retryInterval: init.reconnectRetryInterval, backoffFactor: init.reconnectBackoffFactor })
     components.events.addEventListener('connection:open', (evt) => { this.#onConnect(evt.detail) })
   }
 

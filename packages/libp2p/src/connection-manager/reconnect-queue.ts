@@ -1,4 +1,4 @@
-import { DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_RECONNECT_BACKOFF_MS, KEEP_ALIVE_TAG } from '../constants.js'
+import { DEFAULT_MAX_RECONNECT_ATTEMPTS, DEFAULT_RECONNECT_BACKOFF_FACTOR, DEFAULT_RECONNECT_RETRY_INTERVAL_MS, KEEP_ALIVE_TAG } from '../constants.js'
 import type { AbortOptions, ComponentLogger, Connection, Logger, PeerId, PeerStore } from '@libp2p/interface'
 
 export interface ReconnectQueueComponents {
@@ -11,15 +11,17 @@ export interface ReconnectQueueComponents {
 export class ReconnectQueue {
   readonly #components: ReconnectQueueComponents
   readonly #retries: number
-  readonly #backoffMs: number
+  readonly #retryIntervalMs: number
+  readonly #backoffFactor: number
   readonly #log: Logger
   #controller = new AbortController()
   readonly #active = new Set<string>()
 
-  constructor (components: ReconnectQueueComponents, init: { retries?: number, backoffMs?: number }) {
+  constructor (components: ReconnectQueueComponents, init: { retries?: number, retryInterval?: number, backoffFactor?: number }) {
     this.#components = components
     this.#retries = init.retries ?? DEFAULT_MAX_RECONNECT_ATTEMPTS
-    this.#backoffMs = init.backoffMs ?? DEFAULT_RECONNECT_BACKOFF_MS
+    this.#retryIntervalMs = init.retryInterval ?? DEFAULT_RECONNECT_RETRY_INTERVAL_MS
+    this.#backoffFactor = init.backoffFactor ?? DEFAULT_RECONNECT_BACKOFF_FACTOR
     this.#log = components.logger.forComponent('libp2p:reconnect')
   }
 
@@ -37,7 +39,7 @@ export class ReconnectQueue {
     this.#active.add(key)
     try {
       for (let attempt = 0; attempt < this.#retries && !signal.aborted; attempt++) {
-        await waitFor(this.#backoffMs * 2 ** attempt, signal)
+        await waitFor(this.#retryIntervalMs * this.#backoffFactor ** attempt, signal)
         // the tag may have been removed (or expired) while this peer was waiting
         if (!await this.#keepAlive(peerId)) {
           this.#log('%p is no longer tagged keep-alive: not re-dialled', peerId)
