@@ -32,8 +32,6 @@ export interface CircuitRelayTransportComponents {
 
 export interface CircuitRelayTransportInit {
   /** a RESERVE request to a relay, in ms (default 10 s) */
-  reservationTimeout?: number
-  /** js-libp2p's name for `reservationTimeout` (used when that is not set) */
   reservationCompletionTimeout?: number
   /**
    * Listening on `/p2p-circuit` alone finds relays among the peers that support the hop protocol
@@ -77,7 +75,7 @@ export class CircuitRelayTransport implements Transport, Startable {
   constructor (components: CircuitRelayTransportComponents, init: CircuitRelayTransportInit = {}) {
     this.#components = components
     this.#log = components.logger.forComponent('libp2p:circuit-relay:transport')
-    this.#reservationTimeoutMs = init.reservationTimeout ?? init.reservationCompletionTimeout ?? DEFAULT_RESERVATION_TIMEOUT_MS
+    this.#reservationTimeoutMs = init.reservationCompletionTimeout ?? DEFAULT_RESERVATION_TIMEOUT_MS
     this.#refreshMarginMs = init.reservationRefreshMargin ?? RESERVATION_REFRESH_MARGIN_MS
     this.#connectTimeoutMs = init.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS
     this.#stopTimeoutMs = init.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS
