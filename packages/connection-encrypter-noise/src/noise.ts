@@ -24,8 +24,8 @@ export interface NoiseInit {
    * `streamMuxers` option; `webtransportCerthashes` is sent as given.
    */
   extensions?: NoiseExtensionsInit
-  /** a handshake is aborted with TimeoutError after this long (default 10 s), on top of any signal */
-  handshakeTimeoutMs?: number
+  /** ms after which a handshake is aborted with TimeoutError (default 10 s), on top of any signal */
+  handshakeTimeout?: number
 }
 
 /** the extensions this side sends (specs/libp2p/noise, Noise Extensions) */
@@ -63,7 +63,7 @@ export class Noise implements ConnectionEncrypter {
       ? crypto.generateKeyPair()
       : crypto.keyPairFromPrivateKey(init.staticNoiseKey)
     this.#extensions = init.extensions
-    this.#timeoutMs = init.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
+    this.#timeoutMs = init.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
     this.#log = (components.logger ?? defaultLogger()).forComponent('libp2p:noise')
   }
 

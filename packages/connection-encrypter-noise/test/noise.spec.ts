@@ -94,8 +94,8 @@ describe('noise encrypter', () => {
     expect(rawInbound.status).to.not.equal('open')
   })
 
-  it('fails with TimeoutError when the handshake takes longer than handshakeTimeoutMs', async () => {
-    const listener = await createPeer({ handshakeTimeoutMs: 50 })
+  it('fails with TimeoutError when the handshake takes longer than handshakeTimeout', async () => {
+    const listener = await createPeer({ handshakeTimeout: 50 })
     const [, rawInbound] = messageStreamPair()
     const err = await errorOf(listener.encrypter.secureInbound(rawInbound))
     expect(err).to.have.property('name', 'TimeoutError')
