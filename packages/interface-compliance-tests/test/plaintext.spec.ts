@@ -97,8 +97,8 @@ describe('plaintext specifics', () => {
     expect(err?.name).to.equal('MessageTooLargeError')
   })
 
-  it('fails with TimeoutError after handshakeTimeoutMs even without a signal', async () => {
-    const local = await peer({ handshakeTimeoutMs: 50 })
+  it('fails with TimeoutError after handshakeTimeout even without a signal', async () => {
+    const local = await peer({ handshakeTimeout: 50 })
     const [a] = messageStreamPair()
     await expect(local.encrypter.secureOutbound(a)).to.eventually.be.rejected.with.property('name', 'TimeoutError')
   })

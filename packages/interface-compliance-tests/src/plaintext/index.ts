@@ -15,7 +15,7 @@
  * Errors: a malformed or oversized Exchange gives InvalidMessageError / MessageTooLargeError; a
  * key that does not decode InvalidPublicKeyError or UnsupportedKeyTypeError; an id that is not
  * the key's ProtocolError; another peer than `remotePeer` UnexpectedPeerError; the caller's
- * signal AbortError; no Exchange within `handshakeTimeoutMs` TimeoutError.
+ * signal AbortError; no Exchange within `handshakeTimeout` (ms) TimeoutError.
  */
 import { defaultLogger } from '@libp2p/logger'
 import { PlaintextEncrypter } from './plaintext.js'
@@ -25,8 +25,8 @@ export { PLAINTEXT_PROTOCOL, MAX_EXCHANGE_BYTES, DEFAULT_HANDSHAKE_TIMEOUT_MS } 
 export { Exchange } from './pb/exchange.js'
 
 export interface PlaintextInit {
-  /** fail the handshake after this long (default 10 s), also without a caller's signal */
-  handshakeTimeoutMs?: number
+  /** ms after which the handshake fails (default 10 s), also without a caller's signal */
+  handshakeTimeout?: number
 }
 
 export interface PlaintextComponents {
@@ -39,6 +39,6 @@ export function plaintext (init: PlaintextInit = {}): (components: PlaintextComp
   return (components) => new PlaintextEncrypter({
     privateKey: components.privateKey,
     log: (components.logger ?? defaultLogger()).forComponent('libp2p:plaintext'),
-    handshakeTimeoutMs: init.handshakeTimeoutMs
+    handshakeTimeout: init.handshakeTimeout
   })
 }

@@ -11,7 +11,7 @@ import type {
 export interface PlaintextEncrypterInit {
   privateKey: PrivateKey
   log: Logger
-  handshakeTimeoutMs?: number
+  handshakeTimeout?: number
 }
 
 /** errors whose name says nothing: a key decoder that threw one is reported as InvalidPublicKeyError */
@@ -34,7 +34,7 @@ export class PlaintextEncrypter implements ConnectionEncrypter {
     this.#privateKey = init.privateKey
     this.#peerId = peerIdFromPrivateKey(init.privateKey)
     this.#log = init.log
-    this.#timeoutMs = init.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
+    this.#timeoutMs = init.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
   }
 
   async secureOutbound (connection: MessageStream, options?: SecureConnectionOptions): Promise<SecuredConnection> {
