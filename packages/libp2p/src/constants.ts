@@ -23,7 +23,9 @@ export const DEFAULT_MAX_DIAL_QUEUE_LENGTH = 500
 /** addresses tried for one peer in one dial */
 export const DEFAULT_MAX_PEER_ADDRS_TO_DIAL = 25
 /** one address's dial (transport connect + upgrade) must finish within this */
-export const DEFAULT_DIAL_TIMEOUT_MS = 5_000
+export const DEFAULT_ADDRESS_DIAL_TIMEOUT_MS = 5_000
+/** a dial whose caller passes no signal must finish within this, its wait for a slot included */
+export const DEFAULT_DIAL_TIMEOUT_MS = 10_000
 /** inbound connections accepted from one IP per second before it is refused */
 export const DEFAULT_INBOUND_CONNECTION_THRESHOLD_PER_IP = 5
 /** tagged peers (keep-alive) are re-dialled this long after they disconnect, with backoff */

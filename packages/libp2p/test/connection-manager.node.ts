@@ -210,6 +210,18 @@ describe('connection manager over TCP', function () {
     await until(() => hole.sockets.size === 0, 'the node closed its socket')
   })
 
+  it('dialTimeout bounds a dial without a signal as a whole, whatever addressDialTimeout allows', async () => {
+    const dialTimeout = 300
+    const target = await node({ connectionManager: { dialTimeout, addressDialTimeout: 20_000 } })
+    const hole = await blackHole()
+    const start = Date.now()
+    const err = await within(target.dial(hole.addr(await randomPeer())).catch(e => e), 'the dial times out')
+    expect(err.name).to.equal('TimeoutError')
+    expect(err.message).to.include('dialTimeout')
+    expect(Date.now() - start).to.be.at.least(dialTimeout - 20).and.below(dialTimeout + 2_000)
+    await until(() => hole.sockets.size === 0, 'the node closed its socket')
+  })
+
   it('aborting a dial through its signal ends it at once and closes the socket', async () => {
     const target = await node({ connectionManager: { addressDialTimeout: 20_000 } })
     const hole = await blackHole()

@@ -1,6 +1,6 @@
 import { AbortError, DialError, NotFoundError, TimeoutError } from '@libp2p/interface'
 import { BoundedQueue, withTimeout } from '@libp2p/utils'
-import { DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MAX_DIAL_QUEUE_LENGTH, DEFAULT_MAX_PARALLEL_DIALS, DEFAULT_MAX_PEER_ADDRS_TO_DIAL } from '../constants.js'
+import { DEFAULT_ADDRESS_DIAL_TIMEOUT_MS, DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MAX_DIAL_QUEUE_LENGTH, DEFAULT_MAX_PARALLEL_DIALS, DEFAULT_MAX_PEER_ADDRS_TO_DIAL } from '../constants.js'
 import { DialToSelfError, LimitedConnectionError, NoValidAddressesError } from '../errors.js'
 import { dialTarget, isCircuitAddress } from '../get-peer.js'
 import type { DialTarget } from '../get-peer.js'
@@ -21,6 +21,11 @@ export interface DialQueueInit {
   maxParallelDials?: number
   maxDialQueueLength?: number
   maxPeerAddrsToDial?: number
+  /**
+   * ms a dial may take when its caller passes no signal: waiting for a slot, resolving and trying
+   * each address (default 10000)
+   */
+  dialTimeout?: number
   /** ms one address's dial (transport connect + upgrade) may take (default 5000) */
   addressDialTimeout?: number
 }
@@ -47,6 +52,7 @@ export class DialQueue {
   readonly #circuitSlots: BoundedQueue
   readonly #maxAddrs: number
   readonly #timeoutMs: number
+  readonly #dialTimeoutMs: number
   readonly #pending = new Map<string, SharedDial>()
   readonly #log: Logger
 
@@ -60,7 +66,8 @@ export class DialQueue {
     this.#slots = new BoundedQueue(slots)
     this.#circuitSlots = new BoundedQueue(slots)
     this.#maxAddrs = init.maxPeerAddrsToDial ?? DEFAULT_MAX_PEER_ADDRS_TO_DIAL
-    this.#timeoutMs = init.addressDialTimeout ?? DEFAULT_DIAL_TIMEOUT_MS
+    this.#timeoutMs = init.addressDialTimeout ?? DEFAULT_ADDRESS_DIAL_TIMEOUT_MS
+    this.#dialTimeoutMs = init.dialTimeout ?? DEFAULT_DIAL_TIMEOUT_MS
     this.#log = components.logger.forComponent('libp2p:dial-queue')
   }
 
@@ -69,6 +76,14 @@ export class DialQueue {
   }
 
   async dial (peer: PeerId | Multiaddr | Multiaddr[], options: DialQueueOptions = {}): Promise<Connection> {
+    if (options.signal == null) {
+      const deadline = withTimeout(this.#dialTimeoutMs, 'the dial (dialTimeout)')
+      try {
+        return await this.dial(peer, { ...options, signal: deadline.signal })
+      } finally {
+        deadline.done()
+      }
+    }
     const target = dialTarget(peer)
     if (target.peerId?.equals(this.#components.peerId) === true) {
       throw new DialToSelfError('a node cannot dial itself')
