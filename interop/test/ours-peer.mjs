@@ -199,7 +199,7 @@ class OursPeer {
     try {
       const read = await readAll(stream, async (data) => {
         // read() returns everything buffered (up to the Yamux window, 16 MiB), more than one
-        // send() may take (maxWriteBufferBytes): echo it in pieces, waiting for drains between them
+        // send() may take (maxWriteBufferSize): echo it in pieces, waiting for drains between them
         for (const piece of pieces(data, ECHO_PIECE_BYTES)) {
           bytesOut += piece.byteLength
           if (!stream.send(piece)) await stream.onDrain()

@@ -15,11 +15,11 @@ export interface NoiseConnectionInit {
   /** decrypts what this side receives */
   receive: CipherState
   log: Logger
-  writeHighWaterBytes?: number
-  writeLowWaterBytes?: number
-  maxWriteBufferBytes?: number
-  maxReadBufferBytes?: number
-  closeTimeoutMs?: number
+  writeHighWaterMark?: number
+  writeLowWaterMark?: number
+  maxWriteBufferSize?: number
+  readHighWaterMark?: number
+  closeTimeout?: number
 }
 
 /**
@@ -28,7 +28,7 @@ export interface NoiseConnectionInit {
  *
  * Back-pressure runs both ways. When the raw connection's send() returns false this stream stops
  * taking data (canSendMore: false) until the raw connection drains. When the application leaves
- * more than maxReadBufferBytes unread, this stream stops pulling from the raw connection, so the
+ * more than readHighWaterMark unread, this stream stops pulling from the raw connection, so the
  * raw connection's own bounded buffer fills and pauses the transport.
  */
 export class NoiseConnection extends AbstractMessageStream {

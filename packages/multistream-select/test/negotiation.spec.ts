@@ -41,7 +41,7 @@ describe('select against handle', () => {
   })
 
   it('carries data both ways after an optimistic select, nothing lost or reordered', async () => {
-    const [a, b] = messageStreamPair({ maxReadBufferBytes: 4096 })
+    const [a, b] = messageStreamPair({ readHighWaterMark: 4096 })
     const dialer = await select(a, '/echo/1.0.0')
     // the dialer writes before the listener has even started negotiating
     const payload = new Uint8Array(100_000).map((_, i) => i * 7)

@@ -120,7 +120,7 @@ describe('perf server (servePerfStream)', () => {
   })
 
   it('ends a client that stops reading the download after idleTimeout', async () => {
-    const [client, server] = messageStreamPair({ maxReadBufferBytes: 64 * 1024 })
+    const [client, server] = messageStreamPair({ readHighWaterMark: 64 * 1024 })
     const serving = servePerfStream(server, options({ idleTimeout: 30 }))
     client.send(header(64 * 1024 * 1024))
     await client.closeWrite()

@@ -217,8 +217,8 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
       owner: this,
       receiveWindow: new ReceiveWindow(this.#config.initialStreamWindowSize, this.#config.maxStreamWindowSize, this.#windowBudget, performance.now()),
       sendWindow: INITIAL_STREAM_WINDOW_BYTES,
-      maxWriteBufferBytes: this.#config.maxStreamWriteBufferSize,
-      closeTimeoutMs: this.#config.closeTimeout
+      maxWriteBufferSize: this.#config.maxStreamWriteBufferSize,
+      closeTimeout: this.#config.closeTimeout
     })
     this.#streams.set(id, stream)
     return stream

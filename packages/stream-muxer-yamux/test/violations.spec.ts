@@ -185,7 +185,7 @@ describe('limits', () => {
 
   it('closes the connection of a remote that floods SYNs without reading the answers', async function () {
     this.timeout(30_000)
-    const { muxer, peer, rawConn, conn } = rawPair({ maxInboundStreams: 1 }, { read: false, pair: { maxReadBufferBytes: 16 * KiB } })
+    const { muxer, peer, rawConn, conn } = rawPair({ maxInboundStreams: 1 }, { read: false, pair: { readHighWaterMark: 16 * KiB } })
     const closing = muxerClosed(muxer)
     let id = 1
     while (muxer.status !== 'closed' && id < 2_000_000) {

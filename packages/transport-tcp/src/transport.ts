@@ -19,8 +19,8 @@ import type { Socket } from 'node:net'
 export type TCPSocketSettings = Required<TCPSocketOptions>
 
 /** TCPOptions with every default filled in */
-export type TCPSettings = Required<Omit<TCPOptions, 'dialOpts' | 'listenOpts' | 'writeHighWaterBytes' | 'writeLowWaterBytes' | 'maxWriteBufferBytes' | 'maxReadBufferBytes'>> &
-Pick<MessageStreamInit, 'writeHighWaterBytes' | 'writeLowWaterBytes' | 'maxWriteBufferBytes' | 'maxReadBufferBytes'> &
+export type TCPSettings = Required<Omit<TCPOptions, 'dialOpts' | 'listenOpts' | 'writeHighWaterMark' | 'writeLowWaterMark' | 'maxWriteBufferSize' | 'readHighWaterMark'>> &
+Pick<MessageStreamInit, 'writeHighWaterMark' | 'writeLowWaterMark' | 'maxWriteBufferSize' | 'readHighWaterMark'> &
 { dialOpts: TCPSocketSettings, listenOpts: TCPSocketSettings }
 
 function socketSettings (opts: TCPSocketOptions = {}): TCPSocketSettings {
@@ -105,11 +105,11 @@ export class TCPTransport implements Transport {
       log: this.#connLog,
       inactivityTimeout: direction === 'inbound' ? s.inboundSocketInactivityTimeout : s.outboundSocketInactivityTimeout,
       socketOptions: direction === 'inbound' ? s.listenOpts : s.dialOpts,
-      closeTimeoutMs: s.socketCloseTimeout,
-      writeHighWaterBytes: s.writeHighWaterBytes,
-      writeLowWaterBytes: s.writeLowWaterBytes,
-      maxWriteBufferBytes: s.maxWriteBufferBytes,
-      maxReadBufferBytes: s.maxReadBufferBytes
+      closeTimeout: s.socketCloseTimeout,
+      writeHighWaterMark: s.writeHighWaterMark,
+      writeLowWaterMark: s.writeLowWaterMark,
+      maxWriteBufferSize: s.maxWriteBufferSize,
+      readHighWaterMark: s.readHighWaterMark
     })
   }
 }

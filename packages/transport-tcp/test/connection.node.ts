@@ -158,9 +158,9 @@ describe('TCP connection (MultiaddrConnection over a socket)', () => {
   })
 
   it('applies back-pressure end to end: a receiver that does not read stops the sender, memory stays bounded', async () => {
-    const maxReadBufferBytes = 256 * KiB
-    const writeHighWaterBytes = 64 * KiB
-    h = await listening('/ip4/127.0.0.1/tcp/0', { maxReadBufferBytes, writeHighWaterBytes })
+    const readHighWaterMark = 256 * KiB
+    const writeHighWaterMark = 64 * KiB
+    h = await listening('/ip4/127.0.0.1/tcp/0', { readHighWaterMark, writeHighWaterMark })
     const [out, inb] = await h.pair()
     const chunk = new Uint8Array(64 * KiB)
     let sent = 0
@@ -170,16 +170,16 @@ describe('TCP connection (MultiaddrConnection over a socket)', () => {
       if (sent > 1024 * 1024 * 1024) { throw new Error('send() never returned false') }
     }
     sent += chunk.byteLength
-    expect(out.maConn.writableLength).to.be.at.most(writeHighWaterBytes + chunk.byteLength)
+    expect(out.maConn.writableLength).to.be.at.most(writeHighWaterMark + chunk.byteLength)
 
     let drained = false
     const drain = out.maConn.onDrain().then(() => { drained = true })
     // let the receiver take what the kernel holds until its read buffer pauses the socket
-    await waitFor(() => inb.maConn.readableLength > maxReadBufferBytes, 'the receiver to pause')
+    await waitFor(() => inb.maConn.readableLength > readHighWaterMark, 'the receiver to pause')
     for (let i = 0; i < 200; i++) { await new Promise(resolve => setImmediate(resolve)) }
     expect(drained).to.equal(false)
-    expect(inb.maConn.readableLength).to.be.at.most(maxReadBufferBytes + 128 * KiB)
-    expect(out.maConn.writableLength).to.be.at.most(writeHighWaterBytes + chunk.byteLength)
+    expect(inb.maConn.readableLength).to.be.at.most(readHighWaterMark + 128 * KiB)
+    expect(out.maConn.writableLength).to.be.at.most(writeHighWaterMark + chunk.byteLength)
 
     // reading resumes the socket; the sender drains
     const received = readAll(inb.maConn)

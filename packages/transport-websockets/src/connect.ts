@@ -16,7 +16,7 @@ export interface ConnectOptions {
   /** TCP connect + TLS + HTTP upgrade must finish within this; 0 disables */
   timeoutMs: number
   maxMessageSize: number
-  closeTimeoutMs: number
+  closeTimeout: number
   /** for wss: passed to tls.connect (`ca`, `rejectUnauthorized`, client certificates...) */
   tls?: ConnectionOptions
 }
@@ -56,7 +56,7 @@ export async function connect<T> (addr: WebSocketAddress, options: ConnectOption
     const wsOptions: WsClientOptions = {
       perMessageDeflate: false,
       maxPayload: options.maxMessageSize,
-      closeTimeout: options.closeTimeoutMs,
+      closeTimeout: options.closeTimeout,
       followRedirects: false,
       createConnection: createSocket as unknown as typeof createConnection
     }

@@ -36,7 +36,7 @@ let nextId = 0
  *
  * Back-pressure: sending stops while the socket holds NODE_BUFFERED_HIGH_WATER_BYTES unsent, and
  * the write callback of the last message reports the drain. Reading pauses the socket
- * (`websocket.pause()`) once `maxReadBufferBytes` are unread. An incoming message over
+ * (`websocket.pause()`) once `readHighWaterMark` are unread. An incoming message over
  * `maxPayload` closes the connection with code 1009 and MessageTooLargeError; a malformed frame
  * with InvalidMessageError.
  */

@@ -72,10 +72,10 @@ export interface WebSocketsInit {
    */
   tlsClientOptions?: TlsConnectionOptions
   /** per-connection buffers, see `MessageStreamInit` in `@libp2p/utils` (defaults from there) */
-  writeHighWaterBytes?: number
-  writeLowWaterBytes?: number
-  maxWriteBufferBytes?: number
-  maxReadBufferBytes?: number
+  writeHighWaterMark?: number
+  writeLowWaterMark?: number
+  maxWriteBufferSize?: number
+  readHighWaterMark?: number
 }
 
 /** What the transport needs from the node */

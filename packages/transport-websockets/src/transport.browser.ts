@@ -47,11 +47,11 @@ export class WebSocketsTransport implements Transport {
       direction: 'outbound',
       remoteAddr: ma,
       log: this.#connLog,
-      closeTimeoutMs: init.socketCloseTimeout ?? DEFAULT_SOCKET_CLOSE_TIMEOUT_MS,
-      writeHighWaterBytes: init.writeHighWaterBytes,
-      writeLowWaterBytes: init.writeLowWaterBytes,
-      maxWriteBufferBytes: init.maxWriteBufferBytes,
-      maxReadBufferBytes: init.maxReadBufferBytes
+      closeTimeout: init.socketCloseTimeout ?? DEFAULT_SOCKET_CLOSE_TIMEOUT_MS,
+      writeHighWaterMark: init.writeHighWaterMark,
+      writeLowWaterMark: init.writeLowWaterMark,
+      maxWriteBufferSize: init.maxWriteBufferSize,
+      readHighWaterMark: init.readHighWaterMark
     }))
     try {
       return await options.upgrader.upgradeOutbound(maConn, { signal: options.signal, remotePeer: options.remotePeer })

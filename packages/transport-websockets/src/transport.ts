@@ -57,7 +57,7 @@ export class WebSocketsTransport implements Transport {
       signal: options.signal,
       timeoutMs: s.handshakeTimeout,
       maxMessageSize: s.maxMessageSize,
-      closeTimeoutMs: s.socketCloseTimeout,
+      closeTimeout: s.socketCloseTimeout,
       tls: s.tlsClientOptions
     }, (ws) => this.#wrap(ws, 'outbound', ma))
     try {
@@ -93,11 +93,11 @@ export class WebSocketsTransport implements Transport {
       direction,
       remoteAddr,
       log: this.#connLog,
-      closeTimeoutMs: s.socketCloseTimeout,
-      writeHighWaterBytes: s.writeHighWaterBytes,
-      writeLowWaterBytes: s.writeLowWaterBytes,
-      maxWriteBufferBytes: s.maxWriteBufferBytes,
-      maxReadBufferBytes: s.maxReadBufferBytes
+      closeTimeout: s.socketCloseTimeout,
+      writeHighWaterMark: s.writeHighWaterMark,
+      writeLowWaterMark: s.writeLowWaterMark,
+      maxWriteBufferSize: s.maxWriteBufferSize,
+      readHighWaterMark: s.readHighWaterMark
     })
   }
 }

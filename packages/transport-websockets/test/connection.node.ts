@@ -114,7 +114,7 @@ describe('WebSocket connection (MultiaddrConnection over ws)', () => {
     })
 
     it('closeWrite(): bytes the remote had queued but not sent are lost, and its connection is aborted', async () => {
-      h = await listening('/ip4/127.0.0.1/tcp/0/ws', { writeHighWaterBytes: 16 * KiB })
+      h = await listening('/ip4/127.0.0.1/tcp/0/ws', { writeHighWaterMark: 16 * KiB })
       const [out, inb] = await h.pair()
       // the remote fills its socket until the write buffer holds bytes ws has not taken
       const chunk = new Uint8Array(64 * KiB)
@@ -263,9 +263,9 @@ describe('WebSocket connection (MultiaddrConnection over ws)', () => {
     })
 
     it('applies back-pressure end to end: a receiver that does not read stops the sender, memory stays bounded', async () => {
-      const maxReadBufferBytes = 256 * KiB
-      const writeHighWaterBytes = 64 * KiB
-      h = await listening('/ip4/127.0.0.1/tcp/0/ws', { maxReadBufferBytes, writeHighWaterBytes })
+      const readHighWaterMark = 256 * KiB
+      const writeHighWaterMark = 64 * KiB
+      h = await listening('/ip4/127.0.0.1/tcp/0/ws', { readHighWaterMark, writeHighWaterMark })
       const [out, inb] = await h.pair()
       const chunk = new Uint8Array(64 * KiB)
       let sent = 0
@@ -280,9 +280,9 @@ describe('WebSocket connection (MultiaddrConnection over ws)', () => {
       }
       // held: the receiver paused its socket with its read buffer near the limit, the sender's
       // buffer is at its high-water mark, and the rest sits in the kernel
-      expect(inb.readableLength).to.be.greaterThan(maxReadBufferBytes)
-      expect(inb.readableLength).to.be.at.most(maxReadBufferBytes + 2 * MiB)
-      expect(out.writableLength).to.be.at.most(writeHighWaterBytes + chunk.byteLength)
+      expect(inb.readableLength).to.be.greaterThan(readHighWaterMark)
+      expect(inb.readableLength).to.be.at.most(readHighWaterMark + 2 * MiB)
+      expect(out.writableLength).to.be.at.most(writeHighWaterMark + chunk.byteLength)
 
       // reading resumes the socket; the sender drains
       const received = readBytes(inb, sent)

@@ -19,11 +19,22 @@ export interface MessageStreamInit {
   id: string
   direction: Direction
   log: Logger
-  writeHighWaterBytes?: number
-  writeLowWaterBytes?: number
-  maxWriteBufferBytes?: number
-  maxReadBufferBytes?: number
-  closeTimeoutMs?: number
+  /** bytes buffered for writing at which send() returns false (default 64 KiB) */
+  writeHighWaterMark?: number
+  /** bytes buffered for writing at or below which 'drain' fires (default 16 KiB) */
+  writeLowWaterMark?: number
+  /**
+   * bytes the write buffer may hold: a send() past it throws LimitExceededError and the stream
+   * stays usable (default 4 MiB). Not js-libp2p's maxWriteBufferLength, which resets the stream.
+   */
+  maxWriteBufferSize?: number
+  /**
+   * unread bytes above which the transport is paused until the application reads (default 4 MiB).
+   * Not js-libp2p's maxReadBufferLength, which resets the stream.
+   */
+  readHighWaterMark?: number
+  /** ms close() waits for the remote's EOF before aborting with TimeoutError (default 5 s) */
+  closeTimeout?: number
 }
 
 /** What the transport took from a sendData() call */
@@ -51,11 +62,11 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   readStatus: ReadStatus = 'readable'
   writeStatus: WriteStatus = 'writable'
 
-  protected readonly writeHighWaterBytes: number
-  protected readonly writeLowWaterBytes: number
-  protected readonly maxWriteBufferBytes: number
-  protected readonly maxReadBufferBytes: number
-  protected readonly closeTimeoutMs: number
+  protected readonly writeHighWaterMark: number
+  protected readonly writeLowWaterMark: number
+  protected readonly maxWriteBufferSize: number
+  protected readonly readHighWaterMark: number
+  protected readonly closeTimeout: number
 
   /** created when data arrives with no reader waiting; read() hands it over whole */
   #readBuffer?: Uint8ArrayList
@@ -80,11 +91,11 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     this.direction = init.direction
     this.log = init.log
     this.timeline = { open: Date.now() }
-    this.writeHighWaterBytes = init.writeHighWaterBytes ?? DEFAULT_WRITE_HIGH_WATER_BYTES
-    this.writeLowWaterBytes = Math.min(init.writeLowWaterBytes ?? DEFAULT_WRITE_LOW_WATER_BYTES, this.writeHighWaterBytes)
-    this.maxWriteBufferBytes = init.maxWriteBufferBytes ?? DEFAULT_MAX_WRITE_BUFFER_BYTES
-    this.maxReadBufferBytes = init.maxReadBufferBytes ?? DEFAULT_MAX_READ_BUFFER_BYTES
-    this.closeTimeoutMs = init.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS
+    this.writeHighWaterMark = init.writeHighWaterMark ?? DEFAULT_WRITE_HIGH_WATER_BYTES
+    this.writeLowWaterMark = Math.min(init.writeLowWaterMark ?? DEFAULT_WRITE_LOW_WATER_BYTES, this.writeHighWaterMark)
+    this.maxWriteBufferSize = init.maxWriteBufferSize ?? DEFAULT_MAX_WRITE_BUFFER_BYTES
+    this.readHighWaterMark = init.readHighWaterMark ?? DEFAULT_MAX_READ_BUFFER_BYTES
+    this.closeTimeout = init.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS
   }
 
   // ---- hooks for implementations -------------------------------------------------------------
@@ -135,7 +146,7 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     } else {
       this.#readBuffer.append(data)
     }
-    if (!this.#readPaused && this.#readBuffer.byteLength > this.maxReadBufferBytes) {
+    if (!this.#readPaused && this.#readBuffer.byteLength > this.readHighWaterMark) {
       this.#readPaused = true
       this.sendPause()
     }
@@ -203,24 +214,24 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     }
     // one large send into an empty buffer is allowed (the caller already holds those bytes);
     // piling sends on top of a buffer that has not drained is what the cap stops
-    if (this.#writeBuffer.byteLength > 0 && this.#writeBuffer.byteLength + data.byteLength > this.maxWriteBufferBytes) {
-      throw new LimitExceededError('maxWriteBufferBytes', this.maxWriteBufferBytes, 'stream write buffer is full; wait for onDrain() when send() returns false')
+    if (this.#writeBuffer.byteLength > 0 && this.#writeBuffer.byteLength + data.byteLength > this.maxWriteBufferSize) {
+      throw new LimitExceededError('maxWriteBufferSize', this.maxWriteBufferSize, 'stream write buffer is full; wait for onDrain() when send() returns false')
     }
-    if (data.byteLength === 0) { return this.#writeBuffer.byteLength < this.writeHighWaterBytes }
+    if (data.byteLength === 0) { return this.#writeBuffer.byteLength < this.writeHighWaterMark }
     this.#writeBuffer.append(data)
-    if (this.#writeBuffer.byteLength >= this.writeHighWaterBytes) {
+    if (this.#writeBuffer.byteLength >= this.writeHighWaterMark) {
       this.#flush(true)
     } else {
       this.#scheduleFlush()
     }
-    const ok = this.#writeBuffer.byteLength < this.writeHighWaterBytes
+    const ok = this.#writeBuffer.byteLength < this.writeHighWaterMark
     if (!ok) { this.#needDrain = true }
     return ok
   }
 
   async onDrain (options?: AbortOptions): Promise<void> {
     if (this.#error != null) { throw this.#error }
-    if (this.#writeBuffer.byteLength <= this.writeLowWaterBytes) { return }
+    if (this.#writeBuffer.byteLength <= this.writeLowWaterMark) { return }
     if (this.writeStatus === 'closed') { throw new StreamStateError('the write side is closed') }
     await (this.#drain ??= new Waiters()).wait(options)
   }
@@ -327,7 +338,7 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     if (this.status === 'open') { this.status = 'closing' }
     // our deadline aborts the stream itself, which ends the waits below with its TimeoutError; a
     // deadline queue rather than an AbortSignal.timeout() (and AbortSignal.any()) per close
-    const deadline = abortAfter(this, this.closeTimeoutMs, closeTimeoutError)
+    const deadline = abortAfter(this, this.closeTimeout, closeTimeoutError)
     try {
       await this.closeWrite(options)
       if (!this.#isFinal()) {
@@ -376,7 +387,7 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
       // the transport kept a partial frame back: it leaves at the end of the tick at the latest
       this.#scheduleFlush()
     }
-    if (this.#writeBuffer.byteLength <= this.writeLowWaterBytes && (this.#needDrain || (this.#drain?.size ?? 0) > 0)) {
+    if (this.#writeBuffer.byteLength <= this.writeLowWaterMark && (this.#needDrain || (this.#drain?.size ?? 0) > 0)) {
       this.#needDrain = false
       this.#drain?.resolveAll()
       if (this.listenerCount('drain') > 0) { this.safeDispatchEvent('drain') }

@@ -32,7 +32,7 @@ export interface AbstractStreamMuxerInit {
   /** streams we may have open at once; past it createStream() throws LimitExceededError */
   maxOutboundStreams?: number
   /** how long close() waits for the streams and the remote before aborting, ms */
-  closeTimeoutMs?: number
+  closeTimeout?: number
 }
 
 /**
@@ -77,7 +77,7 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
   protected readonly connection: MuxedConnection
   protected readonly maxInboundStreams: number
   protected readonly maxOutboundStreams: number
-  protected readonly closeTimeoutMs: number
+  protected readonly closeTimeout: number
 
   readonly #streams = new Map<string, S>()
   readonly #closedWaiters = new Waiters<void>()
@@ -95,7 +95,7 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
     this.log = init.log
     this.maxInboundStreams = limit('maxInboundStreams', init.maxInboundStreams ?? DEFAULT_MUXER_MAX_INBOUND_STREAMS)
     this.maxOutboundStreams = limit('maxOutboundStreams', init.maxOutboundStreams ?? DEFAULT_MUXER_MAX_OUTBOUND_STREAMS)
-    this.closeTimeoutMs = limit('closeTimeoutMs', init.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS)
+    this.closeTimeout = limit('closeTimeout', init.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS)
     this.connection.addEventListener('close', (evt) => {
       this.shutdown(evt.detail.error, 'close')
     }, { once: true })
@@ -167,7 +167,7 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
   /**
    * End the muxer now. Streams end with `err`, or without it cleanly if they had seen the
    * remote's EOF and sent everything, else with ConnectionClosedError. The connection is then
-   * closed gracefully ('close', bounded by closeTimeoutMs, aborted if that fails) or aborted.
+   * closed gracefully ('close', bounded by closeTimeout, aborted if that fails) or aborted.
    */
   protected shutdown (err: Error | undefined, connection: 'close' | 'abort'): void {
     if (this.#isClosed()) { return }
@@ -187,7 +187,7 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
     if (connection === 'abort') {
       this.connection.abort(err ?? new ConnectionClosedError('the muxer is closed'))
     } else {
-      this.connection.close({ signal: AbortSignal.timeout(this.closeTimeoutMs) }).catch((e: Error) => {
+      this.connection.close({ signal: AbortSignal.timeout(this.closeTimeout) }).catch((e: Error) => {
         this.connection.abort(e)
       })
     }
@@ -252,7 +252,7 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
 
   async #closeGracefully (options: AbortOptions): Promise<void> {
     this.status = 'closing'
-    const timeout = AbortSignal.timeout(this.closeTimeoutMs)
+    const timeout = AbortSignal.timeout(this.closeTimeout)
     const signal = options.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
     try {
       await this.onCloseMuxer({ signal })
@@ -266,7 +266,7 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
     } catch (err: any) {
       if (this.#isClosed()) { return }
       const reason = timeout.aborted && options.signal?.aborted !== true
-        ? new TimeoutError(`the muxer did not close within ${this.closeTimeoutMs} ms`)
+        ? new TimeoutError(`the muxer did not close within ${this.closeTimeout} ms`)
         : err
       this.abort(reason)
       throw reason

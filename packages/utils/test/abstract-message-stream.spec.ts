@@ -34,7 +34,7 @@ describe('AbstractMessageStream (through an in-memory pair)', () => {
   })
 
   it('applies back-pressure: a blocked sender really waits, and every onDrain() waits for a new drain', async () => {
-    const [a, b] = messageStreamPair({ maxReadBufferBytes: 1024, writeHighWaterBytes: 4096, writeLowWaterBytes: 1024 })
+    const [a, b] = messageStreamPair({ readHighWaterMark: 1024, writeHighWaterMark: 4096, writeLowWaterMark: 1024 })
     const chunk = new Uint8Array(1024)
     let sends = 0
     while (a.send(chunk)) { sends++ }
@@ -64,14 +64,14 @@ describe('AbstractMessageStream (through an in-memory pair)', () => {
     expect(drainedAgain).to.equal(true)
   })
 
-  it('accepts one send larger than maxWriteBufferBytes into an empty buffer', async () => {
-    const [a, b] = messageStreamPair({ maxWriteBufferBytes: 256, writeHighWaterBytes: 128, writeLowWaterBytes: 64 })
+  it('accepts one send larger than maxWriteBufferSize into an empty buffer', async () => {
+    const [a, b] = messageStreamPair({ maxWriteBufferSize: 256, writeHighWaterMark: 128, writeLowWaterMark: 64 })
     expect(() => a.send(new Uint8Array(1024))).to.not.throw()
     expect((await b.read())?.byteLength).to.equal(1024)
   })
 
-  it('refuses to buffer past maxWriteBufferBytes', () => {
-    const [a] = messageStreamPair({ maxReadBufferBytes: 16, writeHighWaterBytes: 64, maxWriteBufferBytes: 256 })
+  it('refuses to buffer past maxWriteBufferSize', () => {
+    const [a] = messageStreamPair({ readHighWaterMark: 16, writeHighWaterMark: 64, maxWriteBufferSize: 256 })
     expect(() => { for (let i = 0; i < 100; i++) { a.send(new Uint8Array(64)) } }).to.throw().with.property('name', 'LimitExceededError')
   })
 
@@ -173,7 +173,7 @@ describe('AbstractMessageStream accounting', () => {
   })
 
   it('fires drain after a false send() even when nobody awaits onDrain()', async () => {
-    const [a, b] = messageStreamPair({ maxReadBufferBytes: 16, writeHighWaterBytes: 64, writeLowWaterBytes: 16 })
+    const [a, b] = messageStreamPair({ readHighWaterMark: 16, writeHighWaterMark: 64, writeLowWaterMark: 16 })
     while (a.send(new Uint8Array(32))) { /* fill */ }
     const drained = new Promise<void>(resolve => { a.addEventListener('drain', () => { resolve() }, { once: true }) })
     void readAll(b)

@@ -3,28 +3,28 @@ import { abortAfter } from '../src/abort-after.js'
 import { messageStreamPair } from '../src/stream-pair.js'
 
 describe('AbstractMessageStream close() deadline', () => {
-  it('aborts with TimeoutError when the remote does not close its side within closeTimeoutMs', async () => {
-    const [a] = messageStreamPair({ closeTimeoutMs: 30 })
+  it('aborts with TimeoutError when the remote does not close its side within closeTimeout', async () => {
+    const [a] = messageStreamPair({ closeTimeout: 30 })
     const err = await a.close().then(() => undefined, (err) => err)
     expect(err).to.have.property('name', 'TimeoutError')
     expect(a.status).to.equal('aborted')
   })
 
   it('leaves a stream that closed in time alone', async () => {
-    const [a, b] = messageStreamPair({ closeTimeoutMs: 40 })
+    const [a, b] = messageStreamPair({ closeTimeout: 40 })
     const closing = a.close()
     await b.closeWrite()
     await closing
     expect(a.status).to.equal('closed')
     // a later close that times out with the same duration: by then the first deadline has passed too
-    const [c] = messageStreamPair({ closeTimeoutMs: 40 })
+    const [c] = messageStreamPair({ closeTimeout: 40 })
     await expect(c.close()).to.eventually.be.rejected.with.property('name', 'TimeoutError')
     expect(a.status).to.equal('closed')
     expect(b.status).to.equal('closed')
   })
 
   it('keeps the caller\'s error when its signal aborts first', async () => {
-    const [a] = messageStreamPair({ closeTimeoutMs: 5000 })
+    const [a] = messageStreamPair({ closeTimeout: 5000 })
     const controller = new AbortController()
     const closing = a.close({ signal: controller.signal })
     controller.abort(new Error('caller gave up'))

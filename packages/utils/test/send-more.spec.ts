@@ -24,7 +24,7 @@ class FramingStream extends AbstractMessageStream {
 }
 
 function framing (): FramingStream {
-  return new FramingStream({ id: 'f', direction: 'outbound', log: disabledLogger(), writeHighWaterBytes: 250, writeLowWaterBytes: 50 })
+  return new FramingStream({ id: 'f', direction: 'outbound', log: disabledLogger(), writeHighWaterMark: 250, writeLowWaterMark: 50 })
 }
 
 describe('AbstractMessageStream sendData(data, more)', () => {
