@@ -52,5 +52,8 @@ export const MAX_ICE_CANDIDATES = 128
 /** data channels the remote opens before the muxer exists (while signaling ends); more are closed */
 export const MAX_EARLY_CHANNELS = 32
 
-/** inbound signaling streams handled at once per relayed connection */
-export const MAX_INBOUND_SIGNALING_STREAMS = 1
+/** signaling exchanges one dial tries when the peer connection fails before it connects */
+export const SIGNALING_ATTEMPTS = 2
+
+/** inbound signaling streams handled at once per relayed connection (a retry may overlap the attempt it replaces) */
+export const MAX_INBOUND_SIGNALING_STREAMS = 2

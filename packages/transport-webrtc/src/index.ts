@@ -1,8 +1,27 @@
 /**
  * @packageDocumentation
  *
- * WebRTC transports (specs/libp2p/webrtc): data-channel streams with the spec's framing.
+ * WebRTC transports (specs/libp2p/webrtc). `webRTC()` is private-to-private WebRTC: a node
+ * listening on `/webrtc` is reachable at `<relay addr>/p2p-circuit/webrtc/p2p/<self>` for each
+ * relay it holds a reservation on; a dialer signals (SDP, ICE candidates) over the relayed
+ * connection with /webrtc-signaling/0.0.1, then both talk directly over data channels.
+ *
+ * ```ts
+ * const node = await createLibp2p({
+ *   addresses: { listen: [`${relayAddr}/p2p-circuit`, '/webrtc'] },
+ *   transports: [webSockets(), circuitRelayTransport(), webRTC()],
+ *   connectionEncrypters: [noise()],
+ *   streamMuxers: [yamux()]
+ * })
+ * ```
+ *
+ * Streams are data channels framed as the spec's README says (`DataChannelStream`), multiplexed
+ * by `DataChannelMuxer`; the connection has no encrypter (DTLS) and `/webrtc` as its muxer.
  */
+export { webRTC, WebRTCTransport } from './private-to-private/transport.js'
+export type { WebRTCTransportInit, WebRTCTransportComponents } from './private-to-private/transport.js'
 export { DataChannelMuxer, dataChannelMuxerFactory } from './muxer.js'
 export { DataChannelStream } from './stream.js'
 export type { DataChannelOptions } from './stream.js'
+export { ConnectionFailedError, DataChannelError } from './errors.js'
+export { SIGNALING_PROTOCOL } from './constants.js'

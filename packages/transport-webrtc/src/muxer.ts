@@ -77,11 +77,16 @@ export class DataChannelMuxer extends AbstractStreamMuxer<DataChannelStream> {
  */
 export class EarlyChannels {
   readonly channels: RTCDataChannel[] = []
+  /** resolves when the first channel arrives (the dialer's 'init'): SCTP is up */
+  readonly sctpReady: Promise<void>
   readonly #pc: RTCPeerConnection
 
   constructor (pc: RTCPeerConnection) {
     this.#pc = pc
+    let ready = (): void => {}
+    this.sctpReady = new Promise<void>(resolve => { ready = resolve })
     pc.ondatachannel = (evt) => {
+      ready()
       if (evt.channel.label === INIT_CHANNEL_LABEL) { return }
       if (this.channels.length >= MAX_EARLY_CHANNELS) {
         evt.channel.close()

@@ -8,6 +8,7 @@ import { Message } from '../src/pb/message.js'
 import { WebRTCConnection } from '../src/webrtc-connection.js'
 import { cleanupWebRTC } from './fixtures/cleanup.js'
 import { connectedPair } from './fixtures/peer-connections.js'
+import { echo, readAll } from './fixtures/streams.js'
 import type { DataChannelOptions } from '../src/stream.js'
 import type { PeerConnectionPair } from './fixtures/peer-connections.js'
 import type { Stream } from '@libp2p/interface'
@@ -66,22 +67,6 @@ async function nextStream (m: DataChannelMuxer): Promise<Stream> {
 
 async function createStream (m: DataChannelMuxer): Promise<Stream> {
   return track(await m.createStream())
-}
-
-async function readAll (stream: Stream): Promise<Uint8Array> {
-  const parts: Uint8Array[] = []
-  for await (const chunk of stream) { parts.push(chunk.subarray()) }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.byteLength, 0))
-  let at = 0
-  for (const p of parts) { out.set(p, at); at += p.byteLength }
-  return out
-}
-
-async function echo (stream: Stream): Promise<void> {
-  for await (const chunk of stream) {
-    if (!stream.send(chunk)) { await stream.onDrain() }
-  }
-  await stream.closeWrite()
 }
 
 async function closed (stream: Stream): Promise<Error | undefined> {
