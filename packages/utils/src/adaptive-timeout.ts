@@ -1,7 +1,8 @@
 export interface AdaptiveTimeoutInit {
-  /** used until enough samples exist, and the lower bound after */
-  minTimeoutMs?: number
-  maxTimeoutMs?: number
+  /** ms: used until enough samples exist, and the lower bound after (default 2 s) */
+  minTimeout?: number
+  /** ms: the upper bound (default 120 s) */
+  maxTimeout?: number
   /** the timeout is mean + deviations × standard deviation */
   deviations?: number
   /** weight of a new sample in the moving averages (0-1) */
@@ -13,7 +14,8 @@ export interface AdaptiveTimeoutInit {
 export interface AdaptiveTimeoutSignal extends AbortSignal {
   /** when the operation started, for recording its duration */
   start: number
-  timeoutMs: number
+  /** ms this signal allows */
+  timeout: number
 }
 
 /**
@@ -32,15 +34,15 @@ export class AdaptiveTimeout {
   #samples = 0
 
   constructor (init: AdaptiveTimeoutInit = {}) {
-    this.#min = init.minTimeoutMs ?? 2_000
-    this.#max = init.maxTimeoutMs ?? 120_000
+    this.#min = init.minTimeout ?? 2_000
+    this.#max = init.maxTimeout ?? 120_000
     this.#deviations = init.deviations ?? 4
     this.#alpha = init.alpha ?? 0.2
     this.#warmup = init.warmupSamples ?? 5
   }
 
-  /** the timeout to use for the next operation */
-  get timeoutMs (): number {
+  /** the timeout to use for the next operation, ms */
+  get timeout (): number {
     if (this.#samples < this.#warmup) { return Math.max(this.#min, Math.min(this.#max, this.#min * 2)) }
     const t = this.#mean + this.#deviations * Math.sqrt(this.#variance)
     return Math.round(Math.max(this.#min, Math.min(this.#max, t)))
@@ -48,11 +50,11 @@ export class AdaptiveTimeout {
 
   /** a signal that aborts after the current timeout, or when `signal` aborts */
   getTimeoutSignal (options: { signal?: AbortSignal } = {}): AdaptiveTimeoutSignal {
-    const timeoutMs = this.timeoutMs
-    const timeout = AbortSignal.timeout(timeoutMs)
+    const ms = this.timeout
+    const timeout = AbortSignal.timeout(ms)
     const signal = (options.signal == null ? timeout : AbortSignal.any([options.signal, timeout])) as AdaptiveTimeoutSignal
     signal.start = Date.now()
-    signal.timeoutMs = timeoutMs
+    signal.timeout = ms
     return signal
   }
 
