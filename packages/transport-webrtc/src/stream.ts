@@ -59,6 +59,8 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
   #remoteStoppedReading = false
   #openTimer?: ReturnType<typeof setTimeout>
   #drainTimer?: ReturnType<typeof setTimeout>
+  #lingerTimer?: ReturnType<typeof setTimeout>
+  #remoteFin = false
 
   constructor (init: DataChannelStreamInit) {
     super({ id: init.id, direction: init.direction, log: init.log })
@@ -159,10 +161,22 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
     clearTimeout(this.#openTimer)
     clearTimeout(this.#drainTimer)
     this.#finAck.resolveAll()
+    const channel = this.#channel
+    channel.onbufferedamountlow = null
+    if (this.status === 'closed' && !this.#remoteFin && channel.readyState === 'open') {
+      // we stopped reading (closeRead) before the remote's FIN: the spec closes a channel once
+      // both FINs are acknowledged, so linger until it comes (answering FIN_ACK) or closeTimeout
+      this.#lingerTimer = setTimeout(() => { this.#closeChannel() }, this.#finAckTimeoutMs)
+      return
+    }
+    this.#closeChannel()
+  }
+
+  #closeChannel (): void {
+    clearTimeout(this.#lingerTimer)
     this.#incoming.consume(this.#incoming.byteLength)
     const channel = this.#channel
     channel.onmessage = null
-    channel.onbufferedamountlow = null
     if (channel.readyState === 'open' || channel.readyState === 'connecting') {
       // close() sends what is queued first (a FIN_ACK or RESET_STREAM we just sent)
       channel.close()
@@ -188,6 +202,8 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
   }
 
   #onChannelClosed (): void {
+    clearTimeout(this.#lingerTimer)
+    this.#lingerTimer = undefined
     this.#finAck.resolveAll()
     this.#opened.rejectAll(new DataChannelError(`data channel ${this.id} closed before it opened`))
     if (this.readStatus === 'readable') {
@@ -207,7 +223,7 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
     }
     this.#incoming.append(new Uint8Array(data))
     try {
-      while (this.#incoming.byteLength > 0 && !this.#isDone()) {
+      while (this.#incoming.byteLength > 0 && (!this.#isDone() || this.#lingerTimer !== undefined)) {
         const prefix = decodeVarint(this.#incoming)
         if (prefix === undefined) { break }
         if (prefix.value > this.#maxIncomingFrame) {
@@ -232,6 +248,15 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
 
   #onFrame (message: Message): void {
     const payload = message.message
+    if (this.#lingerTimer !== undefined) {
+      // finished: only the remote's FIN matters now
+      if (message.flag === Message.Flag.FIN) { this.#sendFlag(Message.Flag.FIN_ACK) }
+      if (message.flag === Message.Flag.FIN || message.flag === Message.Flag.RESET_STREAM) {
+        this.#closeChannel()
+        this.#lingerTimer = undefined
+      }
+      return
+    }
     if (payload != null && payload.byteLength > 0) {
       if (this.readStatus === 'readable' && this.readableLength + payload.byteLength > this.#maxUnreadBytes) {
         throw new LimitExceededError('maxUnreadBytes', this.#maxUnreadBytes, `data channel ${this.id}: the remote sent more than the application read`)
@@ -241,6 +266,7 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
     if (message.flag !== undefined && this.log.enabled) { this.log('%s received %s', this.id, message.flag) }
     switch (message.flag) {
       case Message.Flag.FIN:
+        this.#remoteFin = true
         this.#sendFlag(Message.Flag.FIN_ACK)
         this.onRemoteCloseWrite()
         break
