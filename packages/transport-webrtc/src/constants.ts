@@ -46,6 +46,12 @@ export const SIGNALING_TIMEOUT_MS = 30_000
 /** one signaling message (an SDP is a few KiB), bytes */
 export const MAX_SIGNALING_MESSAGE_BYTES = 16 * 1024
 
+/**
+ * The listener holds the dialer's candidates until its ICE connects from the dialer's checks, or
+ * this long (signaling.ts, RemoteCandidates), ms
+ */
+export const LISTENER_CANDIDATE_HOLD_MS = 1_000
+
 /** ICE candidates one signaling exchange may carry; more is a protocol error */
 export const MAX_ICE_CANDIDATES = 128
 

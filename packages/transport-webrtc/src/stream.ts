@@ -78,8 +78,15 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
     this.#maxUnreadBytes = init.maxUnreadBytes ?? MAX_UNREAD_BYTES
 
     const channel = this.#channel
-    channel.binaryType = 'arraybuffer'
-    channel.bufferedAmountLowThreshold = Math.min(BUFFERED_AMOUNT_LOW_THRESHOLD_BYTES, Math.floor(this.#maxBufferedAmount / 2))
+    try {
+      channel.binaryType = 'arraybuffer'
+      channel.bufferedAmountLowThreshold = Math.min(BUFFERED_AMOUNT_LOW_THRESHOLD_BYTES, Math.floor(this.#maxBufferedAmount / 2))
+    } catch (err: any) {
+      // node-datachannel throws for a channel that closed before we got it
+      if (this.log.enabled) { this.log('%s channel unusable - %s', this.id, err.message) }
+      queueMicrotask(() => { this.#onChannelClosed() })
+      return
+    }
     channel.onmessage = (evt: MessageEvent) => { this.#onMessage(evt.data) }
     channel.onbufferedamountlow = () => {
       clearTimeout(this.#drainTimer)

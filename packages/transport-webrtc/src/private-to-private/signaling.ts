@@ -1,6 +1,6 @@
 import { InvalidMessageError, ProtocolError } from '@libp2p/interface'
 import { ByteStream } from '@libp2p/utils'
-import { INIT_CHANNEL_LABEL, MAX_ICE_CANDIDATES, MAX_SIGNALING_MESSAGE_BYTES } from '../constants.js'
+import { INIT_CHANNEL_LABEL, LISTENER_CANDIDATE_HOLD_MS, MAX_ICE_CANDIDATES, MAX_SIGNALING_MESSAGE_BYTES } from '../constants.js'
 import { ConnectionFailedError } from '../errors.js'
 import { EarlyChannels } from '../muxer.js'
 import { SignalingMessage } from '../pb/signaling.js'
@@ -74,6 +74,58 @@ class SignalingWriter {
   }
 }
 
+/**
+ * Adds the remote's candidates to the peer connection, or holds them for a while. The listener
+ * holds them until its ICE connects from the dialer's checks (the dialer then has our answer) or
+ * LISTENER_CANDIDATE_HOLD_MS pass: checking a node-datachannel dialer before it has the answer
+ * lets the DTLS handshake (we are the DTLS client) reach it before our fingerprint, and it
+ * refuses the certificate ("unknown CA"). The hold is bounded by MAX_ICE_CANDIDATES.
+ */
+class RemoteCandidates {
+  readonly #pc: RTCPeerConnection
+  readonly #log: Logger
+  #held: RTCIceCandidateInit[] | undefined
+  #timer?: ReturnType<typeof setTimeout>
+  readonly #onIceState = (): void => {
+    const state = this.#pc.iceConnectionState
+    if (state === 'connected' || state === 'completed' || state === 'failed' || state === 'closed') { this.release() }
+  }
+
+  constructor (pc: RTCPeerConnection, log: Logger, holdMs?: number) {
+    this.#pc = pc
+    this.#log = log
+    if (holdMs != null) {
+      this.#held = []
+      this.#timer = setTimeout(() => { this.release() }, holdMs)
+      pc.addEventListener('iceconnectionstatechange', this.#onIceState)
+    }
+  }
+
+  async add (init: RTCIceCandidateInit): Promise<void> {
+    if (this.#held != null) {
+      this.#held.push(init)
+      return
+    }
+    await this.#add(init)
+  }
+
+  release (): void {
+    clearTimeout(this.#timer)
+    this.#pc.removeEventListener('iceconnectionstatechange', this.#onIceState)
+    const held = this.#held ?? []
+    this.#held = undefined
+    for (const init of held) { void this.#add(init) }
+  }
+
+  async #add (init: RTCIceCandidateInit): Promise<void> {
+    try {
+      await this.#pc.addIceCandidate(init)
+    } catch (err: any) {
+      if (this.#log.enabled) { this.#log('skipping a candidate - %s', err.message) }
+    }
+  }
+}
+
 async function readMessage (bytes: ByteStream<Stream>, signal: AbortSignal): Promise<SignalingMessage> {
   return bytes.readPB(SignalingMessage, { signal, maxDataLength: MAX_SIGNALING_MESSAGE_BYTES })
 }
@@ -94,7 +146,7 @@ async function readSdp (bytes: ByteStream<Stream>, type: SignalingMessage.Type, 
  * RTCPeerConnection refuses (an mDNS or TCP one it cannot use) is skipped; anything but a
  * candidate, unparseable JSON or more than MAX_ICE_CANDIDATES is a protocol error.
  */
-async function readCandidates (stream: Stream, bytes: ByteStream<Stream>, pc: RTCPeerConnection, signal: AbortSignal, log: Logger): Promise<void> {
+async function readCandidates (stream: Stream, bytes: ByteStream<Stream>, candidates: RemoteCandidates, signal: AbortSignal): Promise<void> {
   let count = 0
   while (true) {
     let message: SignalingMessage
@@ -119,11 +171,7 @@ async function readCandidates (stream: Stream, bytes: ByteStream<Stream>, pc: RT
     }
     // null or an empty candidate: the remote finished gathering
     if (init == null || typeof init !== 'object' || init.candidate == null || init.candidate === '') { continue }
-    try {
-      await pc.addIceCandidate(init)
-    } catch (err: any) {
-      if (log.enabled) { log('skipping a candidate - %s', err.message) }
-    }
+    await candidates.add(init)
   }
 }
 
@@ -168,14 +216,16 @@ async function abortable<T> (p: Promise<T>, signal: AbortSignal): Promise<T> {
 /**
  * Exchange candidates until connected and SCTP is up, then end the signaling stream: close our
  * side and read the remote's to its end in the background (the spec closes it on both sides).
- * With `eofMeansReady` (the listener) the dialer ending its side also says SCTP is up: it does so
+ * For the listener the dialer ending its side also says SCTP is up: it does so
  * once its 'init' channel opened, and that channel may close before it is ever announced here.
  */
-async function exchangeCandidates (stream: Stream, bytes: ByteStream<Stream>, writer: SignalingWriter, pc: RTCPeerConnection, sctpReady: Promise<void>, eofMeansReady: boolean, options: SignalingOptions): Promise<void> {
+async function exchangeCandidates (stream: Stream, bytes: ByteStream<Stream>, writer: SignalingWriter, pc: RTCPeerConnection, sctpReady: Promise<void>, listener: boolean, options: SignalingOptions): Promise<void> {
+  const eofMeansReady = listener
+  const candidates = new RemoteCandidates(pc, options.log, listener ? LISTENER_CANDIDATE_HOLD_MS : undefined)
   const stopReading = new AbortController()
   const readSignal = AbortSignal.any([options.signal, stopReading.signal])
   // resolves at the remote's EOF, rejects on a protocol error (which fails the attempt)
-  const readEnded = readCandidates(stream, bytes, pc, readSignal, options.log)
+  const readEnded = readCandidates(stream, bytes, candidates, readSignal)
   const readFailure = readEnded.then(async () => new Promise<never>(() => {}))
   const ready = eofMeansReady ? Promise.race([sctpReady, readEnded]) : sctpReady
   try {
@@ -183,11 +233,12 @@ async function exchangeCandidates (stream: Stream, bytes: ByteStream<Stream>, wr
   } finally {
     stopReading.abort()
     await readEnded.catch(() => {})
+    candidates.release()
   }
   await writer.flushed()
   void (async () => {
     await stream.closeWrite({ signal: options.signal })
-    await readCandidates(stream, bytes, pc, options.signal, options.log).catch(() => {})
+    await readCandidates(stream, bytes, candidates, options.signal).catch(() => {})
     await stream.close({ signal: AbortSignal.timeout(5_000) })
   })().catch((err: Error) => { stream.abort(err) })
 }
@@ -213,7 +264,11 @@ export async function initiateSignaling (stream: Stream, pc: RTCPeerConnection, 
   writer.release()
   // the 'init' channel opening says SCTP is up: channels made before may never open
   await exchangeCandidates(stream, bytes, writer, pc, initOpen, false, options)
+  // wait for it to close on both ends: a stream channel could otherwise get its id while the
+  // remote still sees 'init' there
+  const initClosed = new Promise<void>((resolve) => { init.onclose = () => { resolve() } })
   init.close()
+  await abortable(initClosed, options.signal)
   return { pc, earlyChannels }
 }
 
