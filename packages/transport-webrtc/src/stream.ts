@@ -228,7 +228,9 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
       this.abort(new InvalidMessageError(`data channel ${this.id} received a ${typeof data} message, not binary`))
       return
     }
-    this.#incoming.append(new Uint8Array(data))
+    // a copy: node-datachannel's message buffers can be detached from under us once its callback
+    // returns (seen as a read chunk turning empty: a whole message lost)
+    this.#incoming.append(new Uint8Array(data).slice())
     try {
       while (this.#incoming.byteLength > 0 && (!this.#isDone() || this.#lingerTimer !== undefined)) {
         const prefix = decodeVarint(this.#incoming)

@@ -242,6 +242,36 @@ describe('data-channel streams over real RTCPeerConnections', function () {
     })
   })
 
+  it('cuts data at a smaller dataChannel.maxMessageSize', async () => {
+    m = await muxers({ maxMessageSize: 1024 })
+    const inbound = nextStream(m.b)
+    const stream = await createStream(m.a)
+    const data = bytes(50_000)
+    stream.send(data)
+    await stream.closeWrite()
+    expect(await readAll(await inbound)).to.deep.equal(data)
+    // 1015 payload bytes + 5 of framing: the whole message stays within the limit
+    expect(Math.max(...m.sentSizes)).to.be.within(1000, 1024)
+  })
+
+  it('closeWrite() stops waiting for a FIN_ACK after closeTimeout', async () => {
+    const pair = await connectedPair()
+    const log = disabledLogger()
+    const connection = new WebRTCConnection({ peerConnection: pair.a, remoteAddr: multiaddr('/ip4/127.0.0.1/udp/9/webrtc'), direction: 'outbound', log })
+    const a = new DataChannelMuxer({ connection, peerConnection: pair.a, log, dataChannel: { closeTimeout: 300 } })
+    // the remote takes the channel but never answers
+    const remoteChannel = new Promise<RTCDataChannel>(resolve => { pair.b.ondatachannel = (evt) => { resolve(evt.channel) } })
+    const b = { abort: () => {}, status: 'open' } as unknown as DataChannelMuxer
+    m = { pair, a, b, sentSizes: [], bufferedBeforeSend: [] }
+    const stream = await createStream(a)
+    stream.send(bytes(10))
+    await remoteChannel
+    const started = Date.now()
+    await stream.closeWrite()
+    expect(Date.now() - started).to.be.at.least(290)
+    expect(stream.writeStatus).to.equal('closed')
+  })
+
   it('frames flags and payloads as the spec\'s protobuf with a varint prefix', () => {
     for (const [flag, payload] of [[undefined, bytes(300)], [Message.Flag.FIN, undefined], [Message.Flag.FIN_ACK, undefined], [Message.Flag.RESET_STREAM, bytes(1)]] as const) {
       const body = Message.encode({ flag, message: payload })
