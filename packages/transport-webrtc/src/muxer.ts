@@ -73,7 +73,7 @@ export class DataChannelMuxer extends AbstractStreamMuxer<DataChannelStream> {
 
 /**
  * Collects the data channels the remote opens while signaling finishes, before the upgrader has
- * created the muxer (js-libp2p opens identify at once). At most MAX_EARLY_CHANNELS; more are closed.
+ * created the muxer (js-libp2p opens identify at once). At most `max` (maxEarlyStreams); more are closed.
  */
 export class EarlyChannels {
   readonly channels: RTCDataChannel[] = []
@@ -81,14 +81,14 @@ export class EarlyChannels {
   readonly sctpReady: Promise<void>
   readonly #pc: RTCPeerConnection
 
-  constructor (pc: RTCPeerConnection) {
+  constructor (pc: RTCPeerConnection, max: number = MAX_EARLY_CHANNELS) {
     this.#pc = pc
     let ready = (): void => {}
     this.sctpReady = new Promise<void>(resolve => { ready = resolve })
     pc.ondatachannel = (evt) => {
       ready()
       if (evt.channel.label === INIT_CHANNEL_LABEL) { return }
-      if (this.channels.length >= MAX_EARLY_CHANNELS) {
+      if (this.channels.length >= max) {
         evt.channel.close()
         return
       }

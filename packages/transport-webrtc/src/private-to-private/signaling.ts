@@ -16,6 +16,8 @@ export interface SignalingResult {
 export interface SignalingOptions {
   signal: AbortSignal
   log: Logger
+  /** data channels the remote may open before the muxer exists */
+  maxEarlyStreams?: number
 }
 
 /**
@@ -250,7 +252,7 @@ async function exchangeCandidates (stream: Stream, bytes: ByteStream<Stream>, wr
 export async function initiateSignaling (stream: Stream, pc: RTCPeerConnection, options: SignalingOptions): Promise<SignalingResult> {
   const bytes = new ByteStream(stream)
   const writer = new SignalingWriter(bytes, options.signal)
-  const earlyChannels = new EarlyChannels(pc)
+  const earlyChannels = new EarlyChannels(pc, options.maxEarlyStreams)
   pc.onicecandidate = (evt) => { writer.candidate(evt.candidate) }
   const init = pc.createDataChannel(INIT_CHANNEL_LABEL)
   const initOpen = new Promise<void>((resolve) => { init.onopen = () => { resolve() } })
@@ -276,7 +278,7 @@ export async function initiateSignaling (stream: Stream, pc: RTCPeerConnection, 
 export async function answerSignaling (stream: Stream, pc: RTCPeerConnection, options: SignalingOptions): Promise<SignalingResult> {
   const bytes = new ByteStream(stream)
   const writer = new SignalingWriter(bytes, options.signal)
-  const earlyChannels = new EarlyChannels(pc)
+  const earlyChannels = new EarlyChannels(pc, options.maxEarlyStreams)
   pc.onicecandidate = (evt) => { writer.candidate(evt.candidate) }
   const offer = await readSdp(bytes, SignalingMessage.Type.SDP_OFFER, options.signal)
   await pc.setRemoteDescription({ type: 'offer', sdp: offer })

@@ -36,6 +36,8 @@ export interface WebRTCTransportInit {
   inboundConnectionTimeout?: number
   /** an outbound one, from opening the relayed connection until connected, in ms (default 30 s) */
   outboundConnectionTimeout?: number
+  /** data channels the remote may open before the muxer exists, while signaling ends (default 32); more are closed */
+  maxEarlyStreams?: number
   /** streams the remote may have open at once on one WebRTC connection (default 1024) */
   maxInboundStreams?: number
   /** streams we may have open at once on one WebRTC connection (default 1024) */
@@ -121,7 +123,7 @@ export class WebRTCTransport implements Transport, Startable {
         stream = await relayed.newStream(SIGNALING_PROTOCOL, { signal, runOnLimitedConnection: true })
         pc = createPeerConnection(await this.#rtcConfiguration())
         try {
-          result = await initiateSignaling(stream, pc, { signal, log: this.#log })
+          result = await initiateSignaling(stream, pc, { signal, log: this.#log, maxEarlyStreams: this.#init.maxEarlyStreams })
         } catch (err: any) {
           // node-datachannel now and then closes a peer connection while ICE checks run (seen on
           // loopback under load); a fresh one on a new signaling stream connects
@@ -148,7 +150,7 @@ export class WebRTCTransport implements Transport, Startable {
     let pc: RTCPeerConnection | undefined
     try {
       pc = createPeerConnection(await this.#rtcConfiguration())
-      const result = await answerSignaling(stream, pc, { signal, log: this.#log })
+      const result = await answerSignaling(stream, pc, { signal, log: this.#log, maxEarlyStreams: this.#init.maxEarlyStreams })
       const remoteAddr = webrtcAddress(relayed.remoteAddr) ?? relayed.remoteAddr
       const connection = await this.#upgrade(result, remoteAddr, relayed.remotePeer, 'inbound', signal)
       for (const listener of this.#listeners) { listener.onConnection(connection) }
