@@ -17,6 +17,8 @@ export interface HandshakeInit {
   payload: Uint8Array
   /** the peer the initiator dialled */
   expectedPeer?: PeerId
+  /** the Noise prologue (empty when not given) */
+  prologue?: Uint8Array
 }
 
 export interface HandshakeResult extends VerifiedPayload, SplitCiphers {
@@ -26,7 +28,7 @@ export interface HandshakeResult extends VerifiedPayload, SplitCiphers {
 
 /** Run XX as the initiator: -> e; <- e, ee, s, es; -> s, se */
 export async function initiatorHandshake (connection: MessageStream, init: HandshakeInit, options: AbortOptions): Promise<HandshakeResult> {
-  const state = new HandshakeState({ crypto: init.crypto, initiator: true, staticKeyPair: init.staticKeyPair })
+  const state = new HandshakeState({ crypto: init.crypto, initiator: true, staticKeyPair: init.staticKeyPair, prologue: init.prologue })
   const stream = new ByteStream(connection)
   // the initiator's first message is not encrypted: it carries no payload
   await writeMessage(stream, state.writeMessageA(EMPTY), options)
@@ -39,7 +41,7 @@ export async function initiatorHandshake (connection: MessageStream, init: Hands
 
 /** Run XX as the responder */
 export async function responderHandshake (connection: MessageStream, init: HandshakeInit, options: AbortOptions): Promise<HandshakeResult> {
-  const state = new HandshakeState({ crypto: init.crypto, initiator: false, staticKeyPair: init.staticKeyPair })
+  const state = new HandshakeState({ crypto: init.crypto, initiator: false, staticKeyPair: init.staticKeyPair, prologue: init.prologue })
   const stream = new ByteStream(connection)
   // a payload in the first message is unauthenticated and libp2p defines none: it is ignored
   state.readMessageA(await readMessage(stream, options))

@@ -26,6 +26,11 @@ export interface NoiseInit {
   extensions?: NoiseExtensionsInit
   /** ms after which a handshake is aborted with TimeoutError (default 10 s), on top of any signal */
   handshakeTimeout?: number
+  /**
+   * Mixed into the handshake hash before the first message (the Noise prologue). Both sides must
+   * give the same bytes or the handshake fails; WebRTC-Direct binds the DTLS fingerprints this way.
+   */
+  prologueBytes?: Uint8Array
 }
 
 /** the extensions this side sends (specs/libp2p/noise, Noise Extensions) */
@@ -54,6 +59,7 @@ export class Noise implements ConnectionEncrypter {
   readonly #staticKeyPair: DHKeyPair
   readonly #extensions?: NoiseExtensionsInit
   readonly #timeoutMs: number
+  readonly #prologue?: Uint8Array
   readonly #log: Logger
   #signature?: Promise<Uint8Array>
 
@@ -64,6 +70,7 @@ export class Noise implements ConnectionEncrypter {
       : crypto.keyPairFromPrivateKey(init.staticNoiseKey)
     this.#extensions = init.extensions
     this.#timeoutMs = init.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS
+    this.#prologue = init.prologueBytes
     this.#log = (components.logger ?? defaultLogger()).forComponent('libp2p:noise')
   }
 
@@ -88,7 +95,8 @@ export class Noise implements ConnectionEncrypter {
         crypto,
         staticKeyPair: this.#staticKeyPair,
         payload: await this.#payload(localMuxers),
-        expectedPeer: options.remotePeer
+        expectedPeer: options.remotePeer,
+        prologue: this.#prologue
       }
       const result = initiator
         ? await initiatorHandshake(connection, init, { signal: deadline.signal })

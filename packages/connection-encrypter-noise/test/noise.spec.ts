@@ -78,6 +78,23 @@ describe('noise encrypter', () => {
     expect(outbound.remotePeer.equals(b.peerId)).to.equal(true)
   })
 
+  it('completes a handshake when both sides give the same prologueBytes, and fails when they differ', async () => {
+    const prologue = new TextEncoder().encode('libp2p-webrtc-noise:test')
+    const { outbound } = await secure(await createPeer({ prologueBytes: prologue }), await createPeer({ prologueBytes: prologue.slice() }))
+    expect(outbound.remotePeer).to.exist()
+
+    const dialer = await createPeer({ prologueBytes: prologue })
+    const listener = await createPeer()
+    const [rawOutbound, rawInbound] = messageStreamPair()
+    const [outErr, inErr] = await Promise.all([
+      errorOf(dialer.encrypter.secureOutbound(rawOutbound, { remotePeer: listener.peerId })),
+      errorOf(listener.encrypter.secureInbound(rawInbound))
+    ])
+    // the handshake hashes differ, so the first encrypted message (the responder's) fails to open
+    expect(outErr).to.have.property('name', 'DecryptionFailedError')
+    expect(inErr).to.exist()
+  })
+
   it('fails with UnexpectedPeerError when another peer answers, and closes the connection', async () => {
     const dialer = await createPeer()
     const listener = await createPeer()
