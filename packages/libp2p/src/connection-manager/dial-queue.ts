@@ -2,7 +2,7 @@ import { AbortError, DialError, NotFoundError, TimeoutError } from '@libp2p/inte
 import { BoundedQueue, withTimeout } from '@libp2p/utils'
 import { DEFAULT_ADDRESS_DIAL_TIMEOUT_MS, DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MAX_DIAL_QUEUE_LENGTH, DEFAULT_MAX_PARALLEL_DIALS, DEFAULT_MAX_PEER_ADDRS_TO_DIAL } from '../constants.js'
 import { DialToSelfError, LimitedConnectionError, NoValidAddressesError } from '../errors.js'
-import { dialTarget, isCircuitAddress } from '../get-peer.js'
+import { dialTarget, isCircuitAddress, isLimitedAddress, isSignalledAddress } from '../get-peer.js'
 import type { DialTarget } from '../get-peer.js'
 import type {
   AbortOptions, ComponentLogger, Connection, ConnectionGater, Logger, PeerId, PeerStore, TransportManager
@@ -43,13 +43,22 @@ export interface DialQueueOptions extends AbortOptions {
  * its relay, a dial of its own, which then never waits behind circuit dials that wait for it (with
  * one pool, circuit dials filling every slot would wait on their relays until the dial timeout).
  * Relay legs are direct dials (the relay transport asks for an unlimited connection), so direct
- * slots never wait on circuit slots.
+ * slots never wait on circuit slots. `…/p2p-circuit/webrtc/…` addresses (a direct connection
+ * signalled over a relayed one) have a third pool: their transport may open the relayed
+ * connection through the connection manager, a circuit dial, which never waits behind them.
+ *
+ * Concurrent dials to one target share one attempt, except that a dial naming only circuit (or
+ * only `/webrtc`) addresses is an attempt of its own: a transport dialling the peer over WebRTC
+ * can ask the connection manager for the relayed connection to that same peer without joining
+ * (and waiting for) the dial it runs in.
  */
 export class DialQueue {
   readonly #components: DialQueueComponents
   readonly #slots: BoundedQueue
   /** circuit addresses: as many again, so a circuit dial never holds a slot its relay leg needs */
   readonly #circuitSlots: BoundedQueue
+  /** `/webrtc` addresses after `/p2p-circuit`: as many again, so they never hold a slot their relayed connection needs */
+  readonly #signalledSlots: BoundedQueue
   readonly #maxAddrs: number
   readonly #timeoutMs: number
   readonly #dialTimeoutMs: number
@@ -65,6 +74,7 @@ export class DialQueue {
     }
     this.#slots = new BoundedQueue(slots)
     this.#circuitSlots = new BoundedQueue(slots)
+    this.#signalledSlots = new BoundedQueue(slots)
     this.#maxAddrs = init.maxPeerAddrsToDial ?? DEFAULT_MAX_PEER_ADDRS_TO_DIAL
     this.#timeoutMs = init.addressDialTimeout ?? DEFAULT_ADDRESS_DIAL_TIMEOUT_MS
     this.#dialTimeoutMs = init.dialTimeout ?? DEFAULT_DIAL_TIMEOUT_MS
@@ -90,7 +100,7 @@ export class DialQueue {
     }
     const unlimitedOnly = options.unlimitedOnly === true
     // a dial restricted to direct addresses is not the same attempt as one that may take a circuit
-    const key = (target.peerId?.toString() ?? target.multiaddrs.map(String).sort().join(',')) + (unlimitedOnly ? '#unlimited' : '')
+    const key = (target.peerId?.toString() ?? target.multiaddrs.map(String).sort().join(',')) + addressClass(target) + (unlimitedOnly ? '#unlimited' : '')
     if (options.signal?.aborted === true) { throw abortReason(options.signal) }
     let shared = this.#pending.get(key)
     if (shared == null) {
@@ -110,10 +120,14 @@ export class DialQueue {
     const addrs = await this.#addresses(target, unlimitedOnly, options)
     const errors: Error[] = []
     const direct = addrs.filter(ma => !isCircuitAddress(ma))
-    const circuits = addrs.filter(isCircuitAddress)
+    const signalled = addrs.filter(isSignalledAddress)
+    const circuits = addrs.filter(isLimitedAddress)
     let connection: Connection | undefined
     if (direct.length > 0) {
       connection = await this.#slots.add(async () => this.#dialAddresses(target, direct, errors, options), options)
+    }
+    if (connection == null && signalled.length > 0) {
+      connection = await this.#signalledSlots.add(async () => this.#dialAddresses(target, signalled, errors, options), options)
     }
     if (connection == null && circuits.length > 0) {
       connection = await this.#circuitSlots.add(async () => this.#dialAddresses(target, circuits, errors, options), options)
@@ -152,7 +166,7 @@ export class DialQueue {
     return undefined
   }
 
-  /** the target's dialable addresses, direct ones first (circuits last, or left out when unlimitedOnly) */
+  /** the target's dialable addresses, direct ones first, then `/webrtc` ones (circuits last, or left out when unlimitedOnly) */
   async #addresses (target: DialTarget, unlimitedOnly: boolean, options: AbortOptions): Promise<Multiaddr[]> {
     const { peerStore, transportManager, connectionGater } = this.#components
     let addrs = target.multiaddrs
@@ -167,13 +181,13 @@ export class DialQueue {
     const seen = new Set<string>()
     let circuits = 0
     // stable: the order given (or stored) within direct and within circuit addresses
-    const ordered = [...addrs.filter(ma => !isCircuitAddress(ma)), ...addrs.filter(isCircuitAddress)]
+    const ordered = [...addrs.filter(ma => !isCircuitAddress(ma)), ...addrs.filter(isSignalledAddress), ...addrs.filter(isLimitedAddress)]
     for (const ma of ordered) {
       const key = ma.toString()
       if (seen.has(key)) { continue }
       seen.add(key)
       if (transportManager.transportForMultiaddr(ma) == null) { continue }
-      if (unlimitedOnly && isCircuitAddress(ma)) {
+      if (unlimitedOnly && isLimitedAddress(ma)) {
         circuits++
         continue
       }
@@ -189,6 +203,14 @@ export class DialQueue {
     }
     return usable
   }
+}
+
+/** '#limited' for a dial naming circuit addresses only, '#signalled' for `/webrtc` ones only, else '' */
+function addressClass (target: DialTarget): string {
+  if (target.multiaddrs.length === 0) { return '' }
+  if (target.multiaddrs.every(isLimitedAddress)) { return '#limited' }
+  if (target.multiaddrs.every(isSignalledAddress)) { return '#signalled' }
+  return ''
 }
 
 /**

@@ -4,7 +4,7 @@ import {
   DEFAULT_MAX_INCOMING_PENDING_CONNECTIONS, KEEP_ALIVE_TAG
 } from '../constants.js'
 import { LimitedConnectionError, NoValidAddressesError } from '../errors.js'
-import { dialTarget, isCircuitAddress } from '../get-peer.js'
+import { dialTarget, isLimitedAddress, isSignalledAddress } from '../get-peer.js'
 import { DialQueue } from './dial-queue.js'
 import { IpFilter } from './ip-filter.js'
 import { InboundRateLimiter } from './rate-limiter.js'
@@ -57,11 +57,12 @@ export interface OpenConnectionOptions extends BaseOpenConnectionOptions {
   /**
    * Whether a limited (relayed) connection will do. An open unlimited connection is always
    * preferred. `true`: an open limited connection is reused; with none, any address is dialled.
-   * `false`: the connection must be unlimited: only direct (non-circuit) addresses are dialled,
+   * `false`: the connection must be unlimited: only direct addresses are dialled (with
+   * `…/p2p-circuit/webrtc/…` ones, whose connection is direct and only the signalling relayed),
    * even when a limited connection is open, and `LimitedConnectionError` says so when the peer has
    * none. Unset (`dial()`, services such as ping): an open limited connection is reused unless the
-   * caller named a direct address, which is then tried first (the limited connection is returned
-   * if that dial fails).
+   * caller named a direct (or `/webrtc`) address, which is then tried first (the limited connection
+   * is returned if a direct dial fails; a `/webrtc` dial's error is thrown).
    */
   runOnLimitedConnection?: boolean
 }
@@ -147,7 +148,8 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
       const unlimited = open.find(c => c.limits == null)
       if (unlimited != null) { return unlimited }
       limited = open[0]
-      const namedDirect = target.multiaddrs.some(ma => !isCircuitAddress(ma))
+      // a /webrtc address after /p2p-circuit asks for a direct connection: the limited one will not do
+      const namedDirect = target.multiaddrs.some(ma => !isLimitedAddress(ma))
       if (limited != null && (options.runOnLimitedConnection === true || (options.runOnLimitedConnection == null && !namedDirect))) {
         return limited
       }
@@ -157,7 +159,8 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
     try {
       return await this.#dialQueue.dial(peer, { signal: options.signal, unlimitedOnly })
     } catch (err: any) {
-      if (limited?.status === 'open' && options.runOnLimitedConnection == null) {
+      // a failed /webrtc dial does not fall back to the limited connection: its caller asked for a direct one
+      if (limited?.status === 'open' && options.runOnLimitedConnection == null && !target.multiaddrs.some(isSignalledAddress)) {
         this.#log('no direct connection to %p (%e); the limited one will do', limited.remotePeer, err)
         return limited
       }
