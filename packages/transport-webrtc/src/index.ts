@@ -15,6 +15,10 @@
  * })
  * ```
  *
+ * `webRTCDirect()` (Node) is WebRTC-Direct: a node listening on `/ip4/<ip>/udp/<port>/webrtc-direct`
+ * is reachable at `…/webrtc-direct/certhash/<hash of its certificate>/p2p/<self>` without any
+ * signaling; the connection's Noise handshake (data channel 0) binds both DTLS fingerprints.
+ *
  * Streams are data channels framed as the spec's README says (`DataChannelStream`), multiplexed
  * by `DataChannelMuxer`; the connection has no encrypter (DTLS) and `/webrtc` as its muxer.
  */
@@ -25,3 +29,5 @@ export { DataChannelStream } from './stream.js'
 export type { DataChannelOptions } from './stream.js'
 export { ConnectionFailedError, DataChannelError } from './errors.js'
 export { SIGNALING_PROTOCOL } from './constants.js'
+export { webRTCDirect, WebRTCDirectTransport, WebRTCDirectListener, MAX_PENDING_DIRECT_CONNECTIONS } from './direct/transport.js'
+export type { WebRTCTransportDirectInit, WebRTCDirectTransportComponents, TransportCertificate } from './direct/transport.js'

@@ -1,0 +1,356 @@
+import { createSocket } from 'node:dgram'
+import { noise } from '@chainsafe/libp2p-noise'
+import { InvalidMultiaddrError, InvalidParametersError, TypedEventEmitter, UnexpectedPeerError, transportSymbol } from '@libp2p/interface'
+import { peerIdFromString } from '@libp2p/peer-id'
+import { withTimeout } from '@libp2p/utils'
+import { multiaddr } from '@multiformats/multiaddr'
+import { IceUdpMuxListener, PeerConnection } from 'node-datachannel'
+import { RTCPeerConnection as PolyfillPeerConnection } from 'node-datachannel/polyfill'
+import { MAX_MESSAGE_SIZE_BYTES, SIGNALING_TIMEOUT_MS } from '../constants.js'
+import { ConnectionFailedError } from '../errors.js'
+import { EarlyChannels, dataChannelMuxerFactory } from '../muxer.js'
+import { DataChannelStream } from '../stream.js'
+import { WebRTCConnection } from '../webrtc-connection.js'
+import { certificateFingerprint, generateCertificate } from './certificate.js'
+import { certhash, inventedDescription, newUfrag, noisePrologue, parseDirectAddress, parseSdpFingerprint } from './sdp.js'
+import type { TransportCertificate } from './certificate.js'
+import type { WebRTCTransportInit } from '../private-to-private/transport.js'
+import type {
+  ComponentLogger, Connection, CreateListenerOptions, DialTransportOptions, Listener, ListenerEvents, Logger,
+  PeerId, PrivateKey, Transport, Upgrader
+} from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+export type { TransportCertificate }
+
+/** a pending inbound handshake per client (host:port:ufrag); more clients are ignored until some finish */
+export const MAX_PENDING_DIRECT_CONNECTIONS = 64
+/** js-libp2p's default certificate lifespan */
+export const CERTIFICATE_LIFESPAN_MS = 2_592_000_000
+
+export interface WebRTCDirectTransportComponents {
+  peerId: PeerId
+  privateKey: PrivateKey
+  upgrader: Upgrader
+  logger: ComponentLogger
+}
+
+/**
+ * `dataChannel`, the stream limits and `maxEarlyStreams` as webRTC()'s; the connection timeouts
+ * run from the first packet until the connection is upgraded
+ */
+export interface WebRTCTransportDirectInit extends Pick<WebRTCTransportInit, 'dataChannel' | 'inboundConnectionTimeout' |
+'outboundConnectionTimeout' | 'maxEarlyStreams' | 'maxInboundStreams' | 'maxOutboundStreams'> {
+  /** the listener's ECDSA P-256 certificate; by default one is generated per transport instance */
+  certificate?: TransportCertificate
+  /** ms a generated certificate is valid for (default 30 days) */
+  certificateLifespan?: number
+  /** inbound handshakes in progress at once (default 64); clients beyond it are ignored (not a js-libp2p option) */
+  maxPendingConnections?: number
+}
+
+type NativePeerConnection = InstanceType<typeof PeerConnection>
+
+let pcCount = 0
+
+function wrap (native: NativePeerConnection): RTCPeerConnection {
+  // the polyfill drives the native connection it is given; its types differ in details from lib.dom's
+  return new PolyfillPeerConnection({ peerConnection: native } as any) as unknown as RTCPeerConnection
+}
+
+/** resolves when `channel` opens, rejects with ConnectionFailedError when the peer connection fails or closes first */
+async function channelOpen (pc: RTCPeerConnection, channel: RTCDataChannel, signal: AbortSignal): Promise<void> {
+  if (channel.readyState === 'open') { return }
+  await new Promise<void>((resolve, reject) => {
+    const cleanup = (): void => {
+      channel.removeEventListener('open', onOpen)
+      pc.removeEventListener('connectionstatechange', onState)
+      signal.removeEventListener('abort', onAbort)
+    }
+    const onOpen = (): void => { cleanup(); resolve() }
+    const onState = (): void => {
+      if (pc.connectionState === 'failed' || pc.connectionState === 'closed') {
+        cleanup()
+        reject(new ConnectionFailedError(`the WebRTC-Direct connection ${pc.connectionState} before its handshake channel opened (wrong certhash?)`))
+      }
+    }
+    const onAbort = (): void => { cleanup(); reject(signal.reason) }
+    if (signal.aborted) { onAbort(); return }
+    channel.addEventListener('open', onOpen)
+    pc.addEventListener('connectionstatechange', onState)
+    signal.addEventListener('abort', onAbort)
+  })
+}
+
+function localFingerprint (native: NativePeerConnection): Uint8Array {
+  const line = native.localDescription()?.sdp.split(/\r?\n/).find(l => l.startsWith('a=fingerprint:'))
+  if (line == null) { throw new ConnectionFailedError('no local DTLS fingerprint') }
+  return parseSdpFingerprint(line.slice('a=fingerprint:'.length))
+}
+
+function isLoopback (host: string): boolean {
+  return host.startsWith('127.') || host === '::1'
+}
+
+/** a UDP port free now (node-datachannel's mux listener reports 0 for port 0) */
+async function freeUdpPort (host: string): Promise<number> {
+  const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4')
+  try {
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject)
+      socket.bind(0, host, () => { resolve() })
+    })
+    return socket.address().port
+  } finally {
+    socket.close()
+  }
+}
+
+/**
+ * WebRTC-Direct (specs/libp2p/webrtc/webrtc-direct.md), Node: listens on a UDP port (ICE lite,
+ * one certificate per transport) at `/ip4/<ip>/udp/<port>/webrtc-direct/certhash/<hash>`; dials
+ * such addresses without signaling (both sides invent the SDP they never receive), then runs
+ * Noise XX on data channel 0 with the DTLS fingerprints as prologue (the listener initiates) and
+ * upgrades with the data-channel muxer.
+ */
+export class WebRTCDirectTransport implements Transport {
+  readonly [Symbol.toStringTag] = '@libp2p/webrtc-direct'
+  readonly [transportSymbol] = true
+  readonly #components: WebRTCDirectTransportComponents
+  readonly #init: WebRTCTransportDirectInit
+  readonly #log: Logger
+  readonly #certificate: { pem: string, privateKey: string, fingerprint: Uint8Array }
+
+  constructor (components: WebRTCDirectTransportComponents, init: WebRTCTransportDirectInit = {}) {
+    this.#components = components
+    this.#init = init
+    this.#log = components.logger.forComponent('libp2p:webrtc-direct')
+    if (init.certificate != null) {
+      const fingerprint = certificateFingerprint(init.certificate.pem)
+      if (certhash(fingerprint) !== init.certificate.certhash) {
+        throw new InvalidParametersError('certificate.certhash is not the SHA-256 multihash of certificate.pem')
+      }
+      this.#certificate = { pem: init.certificate.pem, privateKey: init.certificate.privateKey, fingerprint }
+    } else {
+      this.#certificate = generateCertificate(init.certificateLifespan ?? CERTIFICATE_LIFESPAN_MS)
+    }
+  }
+
+  /** the listener certificate (its certhash is in the listen addresses) */
+  get certificate (): TransportCertificate {
+    const { pem, privateKey, fingerprint } = this.#certificate
+    return { pem, privateKey, certhash: certhash(fingerprint) }
+  }
+
+  listenFilter (multiaddrs: Multiaddr[]): Multiaddr[] {
+    return multiaddrs.filter(ma => parseListenAddress(ma) != null)
+  }
+
+  dialFilter (multiaddrs: Multiaddr[]): Multiaddr[] {
+    return multiaddrs.filter(ma => {
+      try { return parseDirectAddress(ma) != null } catch { return false }
+    })
+  }
+
+  createListener (options: CreateListenerOptions): Listener {
+    return new WebRTCDirectListener({
+      ...this.#components,
+      upgrader: options.upgrader ?? this.#components.upgrader
+    }, this.#init, this.#certificate, this.#log)
+  }
+
+  async dial (ma: Multiaddr, options: DialTransportOptions): Promise<Connection> {
+    const addr = parseDirectAddress(ma)
+    if (addr == null) {
+      throw new InvalidMultiaddrError(`${ma.toString()} is not /ip4|ip6/<ip>/udp/<port>/webrtc-direct/certhash/<hash>`)
+    }
+    let expected = options.remotePeer
+    if (addr.peerId != null) {
+      const named = peerIdFromString(addr.peerId)
+      if (expected != null && !expected.equals(named)) {
+        throw new UnexpectedPeerError(`${ma.toString()} names ${named.toString()}, not ${expected.toString()}`)
+      }
+      expected = named
+    }
+    const timeoutMs = this.#init.outboundConnectionTimeout ?? SIGNALING_TIMEOUT_MS
+    const { signal, done } = withTimeout(timeoutMs, `a WebRTC-Direct connection to ${ma.toString()}`, options.signal)
+    const ufrag = newUfrag()
+    const native = new PeerConnection(`direct-dial-${pcCount++}`, {
+      iceServers: [],
+      disableAutoNegotiation: true,
+      maxMessageSize: MAX_MESSAGE_SIZE_BYTES,
+      ...(isLoopback(addr.host) ? { bindAddress: addr.host } : {})
+    })
+    const pc = wrap(native)
+    try {
+      const early = new EarlyChannels(pc, this.#init.maxEarlyStreams)
+      const channel0 = pc.createDataChannel('', { negotiated: true, id: 0 })
+      native.setLocalDescription('offer', { iceUfrag: ufrag, icePwd: ufrag })
+      native.setRemoteDescription(inventedDescription({ host: addr.host, port: addr.port, ufrag, fingerprint: addr.fingerprint, role: 'dialer-answer' }), 'answer')
+      const prologueBytes = noisePrologue(localFingerprint(native), addr.fingerprint)
+      await channelOpen(pc, channel0, signal)
+      const stream = new DataChannelStream({ ...this.#init.dataChannel, id: 'noise', channel: channel0, direction: 'outbound', log: this.#log })
+      // the client is the Noise responder
+      const encrypter = noise({ prologueBytes })(this.#components)
+      const secured = await encrypter.secureInbound(stream, { remotePeer: expected, signal })
+      this.#log('WebRTC-Direct connection to %p secured', secured.remotePeer)
+      return await upgrade(this.#components.upgrader, this.#init, pc, early, ma, secured.remotePeer, 'outbound', signal, this.#log)
+    } catch (err: any) {
+      pc.close()
+      throw err
+    } finally {
+      done()
+    }
+  }
+}
+
+async function upgrade (upgrader: Upgrader, init: WebRTCTransportDirectInit, pc: RTCPeerConnection, early: EarlyChannels,
+  remoteAddr: Multiaddr, remotePeer: PeerId, direction: 'inbound' | 'outbound', signal: AbortSignal, log: Logger): Promise<Connection> {
+  const maConn = new WebRTCConnection({ peerConnection: pc, remoteAddr, direction, log })
+  const muxerFactory = dataChannelMuxerFactory({
+    peerConnection: pc,
+    earlyChannels: early,
+    dataChannel: init.dataChannel,
+    maxInboundStreams: init.maxInboundStreams,
+    maxOutboundStreams: init.maxOutboundStreams,
+    log
+  })
+  const options = { skipEncryption: true, remotePeer, muxerFactory, signal }
+  return direction === 'outbound'
+    ? upgrader.upgradeOutbound(maConn, options)
+    : upgrader.upgradeInbound(maConn, options)
+}
+
+/** `/ip4|ip6/<ip>/udp/<port>/webrtc-direct`, else undefined */
+function parseListenAddress (ma: Multiaddr): { host: string, port: number } | undefined {
+  const parts = ma.getComponents()
+  if (parts.length !== 3) { return undefined }
+  const [ip, udp, direct] = parts
+  if ((ip.name !== 'ip4' && ip.name !== 'ip6') || udp.name !== 'udp' || direct.name !== 'webrtc-direct' || ip.value == null) { return undefined }
+  const port = Number(udp.value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) { return undefined }
+  return { host: ip.value, port }
+}
+
+interface StunRequest { ufrag?: string, localUfrag?: string, host?: string, port?: number }
+
+export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> implements Listener {
+  readonly #components: WebRTCDirectTransportComponents
+  readonly #init: WebRTCTransportDirectInit
+  readonly #certificate: { pem: string, privateKey: string, fingerprint: Uint8Array }
+  readonly #log: Logger
+  /** handshakes in progress, by client host:port:ufrag (the client repeats its STUN request until answered) */
+  readonly #pending = new Map<string, RTCPeerConnection>()
+  #mux?: InstanceType<typeof IceUdpMuxListener>
+  #addr?: { host: string, port: number }
+
+  constructor (components: WebRTCDirectTransportComponents, init: WebRTCTransportDirectInit,
+    certificate: { pem: string, privateKey: string, fingerprint: Uint8Array }, log: Logger) {
+    super()
+    this.#components = components
+    this.#init = init
+    this.#certificate = certificate
+    this.#log = log
+  }
+
+  /** inbound handshakes in progress */
+  get pendingConnections (): number {
+    return this.#pending.size
+  }
+
+  async listen (ma: Multiaddr): Promise<void> {
+    const addr = parseListenAddress(ma)
+    if (addr == null) {
+      throw new InvalidMultiaddrError(`${ma.toString()} is not /ip4|ip6/<ip>/udp/<port>/webrtc-direct`)
+    }
+    if (this.#mux != null) { throw new InvalidParametersError('this listener already listens') }
+    const port = addr.port === 0 ? await freeUdpPort(addr.host) : addr.port
+    const mux = new IceUdpMuxListener(port, addr.host)
+    mux.onUnhandledStunRequest((req) => { this.#onStunRequest(req) })
+    this.#mux = mux
+    this.#addr = { host: addr.host, port }
+    this.safeDispatchEvent('listening')
+  }
+
+  getAddrs (): Multiaddr[] {
+    if (this.#addr == null) { return [] }
+    const ip = this.#addr.host.includes(':') ? 'ip6' : 'ip4'
+    return [multiaddr(`/${ip}/${this.#addr.host}/udp/${this.#addr.port}/webrtc-direct/certhash/${certhash(this.#certificate.fingerprint)}`)]
+  }
+
+  async close (): Promise<void> {
+    if (this.#mux == null) { return }
+    this.#mux.stop()
+    this.#mux = undefined
+    this.#addr = undefined
+    for (const pc of this.#pending.values()) { pc.close() }
+    this.#pending.clear()
+    this.safeDispatchEvent('close')
+  }
+
+  #onStunRequest (req: StunRequest): void {
+    const addr = this.#addr
+    if (addr == null || req.ufrag == null || req.localUfrag == null || req.host == null || req.port == null) { return }
+    const key = `${req.host}:${req.port}:${req.ufrag}`
+    if (this.#pending.has(key)) { return }
+    const max = this.#init.maxPendingConnections ?? MAX_PENDING_DIRECT_CONNECTIONS
+    if (this.#pending.size >= max) {
+      this.#log('ignoring WebRTC-Direct client %s: %d handshakes in progress', key, this.#pending.size)
+      return
+    }
+    let native: NativePeerConnection
+    try {
+      native = new PeerConnection(`direct-listen-${pcCount++}`, {
+        iceServers: [],
+        disableAutoNegotiation: true,
+        enableIceUdpMux: true,
+        bindAddress: addr.host,
+        portRangeBegin: addr.port,
+        portRangeEnd: addr.port,
+        disableFingerprintVerification: true,
+        certificatePemFile: this.#certificate.pem,
+        keyPemFile: this.#certificate.privateKey,
+        maxMessageSize: MAX_MESSAGE_SIZE_BYTES
+      })
+    } catch (err: any) {
+      this.#log('WebRTC-Direct client %s: no peer connection - %s', key, err.message)
+      return
+    }
+    const pc = wrap(native)
+    this.#pending.set(key, pc)
+    const remoteAddr = multiaddr(`/${req.host.includes(':') ? 'ip6' : 'ip4'}/${req.host}/udp/${req.port}/webrtc-direct`)
+    this.#accept(native, pc, { host: req.host, port: req.port, ufrag: req.ufrag, localUfrag: req.localUfrag }, remoteAddr)
+      .then(connection => {
+        this.safeDispatchEvent('connection', { detail: connection })
+      }, (err: any) => {
+        this.#log('inbound WebRTC-Direct connection from %s failed - %s', key, err.message)
+        pc.close()
+      })
+      .finally(() => { this.#pending.delete(key) })
+  }
+
+  async #accept (native: NativePeerConnection, pc: RTCPeerConnection, req: { host: string, port: number, ufrag: string, localUfrag: string }, remoteAddr: Multiaddr): Promise<Connection> {
+    const timeoutMs = this.#init.inboundConnectionTimeout ?? SIGNALING_TIMEOUT_MS
+    const { signal, done } = withTimeout(timeoutMs, `a WebRTC-Direct connection from ${remoteAddr.toString()}`)
+    try {
+      const early = new EarlyChannels(pc, this.#init.maxEarlyStreams)
+      const channel0 = pc.createDataChannel('', { negotiated: true, id: 0 })
+      // the fingerprint is not checked (disableFingerprintVerification): the Noise prologue binds the real one
+      native.setRemoteDescription(inventedDescription({ host: req.host, port: req.port, ufrag: req.ufrag, fingerprint: new Uint8Array(32), role: 'listener-offer' }), 'offer')
+      native.setLocalDescription('answer', { iceUfrag: req.localUfrag, icePwd: req.localUfrag })
+      await channelOpen(pc, channel0, signal)
+      const clientFingerprint = parseSdpFingerprint(native.remoteFingerprint().value)
+      const stream = new DataChannelStream({ ...this.#init.dataChannel, id: 'noise', channel: channel0, direction: 'inbound', log: this.#log })
+      // the server is the Noise initiator
+      const encrypter = noise({ prologueBytes: noisePrologue(clientFingerprint, this.#certificate.fingerprint) })(this.#components)
+      const secured = await encrypter.secureOutbound(stream, { signal })
+      return await upgrade(this.#components.upgrader, this.#init, pc, early, remoteAddr, secured.remotePeer, 'inbound', signal, this.#log)
+    } finally {
+      done()
+    }
+  }
+}
+
+export function webRTCDirect (init: WebRTCTransportDirectInit = {}): (components: WebRTCDirectTransportComponents) => Transport {
+  return (components) => new WebRTCDirectTransport(components, init)
+}
