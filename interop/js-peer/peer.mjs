@@ -2,7 +2,7 @@
 // tools/node24/node_modules/.bin/node).
 //
 //   node peer.mjs [--listen <multiaddr>]... [--agent <string>] [--push-debounce-ms <n>]
-//                 [--tls-cert <pem file> --tls-key <pem file>] [--relay-server] [--relay-client] [--webrtc]
+//                 [--tls-cert <pem file> --tls-key <pem file>] [--relay-server] [--relay-client] [--webrtc] [--webrtc-direct]
 //
 // Environment (used when the matching flag is absent): JS_PEER_LISTEN (comma-separated
 // multiaddrs), JS_PEER_AGENT, JS_PEER_PUSH_DEBOUNCE_MS, JS_PEER_TLS_CERT, JS_PEER_TLS_KEY,
@@ -10,6 +10,7 @@
 // --relay-client (implied by a /p2p-circuit listen address) adds the circuit relay transport, and
 // the test protocols then also run on limited (relayed) connections. --webrtc (implied by a /webrtc
 // listen address; implies --relay-client) adds @libp2p/webrtc's webRTC() on 127.0.0.1 (private-to-private).
+// --webrtc-direct (implied by a /webrtc-direct listen address; env JS_PEER_WEBRTC_DIRECT=1) adds webRTCDirect() on 127.0.0.1.
 // DEBUG=libp2p:* turns on js-libp2p logs. Listening on /ws needs nothing more; /wss needs the TLS
 // certificate and key (the https server of @libp2p/websockets). wss dials check the remote's
 // certificate as Node does: NODE_TLS_REJECT_UNAUTHORIZED=0 in the environment accepts a self-signed one.
@@ -57,7 +58,8 @@ const { values: argv } = parseArgs({
     'tls-key': { type: 'string' },
     'relay-server': { type: 'boolean' },
     'relay-client': { type: 'boolean' },
-    webrtc: { type: 'boolean' }
+    webrtc: { type: 'boolean' },
+    'webrtc-direct': { type: 'boolean' }
   }
 })
 const listen = argv.listen ?? (process.env.JS_PEER_LISTEN ?? '/ip4/127.0.0.1/tcp/0').split(',').map(s => s.trim()).filter(Boolean)
@@ -70,7 +72,8 @@ const relayServer = argv['relay-server'] ?? process.env.JS_PEER_RELAY_SERVER ===
 const webrtc = argv.webrtc ?? (process.env.JS_PEER_WEBRTC === '1' || listen.some(a => a.endsWith('/webrtc')))
 const relayClient = argv['relay-client'] ?? (webrtc || process.env.JS_PEER_RELAY_CLIENT === '1' || listen.some(a => a.includes('/p2p-circuit')))
 // loaded only when asked for: it brings node-datachannel's native library
-const { webRTC } = webrtc ? await import('@libp2p/webrtc') : {}
+const webrtcDirect = argv['webrtc-direct'] ?? (process.env.JS_PEER_WEBRTC_DIRECT === '1' || listen.some(a => a.endsWith('/webrtc-direct')))
+const { webRTC, webRTCDirect } = webrtc || webrtcDirect ? await import('@libp2p/webrtc') : {}
 /** options of the https server that wss listeners use */
 const https = tlsCert != null ? { cert: readFileSync(tlsCert), key: readFileSync(tlsKey) } : undefined
 
@@ -91,7 +94,8 @@ const node = await createLibp2p({
   transports: [
     tcp(), webSockets(https != null ? { https } : {}), ...(relayClient ? [circuitRelayTransport()] : []),
     // node-datachannel skips the loopback interface unless bound to it
-    ...(webrtc ? [webRTC({ rtcConfiguration: { iceServers: [], bindAddress: '127.0.0.1' } })] : [])
+    ...(webrtc ? [webRTC({ rtcConfiguration: { iceServers: [], bindAddress: '127.0.0.1' } })] : []),
+    ...(webrtcDirect ? [webRTCDirect({ rtcConfiguration: { iceServers: [], bindAddress: '127.0.0.1' } })] : [])
   ],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
