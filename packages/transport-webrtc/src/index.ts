@@ -15,7 +15,7 @@
  * })
  * ```
  *
- * `webRTCDirect()` (Node) is WebRTC-Direct: a node listening on `/ip4/<ip>/udp/<port>/webrtc-direct`
+ * `webRTCDirect()` is WebRTC-Direct (Node listens and dials, browsers dial): a node listening on `/ip4/<ip>/udp/<port>/webrtc-direct`
  * is reachable at `…/webrtc-direct/certhash/<hash of its certificate>/p2p/<self>` without any
  * signaling; the connection's Noise handshake (data channel 0) binds both DTLS fingerprints.
  *

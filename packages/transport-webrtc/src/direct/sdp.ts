@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto'
 import { InvalidMultiaddrError } from '@libp2p/interface'
 import { base58btc } from 'multiformats/bases/base58'
 import { base64url } from 'multiformats/bases/base64'
@@ -42,6 +41,13 @@ function certhashDigest (value: string, ma: Multiaddr): Uint8Array {
   return mh.subarray(2)
 }
 
+/** the dialable WebRTC-Direct addresses among `multiaddrs` */
+export function dialableDirectAddresses (multiaddrs: Multiaddr[]): Multiaddr[] {
+  return multiaddrs.filter(ma => {
+    try { return parseDirectAddress(ma) != null } catch { return false }
+  })
+}
+
 export function fingerprintMultihash (digest: Uint8Array): Uint8Array {
   return Uint8Array.from([SHA2_256, digest.byteLength, ...digest])
 }
@@ -72,7 +78,8 @@ export function noisePrologue (client: Uint8Array, server: Uint8Array): Uint8Arr
 
 /** a fresh ICE ufrag, used as the password too (the spec's `libp2p+webrtc+v1/` prefix) */
 export function newUfrag (): string {
-  return `libp2p+webrtc+v1/${randomBytes(16).toString('hex')}`
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16))
+  return `libp2p+webrtc+v1/${[...bytes].map(b => b.toString(16).padStart(2, '0')).join('')}`
 }
 
 /**

@@ -1,19 +1,85 @@
-// Browsers: WebRTC-Direct is not implemented here yet (the Node build listens and dials)
-import type { Transport } from '@libp2p/interface'
+// Browsers dial WebRTC-Direct only: a page cannot listen on a UDP port
+import { InvalidParametersError, transportSymbol } from '@libp2p/interface'
+import { ConnectionFailedError } from '../errors.js'
+import { dialDirect } from './connection.js'
+import { dialableDirectAddresses, inventedDescription, newUfrag, parseSdpFingerprint } from './sdp.js'
+import type { WebRTCDirectConnectionInit, WebRTCDirectTransportComponents } from './connection.js'
+import type { Connection, DialTransportOptions, Listener, Logger, Transport } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
-/** the browser build has no WebRTC-Direct transport */
-export class UnsupportedOperationError extends Error {
-  static name = 'UnsupportedOperationError'
-  name = 'UnsupportedOperationError'
-}
+export type { WebRTCDirectTransportComponents }
 
 export const MAX_PENDING_DIRECT_CONNECTIONS = 64
-export type WebRTCTransportDirectInit = Record<string, unknown>
-export type WebRTCDirectTransportComponents = Record<string, unknown>
+
+/** a listener certificate as js-libp2p's `TransportCertificate` (used by the Node build only) */
 export interface TransportCertificate { privateKey: string, pem: string, certhash: string }
-export class WebRTCDirectTransport {}
+
+export interface WebRTCTransportDirectInit extends WebRTCDirectConnectionInit {
+  /** passed to every RTCPeerConnection */
+  rtcConfiguration?: RTCConfiguration
+}
+
+/** the browser build has no listener */
 export class WebRTCDirectListener {}
 
-export function webRTCDirect (_init: WebRTCTransportDirectInit = {}): (components: WebRTCDirectTransportComponents) => Transport {
-  return () => { throw new UnsupportedOperationError('webRTCDirect() is not available in browsers in this version') }
+/** `a=<name>:<value>` of an SDP */
+function sdpAttribute (sdp: string, name: string): string {
+  const line = sdp.split(/\r?\n/).find(l => l.startsWith(`a=${name}:`))
+  if (line == null) { throw new ConnectionFailedError(`the local SDP has no a=${name}`) }
+  return line.slice(name.length + 3)
+}
+
+/**
+ * WebRTC-Direct dialer (specs/libp2p/webrtc/webrtc-direct.md) on the browser's RTCPeerConnection:
+ * the offer's ICE ufrag and password are replaced with a fresh `libp2p+webrtc+v1/…` one before it
+ * is set, the listener's answer is invented from the address; then Noise on channel 0 and the
+ * upgrade, as the Node dialer.
+ */
+export class WebRTCDirectTransport implements Transport {
+  readonly [Symbol.toStringTag] = '@libp2p/webrtc-direct'
+  readonly [transportSymbol] = true
+  readonly #components: WebRTCDirectTransportComponents
+  readonly #init: WebRTCTransportDirectInit
+  readonly #log: Logger
+
+  constructor (components: WebRTCDirectTransportComponents, init: WebRTCTransportDirectInit = {}) {
+    this.#components = components
+    this.#init = init
+    this.#log = components.logger.forComponent('libp2p:webrtc-direct')
+  }
+
+  listenFilter (): Multiaddr[] {
+    return []
+  }
+
+  dialFilter (multiaddrs: Multiaddr[]): Multiaddr[] {
+    return dialableDirectAddresses(multiaddrs)
+  }
+
+  createListener (): Listener {
+    throw new InvalidParametersError('browsers cannot listen on WebRTC-Direct')
+  }
+
+  async dial (ma: Multiaddr, options: DialTransportOptions): Promise<Connection> {
+    return dialDirect(ma, options, { init: this.#init, components: this.#components, log: this.#log }, (addr) => {
+      const pc = new RTCPeerConnection({ iceServers: [], ...this.#init.rtcConfiguration })
+      return {
+        pc,
+        negotiate: async () => {
+          const ufrag = newUfrag()
+          const offer = await pc.createOffer()
+          const sdp = (offer.sdp ?? '')
+            .replace(/^a=ice-ufrag:.*$/mg, `a=ice-ufrag:${ufrag}`)
+            .replace(/^a=ice-pwd:.*$/mg, `a=ice-pwd:${ufrag}`)
+          await pc.setLocalDescription({ type: 'offer', sdp })
+          await pc.setRemoteDescription({ type: 'answer', sdp: inventedDescription({ host: addr.host, port: addr.port, ufrag, fingerprint: addr.fingerprint, role: 'dialer-answer' }) })
+          return parseSdpFingerprint(sdpAttribute(sdp, 'fingerprint'))
+        }
+      }
+    })
+  }
+}
+
+export function webRTCDirect (init: WebRTCTransportDirectInit = {}): (components: WebRTCDirectTransportComponents) => Transport {
+  return (components) => new WebRTCDirectTransport(components, init)
 }

@@ -1,24 +1,20 @@
 import { createSocket } from 'node:dgram'
 import { noise } from '@chainsafe/libp2p-noise'
-import { InvalidMultiaddrError, InvalidParametersError, TypedEventEmitter, UnexpectedPeerError, transportSymbol } from '@libp2p/interface'
-import { peerIdFromString } from '@libp2p/peer-id'
+import { InvalidMultiaddrError, InvalidParametersError, TypedEventEmitter, transportSymbol } from '@libp2p/interface'
 import { withTimeout } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { IceUdpMuxListener, PeerConnection } from 'node-datachannel'
 import { RTCPeerConnection as PolyfillPeerConnection } from 'node-datachannel/polyfill'
 import { MAX_MESSAGE_SIZE_BYTES, SIGNALING_TIMEOUT_MS } from '../constants.js'
 import { ConnectionFailedError } from '../errors.js'
-import { EarlyChannels, dataChannelMuxerFactory } from '../muxer.js'
+import { EarlyChannels } from '../muxer.js'
 import { DataChannelStream } from '../stream.js'
-import { WebRTCConnection } from '../webrtc-connection.js'
 import { certificateFingerprint, generateCertificate } from './certificate.js'
-import { certhash, inventedDescription, newUfrag, noisePrologue, parseDirectAddress, parseSdpFingerprint } from './sdp.js'
+import { channelOpen, dialDirect, upgrade } from './connection.js'
+import { certhash, dialableDirectAddresses, inventedDescription, newUfrag, noisePrologue, parseSdpFingerprint } from './sdp.js'
 import type { TransportCertificate } from './certificate.js'
-import type { WebRTCTransportInit } from '../private-to-private/transport.js'
-import type {
-  ComponentLogger, Connection, CreateListenerOptions, DialTransportOptions, Listener, ListenerEvents, Logger,
-  PeerId, PrivateKey, Transport, Upgrader
-} from '@libp2p/interface'
+import type { WebRTCDirectConnectionInit, WebRTCDirectTransportComponents } from './connection.js'
+import type { Connection, CreateListenerOptions, DialTransportOptions, Listener, ListenerEvents, Logger, Transport } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export type { TransportCertificate }
@@ -28,19 +24,9 @@ export const MAX_PENDING_DIRECT_CONNECTIONS = 64
 /** js-libp2p's default certificate lifespan */
 export const CERTIFICATE_LIFESPAN_MS = 2_592_000_000
 
-export interface WebRTCDirectTransportComponents {
-  peerId: PeerId
-  privateKey: PrivateKey
-  upgrader: Upgrader
-  logger: ComponentLogger
-}
+export type { WebRTCDirectTransportComponents }
 
-/**
- * `dataChannel`, the stream limits and `maxEarlyStreams` as webRTC()'s; the connection timeouts
- * run from the first packet until the connection is upgraded
- */
-export interface WebRTCTransportDirectInit extends Pick<WebRTCTransportInit, 'dataChannel' | 'inboundConnectionTimeout' |
-'outboundConnectionTimeout' | 'maxEarlyStreams' | 'maxInboundStreams' | 'maxOutboundStreams'> {
+export interface WebRTCTransportDirectInit extends WebRTCDirectConnectionInit {
   /** the listener's ECDSA P-256 certificate; by default one is generated per transport instance */
   certificate?: TransportCertificate
   /** ms a generated certificate is valid for (default 30 days) */
@@ -56,30 +42,6 @@ let pcCount = 0
 function wrap (native: NativePeerConnection): RTCPeerConnection {
   // the polyfill drives the native connection it is given; its types differ in details from lib.dom's
   return new PolyfillPeerConnection({ peerConnection: native } as any) as unknown as RTCPeerConnection
-}
-
-/** resolves when `channel` opens, rejects with ConnectionFailedError when the peer connection fails or closes first */
-async function channelOpen (pc: RTCPeerConnection, channel: RTCDataChannel, signal: AbortSignal): Promise<void> {
-  if (channel.readyState === 'open') { return }
-  await new Promise<void>((resolve, reject) => {
-    const cleanup = (): void => {
-      channel.removeEventListener('open', onOpen)
-      pc.removeEventListener('connectionstatechange', onState)
-      signal.removeEventListener('abort', onAbort)
-    }
-    const onOpen = (): void => { cleanup(); resolve() }
-    const onState = (): void => {
-      if (pc.connectionState === 'failed' || pc.connectionState === 'closed') {
-        cleanup()
-        reject(new ConnectionFailedError(`the WebRTC-Direct connection ${pc.connectionState} before its handshake channel opened (wrong certhash?)`))
-      }
-    }
-    const onAbort = (): void => { cleanup(); reject(signal.reason) }
-    if (signal.aborted) { onAbort(); return }
-    channel.addEventListener('open', onOpen)
-    pc.addEventListener('connectionstatechange', onState)
-    signal.addEventListener('abort', onAbort)
-  })
 }
 
 function localFingerprint (native: NativePeerConnection): Uint8Array {
@@ -147,9 +109,7 @@ export class WebRTCDirectTransport implements Transport {
   }
 
   dialFilter (multiaddrs: Multiaddr[]): Multiaddr[] {
-    return multiaddrs.filter(ma => {
-      try { return parseDirectAddress(ma) != null } catch { return false }
-    })
+    return dialableDirectAddresses(multiaddrs)
   }
 
   createListener (options: CreateListenerOptions): Listener {
@@ -160,65 +120,24 @@ export class WebRTCDirectTransport implements Transport {
   }
 
   async dial (ma: Multiaddr, options: DialTransportOptions): Promise<Connection> {
-    const addr = parseDirectAddress(ma)
-    if (addr == null) {
-      throw new InvalidMultiaddrError(`${ma.toString()} is not /ip4|ip6/<ip>/udp/<port>/webrtc-direct/certhash/<hash>`)
-    }
-    let expected = options.remotePeer
-    if (addr.peerId != null) {
-      const named = peerIdFromString(addr.peerId)
-      if (expected != null && !expected.equals(named)) {
-        throw new UnexpectedPeerError(`${ma.toString()} names ${named.toString()}, not ${expected.toString()}`)
+    return dialDirect(ma, options, { init: this.#init, components: this.#components, log: this.#log }, (addr) => {
+      const ufrag = newUfrag()
+      const native = new PeerConnection(`direct-dial-${pcCount++}`, {
+        iceServers: [],
+        disableAutoNegotiation: true,
+        maxMessageSize: MAX_MESSAGE_SIZE_BYTES,
+        ...(isLoopback(addr.host) ? { bindAddress: addr.host } : {})
+      })
+      return {
+        pc: wrap(native),
+        negotiate: async () => {
+          native.setLocalDescription('offer', { iceUfrag: ufrag, icePwd: ufrag })
+          native.setRemoteDescription(inventedDescription({ host: addr.host, port: addr.port, ufrag, fingerprint: addr.fingerprint, role: 'dialer-answer' }), 'answer')
+          return localFingerprint(native)
+        }
       }
-      expected = named
-    }
-    const timeoutMs = this.#init.outboundConnectionTimeout ?? SIGNALING_TIMEOUT_MS
-    const { signal, done } = withTimeout(timeoutMs, `a WebRTC-Direct connection to ${ma.toString()}`, options.signal)
-    const ufrag = newUfrag()
-    const native = new PeerConnection(`direct-dial-${pcCount++}`, {
-      iceServers: [],
-      disableAutoNegotiation: true,
-      maxMessageSize: MAX_MESSAGE_SIZE_BYTES,
-      ...(isLoopback(addr.host) ? { bindAddress: addr.host } : {})
     })
-    const pc = wrap(native)
-    try {
-      const early = new EarlyChannels(pc, this.#init.maxEarlyStreams)
-      const channel0 = pc.createDataChannel('', { negotiated: true, id: 0 })
-      native.setLocalDescription('offer', { iceUfrag: ufrag, icePwd: ufrag })
-      native.setRemoteDescription(inventedDescription({ host: addr.host, port: addr.port, ufrag, fingerprint: addr.fingerprint, role: 'dialer-answer' }), 'answer')
-      const prologueBytes = noisePrologue(localFingerprint(native), addr.fingerprint)
-      await channelOpen(pc, channel0, signal)
-      const stream = new DataChannelStream({ ...this.#init.dataChannel, id: 'noise', channel: channel0, direction: 'outbound', log: this.#log })
-      // the client is the Noise responder
-      const encrypter = noise({ prologueBytes })(this.#components)
-      const secured = await encrypter.secureInbound(stream, { remotePeer: expected, signal })
-      this.#log('WebRTC-Direct connection to %p secured', secured.remotePeer)
-      return await upgrade(this.#components.upgrader, this.#init, pc, early, ma, secured.remotePeer, 'outbound', signal, this.#log)
-    } catch (err: any) {
-      pc.close()
-      throw err
-    } finally {
-      done()
-    }
   }
-}
-
-async function upgrade (upgrader: Upgrader, init: WebRTCTransportDirectInit, pc: RTCPeerConnection, early: EarlyChannels,
-  remoteAddr: Multiaddr, remotePeer: PeerId, direction: 'inbound' | 'outbound', signal: AbortSignal, log: Logger): Promise<Connection> {
-  const maConn = new WebRTCConnection({ peerConnection: pc, remoteAddr, direction, log })
-  const muxerFactory = dataChannelMuxerFactory({
-    peerConnection: pc,
-    earlyChannels: early,
-    dataChannel: init.dataChannel,
-    maxInboundStreams: init.maxInboundStreams,
-    maxOutboundStreams: init.maxOutboundStreams,
-    log
-  })
-  const options = { skipEncryption: true, remotePeer, muxerFactory, signal }
-  return direction === 'outbound'
-    ? upgrader.upgradeOutbound(maConn, options)
-    : upgrader.upgradeInbound(maConn, options)
 }
 
 /** `/ip4|ip6/<ip>/udp/<port>/webrtc-direct`, else undefined */
