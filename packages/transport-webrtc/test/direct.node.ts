@@ -124,6 +124,17 @@ describe('webRTCDirect() (Node listener, Node dialer, 127.0.0.1)', function () {
     expect([...mh]).to.deep.equal([0x12, 0x20, ...digest])
   })
 
+  it('listens with a given certificate (js-libp2p\'s `certificate` option); a certhash not its hash is refused', async () => {
+    const first = await track(directNode(true))
+    const certificate = (first as any).components.transportManager.getTransports()[0].certificate
+    const second = await track(directNode(true, { certificate }))
+    expect(directAddr(second).toString().split('/')[7]).to.equal(certificate.certhash)
+    const dialer = await track(directNode(false))
+    expect(await dialer.services.ping.ping(directAddr(second))).to.be.a('number')
+    await expect(directNode(false, { certificate: { ...certificate, certhash: directAddr(first).toString().split('/')[7].slice(0, -2) + 'AA' } }))
+      .to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
+  })
+
   it('dials the listener: remote peer checked, ping and echo', async () => {
     const listener = await track(directNode(true))
     const dialer = await track(directNode(false))
