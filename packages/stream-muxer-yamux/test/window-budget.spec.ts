@@ -1,3 +1,4 @@
+import { TimeoutError } from '@libp2p/interface'
 import { expect } from 'aegir/chai'
 import { DEFAULT_MAX_STREAM_WINDOW_BYTES, INITIAL_STREAM_WINDOW_BYTES } from '../src/constants.js'
 import { yamux } from '../src/index.js'
@@ -8,9 +9,14 @@ import type { YamuxMuxerInit, YamuxMuxer, YamuxStream } from '../src/index.js'
 const KiB = 1024
 const MiB = 1024 * KiB
 
+/** how long until() polls before it gives up (a failing test must not leave a loop running) */
+const UNTIL_LIMIT_MS = 10_000
+
 /** poll a condition the link's timers will make true (the delayed link offers no event for it) */
 async function until (condition: () => boolean): Promise<void> {
+  const deadline = Date.now() + UNTIL_LIMIT_MS
   while (!condition()) {
+    if (Date.now() > deadline) { throw new TimeoutError(`condition not met within ${UNTIL_LIMIT_MS} ms`) }
     await new Promise<void>((resolve) => { setTimeout(resolve, 2) })
   }
 }

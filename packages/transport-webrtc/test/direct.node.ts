@@ -3,6 +3,7 @@ import { createSocket } from 'node:dgram'
 import { crc32 } from 'node:zlib'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { TimeoutError } from '@libp2p/interface'
 import { ping } from '@libp2p/ping'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
@@ -88,7 +89,7 @@ function stunBindingRequest (ufrag: string): Buffer {
 async function until (condition: () => boolean, ms: number): Promise<void> {
   const deadline = Date.now() + ms
   while (!condition()) {
-    if (Date.now() > deadline) { throw new Error(`condition not met within ${ms} ms`) }
+    if (Date.now() > deadline) { throw new TimeoutError(`condition not met within ${ms} ms`) }
     await new Promise(resolve => setTimeout(resolve, 10))
   }
 }
