@@ -82,11 +82,16 @@ export class TransportManager implements TransportManagerInterface {
       } catch (err: any) {
         this.#log.error('could not listen on %a - %e', ma, err)
         failures.push(err)
+        // a listener that never listened is not kept (it would never close or report an address)
+        this.#listeners.set(key, (this.#listeners.get(key) ?? []).filter(l => l !== listener))
       }
     }
     if (this.#failOnUnsupported && (unsupported.length > 0 || failures.length > 0)) {
       const what = unsupported.length > 0 ? `no transport for ${unsupported.map(String).join(', ')}` : failures.map(e => e.message).join('; ')
-      throw new UnsupportedTransportError(`could not listen: ${what}`)
+      // the transport's own error (e.g. ListenError for a port in use) stays reachable as the cause
+      let cause: Error | undefined = failures[0]
+      if (failures.length > 1) { cause = new AggregateError(failures, what) }
+      throw new UnsupportedTransportError(`could not listen: ${what}`, { cause })
     }
   }
 

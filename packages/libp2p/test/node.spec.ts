@@ -149,6 +149,18 @@ describe('libp2p node over memory + plaintext + yamux', () => {
     await expect(a.dial(addr, { force: true })).to.eventually.be.rejected()
   })
 
+  it('a listen the transport refuses fails with its error as the cause and leaves no listener behind', async () => {
+    const [a, b] = await pair()
+    const transportManager = (b as any).components.transportManager
+    const before = transportManager.getListeners().length
+    const taken = a.getMultiaddrs()[0].decapsulateCode(421)
+    const err = await transportManager.listen([taken]).then(() => undefined, (e: any) => e)
+    expect(err?.name).to.equal('UnsupportedTransportError')
+    expect(err?.cause).to.be.an('error')
+    expect(err.cause.message).to.include(taken.toString())
+    expect(transportManager.getListeners()).to.have.length(before)
+  })
+
   it('many streams in parallel on one connection', async () => {
     const [a, b] = await pair()
     const conn = await a.dial(b.getMultiaddrs()[0])
