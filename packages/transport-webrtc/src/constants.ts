@@ -43,6 +43,9 @@ export const MAX_UNREAD_BYTES = 4 * 1024 * 1024
 /** the whole signaling exchange, from opening the relayed stream to a connected RTCPeerConnection, ms */
 export const SIGNALING_TIMEOUT_MS = 30_000
 
+/** a closing WebRTC-Direct listener closes its connections gracefully within this, then aborts them, ms */
+export const LISTENER_CLOSE_TIMEOUT_MS = 5_000
+
 /** one signaling message (an SDP is a few KiB), bytes */
 export const MAX_SIGNALING_MESSAGE_BYTES = 16 * 1024
 

@@ -9,3 +9,9 @@ export class DataChannelError extends Error {
   static name = 'DataChannelError'
   name = 'DataChannelError'
 }
+
+/** the listener could not take its UDP port */
+export class ListenError extends Error {
+  static name = 'ListenError'
+  name = 'ListenError'
+}

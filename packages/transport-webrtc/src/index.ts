@@ -27,7 +27,7 @@ export type { WebRTCTransportInit, WebRTCTransportComponents } from './private-t
 export { DataChannelMuxer, dataChannelMuxerFactory } from './muxer.js'
 export { DataChannelStream } from './stream.js'
 export type { DataChannelOptions } from './stream.js'
-export { ConnectionFailedError, DataChannelError } from './errors.js'
+export { ConnectionFailedError, DataChannelError, ListenError } from './errors.js'
 export { SIGNALING_PROTOCOL } from './constants.js'
 export { webRTCDirect, WebRTCDirectTransport, WebRTCDirectListener, MAX_PENDING_DIRECT_CONNECTIONS } from './direct/transport.js'
 export type { WebRTCTransportDirectInit, WebRTCDirectTransportComponents, TransportCertificate } from './direct/transport.js'

@@ -52,6 +52,10 @@ async function dialError (p: Promise<unknown>): Promise<string> {
 }
 
 /** /ip4/<host>/udp/<port>/… */
+function udpAddr (host: string, port: number): Multiaddr {
+  return multiaddr(`/ip4/${host}/udp/${port}/webrtc-direct`)
+}
+
 function hostPort (addr: Multiaddr): { host: string, port: number } {
   const [, , host, , port] = addr.toString().split('/')
   return { host, port: Number(port) }
@@ -184,16 +188,63 @@ describe('webRTCDirect() (Node listener, Node dialer, 127.0.0.1)', function () {
     expect(l.pendingConnections).to.be.at.most(2)
   })
 
-  it('the listener closes cleanly: no address, the port is free, dials fail', async () => {
+  it('closing the listener closes its connections; its address is gone and dials to it fail', async () => {
     const listener = await track(directNode(true))
     const addr = directAddr(listener)
-    await listener.stop()
-    expect(listener.getMultiaddrs()).to.deep.equal([])
-    const { host, port } = hostPort(addr)
-    const socket = createSocket('udp4')
-    await new Promise<void>((resolve, reject) => { socket.once('error', reject); socket.bind(port, host, () => { resolve() }) })
-    socket.close()
     const dialer = await track(directNode(false, { outboundConnectionTimeout: 2_000 }))
+    const connection = await dialer.dial(addr)
+    const closed = new Promise<void>(resolve => { connection.addEventListener('close', () => { resolve() }, { once: true }) })
+    await listenerOf(listener).close()
+    await closed
+    expect(listener.getMultiaddrs()).to.deep.equal([])
+    expect(listener.getConnections()).to.deep.equal([])
     await expect(dialer.dial(addr)).to.eventually.be.rejected()
+  })
+
+  it('closing listeners while STUN requests pour in does not crash the process', async () => {
+    // node-datachannel 0.33.4 aborted the process here when a listener stopped its UDP mux (udp-mux.ts)
+    for (let i = 0; i < 20; i++) {
+      // one handshake slot: the other requests (each from a new client ufrag) reach the listener's callback
+      const listener = await track(directNode(true, { maxPendingConnections: 1 }))
+      const { host, port } = hostPort(directAddr(listener))
+      const socket = createSocket('udp4')
+      const requests = Array.from({ length: 64 }, (_, n) => stunBindingRequest(`libp2p+webrtc+v1/flood${i}x${n}`))
+      const flood = { on: true }
+      const flooding = (async () => {
+        for (let n = 0; flood.on && n < 10_000; n++) {
+          await new Promise<void>((resolve) => { socket.send(requests[n % requests.length], port, host, () => { resolve() }) })
+          await new Promise(resolve => setImmediate(resolve))
+        }
+      })()
+      const l = listenerOf(listener)
+      await until(() => l.pendingConnections === 1, 5_000)
+      await l.close()
+      // a few more requests reach the closed listener's socket
+      await sendUdp(udpAddr(host, port), requests)
+      flood.on = false
+      await flooding
+      socket.close()
+      expect(listener.getMultiaddrs()).to.deep.equal([])
+    }
+  })
+
+  it('listening on a UDP port that is taken fails with ListenError', async () => {
+    const socket = createSocket('udp4')
+    await new Promise<void>((resolve, reject) => { socket.once('error', reject); socket.bind(0, '127.0.0.1', () => { resolve() }) })
+    try {
+      const port = socket.address().port
+      const node = await track(directNode(false))
+      const transportManager = (node as any).components.transportManager
+      const err = await transportManager.listen([multiaddr(`/ip4/127.0.0.1/udp/${port}/webrtc-direct`)]).then(() => undefined, (e: Error) => e)
+      expect(err?.cause?.name).to.equal('ListenError')
+      expect(node.getMultiaddrs()).to.deep.equal([])
+      // and a port one of our listeners serves
+      const listener = await track(directNode(true))
+      const taken = hostPort(directAddr(listener)).port
+      const again = await transportManager.listen([multiaddr(`/ip4/127.0.0.1/udp/${taken}/webrtc-direct`)]).then(() => undefined, (e: Error) => e)
+      expect(again?.cause?.name).to.equal('ListenError')
+    } finally {
+      socket.close()
+    }
   })
 })

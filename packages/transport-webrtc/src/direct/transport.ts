@@ -1,20 +1,22 @@
 import { createSocket } from 'node:dgram'
 import { noise } from '@chainsafe/libp2p-noise'
-import { InvalidMultiaddrError, InvalidParametersError, TypedEventEmitter, transportSymbol } from '@libp2p/interface'
+import { AbortError, InvalidMultiaddrError, InvalidParametersError, TypedEventEmitter, transportSymbol } from '@libp2p/interface'
 import { withTimeout } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
-import { IceUdpMuxListener, PeerConnection } from 'node-datachannel'
+import { PeerConnection } from 'node-datachannel'
 import { RTCPeerConnection as PolyfillPeerConnection } from 'node-datachannel/polyfill'
-import { MAX_MESSAGE_SIZE_BYTES, SIGNALING_TIMEOUT_MS } from '../constants.js'
+import { LISTENER_CLOSE_TIMEOUT_MS, MAX_MESSAGE_SIZE_BYTES, SIGNALING_TIMEOUT_MS } from '../constants.js'
 import { ConnectionFailedError } from '../errors.js'
 import { EarlyChannels } from '../muxer.js'
 import { DataChannelStream } from '../stream.js'
 import { certificateFingerprint, generateCertificate } from './certificate.js'
 import { channelOpen, dialDirect, upgrade } from './connection.js'
 import { certhash, dialableDirectAddresses, inventedDescription, newUfrag, noisePrologue, parseSdpFingerprint } from './sdp.js'
+import { acquireUdpMux } from './udp-mux.js'
 import type { TransportCertificate } from './certificate.js'
 import type { WebRTCDirectConnectionInit, WebRTCDirectTransportComponents } from './connection.js'
-import type { Connection, CreateListenerOptions, DialTransportOptions, Listener, ListenerEvents, Logger, Transport } from '@libp2p/interface'
+import type { StunRequest } from './udp-mux.js'
+import type { AbortOptions, Connection, CreateListenerOptions, DialTransportOptions, Listener, ListenerEvents, Logger, Transport } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export type { TransportCertificate }
@@ -151,8 +153,6 @@ function parseListenAddress (ma: Multiaddr): { host: string, port: number } | un
   return { host: ip.value, port }
 }
 
-interface StunRequest { ufrag?: string, localUfrag?: string, host?: string, port?: number }
-
 export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> implements Listener {
   readonly #components: WebRTCDirectTransportComponents
   readonly #init: WebRTCTransportDirectInit
@@ -160,7 +160,10 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
   readonly #log: Logger
   /** handshakes in progress, by client host:port:ufrag (the client repeats its STUN request until answered) */
   readonly #pending = new Map<string, RTCPeerConnection>()
-  #mux?: InstanceType<typeof IceUdpMuxListener>
+  /** upgraded inbound connections, closed with the listener */
+  readonly #connections = new Set<Connection>()
+  /** detaches this listener from its UDP mux (which outlives it: udp-mux.ts) */
+  #release?: () => void
   #addr?: { host: string, port: number }
 
   constructor (components: WebRTCDirectTransportComponents, init: WebRTCTransportDirectInit,
@@ -182,11 +185,9 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
     if (addr == null) {
       throw new InvalidMultiaddrError(`${ma.toString()} is not /ip4|ip6/<ip>/udp/<port>/webrtc-direct`)
     }
-    if (this.#mux != null) { throw new InvalidParametersError('this listener already listens') }
+    if (this.#release != null) { throw new InvalidParametersError('this listener already listens') }
     const port = addr.port === 0 ? await freeUdpPort(addr.host) : addr.port
-    const mux = new IceUdpMuxListener(port, addr.host)
-    mux.onUnhandledStunRequest((req) => { this.#onStunRequest(req) })
-    this.#mux = mux
+    this.#release = acquireUdpMux(addr.host, port, (req) => { this.#onStunRequest(req) })
     this.#addr = { host: addr.host, port }
     this.safeDispatchEvent('listening')
   }
@@ -197,13 +198,25 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
     return [multiaddr(`/${ip}/${this.#addr.host}/udp/${this.#addr.port}/webrtc-direct/certhash/${certhash(this.#certificate.fingerprint)}`)]
   }
 
-  async close (): Promise<void> {
-    if (this.#mux == null) { return }
-    this.#mux.stop()
-    this.#mux = undefined
+  async close (options?: AbortOptions): Promise<void> {
+    if (this.#release == null) { return }
+    // new clients go unanswered from here on; the UDP socket stays bound (udp-mux.ts says why)
+    this.#release()
+    this.#release = undefined
     this.#addr = undefined
     for (const pc of this.#pending.values()) { pc.close() }
     this.#pending.clear()
+    // like the TCP listener: the connections it accepted close with it, gracefully within a bound
+    const reason = new AbortError('the listener closed')
+    const signal = AbortSignal.any([AbortSignal.timeout(LISTENER_CLOSE_TIMEOUT_MS), ...(options?.signal != null ? [options.signal] : [])])
+    await Promise.all([...this.#connections].map(async (connection) => {
+      try {
+        await connection.close({ signal })
+      } catch {
+        connection.abort(reason)
+      }
+    }))
+    this.#connections.clear()
     this.safeDispatchEvent('close')
   }
 
@@ -240,6 +253,13 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
     const remoteAddr = multiaddr(`/${req.host.includes(':') ? 'ip6' : 'ip4'}/${req.host}/udp/${req.port}/webrtc-direct`)
     this.#accept(native, pc, { host: req.host, port: req.port, ufrag: req.ufrag, localUfrag: req.localUfrag }, remoteAddr)
       .then(connection => {
+        if (this.#addr == null) {
+          // the listener closed during the handshake
+          connection.abort(new AbortError('the listener closed'))
+          return
+        }
+        this.#connections.add(connection)
+        connection.addEventListener('close', () => { this.#connections.delete(connection) }, { once: true })
         this.safeDispatchEvent('connection', { detail: connection })
       }, (err: any) => {
         this.#log('inbound WebRTC-Direct connection from %s failed - %s', key, err.message)

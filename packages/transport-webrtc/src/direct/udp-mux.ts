@@ -1,0 +1,91 @@
+import { IceUdpMuxListener } from 'node-datachannel'
+import { ListenError } from '../errors.js'
+
+/** what node-datachannel reports for a STUN request no peer connection claims */
+export interface StunRequest { ufrag?: string, localUfrag?: string, host?: string, port?: number }
+
+export type StunHandler = (req: StunRequest) => void
+
+interface MuxEntry {
+  mux: InstanceType<typeof IceUdpMuxListener>
+  /** the listener served now; undefined once it closed (requests are then dropped) */
+  handler?: StunHandler
+  /** when the last STUN request reached JS, ms since the epoch */
+  lastRequestAt: number
+  /** the deferred stop, while one is scheduled */
+  stopTimer?: ReturnType<typeof setTimeout>
+}
+
+/**
+ * A released mux is stopped once no STUN request has reached it for this long, ms. node-datachannel
+ * 0.33.4's `IceUdpMuxListener.stop()` frees its JS callback while libjuice's thread may be calling
+ * it: stopping a mux that receives STUN requests aborts the process (SIGSEGV / SIGABRT in 4 of 4
+ * runs of a 200-listener stress here, Node 20 and 24), so a remote peer could crash a node by
+ * dialing it while it closes a listener. The callback runs within microseconds of a datagram's
+ * arrival, so a quiet period makes the collision unlikely; it cannot be ruled out from JS.
+ * The mux cannot simply be kept: while it exists the process cannot exit, and dropping the object
+ * stops it whenever it is garbage collected.
+ */
+export const MUX_QUIET_MS = 250
+
+/**
+ * node-datachannel's UDP mux listeners by host:port. A closed listener detaches its handler at once
+ * (requests to it go unanswered); its mux is stopped after MUX_QUIET_MS without requests, and
+ * listening on the same host:port before then takes it back. Under a steady stream of requests
+ * the stop waits for them to end. Even stopped, libjuice does not always release the port
+ * (measured: often still bound 80 s later): docs/LIMITS.md.
+ */
+const muxes = new Map<string, MuxEntry>()
+
+function key (host: string, port: number): string {
+  return `${host.includes(':') ? `[${host}]` : host}:${port}`
+}
+
+function scheduleStop (k: string, entry: MuxEntry): void {
+  const wait = entry.lastRequestAt + MUX_QUIET_MS - Date.now()
+  entry.stopTimer = setTimeout(() => {
+    entry.stopTimer = undefined
+    if (entry.handler != null) { return }
+    if (Date.now() - entry.lastRequestAt < MUX_QUIET_MS) {
+      scheduleStop(k, entry)
+      return
+    }
+    muxes.delete(k)
+    entry.mux.stop()
+  }, Math.max(wait, 10))
+}
+
+/** serve STUN requests to host:port with `handler` until the returned function is called */
+export function acquireUdpMux (host: string, port: number, handler: StunHandler): () => void {
+  const k = key(host, port)
+  let entry = muxes.get(k)
+  if (entry?.handler != null) {
+    throw new ListenError(`UDP ${k} is already listened on by this process`)
+  }
+  if (entry == null) {
+    let mux: InstanceType<typeof IceUdpMuxListener>
+    try {
+      mux = new IceUdpMuxListener(port, host)
+    } catch (err: any) {
+      throw new ListenError(`could not listen on UDP ${k} - ${err.message}`, { cause: err })
+    }
+    const created: MuxEntry = { mux, lastRequestAt: 0 }
+    mux.onUnhandledStunRequest((req) => {
+      created.lastRequestAt = Date.now()
+      created.handler?.(req)
+    })
+    muxes.set(k, created)
+    entry = created
+  }
+  const owned = entry
+  if (owned.stopTimer != null) {
+    clearTimeout(owned.stopTimer)
+    owned.stopTimer = undefined
+  }
+  owned.handler = handler
+  return () => {
+    if (owned.handler !== handler) { return }
+    owned.handler = undefined
+    scheduleStop(k, owned)
+  }
+}
