@@ -1,6 +1,7 @@
 /**
- * Re-dialling keep-alive peers: a peer that went away for good is tried reconnectRetries times,
- * with a backoff that grows by reconnectBackoffFactor (doubling by default), then given up: no timer left behind, and the peer is re-dialled
+ * Re-dialling keep-alive peers: a peer that went away for good is tried at once and then
+ * reconnectRetries more times, with a backoff that grows by reconnectBackoffFactor (doubling by
+ * default), then given up: no timer left behind, and the peer is re-dialled
  * again the next time it connects and drops.
  */
 import { generateKeyPair } from '@libp2p/crypto/keys'
@@ -60,7 +61,7 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     return friend
   }
 
-  it('gives up after reconnectRetries attempts with a doubling backoff, leaving no timer, and tries again after the next drop', async () => {
+  it('re-dials at once, then reconnectRetries times with a doubling backoff; gives up leaving no timer, and tries again after the next drop', async () => {
     const backoffMs = 150
     const retries = 4
     const target = await made.node({ connectionManager: { reconnectRetryInterval: backoffMs, reconnectRetries: retries } })
@@ -89,19 +90,20 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     await friend.stop()
     await within(gone, 'the target sees the friend go')
 
-    // Attempts come backoff × (1, 2, 4, 8) apart: at 1, 3, 7 and 15 backoffs after the drop.
-    // Markers at 2, 5 and 11 backoffs fall between them only if each wait doubles (a fixed
-    // backoff would put attempts 2-4 before the second marker).
-    for (const at of [2, 5, 11]) {
+    // The first re-dial comes at once, the others backoff × (1, 2, 4, 8) apart: at 0, 1, 3, 7 and
+    // 15 backoffs after the drop. Markers at 0.5, 2, 5 and 11 backoffs fall between them only if
+    // the first does not wait and each wait doubles (a fixed backoff would put attempts 3-5
+    // before the third marker).
+    for (const at of [0.5, 2, 5, 11]) {
       markers.push(setTimeout(() => { log.push(`marker ${at}`) }, at * backoffMs))
     }
-    await within(until(() => attempts === retries && log.length === retries + 3, 'four attempts and three markers', 10_000), 'the re-dials', 12_000)
-    expect(log).to.deep.equal(['attempt 1', 'marker 2', 'attempt 2', 'marker 5', 'attempt 3', 'marker 11', 'attempt 4'])
+    await within(until(() => attempts === retries + 1 && log.length === retries + 5, 'five attempts and four markers', 10_000), 'the re-dials', 12_000)
+    expect(log).to.deep.equal(['attempt 1', 'marker 0.5', 'attempt 2', 'marker 2', 'attempt 3', 'marker 5', 'attempt 4', 'marker 11', 'attempt 5'])
 
-    // given up: no backoff timer and no dial timer is left, so nothing can start a fifth attempt
+    // given up: no backoff timer and no dial timer is left, so nothing can start a sixth attempt
     // (nor keep the process alive)
     await until(() => activeTimers() === timersBefore, 'every timer of the re-dials is gone')
-    expect(attempts).to.equal(retries)
+    expect(attempts).to.equal(retries + 1)
     expect(target.getConnections(friend.peerId)).to.have.length(0)
 
     // The queue let go of the peer: when it is back and drops again, it is re-dialled again
@@ -127,13 +129,13 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     const log: string[] = []
     let attempts = 0
     await dropKeepAlivePeer(target, () => { log.push(`attempt ${++attempts}`) })
-    // attempts at 1, 4 and 13 intervals after the drop; with the default factor 2 they would
-    // come at 1, 3 and 7, before the markers at 3.5 and 9
-    for (const at of [3.5, 9]) {
+    // attempts at 0, 1, 4 and 13 intervals after the drop; with the default factor 2 they would
+    // come at 0, 1, 3 and 7, before the markers at 3.5 and 9
+    for (const at of [0.5, 3.5, 9]) {
       markers.push(setTimeout(() => { log.push(`marker ${at}`) }, at * interval))
     }
-    await within(until(() => attempts === 3 && log.length === 5, 'three attempts and two markers', 10_000), 'the re-dials', 12_000)
-    expect(log).to.deep.equal(['attempt 1', 'marker 3.5', 'attempt 2', 'marker 9', 'attempt 3'])
+    await within(until(() => attempts === 4 && log.length === 7, 'four attempts and three markers', 10_000), 'the re-dials', 12_000)
+    expect(log).to.deep.equal(['attempt 1', 'marker 0.5', 'attempt 2', 'marker 3.5', 'attempt 3', 'marker 9', 'attempt 4'])
   })
 
   it('stops re-dialling a peer whose keep-alive tag is removed while it waits', async () => {
@@ -150,7 +152,7 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     await within(attempted, 'the first re-dial')
     await target.peerStore.merge(friend.peerId, { tags: { 'keep-alive': undefined } })
     // without the tag the queue lets go at its next turn: every timer gone, no second attempt
-    // (a queue that kept going would make three more, the last 15 backoffs after the drop)
+    // (a queue that kept going would make four more, the last 15 backoffs after the drop)
     await until(() => activeTimers() === timersBefore, 'every timer of the re-dials is gone', 10_000)
     expect(attempts).to.equal(1)
     expect(target.getConnections(friend.peerId)).to.have.length(0)

@@ -37,9 +37,12 @@ export interface ConnectionManagerInit extends DialQueueInit {
   allow?: string[]
   /** IPs always refused, in the same forms as `allow` */
   deny?: string[]
-  /** re-dials of a peer tagged keep-alive after its last connection closes (default 5) */
+  /**
+   * a peer tagged keep-alive is re-dialled at once when its last connection closes, then up to
+   * this many more times while dials fail (default 5), as js-libp2p does
+   */
   reconnectRetries?: number
-  /** ms before the first re-dial; each later one waits `reconnectBackoffFactor` times longer (default 1000) */
+  /** ms before the second re-dial; each later one waits `reconnectBackoffFactor` times longer (default 1000) */
   reconnectRetryInterval?: number
   /** multiplies the wait before each further re-dial (default 2) */
   reconnectBackoffFactor?: number

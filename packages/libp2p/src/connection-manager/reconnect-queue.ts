@@ -38,12 +38,16 @@ export class ReconnectQueue {
     if (!await this.#keepAlive(peerId)) { return }
     this.#active.add(key)
     try {
-      for (let attempt = 0; attempt < this.#retries && !signal.aborted; attempt++) {
-        await waitFor(this.#retryIntervalMs * this.#backoffFactor ** attempt, signal)
-        // the tag may have been removed (or expired) while this peer was waiting
-        if (!await this.#keepAlive(peerId)) {
-          this.#log('%p is no longer tagged keep-alive: not re-dialled', peerId)
-          return
+      // as js-libp2p: the first re-dial at once, then `retries` more, waiting retryInterval ×
+      // backoffFactor^n before the n-th of them
+      for (let attempt = 0; attempt <= this.#retries && !signal.aborted; attempt++) {
+        if (attempt > 0) {
+          await waitFor(this.#retryIntervalMs * this.#backoffFactor ** (attempt - 1), signal)
+          // the tag may have been removed (or expired) while this peer was waiting
+          if (!await this.#keepAlive(peerId)) {
+            this.#log('%p is no longer tagged keep-alive: not re-dialled', peerId)
+            return
+          }
         }
         try {
           await this.#components.dial(peerId, { signal })
