@@ -23,6 +23,8 @@ export const DEFAULT_MAX_RESERVATIONS = 15
 export const DEFAULT_MAX_RESERVATIONS_PER_IP = 4
 /** how long a reservation lasts before the client must refresh it */
 export const DEFAULT_RESERVATION_TTL_MS = 2 * 60 * 60 * 1000
+/** how often the relay drops expired reservations (js-libp2p's default) */
+export const DEFAULT_RESERVATION_CLEAR_INTERVAL_MS = 300_000
 /** circuits the relay splices at once */
 export const DEFAULT_MAX_CIRCUITS = 64
 /** circuits one peer takes part in at once, as initiator or target */
@@ -50,6 +52,11 @@ export const MAX_RESERVATION_ADDRS = 16
 export const DEFAULT_RESERVATION_TIMEOUT_MS = 10_000
 /** a CONNECT request through a relay (the relay waits for the target's STOP answer) */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000
+/**
+ * outbound streams of one protocol on one connection when neither the handler nor the caller
+ * says otherwise (libp2p's registrar default)
+ */
+export const DEFAULT_MAX_OUTBOUND_PROTOCOL_STREAMS = 64
 /** reading the relay's STOP CONNECT and answering it */
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000
 /** stop streams one relay connection may have open at once */

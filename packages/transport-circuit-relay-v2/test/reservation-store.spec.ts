@@ -34,4 +34,16 @@ describe('relay reservation store', () => {
     expect(store.delete(b)).to.equal(true)
     expect(store.size).to.equal(2)
   })
+
+  it('sweep() drops the expired reservations only and returns them', async () => {
+    const [a, b] = await peers(2)
+    const store = new ReservationStore({ maxReservations: 10, maxReservationsPerIp: 10, reservationTtlMs: 1_000 })
+    store.reserve(a, '10.0.0.1', 0)
+    store.reserve(b, '10.0.0.2', 500)
+    expect(store.sweep(999)).to.deep.equal([])
+    expect(store.sweep(1_000).map(r => r.peer.toString())).to.deep.equal([a.toString()])
+    expect(store.size).to.equal(1)
+    expect(store.sweep(1_500).map(r => r.peer.toString())).to.deep.equal([b.toString()])
+    expect(store.size).to.equal(0)
+  })
 })

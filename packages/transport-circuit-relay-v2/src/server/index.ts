@@ -2,8 +2,8 @@ import { AbortError, InvalidMessageError, LimitExceededError, MessageTooLargeErr
 import { ByteStream, withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_DATA_LIMIT_BYTES, DEFAULT_DURATION_LIMIT_MS, DEFAULT_HOP_TIMEOUT_MS, DEFAULT_MAX_CIRCUITS, DEFAULT_MAX_CIRCUITS_PER_PEER,
-  DEFAULT_MAX_INBOUND_HOP_STREAMS, DEFAULT_MAX_OUTBOUND_STOP_STREAMS, DEFAULT_MAX_RESERVATIONS, DEFAULT_MAX_RESERVATIONS_PER_IP,
-  DEFAULT_RESERVATION_TTL_MS, MAX_RESERVATION_ADDRS, RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC, RESERVATION_TAG, RESERVATION_TAG_VALUE
+  DEFAULT_MAX_INBOUND_HOP_STREAMS, DEFAULT_MAX_OUTBOUND_PROTOCOL_STREAMS, DEFAULT_MAX_OUTBOUND_STOP_STREAMS, DEFAULT_MAX_RESERVATIONS,
+  DEFAULT_MAX_RESERVATIONS_PER_IP, DEFAULT_RESERVATION_CLEAR_INTERVAL_MS, DEFAULT_RESERVATION_TTL_MS, MAX_RESERVATION_ADDRS, RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC, RESERVATION_TAG, RESERVATION_TAG_VALUE
 } from '../constants.js'
 import { RelayRefusedError } from '../errors.js'
 import { hopCodec, peerIdFromPeer, readMessage, stopCodec } from '../messages.js'
@@ -36,6 +36,11 @@ export interface RelayReservationsInit {
   maxReservationsPerIp?: number
   /** how long a reservation lasts, in ms (default 2 hours) */
   reservationTtl?: number
+  /**
+   * how often expired reservations are dropped, in ms (default 5 minutes); a full store and a
+   * CONNECT to the peer also drop an expired one at once
+   */
+  reservationClearInterval?: number
   /** send and enforce the default limits on circuits (default true) */
   applyDefaultLimit?: boolean
   /** a circuit's duration limit, in ms (default 2 minutes; sent in whole seconds, at least 1) */
@@ -49,6 +54,12 @@ export interface CircuitRelayServerInit {
   hopTimeout?: number
   /** hop streams one connection may have open at once (default 32) */
   maxInboundHopStreams?: number
+  /**
+   * hop streams this node opens on one connection at once (default 64, the registrar's default):
+   * the relay answers hop but a node that is also a relay client opens them, and this is the limit
+   * its hop handler registers
+   */
+  maxOutboundHopStreams?: number
   /** stop streams the relay opens on one connection at once (default 64) */
   maxOutboundStopStreams?: number
   /** circuits spliced at once (default 64) */
@@ -82,7 +93,10 @@ export class CircuitRelayService implements CircuitRelayServer {
   readonly #circuitsPerPeer = new Map<string, number>()
   readonly #hopTimeoutMs: number
   readonly #maxInboundHopStreams: number
+  readonly #maxOutboundHopStreams: number
   readonly #maxOutboundStopStreams: number
+  readonly #clearIntervalMs: number
+  #clearTimer?: ReturnType<typeof setInterval>
   readonly #maxCircuits: number
   readonly #maxCircuitsPerPeer: number
   readonly #limit?: Limit
@@ -108,7 +122,9 @@ export class CircuitRelayService implements CircuitRelayServer {
     })
     this.#hopTimeoutMs = init.hopTimeout ?? DEFAULT_HOP_TIMEOUT_MS
     this.#maxInboundHopStreams = init.maxInboundHopStreams ?? DEFAULT_MAX_INBOUND_HOP_STREAMS
+    this.#maxOutboundHopStreams = init.maxOutboundHopStreams ?? DEFAULT_MAX_OUTBOUND_PROTOCOL_STREAMS
     this.#maxOutboundStopStreams = init.maxOutboundStopStreams ?? DEFAULT_MAX_OUTBOUND_STOP_STREAMS
+    this.#clearIntervalMs = Math.max(1, r.reservationClearInterval ?? DEFAULT_RESERVATION_CLEAR_INTERVAL_MS)
     this.#maxCircuits = init.maxCircuits ?? DEFAULT_MAX_CIRCUITS
     this.#maxCircuitsPerPeer = init.maxCircuitsPerPeer ?? DEFAULT_MAX_CIRCUITS_PER_PEER
     if (r.applyDefaultLimit !== false) {
@@ -132,11 +148,12 @@ export class CircuitRelayService implements CircuitRelayServer {
     if (this.#shutdown != null) { return }
     this.#shutdown = new AbortController()
     this.#components.events.addEventListener('peer:disconnect', this.#onDisconnect)
+    this.#clearTimer = setInterval(() => { this.#clearExpired() }, this.#clearIntervalMs)
     await this.#components.registrar.handle(RELAY_V2_HOP_CODEC, async (stream, connection) => {
       await this.#onHop(stream, connection)
     }, {
       maxInboundStreams: this.#maxInboundHopStreams,
-      maxOutboundStreams: 1,
+      maxOutboundStreams: this.#maxOutboundHopStreams,
       runOnLimitedConnection: false
     })
   }
@@ -145,9 +162,18 @@ export class CircuitRelayService implements CircuitRelayServer {
     if (this.#shutdown == null) { return }
     this.#shutdown.abort(new AbortError('the relay stopped'))
     this.#shutdown = undefined
+    clearInterval(this.#clearTimer)
+    this.#clearTimer = undefined
     this.#components.events.removeEventListener('peer:disconnect', this.#onDisconnect)
     this.#reservations.clear()
     await this.#components.registrar.unhandle(RELAY_V2_HOP_CODEC)
+  }
+
+  #clearExpired (): void {
+    for (const r of this.#reservations.sweep()) {
+      this.#log('dropped the reservation of %p: expired', r.peer)
+      this.#tag(r.peer, undefined)
+    }
   }
 
   async #onHop (stream: Stream, connection: Connection): Promise<void> {

@@ -19,7 +19,8 @@ export type ReserveResult = { ok: true, reservation: RelayReservation } | { ok: 
 /**
  * The relay's reservations: at most one per peer (a new RESERVE refreshes it), at most
  * `maxReservations` in all and `maxReservationsPerIp` from one IP. Expired ones are dropped when
- * the store is full or looked up; the relay also drops a peer's on disconnect.
+ * the store is full or looked up, and by `sweep()` (the relay calls it every
+ * `reservationClearInterval`); the relay also drops a peer's on disconnect.
  */
 export class ReservationStore {
   readonly #reservations = new Map<string, RelayReservation>()
@@ -73,9 +74,19 @@ export class ReservationStore {
     return n
   }
 
-  #sweep (now: number): void {
+  /** drop the expired reservations and return them */
+  sweep (now = Date.now()): RelayReservation[] {
+    return this.#sweep(now)
+  }
+
+  #sweep (now: number): RelayReservation[] {
+    const dropped: RelayReservation[] = []
     for (const [key, r] of this.#reservations) {
-      if (r.expiresAt <= now) { this.#reservations.delete(key) }
+      if (r.expiresAt <= now) {
+        this.#reservations.delete(key)
+        dropped.push(r)
+      }
     }
+    return dropped
   }
 }

@@ -2,7 +2,7 @@ import { InvalidMultiaddrError, UnexpectedPeerError, transportSymbol } from '@li
 import { peerIdFromString } from '@libp2p/peer-id'
 import { ByteStream, withTimeout } from '@libp2p/utils'
 import {
-  DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_INBOUND_STOP_STREAMS, DEFAULT_MAX_RESERVATION_QUEUE_LENGTH, DEFAULT_RESERVATION_CONCURRENCY,
+  DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_INBOUND_STOP_STREAMS, DEFAULT_MAX_OUTBOUND_STOP_STREAMS, DEFAULT_MAX_RESERVATION_QUEUE_LENGTH, DEFAULT_RESERVATION_CONCURRENCY,
   DEFAULT_RESERVATION_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS, RELAY_V2_STOP_CODEC, RESERVATION_REFRESH_MARGIN_MS
 } from '../constants.js'
 import { RelayRefusedError } from '../errors.js'
@@ -49,6 +49,12 @@ export interface CircuitRelayTransportInit {
   stopTimeout?: number
   /** stop streams one relay connection may have open at once (default 32) */
   maxInboundStopStreams?: number
+  /**
+   * stop streams this node opens on one connection at once, the limit its stop handler registers
+   * (default 64). Only a node that is also a relay opens them, and its relay server passes its own
+   * `maxOutboundStopStreams`; give both the same value.
+   */
+  maxOutboundStopStreams?: number
 }
 
 /**
@@ -67,6 +73,7 @@ export class CircuitRelayTransport implements Transport, Startable {
   readonly #connectTimeoutMs: number
   readonly #stopTimeoutMs: number
   readonly #maxInboundStopStreams: number
+  readonly #maxOutboundStopStreams: number
   /** relays this node holds a reservation on (peer id → listeners), bounded by the listen addresses */
   readonly #relays = new Map<string, number>()
   readonly #discovery: RelayDiscovery
@@ -80,6 +87,7 @@ export class CircuitRelayTransport implements Transport, Startable {
     this.#connectTimeoutMs = init.connectTimeout ?? DEFAULT_CONNECT_TIMEOUT_MS
     this.#stopTimeoutMs = init.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS
     this.#maxInboundStopStreams = init.maxInboundStopStreams ?? DEFAULT_MAX_INBOUND_STOP_STREAMS
+    this.#maxOutboundStopStreams = init.maxOutboundStopStreams ?? DEFAULT_MAX_OUTBOUND_STOP_STREAMS
     this.#discovery = new RelayDiscovery(components, {
       reservationConcurrency: Math.max(1, init.reservationConcurrency ?? DEFAULT_RESERVATION_CONCURRENCY),
       maxReservationQueueLength: Math.max(1, init.maxReservationQueueLength ?? DEFAULT_MAX_RESERVATION_QUEUE_LENGTH),
@@ -95,7 +103,7 @@ export class CircuitRelayTransport implements Transport, Startable {
       await this.#onStop(stream, connection)
     }, {
       maxInboundStreams: this.#maxInboundStopStreams,
-      maxOutboundStreams: 1,
+      maxOutboundStreams: this.#maxOutboundStopStreams,
       runOnLimitedConnection: false
     })
   }
