@@ -57,11 +57,11 @@ export interface DirectPeerConnection {
  * descriptions set, then channel 0 opens, Noise runs as responder and the connection is upgraded.
  */
 export async function dialDirect (ma: Multiaddr, options: DialTransportOptions, ctx: { init: WebRTCDirectConnectionInit, components: WebRTCDirectTransportComponents, log: Logger },
-  open: (addr: DirectAddress) => DirectPeerConnection): Promise<Connection> {
+  open: (addr: DirectAddress) => DirectPeerConnection | Promise<DirectPeerConnection>): Promise<Connection> {
   const { addr, expected, signal, done } = prepareDial(ma, options, ctx.init)
   let pc: RTCPeerConnection | undefined
   try {
-    const opened = open(addr)
+    const opened = await open(addr)
     pc = opened.pc
     const early = new EarlyChannels(pc, ctx.init.maxEarlyStreams)
     const channel0 = pc.createDataChannel('', { negotiated: true, id: 0 })
