@@ -35,6 +35,26 @@ export interface TCPSocketOptions {
   keepAliveInitialDelay?: number
 }
 
+/**
+ * js-libp2p's `CloseServerOnMaxConnectionsOpts`: stop accepting (close the listening socket,
+ * keep the connections) at `closeAbove` open connections, listen again on the same address and
+ * port below `listenBelow`. Counts are of the listener's open sockets, upgrading or upgraded
+ * (`connectionCount`); both are positive integers and `listenBelow <= closeAbove`.
+ */
+export interface CloseServerOnMaxConnectionsOpts {
+  /** listen again once the listener has fewer open connections than this */
+  listenBelow: number
+  /** close the listening socket once the listener has this many open connections or more */
+  closeAbove: number
+  /**
+   * called when listening again fails (e.g. another socket took the port meanwhile) with a
+   * ListenError whose `cause` is the system error (js-libp2p passes the system error itself); the
+   * listener stays paused, logs the error, and tries again each time one of its connections
+   * closes below `listenBelow`. What it throws is logged.
+   */
+  onListenError?(err: Error): void
+}
+
 /** Configuration of the TCP transport: js-libp2p's names for the options it has, the same style for the others; every time is in milliseconds */
 export interface TCPOptions {
   /** give up a dial whose TCP handshake takes longer than this many ms (default DEFAULT_DIAL_TIMEOUT_MS; 0 disables) */
@@ -49,6 +69,11 @@ export interface TCPOptions {
   listenerCloseTimeout?: number
   /** open sockets per listener; more are closed as soon as they are accepted (default DEFAULT_MAX_CONNECTIONS) */
   maxConnections?: number
+  /**
+   * close the listening socket while a listener has many connections, listen again when they
+   * are fewer (default: never; `maxConnections` still applies to the sockets accepted meanwhile)
+   */
+  closeServerOnMaxConnections?: CloseServerOnMaxConnectionsOpts
   /** listen(2) backlog (default DEFAULT_BACKLOG) */
   backlog?: number
   /** socket options of outbound connections */
@@ -74,6 +99,11 @@ export interface TCPListener extends Listener {
   readonly droppedConnections: number
   /** sockets currently open (upgrading or upgraded) */
   readonly connectionCount: number
+  /**
+   * true while `closeServerOnMaxConnections` holds the listening socket closed (new connects are
+   * refused; getAddrs() still reports the address, which is listened on again later)
+   */
+  readonly paused: boolean
 }
 
 /** The TCP transport factory: `transports: [tcp()]` */

@@ -1,4 +1,4 @@
-import { InvalidMultiaddrError, transportSymbol } from '@libp2p/interface'
+import { InvalidMultiaddrError, InvalidParametersError, transportSymbol } from '@libp2p/interface'
 import { disabledLogger } from '@libp2p/utils'
 import { connect } from './connect.js'
 import { TCPConnection } from './connection.js'
@@ -9,7 +9,7 @@ import {
 } from './constants.js'
 import { TCPListenerImpl } from './listener.js'
 import { toDialAddress, toListenAddress } from './multiaddr.js'
-import type { TCPComponents, TCPListener, TCPOptions, TCPSocketOptions } from './index.js'
+import type { CloseServerOnMaxConnectionsOpts, TCPComponents, TCPListener, TCPOptions, TCPSocketOptions } from './index.js'
 import type { Connection, CreateListenerOptions, DialTransportOptions, Logger, Transport } from '@libp2p/interface'
 import type { MessageStreamInit } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -19,9 +19,28 @@ import type { Socket } from 'node:net'
 export type TCPSocketSettings = Required<TCPSocketOptions>
 
 /** TCPOptions with every default filled in */
-export type TCPSettings = Required<Omit<TCPOptions, 'dialOpts' | 'listenOpts' | 'writeHighWaterMark' | 'writeLowWaterMark' | 'maxWriteBufferSize' | 'readHighWaterMark'>> &
+export type TCPSettings = Required<Omit<TCPOptions, 'dialOpts' | 'listenOpts' | 'closeServerOnMaxConnections' | 'writeHighWaterMark' | 'writeLowWaterMark' | 'maxWriteBufferSize' | 'readHighWaterMark'>> &
 Pick<MessageStreamInit, 'writeHighWaterMark' | 'writeLowWaterMark' | 'maxWriteBufferSize' | 'readHighWaterMark'> &
-{ dialOpts: TCPSocketSettings, listenOpts: TCPSocketSettings }
+{ dialOpts: TCPSocketSettings, listenOpts: TCPSocketSettings, closeServerOnMaxConnections?: CloseServerOnMaxConnectionsOpts }
+
+function isPositiveInteger (n: unknown): boolean {
+  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0
+}
+
+/** throws InvalidParametersError unless both counts are positive integers with listenBelow <= closeAbove (as js-libp2p allows equal ones) */
+function checkCloseServerOnMaxConnections (opts: CloseServerOnMaxConnectionsOpts | undefined): void {
+  if (opts == null) { return }
+  const { listenBelow, closeAbove, onListenError } = opts
+  if (!isPositiveInteger(listenBelow) || !isPositiveInteger(closeAbove)) {
+    throw new InvalidParametersError(`closeServerOnMaxConnections: listenBelow (${String(listenBelow)}) and closeAbove (${String(closeAbove)}) must be positive integers`)
+  }
+  if (listenBelow > closeAbove) {
+    throw new InvalidParametersError(`closeServerOnMaxConnections: listenBelow (${listenBelow}) must not be above closeAbove (${closeAbove})`)
+  }
+  if (onListenError != null && typeof onListenError !== 'function') {
+    throw new InvalidParametersError('closeServerOnMaxConnections: onListenError must be a function')
+  }
+}
 
 function socketSettings (opts: TCPSocketOptions = {}): TCPSocketSettings {
   return {
@@ -32,6 +51,7 @@ function socketSettings (opts: TCPSocketOptions = {}): TCPSocketSettings {
 }
 
 function settings (init: TCPOptions): TCPSettings {
+  checkCloseServerOnMaxConnections(init.closeServerOnMaxConnections)
   return {
     ...init,
     dialTimeout: init.dialTimeout ?? DEFAULT_DIAL_TIMEOUT_MS,
