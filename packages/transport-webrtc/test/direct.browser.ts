@@ -34,4 +34,21 @@ describe('webRTCDirect() in Chromium: dials a Node listener on 127.0.0.1', funct
     const data = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 5) & 0xff)
     expect(await roundTrip(await connection.newStream(ECHO), data)).to.deep.equal(data)
   })
+
+  it('takes rtcConfiguration as a function called per dial; a bad ICE server URL fails the dial with InvalidParametersError', async () => {
+    let calls = 0
+    node = await createLibp2p({
+      transports: [webRTCDirect({ rtcConfiguration: () => { calls++; return calls === 1 ? { iceServers: [{ urls: 'not-a-url' }] } : { iceServers: [] } } })],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: { ping: ping() }
+    })
+    const target = multiaddr(PEER_DIRECT_ADDR)
+    const err = await node.dial(target).then(() => undefined, (e: any) => e)
+    const names = [err?.name, err?.cause?.name, ...(err?.errors ?? []).map((e: Error) => e.name)]
+    expect(names).to.include('InvalidParametersError')
+    const connection = await node.dial(target)
+    expect(await roundTrip(await connection.newStream(ECHO), new Uint8Array([1, 2, 3]))).to.deep.equal(new Uint8Array([1, 2, 3]))
+    expect(calls).to.equal(2)
+  })
 })

@@ -15,8 +15,8 @@ export const MAX_PENDING_DIRECT_CONNECTIONS = 64
 export interface TransportCertificate { privateKey: string, pem: string, certhash: string }
 
 export interface WebRTCTransportDirectInit extends WebRTCDirectConnectionInit {
-  /** passed to every RTCPeerConnection */
-  rtcConfiguration?: RTCConfiguration
+  /** passed to every RTCPeerConnection, or a function giving one per dial (as js-libp2p's) */
+  rtcConfiguration?: RTCConfiguration | (() => RTCConfiguration | Promise<RTCConfiguration>)
 }
 
 /** the browser build has no listener */
@@ -61,8 +61,16 @@ export class WebRTCDirectTransport implements Transport {
   }
 
   async dial (ma: Multiaddr, options: DialTransportOptions): Promise<Connection> {
-    return dialDirect(ma, options, { init: this.#init, components: this.#components, log: this.#log }, (addr) => {
-      const pc = new RTCPeerConnection({ iceServers: [], ...this.#init.rtcConfiguration })
+    return dialDirect(ma, options, { init: this.#init, components: this.#components, log: this.#log }, async (addr) => {
+      const configured = this.#init.rtcConfiguration
+      const config = typeof configured === 'function' ? await configured() : configured
+      let pc: RTCPeerConnection
+      try {
+        pc = new RTCPeerConnection({ iceServers: [], ...config })
+      } catch (err: any) {
+        // the browser refuses a bad ICE server URL or policy with a SyntaxError / TypeError
+        throw new InvalidParametersError(`rtcConfiguration: ${err.message}`, { cause: err })
+      }
       return {
         pc,
         negotiate: async () => {
