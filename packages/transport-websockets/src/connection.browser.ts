@@ -1,6 +1,6 @@
 import { AbstractMessageStream } from '@libp2p/utils'
 import {
-  BROWSER_BUFFERED_HIGH_WATER_BYTES, BROWSER_BUFFERED_LOW_WATER_BYTES, BROWSER_DRAIN_CHECK_MAX_DELAY_MS,
+  BROWSER_BUFFERED_HIGH_WATER_BYTES, BROWSER_BUFFERED_LOW_WATER_DIVISOR, BROWSER_DRAIN_CHECK_MAX_DELAY_MS,
   BROWSER_DRAIN_CHECK_MIN_DELAY_MS, CLEAN_CLOSE_CODES, CLOSE_CODE_NORMAL, CLOSE_CODE_RESET
 } from './constants.js'
 import { messageBytes, toMessages } from './messages.js'
@@ -14,6 +14,10 @@ export interface BrowserWebSocketConnectionInit extends Omit<MessageStreamInit, 
   direction: Direction
   remoteAddr: Multiaddr
   log: Logger
+  /** sending pauses while `bufferedAmount` is at least this (default BROWSER_BUFFERED_HIGH_WATER_BYTES) */
+  maxBufferedAmount?: number
+  /** while paused, `bufferedAmount` is checked at least this many ms apart (default BROWSER_DRAIN_CHECK_MAX_DELAY_MS) */
+  bufferedAmountPollInterval?: number
 }
 
 let nextId = 0
@@ -28,10 +32,10 @@ let nextId = 0
  * 1011. The remote sees a reset.
  *
  * Back-pressure: WebSocket has no drain event. Sending stops while `bufferedAmount` is at least
- * BROWSER_BUFFERED_HIGH_WATER_BYTES; while held, the amount is checked after every incoming
- * message and on a timer whose delay doubles from BROWSER_DRAIN_CHECK_MIN_DELAY_MS to
- * BROWSER_DRAIN_CHECK_MAX_DELAY_MS, and sending resumes at BROWSER_BUFFERED_LOW_WATER_BYTES. No
- * timer runs while sending is not held.
+ * `maxBufferedAmount`; while held, the amount is checked after every incoming message and on a
+ * timer whose delay doubles from BROWSER_DRAIN_CHECK_MIN_DELAY_MS to `bufferedAmountPollInterval`,
+ * and sending resumes at `maxBufferedAmount / BROWSER_BUFFERED_LOW_WATER_DIVISOR`. No timer runs
+ * while sending is not held.
  *
  * Reading cannot be paused (the API has no way to): unread bytes are bounded by the flow control
  * of the muxer above (the Yamux window), not by this connection.
@@ -41,13 +45,22 @@ export class BrowserWebSocketConnection extends AbstractMessageStream implements
   readonly #ws: WebSocket
   #blocked = false
   #drainTimer?: ReturnType<typeof setTimeout>
-  #drainDelayMs = BROWSER_DRAIN_CHECK_MIN_DELAY_MS
+  readonly #highWater: number
+  readonly #lowWater: number
+  readonly #minDelayMs: number
+  readonly #maxDelayMs: number
+  #drainDelayMs: number
 
   constructor (init: BrowserWebSocketConnectionInit) {
-    const { websocket, remoteAddr, ...streamInit } = init
+    const { websocket, remoteAddr, maxBufferedAmount, bufferedAmountPollInterval, ...streamInit } = init
     super({ ...streamInit, id: `ws-${init.direction === 'inbound' ? 'in' : 'out'}-${++nextId}` })
     this.remoteAddr = remoteAddr
     this.#ws = websocket
+    this.#highWater = maxBufferedAmount ?? BROWSER_BUFFERED_HIGH_WATER_BYTES
+    this.#lowWater = Math.floor(this.#highWater / BROWSER_BUFFERED_LOW_WATER_DIVISOR)
+    this.#maxDelayMs = bufferedAmountPollInterval ?? BROWSER_DRAIN_CHECK_MAX_DELAY_MS
+    this.#minDelayMs = Math.min(BROWSER_DRAIN_CHECK_MIN_DELAY_MS, this.#maxDelayMs)
+    this.#drainDelayMs = this.#minDelayMs
     websocket.binaryType = 'arraybuffer'
     websocket.addEventListener('message', (evt: MessageEvent<ArrayBuffer | string>) => {
       this.onData(messageBytes(evt.data))
@@ -70,18 +83,18 @@ export class BrowserWebSocketConnection extends AbstractMessageStream implements
 
   #checkDrain (): void {
     if (!this.#blocked) { return }
-    if (this.#ws.bufferedAmount <= BROWSER_BUFFERED_LOW_WATER_BYTES) {
+    if (this.#ws.bufferedAmount <= this.#lowWater) {
       this.#blocked = false
       clearTimeout(this.#drainTimer)
       this.#drainTimer = undefined
-      this.#drainDelayMs = BROWSER_DRAIN_CHECK_MIN_DELAY_MS
+      this.#drainDelayMs = this.#minDelayMs
       this.onTransportDrain()
       return
     }
     if (this.#drainTimer == null) {
       this.#drainTimer = setTimeout(() => {
         this.#drainTimer = undefined
-        this.#drainDelayMs = Math.min(this.#drainDelayMs * 2, BROWSER_DRAIN_CHECK_MAX_DELAY_MS)
+        this.#drainDelayMs = Math.min(this.#drainDelayMs * 2, this.#maxDelayMs)
         this.#checkDrain()
       }, this.#drainDelayMs)
     }
@@ -96,7 +109,7 @@ export class BrowserWebSocketConnection extends AbstractMessageStream implements
     for (const message of toMessages(data)) {
       ws.send(message)
     }
-    const canSendMore = ws.bufferedAmount < BROWSER_BUFFERED_HIGH_WATER_BYTES
+    const canSendMore = ws.bufferedAmount < this.#highWater
     if (!canSendMore) {
       this.#blocked = true
       this.#checkDrain()

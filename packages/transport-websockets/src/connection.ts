@@ -13,6 +13,8 @@ export interface WebSocketConnectionInit extends Omit<MessageStreamInit, 'id' | 
   direction: Direction
   remoteAddr: Multiaddr
   log: Logger
+  /** sending pauses while `ws` holds this many unsent bytes (default NODE_BUFFERED_HIGH_WATER_BYTES) */
+  maxBufferedAmount?: number
 }
 
 /** errors of the socket under the WebSocket that mean the remote reset the connection */
@@ -34,7 +36,7 @@ let nextId = 0
  * code 1006, a reset. A close frame with 1000 or 1005 is EOF in both directions; any other code is
  * a reset.
  *
- * Back-pressure: sending stops while the socket holds NODE_BUFFERED_HIGH_WATER_BYTES unsent, and
+ * Back-pressure: sending stops while `ws` holds `maxBufferedAmount` bytes unsent, and
  * the write callback of the last message reports the drain. Reading pauses the socket
  * (`websocket.pause()`) once `readHighWaterMark` are unread. An incoming message over
  * `maxPayload` closes the connection with code 1009 and MessageTooLargeError; a malformed frame
@@ -43,13 +45,17 @@ let nextId = 0
 export class WebSocketConnection extends AbstractMessageStream implements MultiaddrConnection {
   readonly remoteAddr: Multiaddr
   readonly #ws: WebSocket
+  readonly #maxBufferedAmount: number
   #blocked = false
+  /** sendData() calls that handed ws a message */
+  #batches = 0
 
   constructor (init: WebSocketConnectionInit) {
-    const { websocket, remoteAddr, ...streamInit } = init
+    const { websocket, remoteAddr, maxBufferedAmount, ...streamInit } = init
     super({ ...streamInit, id: `ws-${init.direction === 'inbound' ? 'in' : 'out'}-${++nextId}` })
     this.remoteAddr = remoteAddr
     this.#ws = websocket
+    this.#maxBufferedAmount = maxBufferedAmount ?? NODE_BUFFERED_HIGH_WATER_BYTES
 
     websocket.binaryType = 'nodebuffer'
     websocket.on('message', (data: Buffer) => {
@@ -87,9 +93,14 @@ export class WebSocketConnection extends AbstractMessageStream implements Multia
     }
   }
 
-  readonly #onWritten = (err?: Error): void => {
+  /** the last message handed to ws was written (`last`), or an earlier batch's last message */
+  #onWritten (err: Error | undefined, last: boolean): void {
     // an error is reported through the 'error' and 'close' events
-    if (err == null && this.#blocked && this.#ws.bufferedAmount < NODE_BUFFERED_HIGH_WATER_BYTES) {
+    if (err != null || !this.#blocked) { return }
+    // after the last message everything of ours is written: what ws may still hold is its own
+    // frames (pong, close), and waiting for those to fall under a small maxBufferedAmount could
+    // wait for a callback that never comes
+    if (last || this.#ws.bufferedAmount < this.#maxBufferedAmount) {
       this.#blocked = false
       this.onTransportDrain()
     }
@@ -107,8 +118,11 @@ export class WebSocketConnection extends AbstractMessageStream implements Multia
       if (last != null) { ws.send(last, { binary: true }) }
       last = message
     }
-    if (last != null) { ws.send(last, { binary: true }, this.#onWritten) }
-    const canSendMore = ws.bufferedAmount < NODE_BUFFERED_HIGH_WATER_BYTES
+    if (last != null) {
+      const batch = ++this.#batches
+      ws.send(last, { binary: true }, (err?: Error) => { this.#onWritten(err, batch === this.#batches) })
+    }
+    const canSendMore = ws.bufferedAmount < this.#maxBufferedAmount
     this.#blocked = !canSendMore
     return { sentBytes: data.byteLength, canSendMore }
   }

@@ -25,18 +25,19 @@ export const MAX_SEND_MESSAGE_BYTES = 256 * 1024
 /** chunks smaller than this that are queued together are copied into one message */
 export const COALESCE_CHUNK_MAX_BYTES = 16 * 1024
 
-/** Node: stop taking data from the write buffer while the socket holds this many unsent bytes */
+/** Node: default `maxBufferedAmount`: stop taking data from the write buffer while `ws` holds this many unsent bytes */
 export const NODE_BUFFERED_HIGH_WATER_BYTES = 64 * 1024
 /**
- * Browser: stop taking data from the write buffer while `WebSocket.bufferedAmount` is at least
- * this; sending resumes once it falls to BROWSER_BUFFERED_LOW_WATER_BYTES
+ * Browser: default `maxBufferedAmount`: stop taking data from the write buffer while
+ * `WebSocket.bufferedAmount` is at least this; sending resumes once it falls to
+ * `maxBufferedAmount / BROWSER_BUFFERED_LOW_WATER_DIVISOR` (256 KiB with the default)
  */
 export const BROWSER_BUFFERED_HIGH_WATER_BYTES = 1024 * 1024
-export const BROWSER_BUFFERED_LOW_WATER_BYTES = 256 * 1024
+export const BROWSER_BUFFERED_LOW_WATER_DIVISOR = 4
 /**
  * Browser: WebSocket has no drain event, so while sending is held `bufferedAmount` is checked
  * after every incoming message and on a timer that starts at the first delay and doubles up to
- * the second. No timer runs while sending is not held.
+ * the second (default `bufferedAmountPollInterval`). No timer runs while sending is not held.
  */
 export const BROWSER_DRAIN_CHECK_MIN_DELAY_MS = 1
 export const BROWSER_DRAIN_CHECK_MAX_DELAY_MS = 64

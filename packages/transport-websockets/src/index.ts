@@ -71,6 +71,22 @@ export interface WebSocketsInit {
    * `rejectUnauthorized: false` to accept any certificate (tests only), client certificates...
    */
   tlsClientOptions?: TlsConnectionOptions
+  /**
+   * Sending pauses while the WebSocket's `bufferedAmount` (bytes handed to it and not yet sent) is
+   * at least this many bytes: the connection's `send()` then buffers up to `writeHighWaterMark`
+   * and returns false. Node: sending resumes when `ws` has written the last message handed to it.
+   * Browsers: it resumes once `bufferedAmount` falls to a quarter of this.
+   * (default NODE_BUFFERED_HIGH_WATER_BYTES in Node, BROWSER_BUFFERED_HIGH_WATER_BYTES in browsers;
+   * js-libp2p's default is 4 MiB)
+   */
+  maxBufferedAmount?: number
+  /**
+   * Browsers: while sending is paused, `bufferedAmount` is checked after every incoming message
+   * and at least every this many ms (the delay starts at BROWSER_DRAIN_CHECK_MIN_DELAY_MS and
+   * doubles up to this). Node does not poll (`ws` reports when its data is written) and ignores it.
+   * (default BROWSER_DRAIN_CHECK_MAX_DELAY_MS; js-libp2p polls every 10 ms)
+   */
+  bufferedAmountPollInterval?: number
   /** per-connection buffers, see `MessageStreamInit` in `@libp2p/utils` (defaults from there) */
   writeHighWaterMark?: number
   writeLowWaterMark?: number

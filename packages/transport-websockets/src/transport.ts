@@ -1,10 +1,11 @@
 import { InvalidMultiaddrError, transportSymbol } from '@libp2p/interface'
 import { disabledLogger } from '@libp2p/utils'
+import { checkBufferedAmountOptions } from './buffered-amount.js'
 import { connect } from './connect.js'
 import { WebSocketConnection } from './connection.js'
 import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_LISTENER_CLOSE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MESSAGE_SIZE_BYTES,
-  DEFAULT_SOCKET_CLOSE_TIMEOUT_MS
+  DEFAULT_SOCKET_CLOSE_TIMEOUT_MS, NODE_BUFFERED_HIGH_WATER_BYTES
 } from './constants.js'
 import { WebSocketListenerImpl } from './listener.js'
 import { toDialAddress, toListenAddress } from './multiaddr.js'
@@ -13,19 +14,21 @@ import type { Connection, CreateListenerOptions, DialTransportOptions, Logger, T
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { WebSocket } from 'ws'
 
-type Defaulted = 'handshakeTimeout' | 'maxMessageSize' | 'maxConnections' | 'listenerCloseTimeout' | 'socketCloseTimeout'
+type Defaulted = 'handshakeTimeout' | 'maxMessageSize' | 'maxConnections' | 'listenerCloseTimeout' | 'socketCloseTimeout' | 'maxBufferedAmount'
 
 /** WebSocketsInit with every default filled in */
 export type WebSocketsSettings = Omit<WebSocketsInit, Defaulted> & Required<Pick<WebSocketsInit, Defaulted>>
 
 export function settings (init: WebSocketsInit): WebSocketsSettings {
+  checkBufferedAmountOptions(init)
   return {
     ...init,
     handshakeTimeout: init.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,
     maxMessageSize: init.maxMessageSize ?? DEFAULT_MAX_MESSAGE_SIZE_BYTES,
     maxConnections: init.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
     listenerCloseTimeout: init.listenerCloseTimeout ?? DEFAULT_LISTENER_CLOSE_TIMEOUT_MS,
-    socketCloseTimeout: init.socketCloseTimeout ?? DEFAULT_SOCKET_CLOSE_TIMEOUT_MS
+    socketCloseTimeout: init.socketCloseTimeout ?? DEFAULT_SOCKET_CLOSE_TIMEOUT_MS,
+    maxBufferedAmount: init.maxBufferedAmount ?? NODE_BUFFERED_HIGH_WATER_BYTES
   }
 }
 
@@ -94,6 +97,7 @@ export class WebSocketsTransport implements Transport {
       remoteAddr,
       log: this.#connLog,
       closeTimeout: s.socketCloseTimeout,
+      maxBufferedAmount: s.maxBufferedAmount,
       writeHighWaterMark: s.writeHighWaterMark,
       writeLowWaterMark: s.writeLowWaterMark,
       maxWriteBufferSize: s.maxWriteBufferSize,

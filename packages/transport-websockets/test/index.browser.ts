@@ -1,7 +1,9 @@
 import { RecordingUpgrader, rawConnection } from '@libp2p/interface-compliance-tests/transport'
+import { disabledLogger } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { Uint8ArrayList } from 'uint8arraylist'
+import { BrowserWebSocketConnection } from '../src/connection.browser.js'
 import { webSockets } from '../src/index.js'
 import type { MultiaddrConnection } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -158,6 +160,68 @@ describe('WebSockets transport in a browser', () => {
       const chunk = await maConn.read()
       if (chunk == null) { throw new Error('EOF before the listener got everything') }
       records.append(chunk)
+      while (records.byteLength >= 8) {
+        last = { total: records.getUint32(0), hash: records.getUint32(4) }
+        records.consume(8)
+      }
+    }
+    expect(last).to.deep.equal({ total: sent, hash: hash >>> 0 })
+    await maConn.close()
+    await readAll(release)
+  })
+
+  it('maxBufferedAmount: sending holds once bufferedAmount reaches it, not at the default', async function () {
+    this.timeout(60_000)
+    const maxBufferedAmount = 64 * KiB
+    const writeHighWaterMark = 4 * KiB
+    const [host, port] = WS_ADDR.getComponents().map(c => c.value)
+    const websocket = new WebSocket(`ws://${host}:${port}`)
+    await new Promise((resolve, reject) => {
+      websocket.addEventListener('open', resolve, { once: true })
+      websocket.addEventListener('error', reject, { once: true })
+    })
+    const maConn = new BrowserWebSocketConnection({
+      websocket,
+      direction: 'outbound',
+      remoteAddr: WS_ADDR,
+      log: disabledLogger(),
+      maxBufferedAmount,
+      bufferedAmountPollInterval: 8,
+      writeHighWaterMark,
+      writeLowWaterMark: 1
+    })
+    // the listener holds this connection unread until a release
+    maConn.send(encoder.encode('H'))
+    const chunk = pattern(4 * KiB, 5)
+    // bytes and hash of what follows the role byte, as the listener reports them
+    let sent = 0
+    let hash = 0x811c9dc5
+    let held = false
+    while (!held) {
+      if (sent > 256 * MiB) { throw new Error('the sender was never held') }
+      sent += chunk.byteLength
+      hash = fnv(hash, chunk)
+      if (maConn.send(chunk)) { continue }
+      try {
+        await maConn.onDrain({ signal: AbortSignal.timeout(300) })
+      } catch (err: any) {
+        expect(err.name).to.be.oneOf(['TimeoutError', 'AbortError'])
+        held = true
+      }
+    }
+    // held above a quarter of the limit (the poll would have resumed it below), and at most one
+    // batch of the write buffer past the limit; the default (1 MiB) would hold above 256 KiB
+    expect(websocket.bufferedAmount).to.be.greaterThan(maxBufferedAmount / 4)
+    expect(websocket.bufferedAmount).to.be.below(maxBufferedAmount + writeHighWaterMark + chunk.byteLength + KiB)
+
+    const release = await dial(WS_ADDR, 'R')
+    await maConn.onDrain({ signal: AbortSignal.timeout(30_000) })
+    const records = new Uint8ArrayList()
+    let last = { total: 0, hash: 0 }
+    while (last.total < sent) {
+      const got = await maConn.read()
+      if (got == null) { throw new Error('EOF before the listener got everything') }
+      records.append(got)
       while (records.byteLength >= 8) {
         last = { total: records.getUint32(0), hash: records.getUint32(4) }
         records.consume(8)
