@@ -15,6 +15,12 @@ export const DEFAULT_MAX_CONNECTIONS = 1_024
 export const DEFAULT_LISTENER_CLOSE_TIMEOUT_MS = 5_000
 /** close() waits this long for the remote's close frame, then aborts the connection */
 export const DEFAULT_SOCKET_CLOSE_TIMEOUT_MS = 5_000
+/**
+ * ws's own close timer (it destroys the socket when the remote has not finished the close
+ * handshake) runs this much longer than ours: at the same length the two raced, and when ws's won
+ * the close was reported as a remote reset instead of our TimeoutError
+ */
+export const WS_CLOSE_BACKSTOP_MARGIN_MS = 1_000
 
 /**
  * Outgoing messages are at most this large: bigger writes are split, so every peer's incoming

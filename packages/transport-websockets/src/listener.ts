@@ -2,6 +2,7 @@ import { createServer as createHttpServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { AbortError, InvalidMultiaddrError, InvalidParametersError, TypedEventEmitter } from '@libp2p/interface'
 import { WebSocketServer } from 'ws'
+import { WS_CLOSE_BACKSTOP_MARGIN_MS } from './constants.js'
 import { ListenError } from './errors.js'
 import { toListenAddress } from './multiaddr.js'
 import { boundMultiaddrs, remoteMultiaddr } from './socket-addrs.js'
@@ -78,7 +79,7 @@ export class WebSocketListenerImpl extends TypedEventEmitter<ListenerEvents> imp
       clientTracking: false,
       perMessageDeflate: false,
       maxPayload: init.settings.maxMessageSize,
-      closeTimeout: init.settings.socketCloseTimeout
+      closeTimeout: init.settings.socketCloseTimeout + WS_CLOSE_BACKSTOP_MARGIN_MS
     }
     this.#wss = new WebSocketServer(options)
   }

@@ -5,7 +5,7 @@ import { connect } from './connect.js'
 import { WebSocketConnection } from './connection.js'
 import {
   DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_LISTENER_CLOSE_TIMEOUT_MS, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_MESSAGE_SIZE_BYTES,
-  DEFAULT_SOCKET_CLOSE_TIMEOUT_MS, NODE_BUFFERED_HIGH_WATER_BYTES
+  DEFAULT_SOCKET_CLOSE_TIMEOUT_MS, NODE_BUFFERED_HIGH_WATER_BYTES, WS_CLOSE_BACKSTOP_MARGIN_MS
 } from './constants.js'
 import { WebSocketListenerImpl } from './listener.js'
 import { toDialAddress, toListenAddress } from './multiaddr.js'
@@ -60,7 +60,7 @@ export class WebSocketsTransport implements Transport {
       signal: options.signal,
       timeoutMs: s.handshakeTimeout,
       maxMessageSize: s.maxMessageSize,
-      closeTimeout: s.socketCloseTimeout,
+      closeTimeout: s.socketCloseTimeout + WS_CLOSE_BACKSTOP_MARGIN_MS,
       tls: s.tlsClientOptions
     }, (ws) => this.#wrap(ws, 'outbound', ma))
     try {
