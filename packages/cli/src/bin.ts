@@ -2,7 +2,9 @@
 import { parseArgs } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
 import { demo } from './demo.js'
+import { loadOrCreateKey } from './key-file.js'
 import { startNode } from './node.js'
+import { DEFAULT_RELAY_LISTEN, startRelay } from './relay.js'
 
 const USAGE = `usage: libp2p-node <command> [options]
 
@@ -10,6 +12,12 @@ commands:
   demo                         two nodes on loopback: dial, identify, ping, echo
   listen [--listen <ma>]...    run a node (TCP, Noise, Yamux, identify, ping, /echo/1.0.0) until Ctrl-C
   ping <multiaddr> [--count N] ping a peer N times (default 3)
+  relay [options]              run a public circuit relay v2 node (TCP + WebSockets) until Ctrl-C
+      --listen <ma>...           listen addresses (default ${DEFAULT_RELAY_LISTEN.join(' ')})
+      --announce <ma>...         announce these instead (the public address behind NAT)
+      --key <file>               the identity: read, or created (Ed25519, mode 0600) when missing;
+                                 without it the peer id changes on every start
+      --max-reservations <N>     reservations held at once (default 15)
 `
 
 async function main (): Promise<number> {
@@ -17,6 +25,9 @@ async function main (): Promise<number> {
     allowPositionals: true,
     options: {
       listen: { type: 'string', multiple: true },
+      announce: { type: 'string', multiple: true },
+      key: { type: 'string' },
+      'max-reservations': { type: 'string' },
       count: { type: 'string', default: '3' },
       help: { type: 'boolean', short: 'h' }
     }
@@ -32,13 +43,40 @@ async function main (): Promise<number> {
       return 0
     case 'listen': {
       const node = await startNode({ listen: values.listen ?? ['/ip4/0.0.0.0/tcp/0', '/ip6/::/tcp/0'] })
-      process.stdout.write(`peer id ${node.peerId.toString()}\n`)
-      for (const ma of node.getMultiaddrs()) { process.stdout.write(`listening on ${ma.toString()}\n`) }
-      node.addEventListener('peer:connect', (evt) => { process.stdout.write(`connected: ${evt.detail.toString()}\n`) })
-      await new Promise<void>(resolve => {
+      // handlers first: whoever reads the addresses below may signal at once
+      const stopped = new Promise<void>(resolve => {
         process.once('SIGINT', resolve)
         process.once('SIGTERM', resolve)
       })
+      process.stdout.write(`peer id ${node.peerId.toString()}\n`)
+      for (const ma of node.getMultiaddrs()) { process.stdout.write(`listening on ${ma.toString()}\n`) }
+      node.addEventListener('peer:connect', (evt) => { process.stdout.write(`connected: ${evt.detail.toString()}\n`) })
+      await stopped
+      await node.stop()
+      return 0
+    }
+    case 'relay': {
+      let privateKey
+      if (values.key != null) {
+        const key = await loadOrCreateKey(values.key)
+        privateKey = key.privateKey
+        if (key.created) { process.stdout.write(`created identity ${values.key}\n`) }
+        if (key.exposed) { process.stderr.write(`warning: ${values.key} can be read by other users (chmod 600 it)\n`) }
+      }
+      const maxReservations = values['max-reservations'] != null ? Number(values['max-reservations']) : undefined
+      if (maxReservations != null && (!Number.isSafeInteger(maxReservations) || maxReservations < 1)) {
+        process.stderr.write(`--max-reservations must be a positive integer\n${USAGE}`)
+        return 1
+      }
+      const node = await startRelay({ privateKey, listen: values.listen, announce: values.announce, maxReservations })
+      // handlers first: whoever reads the addresses below may signal at once
+      const stopped = new Promise<void>(resolve => {
+        process.once('SIGINT', resolve)
+        process.once('SIGTERM', resolve)
+      })
+      process.stdout.write(`peer id ${node.peerId.toString()}\n`)
+      for (const ma of node.getMultiaddrs()) { process.stdout.write(`listening on ${ma.toString()}\n`) }
+      await stopped
       await node.stop()
       return 0
     }
