@@ -62,7 +62,8 @@ describe('connection manager: re-dialling keep-alive peers', function () {
   }
 
   it('re-dials at once, then reconnectRetries times with a doubling backoff; gives up leaving no timer, and tries again after the next drop', async () => {
-    const backoffMs = 150
+    // the first re-dial must come before the marker at half a backoff: 150 ms leaves room on a loaded machine
+    const backoffMs = 300
     const retries = 4
     const target = await made.node({ connectionManager: { reconnectRetryInterval: backoffMs, reconnectRetries: retries } })
     const friendKey = await generateKeyPair('Ed25519')
@@ -124,7 +125,7 @@ describe('connection manager: re-dialling keep-alive peers', function () {
   })
 
   it('reconnectBackoffFactor multiplies each further wait', async () => {
-    const interval = 200
+    const interval = 400
     const target = await made.node({ connectionManager: { reconnectRetryInterval: interval, reconnectBackoffFactor: 3, reconnectRetries: 3 } })
     const log: string[] = []
     let attempts = 0
