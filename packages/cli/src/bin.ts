@@ -5,6 +5,7 @@ import { demo } from './demo.js'
 import { loadOrCreateKey } from './key-file.js'
 import { startNode } from './node.js'
 import { DEFAULT_RELAY_LISTEN, startRelay } from './relay.js'
+import type { Libp2p } from 'libp2p'
 
 const USAGE = `usage: libp2p-node <command> [options]
 
@@ -19,6 +20,22 @@ commands:
                                  without it the peer id changes on every start
       --max-reservations <N>     reservations held at once (default 15)
 `
+
+/**
+ * Resolves on Ctrl-C or SIGTERM. Call it before printing the addresses: whoever reads them may
+ * signal at once, and a signal with no handler yet kills the process instead of stopping the node.
+ */
+async function untilSignal (): Promise<void> {
+  await new Promise<void>(resolve => {
+    process.once('SIGINT', resolve)
+    process.once('SIGTERM', resolve)
+  })
+}
+
+function printAddresses (node: Libp2p): void {
+  process.stdout.write(`peer id ${node.peerId.toString()}\n`)
+  for (const ma of node.getMultiaddrs()) { process.stdout.write(`listening on ${ma.toString()}\n`) }
+}
 
 async function main (): Promise<number> {
   const { positionals, values } = parseArgs({
@@ -43,13 +60,8 @@ async function main (): Promise<number> {
       return 0
     case 'listen': {
       const node = await startNode({ listen: values.listen ?? ['/ip4/0.0.0.0/tcp/0', '/ip6/::/tcp/0'] })
-      // handlers first: whoever reads the addresses below may signal at once
-      const stopped = new Promise<void>(resolve => {
-        process.once('SIGINT', resolve)
-        process.once('SIGTERM', resolve)
-      })
-      process.stdout.write(`peer id ${node.peerId.toString()}\n`)
-      for (const ma of node.getMultiaddrs()) { process.stdout.write(`listening on ${ma.toString()}\n`) }
+      const stopped = untilSignal()
+      printAddresses(node)
       node.addEventListener('peer:connect', (evt) => { process.stdout.write(`connected: ${evt.detail.toString()}\n`) })
       await stopped
       await node.stop()
@@ -69,13 +81,8 @@ async function main (): Promise<number> {
         return 1
       }
       const node = await startRelay({ privateKey, listen: values.listen, announce: values.announce, maxReservations })
-      // handlers first: whoever reads the addresses below may signal at once
-      const stopped = new Promise<void>(resolve => {
-        process.once('SIGINT', resolve)
-        process.once('SIGTERM', resolve)
-      })
-      process.stdout.write(`peer id ${node.peerId.toString()}\n`)
-      for (const ma of node.getMultiaddrs()) { process.stdout.write(`listening on ${ma.toString()}\n`) }
+      const stopped = untilSignal()
+      printAddresses(node)
       await stopped
       await node.stop()
       return 0

@@ -4,9 +4,9 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { withTimeout } from '@libp2p/utils'
 import { SIGNALING_TIMEOUT_MS } from '../constants.js'
 import { ConnectionFailedError } from '../errors.js'
-import { EarlyChannels, dataChannelMuxerFactory } from '../muxer.js'
+import { EarlyChannels } from '../muxer.js'
 import { DataChannelStream } from '../stream.js'
-import { WebRTCConnection } from '../webrtc-connection.js'
+import { upgrade } from '../upgrade.js'
 import { noisePrologue, parseDirectAddress } from './sdp.js'
 import type { DirectAddress } from './sdp.js'
 import type { WebRTCTransportInit } from '../private-to-private/transport.js'
@@ -102,21 +102,4 @@ export async function channelOpen (pc: RTCPeerConnection, channel: RTCDataChanne
     pc.addEventListener('connectionstatechange', onState)
     signal.addEventListener('abort', onAbort)
   })
-}
-
-export async function upgrade (upgrader: Upgrader, init: WebRTCDirectConnectionInit, pc: RTCPeerConnection, early: EarlyChannels,
-  remoteAddr: Multiaddr, remotePeer: PeerId, direction: 'inbound' | 'outbound', signal: AbortSignal, log: Logger): Promise<Connection> {
-  const maConn = new WebRTCConnection({ peerConnection: pc, remoteAddr, direction, log })
-  const muxerFactory = dataChannelMuxerFactory({
-    peerConnection: pc,
-    earlyChannels: early,
-    dataChannel: init.dataChannel,
-    maxInboundStreams: init.maxInboundStreams,
-    maxOutboundStreams: init.maxOutboundStreams,
-    log
-  })
-  const options = { skipEncryption: true, remotePeer, muxerFactory, signal }
-  return direction === 'outbound'
-    ? upgrader.upgradeOutbound(maConn, options)
-    : upgrader.upgradeInbound(maConn, options)
 }

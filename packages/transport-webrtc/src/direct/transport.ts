@@ -9,8 +9,9 @@ import { LISTENER_CLOSE_TIMEOUT_MS, MAX_MESSAGE_SIZE_BYTES, SIGNALING_TIMEOUT_MS
 import { ConnectionFailedError } from '../errors.js'
 import { EarlyChannels } from '../muxer.js'
 import { DataChannelStream } from '../stream.js'
+import { upgrade } from '../upgrade.js'
 import { certificateFingerprint, generateCertificate } from './certificate.js'
-import { channelOpen, dialDirect, upgrade } from './connection.js'
+import { channelOpen, dialDirect } from './connection.js'
 import { nativeRtcConfig } from './rtc-config.js'
 import { certhash, dialableDirectAddresses, inventedDescription, newUfrag, noisePrologue, parseSdpFingerprint } from './sdp.js'
 import { acquireUdpMux } from './udp-mux.js'
@@ -218,14 +219,18 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
     this.#pending.clear()
     // like the TCP listener: the connections it accepted close with it, gracefully within a bound
     const reason = new AbortError('the listener closed')
-    const signal = AbortSignal.any([AbortSignal.timeout(LISTENER_CLOSE_TIMEOUT_MS), ...(options?.signal != null ? [options.signal] : [])])
-    await Promise.all([...this.#connections].map(async (connection) => {
-      try {
-        await connection.close({ signal })
-      } catch {
-        connection.abort(reason)
-      }
-    }))
+    const { signal, done } = withTimeout(LISTENER_CLOSE_TIMEOUT_MS, 'closing the WebRTC-Direct listener\'s connections', options?.signal)
+    try {
+      await Promise.all([...this.#connections].map(async (connection) => {
+        try {
+          await connection.close({ signal })
+        } catch {
+          connection.abort(reason)
+        }
+      }))
+    } finally {
+      done()
+    }
     this.#connections.clear()
     this.safeDispatchEvent('close')
   }

@@ -26,7 +26,7 @@ interface MuxEntry {
  * The mux cannot simply be kept: while it exists the process cannot exit, and dropping the object
  * stops it whenever it is garbage collected.
  */
-export const MUX_QUIET_MS = 250
+const MUX_QUIET_MS = 250
 
 /**
  * node-datachannel's UDP mux listeners by host:port. A closed listener detaches its handler at once
@@ -55,34 +55,37 @@ function scheduleStop (k: string, entry: MuxEntry): void {
   }, Math.max(wait, 10))
 }
 
+/** a new mux on host:port whose STUN requests go to the entry's handler while it has one */
+function openMux (k: string, host: string, port: number): MuxEntry {
+  let mux: InstanceType<typeof IceUdpMuxListener>
+  try {
+    mux = new IceUdpMuxListener(port, host)
+  } catch (err: any) {
+    throw new ListenError(`could not listen on UDP ${k} - ${err.message}`, { cause: err })
+  }
+  const entry: MuxEntry = { mux, lastRequestAt: 0 }
+  mux.onUnhandledStunRequest((req) => {
+    entry.lastRequestAt = Date.now()
+    entry.handler?.(req)
+  })
+  return entry
+}
+
 /** serve STUN requests to host:port with `handler` until the returned function is called */
 export function acquireUdpMux (host: string, port: number, handler: StunHandler): () => void {
   const k = key(host, port)
   let entry = muxes.get(k)
-  if (entry?.handler != null) {
+  if (entry == null) {
+    entry = openMux(k, host, port)
+    muxes.set(k, entry)
+  } else if (entry.handler != null) {
     throw new ListenError(`UDP ${k} is already listened on by this process`)
   }
-  if (entry == null) {
-    let mux: InstanceType<typeof IceUdpMuxListener>
-    try {
-      mux = new IceUdpMuxListener(port, host)
-    } catch (err: any) {
-      throw new ListenError(`could not listen on UDP ${k} - ${err.message}`, { cause: err })
-    }
-    const created: MuxEntry = { mux, lastRequestAt: 0 }
-    mux.onUnhandledStunRequest((req) => {
-      created.lastRequestAt = Date.now()
-      created.handler?.(req)
-    })
-    muxes.set(k, created)
-    entry = created
-  }
+  // a mux released within MUX_QUIET_MS is taken back before its deferred stop
+  clearTimeout(entry.stopTimer)
+  entry.stopTimer = undefined
+  entry.handler = handler
   const owned = entry
-  if (owned.stopTimer != null) {
-    clearTimeout(owned.stopTimer)
-    owned.stopTimer = undefined
-  }
-  owned.handler = handler
   return () => {
     if (owned.handler !== handler) { return }
     owned.handler = undefined

@@ -3,9 +3,8 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { withTimeout } from '@libp2p/utils'
 import { MAX_INBOUND_SIGNALING_STREAMS, SIGNALING_ATTEMPTS, SIGNALING_PROTOCOL, SIGNALING_TIMEOUT_MS } from '../constants.js'
 import { ConnectionFailedError } from '../errors.js'
-import { dataChannelMuxerFactory } from '../muxer.js'
 import { createPeerConnection } from '../rtc.js'
-import { WebRTCConnection } from '../webrtc-connection.js'
+import { upgrade } from '../upgrade.js'
 import { parseDialAddress, parseListenAddress, webrtcAddress } from './addresses.js'
 import { WebRTCListener } from './listener.js'
 import { answerSignaling, initiateSignaling } from './signaling.js'
@@ -164,19 +163,7 @@ export class WebRTCTransport implements Transport, Startable {
   }
 
   async #upgrade (result: SignalingResult, remoteAddr: Multiaddr, remotePeer: PeerId, direction: 'inbound' | 'outbound', signal: AbortSignal): Promise<Connection> {
-    const maConn = new WebRTCConnection({ peerConnection: result.pc, remoteAddr, direction, log: this.#log })
-    const muxerFactory = dataChannelMuxerFactory({
-      peerConnection: result.pc,
-      earlyChannels: result.earlyChannels,
-      dataChannel: this.#init.dataChannel,
-      maxInboundStreams: this.#init.maxInboundStreams,
-      maxOutboundStreams: this.#init.maxOutboundStreams,
-      log: this.#log
-    })
-    const options = { skipEncryption: true, remotePeer, muxerFactory, signal }
-    return direction === 'outbound'
-      ? this.#components.upgrader.upgradeOutbound(maConn, options)
-      : this.#components.upgrader.upgradeInbound(maConn, options)
+    return upgrade(this.#components.upgrader, this.#init, result.pc, result.earlyChannels, remoteAddr, remotePeer, direction, signal, this.#log)
   }
 
   async #rtcConfiguration (): Promise<RTCConfiguration> {
