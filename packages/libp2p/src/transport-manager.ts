@@ -73,8 +73,11 @@ export class TransportManager implements TransportManagerInterface {
       listener.addEventListener('listening', () => {
         this.#components.events.safeDispatchEvent('transport:listening', { detail: listener })
       })
-      listener.addEventListener('close', () => {
+      const forget = (): void => {
         this.#listeners.set(key, (this.#listeners.get(key) ?? []).filter(l => l !== listener))
+      }
+      listener.addEventListener('close', () => {
+        forget()
         this.#components.events.safeDispatchEvent('transport:close', { detail: listener })
       })
       try {
@@ -83,7 +86,7 @@ export class TransportManager implements TransportManagerInterface {
         this.#log.error('could not listen on %a - %e', ma, err)
         failures.push(err)
         // a listener that never listened is not kept (it would never close or report an address)
-        this.#listeners.set(key, (this.#listeners.get(key) ?? []).filter(l => l !== listener))
+        forget()
       }
     }
     if (this.#failOnUnsupported && (unsupported.length > 0 || failures.length > 0)) {

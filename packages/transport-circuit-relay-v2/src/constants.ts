@@ -52,11 +52,6 @@ export const MAX_RESERVATION_ADDRS = 16
 export const DEFAULT_RESERVATION_TIMEOUT_MS = 10_000
 /** a CONNECT request through a relay (the relay waits for the target's STOP answer) */
 export const DEFAULT_CONNECT_TIMEOUT_MS = 30_000
-/**
- * outbound streams of one protocol on one connection when neither the handler nor the caller
- * says otherwise (libp2p's registrar default)
- */
-export const DEFAULT_MAX_OUTBOUND_PROTOCOL_STREAMS = 64
 /** reading the relay's STOP CONNECT and answering it */
 export const DEFAULT_STOP_TIMEOUT_MS = 10_000
 /** stop streams one relay connection may have open at once */

@@ -101,7 +101,7 @@ export class DialQueue {
     const unlimitedOnly = options.unlimitedOnly === true
     // a dial restricted to direct addresses is not the same attempt as one that may take a circuit
     const key = (target.peerId?.toString() ?? target.multiaddrs.map(String).sort().join(',')) + addressClass(target) + (unlimitedOnly ? '#unlimited' : '')
-    if (options.signal?.aborted === true) { throw abortReason(options.signal) }
+    if (options.signal.aborted) { throw abortReason(options.signal) }
     let shared = this.#pending.get(key)
     if (shared == null) {
       const controller = new AbortController()
@@ -215,8 +215,9 @@ function addressClass (target: DialTarget): string {
 
 /**
  * One dial that concurrent callers for the same target share. It runs under its own signal,
- * aborted only once every caller with a signal aborted and none without one is waiting: a caller
- * that gives up gets its AbortError at once without cancelling the dial for the others.
+ * aborted only once every caller aborted (each has a signal: dial() gives one that lacks it the
+ * dialTimeout): a caller that gives up gets its AbortError at once without cancelling the dial
+ * for the others.
  */
 interface SharedDial {
   attempt: Promise<Connection>
@@ -225,15 +226,8 @@ interface SharedDial {
   waiting: number
 }
 
-async function join (shared: SharedDial, signal?: AbortSignal): Promise<Connection> {
+async function join (shared: SharedDial, signal: AbortSignal): Promise<Connection> {
   shared.waiting++
-  if (signal == null) {
-    try {
-      return await shared.attempt
-    } finally {
-      shared.waiting--
-    }
-  }
   let onAbort: () => void = () => {}
   const aborted = new Promise<never>((_resolve, reject) => {
     onAbort = () => { reject(abortReason(signal)) }

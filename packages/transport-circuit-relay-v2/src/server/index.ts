@@ -2,7 +2,7 @@ import { AbortError, InvalidMessageError, LimitExceededError, MessageTooLargeErr
 import { ByteStream, withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_DATA_LIMIT_BYTES, DEFAULT_DURATION_LIMIT_MS, DEFAULT_HOP_TIMEOUT_MS, DEFAULT_MAX_CIRCUITS, DEFAULT_MAX_CIRCUITS_PER_PEER,
-  DEFAULT_MAX_INBOUND_HOP_STREAMS, DEFAULT_MAX_OUTBOUND_PROTOCOL_STREAMS, DEFAULT_MAX_OUTBOUND_STOP_STREAMS, DEFAULT_MAX_RESERVATIONS,
+  DEFAULT_MAX_INBOUND_HOP_STREAMS, DEFAULT_MAX_OUTBOUND_STOP_STREAMS, DEFAULT_MAX_RESERVATIONS,
   DEFAULT_MAX_RESERVATIONS_PER_IP, DEFAULT_RESERVATION_CLEAR_INTERVAL_MS, DEFAULT_RESERVATION_TTL_MS, MAX_RESERVATION_ADDRS, RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC, RESERVATION_TAG, RESERVATION_TAG_VALUE
 } from '../constants.js'
 import { RelayRefusedError } from '../errors.js'
@@ -93,7 +93,7 @@ export class CircuitRelayService implements CircuitRelayServer {
   readonly #circuitsPerPeer = new Map<string, number>()
   readonly #hopTimeoutMs: number
   readonly #maxInboundHopStreams: number
-  readonly #maxOutboundHopStreams: number
+  readonly #maxOutboundHopStreams?: number
   readonly #maxOutboundStopStreams: number
   readonly #clearIntervalMs: number
   #clearTimer?: ReturnType<typeof setInterval>
@@ -122,7 +122,7 @@ export class CircuitRelayService implements CircuitRelayServer {
     })
     this.#hopTimeoutMs = init.hopTimeout ?? DEFAULT_HOP_TIMEOUT_MS
     this.#maxInboundHopStreams = init.maxInboundHopStreams ?? DEFAULT_MAX_INBOUND_HOP_STREAMS
-    this.#maxOutboundHopStreams = init.maxOutboundHopStreams ?? DEFAULT_MAX_OUTBOUND_PROTOCOL_STREAMS
+    this.#maxOutboundHopStreams = init.maxOutboundHopStreams
     this.#maxOutboundStopStreams = init.maxOutboundStopStreams ?? DEFAULT_MAX_OUTBOUND_STOP_STREAMS
     this.#clearIntervalMs = Math.max(1, r.reservationClearInterval ?? DEFAULT_RESERVATION_CLEAR_INTERVAL_MS)
     this.#maxCircuits = init.maxCircuits ?? DEFAULT_MAX_CIRCUITS
@@ -153,6 +153,7 @@ export class CircuitRelayService implements CircuitRelayServer {
       await this.#onHop(stream, connection)
     }, {
       maxInboundStreams: this.#maxInboundHopStreams,
+      // undefined: the registrar's default (64)
       maxOutboundStreams: this.#maxOutboundHopStreams,
       runOnLimitedConnection: false
     })

@@ -38,7 +38,7 @@ export class ReservationStore {
     const key = peer.toString()
     const existing = this.#reservations.get(key)
     if (existing == null) {
-      if (this.#reservations.size >= this.#init.maxReservations) { this.#sweep(now) }
+      if (this.#reservations.size >= this.#init.maxReservations) { this.sweep(now) }
       if (this.#reservations.size >= this.#init.maxReservations) { return { ok: false, reason: 'maxReservations' } }
       if (ip != null && this.#countIp(ip, now) >= this.#init.maxReservationsPerIp) { return { ok: false, reason: 'maxReservationsPerIp' } }
     }
@@ -76,10 +76,6 @@ export class ReservationStore {
 
   /** drop the expired reservations and return them */
   sweep (now = Date.now()): RelayReservation[] {
-    return this.#sweep(now)
-  }
-
-  #sweep (now: number): RelayReservation[] {
     const dropped: RelayReservation[] = []
     for (const [key, r] of this.#reservations) {
       if (r.expiresAt <= now) {

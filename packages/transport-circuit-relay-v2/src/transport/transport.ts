@@ -116,7 +116,11 @@ export class CircuitRelayTransport implements Transport, Startable {
   }
 
   listenFilter (multiaddrs: Multiaddr[]): Multiaddr[] {
-    return multiaddrs.filter(ma => isDiscoveryAddress(ma) || (parseCircuitAddress(ma) != null && parseCircuitAddress(ma)?.targetId == null))
+    return multiaddrs.filter(ma => {
+      if (isDiscoveryAddress(ma)) { return true }
+      const circuit = parseCircuitAddress(ma)
+      return circuit != null && circuit.targetId == null
+    })
   }
 
   dialFilter (multiaddrs: Multiaddr[]): Multiaddr[] {

@@ -44,7 +44,8 @@ export function createSigner (curve: CurveInfo, d: Uint8Array, point: Uint8Array
 export function createVerifier (curve: CurveInfo, point: Uint8Array): (data: Uint8Array, sig: Uint8Array) => Promise<boolean> {
   // WebCrypto only imports asynchronously, so check the point here to fail at decode time as node does
   try {
-    NOBLE[curve.name].Point.fromBytes(point).assertValidity()
+    // fromBytes() checks the point is on the curve
+    NOBLE[curve.name].Point.fromBytes(point)
   } catch {
     throw new InvalidPublicKeyError(`ECDSA ${curve.name} public key is not a point on the curve`)
   }
