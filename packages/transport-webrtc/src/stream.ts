@@ -130,7 +130,7 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
           return { sentBytes: sent, canSendMore: false }
         }
         const end = Math.min(sent + this.#maxPayload, data.byteLength)
-        this.#channel.send(encodeFrame(undefined, data.subarray(sent, end)))
+        this.#channel.send(encodeFrame(undefined, data.sublist(sent, end)))
         sent = end
       }
     } finally {
