@@ -125,7 +125,7 @@ describe('noise encrypter', () => {
     rawOutbound.send(Uint8Array.of(0, 32, 1, 2, 3)) // a first message that never completes
     const controller = new AbortController()
     const pending = errorOf(listener.encrypter.secureInbound(rawInbound, { signal: controller.signal }))
-    await waitFor(() => rawOutbound.writableLength === 0 && rawInbound.readableLength === 0)
+    await waitFor(() => rawOutbound.writeBufferLength === 0 && rawInbound.readBufferLength === 0)
     controller.abort(new DOMException('stop', 'AbortError'))
     const err = await pending
     expect(err).to.have.property('name', 'AbortError')
@@ -229,7 +229,7 @@ describe('noise encrypter', () => {
     outbound.connection.send(Uint8Array.of(1))
     expect((await readBytes(inbound.connection, 1)).subarray()).to.deep.equal(Uint8Array.of(1))
     rawOutbound.send(Uint8Array.of(0, 40, 1, 2)) // the start of a message that never completes
-    await waitFor(() => rawOutbound.writableLength === 0 && rawInbound.readableLength === 0)
+    await waitFor(() => rawOutbound.writeBufferLength === 0 && rawInbound.readBufferLength === 0)
     await inbound.connection.closeRead()
     expect(rawInbound.readStatus).to.equal('closed')
     expect(inbound.connection.status).to.equal('open')
@@ -287,13 +287,13 @@ describe('noise encrypter', () => {
     })()
     // the reader's encrypted buffer fills to its limit, then it stops pulling from the raw connection,
     // whose own buffer fills and stops the raw sender, which stops the encrypted sender
-    await waitFor(() => inbound.connection.readableLength > 4 * 1024 * 1024 && rawInbound.readableLength > 4 * 1024 * 1024 && rawOutbound.writableLength > 0 && outbound.connection.writableLength > 0)
+    await waitFor(() => inbound.connection.readBufferLength > 4 * 1024 * 1024 && rawInbound.readBufferLength > 4 * 1024 * 1024 && rawOutbound.writeBufferLength > 0 && outbound.connection.writeBufferLength > 0)
     const stalledAt = written
     expect(stalledAt).to.be.lessThan(size)
-    expect(inbound.connection.readableLength).to.be.at.most(4 * 1024 * 1024 + 2 * 65536)
-    expect(rawInbound.readableLength).to.be.at.most(4 * 1024 * 1024 + 2 * 65536)
-    expect(rawOutbound.writableLength).to.be.at.most(2 * 65536)
-    expect(outbound.connection.writableLength).to.be.at.most(2 * 65536)
+    expect(inbound.connection.readBufferLength).to.be.at.most(4 * 1024 * 1024 + 2 * 65536)
+    expect(rawInbound.readBufferLength).to.be.at.most(4 * 1024 * 1024 + 2 * 65536)
+    expect(rawOutbound.writeBufferLength).to.be.at.most(2 * 65536)
+    expect(outbound.connection.writeBufferLength).to.be.at.most(2 * 65536)
     // a few more event loop turns do not move it
     for (let i = 0; i < 20; i++) { await new Promise(resolve => setTimeout(resolve, 0)) }
     expect(written).to.equal(stalledAt)

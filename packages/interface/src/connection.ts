@@ -1,8 +1,8 @@
 import type { AbortOptions } from './abort-options.js'
-import type { TypedEventTarget } from './events.js'
+import type { StreamCloseEvent, TypedEventTarget } from './events.js'
 import type { Logger } from './logger.js'
 import type { PeerId } from './peer-id.js'
-import type { MessageStream, MessageStreamEvents, Stream, Direction } from './stream.js'
+import type { MessageStream, Stream, Direction } from './stream.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /**
@@ -37,7 +37,8 @@ export interface NewStreamOptions extends AbortOptions {
 }
 
 export interface ConnectionEvents {
-  close: CustomEvent<{ error?: Error }>
+  /** js-libp2p 3's StreamCloseEvent: `error` set when the connection was aborted */
+  close: StreamCloseEvent
 }
 
 /** An upgraded (secure, multiplexed) connection to one peer */
@@ -54,6 +55,8 @@ export interface Connection extends TypedEventTarget<ConnectionEvents> {
   readonly multiplexer?: string
   /** set on relayed connections, undefined when unlimited */
   readonly limits?: ConnectionLimits
+  /** ms of the last round trip the connection monitor measured on this connection; undefined until then */
+  rtt?: number
   /** the open streams */
   readonly streams: Stream[]
   readonly log: Logger
@@ -67,8 +70,10 @@ export interface Connection extends TypedEventTarget<ConnectionEvents> {
 
 /**
  * A raw connection from a transport, before encryption and multiplexing: a byte stream with
- * the remote's address.
+ * the remote's address. Its close() closes the whole connection, as js-libp2p's does: flush, send
+ * EOF, wait for the remote's (bounded by the transport's close timeout, then aborted), release the
+ * resource. closeWrite() is the half-close.
  */
-export interface MultiaddrConnection<Events extends MessageStreamEvents = MessageStreamEvents> extends MessageStream<Events> {
+export interface MultiaddrConnection extends MessageStream {
   readonly remoteAddr: Multiaddr
 }

@@ -159,6 +159,12 @@ export class StreamStateError extends Error {
   name = 'StreamStateError'
 }
 
+/** A stream's read or write buffer passed js-libp2p's hard cap (maxReadBufferLength / maxWriteBufferLength): the stream is aborted */
+export class StreamBufferError extends Error {
+  static name = 'StreamBufferError'
+  name = 'StreamBufferError'
+}
+
 /** The operation needs a started component */
 export class NotStartedError extends Error {
   static name = 'NotStartedError'

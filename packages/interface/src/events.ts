@@ -1,3 +1,5 @@
+import type { Uint8ArrayList } from 'uint8arraylist'
+
 /**
  * Typed event targets, so listeners are checked against an event map. The same code runs in Node
  * and browsers.
@@ -30,7 +32,7 @@ interface Registration {
  * The events safeDispatchEvent() makes: a CustomEvent whose target and immediate-propagation stop
  * the emitter can set cheaply (redefining them on an arbitrary Event costs a microsecond).
  */
-class EmitterEvent<D> extends CustomEvent<D> {
+export class EmitterEvent<D = null> extends CustomEvent<D> {
   #target: EventTarget | null = null
   #stopped = false
 
@@ -53,6 +55,46 @@ class EmitterEvent<D> extends CustomEvent<D> {
 
   static isStopped (event: EmitterEvent<unknown>): boolean {
     return event.#stopped
+  }
+}
+
+/** Data from the remote (js-libp2p 3's StreamMessageEvent: the bytes are in `data`) */
+export class StreamMessageEvent extends EmitterEvent {
+  readonly data: Uint8Array | Uint8ArrayList
+
+  constructor (data: Uint8Array | Uint8ArrayList, eventInitDict?: EventInit) {
+    super('message', eventInitDict)
+    this.data = data
+  }
+}
+
+/**
+ * A stream or connection reached a final status (js-libp2p 3's StreamCloseEvent): `error` is set
+ * when it was aborted (`local` true) or reset by the remote (`local` false). `detail.error` carries
+ * the same error, for listeners written against a CustomEvent.
+ */
+export class StreamCloseEvent extends EmitterEvent<{ error?: Error }> {
+  readonly error?: Error
+  readonly local?: boolean
+
+  constructor (local?: boolean, error?: Error, eventInitDict?: EventInit) {
+    super('close', { ...eventInitDict, detail: { error } })
+    this.error = error
+    this.local = local
+  }
+}
+
+/** closed by this side's abort(err) */
+export class StreamAbortEvent extends StreamCloseEvent {
+  constructor (error: Error, eventInitDict?: EventInit) {
+    super(true, error, eventInitDict)
+  }
+}
+
+/** reset by the remote */
+export class StreamResetEvent extends StreamCloseEvent {
+  constructor (error: Error, eventInitDict?: EventInit) {
+    super(false, error, eventInitDict)
   }
 }
 

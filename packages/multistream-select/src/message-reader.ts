@@ -46,17 +46,10 @@ export class MessageReader {
 
   /** The next complete message in the buffer, or undefined when more bytes are needed */
   next (): string | undefined {
-    if (this.#buffer.byteLength === 0) { return undefined }
-    const prefix = decodeVarint(this.#buffer)
-    if (prefix == null) { return undefined }
-    if (prefix.value > this.#maxDataLength) {
-      throw new MessageTooLargeError(`multistream-select message of ${prefix.value} bytes is over the limit maxDataLength=${this.#maxDataLength}`)
-    }
-    const end = prefix.bytes + prefix.value
-    if (this.#buffer.byteLength < end) { return undefined }
-    const body = this.#buffer.subarray(prefix.bytes, end)
-    this.#buffer.consume(end)
-    return decodeMessage(body)
+    const parsed = parseMessage(this.#buffer, 0, this.#maxDataLength)
+    if (parsed === undefined) { return undefined }
+    this.#buffer.consume(parsed.end)
+    return parsed.message
   }
 
   /** The bytes read past the last message; the reader is empty afterwards */
@@ -65,6 +58,22 @@ export class MessageReader {
     this.#buffer = new Uint8ArrayList()
     return rest
   }
+}
+
+/**
+ * The complete message starting at `offset` of `buffer` and the offset just past it, or undefined
+ * when more bytes are needed. Throws MessageTooLargeError / InvalidMessageError.
+ */
+export function parseMessage (buffer: Uint8ArrayList, offset: number, maxDataLength: number): { message: string, end: number } | undefined {
+  if (buffer.byteLength <= offset) { return undefined }
+  const prefix = decodeVarint(buffer, offset)
+  if (prefix == null) { return undefined }
+  if (prefix.value > maxDataLength) {
+    throw new MessageTooLargeError(`multistream-select message of ${prefix.value} bytes is over the limit maxDataLength=${maxDataLength}`)
+  }
+  const end = offset + prefix.bytes + prefix.value
+  if (buffer.byteLength < end) { return undefined }
+  return { message: decodeMessage(buffer.subarray(offset + prefix.bytes, end)), end }
 }
 
 /** Read the remote's multistream header; anything else ends the negotiation */

@@ -1,12 +1,22 @@
 import { ProtocolError, TimeoutError, UnsupportedProtocolError } from '@libp2p/interface'
 import { abortAfter } from '@libp2p/utils'
 import { DEFAULT_MAX_MESSAGE_BYTES, NOT_AVAILABLE } from './constants.js'
-import { LazyStream } from './lazy-stream.js'
-import { MessageReader, readHeader } from './message-reader.js'
+import { MessageReader, parseMessage, readHeader } from './message-reader.js'
 import { HEADER_BYTES, concat, quote, encodeProposals } from './messages.js'
+import { PROTOCOL_ID } from './constants.js'
 import { abortReason } from './signals.js'
 import type { Proposal } from './messages.js'
 import type { AbortOptions, Logger, MessageStream, Multiaddr, Stream } from '@libp2p/interface'
+import type { Uint8ArrayList } from 'uint8arraylist'
+
+/** a stream that can take a handshake reply before delivering data (AbstractMessageStream's expectReply) */
+interface ReplyExpecting {
+  expectReply(parse: (buffer: Uint8ArrayList) => number | undefined, onEnd: () => Error): Promise<void>
+}
+
+function canExpectReply (stream: MessageStream): stream is MessageStream & ReplyExpecting {
+  return typeof (stream as Partial<ReplyExpecting>).expectReply === 'function'
+}
 
 export interface SelectOptions extends AbortOptions {
   /** where to log the negotiation; the stream's own logger by default */
@@ -26,14 +36,9 @@ export interface SelectOptions extends AbortOptions {
   timeout?: number
 }
 
-/**
- * What select() returns for a stream of type S: the interfaces S implements among Stream and
- * MultiaddrConnection, with `protocol` set to the negotiated one. It is a Stream for a muxed
- * stream and a MultiaddrConnection-compatible object for a raw connection. Members of S beyond
- * those interfaces are not carried by the optimistic wrapper, so they are not part of the type.
- */
+/** What select() returns: the same stream, with `protocol` set to the negotiated one */
 export type Negotiated<S extends MessageStream> =
-  (S extends Stream ? Stream : MessageStream & { protocol: string }) &
+  S & (S extends Stream ? Stream : MessageStream & { protocol: string }) &
   (S extends { readonly remoteAddr: Multiaddr } ? { readonly remoteAddr: Multiaddr } : unknown)
 
 /**
@@ -44,11 +49,12 @@ export type Negotiated<S extends MessageStream> =
  * protocol is proposed; when all are refused the promise rejects with UnsupportedProtocolError.
  *
  * With exactly one protocol (and `negotiateFully` not set) the negotiation is optimistic: the
- * header and the proposal are sent and a wrapper of the stream is returned at once, so the
- * caller's first write follows the proposal without waiting a round trip. The remote's
- * confirmation is read in the background and removed before the first read returns; if the
- * remote refuses, the stream is aborted with UnsupportedProtocolError, which reads, writes,
- * closeWrite() and close() then report. `options.signal` bounds that background read too.
+ * header and the proposal are sent and the stream is returned at once, so the caller's first
+ * write follows the proposal without waiting a round trip. The stream takes the remote's
+ * confirmation off the front of what arrives (`expectReply`) before anything is delivered; if
+ * the remote refuses, the stream is aborted with UnsupportedProtocolError, which reads, writes and
+ * close() then report. `options.signal` and `options.timeout` bound that wait too. A stream
+ * without `expectReply` is negotiated fully.
  *
  * On any failure (refusal, bad input from the remote, the signal) the stream is aborted with
  * the error that is thrown: it is mid-negotiation and no use to anyone.
@@ -62,14 +68,13 @@ export async function select<S extends MessageStream> (stream: S, protocols: str
     if (options.signal?.aborted === true) {
       throw abortReason(options.signal)
     }
-    if (proposals.length === 1 && options.negotiateFully !== true) {
+    if (proposals.length === 1 && options.negotiateFully !== true && canExpectReply(stream)) {
       const [{ protocol, bytes }] = proposals
       if (log.enabled) { log('%s multistream-select: optimistically proposing %s', stream.id, protocol) }
       stream.send(concat([HEADER_BYTES, bytes]))
       setProtocol(stream, protocol)
-      // the wrapper carries the interfaces of S that Negotiated<S> names, by delegation
-      const deadline = options.timeout != null && options.timeout > 0 ? abortAfter(stream, options.timeout, negotiationTimeout) : undefined
-      return new LazyStream(stream, protocol, { maxDataLength, signal: options.signal, log, deadline }) as unknown as Negotiated<S>
+      expectConfirmation(stream, protocol, maxDataLength, log, options)
+      return stream as unknown as Negotiated<S>
     }
     const deadline = options.timeout != null && options.timeout > 0 ? abortAfter(stream, options.timeout, negotiationTimeout) : undefined
     try {
@@ -109,6 +114,42 @@ async function negotiate (stream: MessageStream, proposals: Proposal[], maxDataL
     if (log.enabled) { log('%s multistream-select: %s refused', stream.id, protocol) }
   }
   throw new UnsupportedProtocolError(`the remote supports none of the proposed protocols: ${proposals.map(p => p.protocol).join(', ')}`)
+}
+
+/**
+ * Take the header and the answer to an optimistic proposal off the front of what the stream
+ * receives; a refusal, bad input, the signal or the timeout abort the stream.
+ */
+function expectConfirmation (stream: MessageStream & ReplyExpecting, protocol: string, maxDataLength: number, log: Logger, options: SelectOptions): void {
+  const deadline = options.timeout != null && options.timeout > 0 ? abortAfter(stream, options.timeout, negotiationTimeout) : undefined
+  const signal = options.signal
+  const onAbort = (): void => { stream.abort(abortReason(signal as AbortSignal)) }
+  signal?.addEventListener('abort', onAbort, { once: true })
+  const parse = (buffer: Uint8ArrayList): number | undefined => {
+    const header = parseMessage(buffer, 0, maxDataLength)
+    if (header === undefined) { return undefined }
+    if (header.message !== PROTOCOL_ID) {
+      throw new ProtocolError(`expected the multistream-select header ${PROTOCOL_ID}, got ${quote(header.message)}`)
+    }
+    const answer = parseMessage(buffer, header.end, maxDataLength)
+    if (answer === undefined) { return undefined }
+    if (answer.message === protocol) { return answer.end }
+    if (answer.message === NOT_AVAILABLE) {
+      throw new UnsupportedProtocolError(`the remote does not support ${quote(protocol)}`)
+    }
+    throw new ProtocolError(`expected ${quote(protocol)} or "na" in answer to a multistream-select proposal, got ${quote(answer.message)}`)
+  }
+  const settled = (): void => {
+    deadline?.cancel()
+    signal?.removeEventListener('abort', onAbort)
+  }
+  stream.expectReply(parse, () => new ProtocolError('stream ended before multistream-select negotiation finished')).then(() => {
+    settled()
+    if (log.enabled) { log('%s multistream-select: %s confirmed', stream.id, protocol) }
+  }, (err: Error) => {
+    settled()
+    log('%s multistream-select: optimistic proposal of %s failed - %s', stream.id, protocol, err.message)
+  })
 }
 
 /** the error a negotiation that passed its timeout aborts its stream with */

@@ -46,7 +46,7 @@ describe('perf server (servePerfStream)', () => {
     client.send(header(10))
     client.send(new Uint8Array(1000))
     // everything above has been delivered synchronously; without EOF nothing comes back
-    expect(client.readableLength).to.equal(0)
+    expect(client.readBufferLength).to.equal(0)
     await client.closeWrite()
     expect(await drain(client)).to.equal(10)
     expect(await serving).to.deep.equal({ uploadBytes: 1000, downloadBytes: 10 })
@@ -127,7 +127,7 @@ describe('perf server (servePerfStream)', () => {
     // the client reads nothing: the server's sends stall on back-pressure
     const err = await serving.then(() => undefined, (err: any) => err)
     expect(err).to.have.property('name', 'TimeoutError')
-    expect(client.readableLength).to.be.below(64 * 1024 * 1024)
+    expect(client.readBufferLength).to.be.below(64 * 1024 * 1024)
   })
 
   it('stops with the signal\'s reason', async () => {

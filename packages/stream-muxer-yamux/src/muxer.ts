@@ -169,10 +169,6 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
       this.#outbound--
       this.#acknowledge(stream)
     }
-    if (!this.#isClosed() && stream.needsResetOnFinish) {
-      // it closed while the remote may still send (closeRead): tell it to stop
-      this.writeFrame(FrameType.WindowUpdate, Flag.RST, id, 0)
-    }
     this.#closeIfGoneAway()
   }
 
@@ -437,7 +433,7 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
   /** the connection ended cleanly: streams the remote finished end cleanly, the others with an error */
   #remoteEnded (): void {
     if (this.#isClosed()) { return }
-    this.#shutdown(undefined, (stream) => stream.readStatus === 'closed' && stream.writableLength === 0
+    this.#shutdown(undefined, (stream) => stream.readStatus === 'closed' && stream.writeBufferLength === 0
       ? undefined
       : new ConnectionClosedError('the connection closed before the stream ended'))
     this.#closeConnection()

@@ -74,11 +74,6 @@ export class YamuxStream extends AbstractMessageStream implements Stream {
     return this.#sendWindow
   }
 
-  /** whether it must be reset when it finishes: it closed while the remote may still send */
-  get needsResetOnFinish (): boolean {
-    return this.status === 'closed' && !this.remoteClosedWrite && !this.#resetSentOrReceived
-  }
-
   // ---- frames from the remote (called by the muxer) ------------------------------------------
 
   /** a data payload the muxer has checked against receiveCredit */
@@ -128,8 +123,8 @@ export class YamuxStream extends AbstractMessageStream implements Stream {
 
   protected sendCloseRead (): void {
     // yamux cannot tell the remote to stop sending; data that still arrives is dropped and its
-    // credit returned (AbstractMessageStream calls onConsumed), and if the stream finishes while
-    // the remote still sends, it is reset (see needsResetOnFinish)
+    // credit returned (AbstractMessageStream calls onConsumed) until the remote's FIN ends the
+    // stream, as js-libp2p does: closeRead() followed by close() is not a reset
   }
 
   protected sendReset (): void {

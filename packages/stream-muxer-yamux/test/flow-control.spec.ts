@@ -29,7 +29,7 @@ describe('flow control', () => {
     await peer.next((f) => f.streamId === 1 && (f.flags & ACK) !== 0)
     peer.send(dataFrame(0, 1, new Uint8Array(100 * KiB)), dataFrame(0, 1, new Uint8Array(100 * KiB)))
     await macrotasks()
-    expect(stream.readableLength).to.equal(200 * KiB)
+    expect(stream.readBufferLength).to.equal(200 * KiB)
     const updates = (): number => peer.frames.filter((f) => f.type === WINDOW_UPDATE && f.streamId === 1 && f.flags === 0).length
     expect(updates(), 'no window update on arrival').to.equal(0)
     expect((await stream.read())?.byteLength).to.equal(200 * KiB)
@@ -76,7 +76,7 @@ describe('flow control', () => {
     peer.send(frame(WINDOW_UPDATE, ACK, 1, 0), dataFrame(0, 1, new Uint8Array(MiB)))
     await macrotasks()
     expect(muxer.status).to.equal('open')
-    expect(muxer.streams[0].readableLength).to.equal(MiB)
+    expect(muxer.streams[0].readBufferLength).to.equal(MiB)
   })
 
   it('coalesces the frames of all streams written in one tick into one connection write', async () => {
@@ -154,7 +154,7 @@ describe('receive window auto-tuning', () => {
     let maxUnread = 0
     const sizes = new Set<number>()
     while (true) {
-      maxUnread = Math.max(maxUnread, remote.readableLength)
+      maxUnread = Math.max(maxUnread, remote.readBufferLength)
       const data = await remote.read()
       if (data == null) { break }
       received += data.byteLength
@@ -182,11 +182,11 @@ describe('receive window auto-tuning', () => {
       blocked = true
       await stream.onDrain().catch(() => {})
     })()
-    while (!blocked || remote.readableLength < remote.receiveWindowSize) { // eslint-disable-line no-unmodified-loop-condition -- set by the sender
+    while (!blocked || remote.readBufferLength < remote.receiveWindowSize) { // eslint-disable-line no-unmodified-loop-condition -- set by the sender
       await new Promise<void>((resolve) => { setTimeout(resolve, 5) })
     }
     await macrotasks()
-    expect(remote.readableLength).to.equal(INITIAL_STREAM_WINDOW_BYTES)
+    expect(remote.readBufferLength).to.equal(INITIAL_STREAM_WINDOW_BYTES)
     expect((await remote.read())?.byteLength).to.equal(INITIAL_STREAM_WINDOW_BYTES)
     dialer.abort(new Error('done'))
   })

@@ -196,7 +196,7 @@ describe('limits', () => {
     }
     expect((await closing)?.name).to.equal('LimitExceededError')
     // what the muxer queued for the remote stayed small
-    expect(conn.writableLength + rawConn.readableLength).to.be.below(256 * KiB)
+    expect(conn.writeBufferLength + rawConn.readBufferLength).to.be.below(256 * KiB)
   })
 
   it('throws LimitExceededError past maxOutboundStreams', async () => {
@@ -219,14 +219,19 @@ describe('limits', () => {
     expect(stream.id).to.equal(`${2 * MAX_ACK_BACKLOG + 1}`)
   })
 
-  it('resets a stream that finishes while the remote may still send (closeRead)', async () => {
+  it('closeRead() then close() does not reset: the stream ends cleanly at the remote\'s FIN (js-libp2p 3)', async () => {
     const { muxer, peer } = rawPair({}, { direction: 'outbound' })
     const stream = await muxer.createStream()
     peer.send(frame(WINDOW_UPDATE, ACK, 1, 0), dataFrame(0, 1, new Uint8Array(10)))
     await stream.closeRead()
-    await stream.closeWrite()
+    await stream.close()
+    const fin = await peer.next((f) => f.streamId === 1 && (f.flags & (FIN | RST)) !== 0)
+    expect(fin.flags & RST).to.equal(0)
+    expect(stream.status).to.equal('open')
+    const closed = new Promise(resolve => { stream.addEventListener('close', resolve, { once: true }) })
+    peer.send(dataFrame(FIN, 1, new Uint8Array(5)))
+    await closed
     expect(stream.status).to.equal('closed')
-    await peer.next((f) => f.streamId === 1 && (f.flags & RST) !== 0)
   })
 
   it('rejects bad options with InvalidParametersError', async () => {

@@ -112,7 +112,7 @@ describe('connection window budget', () => {
     const pairs: Array<{ local: YamuxStream, remote: YamuxStream }> = []
     for (let i = 0; i < streams; i++) { pairs.push(await open()) }
     const pumps = pairs.map(({ local }) => pump(local))
-    const exposure = (): number => pairs.reduce((sum, { remote }) => sum + remote.receiveCredit + remote.readableLength, 0)
+    const exposure = (): number => pairs.reduce((sum, { remote }) => sum + remote.receiveCredit + remote.readBufferLength, 0)
     let maxExposure = 0
     // every reader keeps up for 4 MiB (the windows grow), then stops
     const readers = pairs.map(async ({ remote }) => readUntil(remote, (received) => {
@@ -125,7 +125,7 @@ describe('connection window budget', () => {
       maxExposure = Math.max(maxExposure, exposure())
       return pairs.every(({ remote }) => remote.receiveCredit === 0)
     })
-    const unread = pairs.reduce((sum, { remote }) => sum + remote.readableLength, 0)
+    const unread = pairs.reduce((sum, { remote }) => sum + remote.readBufferLength, 0)
     expect(maxExposure).to.be.at.most(budget + streams * INITIAL_STREAM_WINDOW_BYTES)
     expect(unread, 'the windows grew, and the remote filled them').to.be.greaterThan(streams * INITIAL_STREAM_WINDOW_BYTES)
     expect(listener.receiveWindowGrowth).to.be.at.most(budget)
@@ -145,9 +145,11 @@ describe('connection window budget', () => {
       await until(() => remote.status === 'reset')
     }],
     ['it is aborted locally', async ({ remote }) => { remote.abort(new Error('aborted by the test')) }],
-    ['it closes while the remote still sends (closeRead, closeWrite: RST)', async ({ remote }) => {
+    ['it stops reading and closes (closeRead, close), then the remote closes', async ({ local, remote }) => {
       await remote.closeRead()
-      await remote.closeWrite()
+      await remote.close()
+      await local.close()
+      await until(() => remote.status === 'closed')
     }]
   ]
 
@@ -222,7 +224,7 @@ describe('connection window budget', () => {
     const p = pump(local)
     let maxUnread = 0
     await readUntil(remote, () => {
-      maxUnread = Math.max(maxUnread, remote.readableLength)
+      maxUnread = Math.max(maxUnread, remote.readBufferLength)
       return remote.receiveWindowSize === DEFAULT_MAX_STREAM_WINDOW_BYTES
     })
     expect(listener.rtt).to.be.greaterThan(90)

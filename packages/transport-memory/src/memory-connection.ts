@@ -2,7 +2,7 @@ import { StreamStateError } from '@libp2p/interface'
 import { AbstractMessageStream } from '@libp2p/utils'
 import { DEFAULT_MAX_IN_FLIGHT_BYTES } from './constants.js'
 import { DeliveryQueue } from './delivery-queue.js'
-import type { MultiaddrConnection } from '@libp2p/interface'
+import type { AbortOptions, MultiaddrConnection } from '@libp2p/interface'
 import type { MessageStreamInit, SendResult } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -29,6 +29,11 @@ export class MemoryConnection extends AbstractMessageStream implements Multiaddr
   #inFlightBytes = 0
   #waitingForDelivery = false
   #pausedByReader = false
+
+  /** a connection's close, not a stream's: flush, EOF, the remote's EOF within closeTimeout, then release */
+  async close (options?: AbortOptions): Promise<void> {
+    await this.closeGracefully(options)
+  }
 
   constructor (init: MemoryConnectionInit) {
     super(init)

@@ -223,7 +223,7 @@ describe('memory transport', () => {
       while (outbound.send(new Uint8Array(1024))) { sent += 1024 }
       sent += 1024
       // 1 KiB in flight blocks the transport, so the rest waits in the write buffer
-      expect(outbound.writableLength).to.be.greaterThan(0)
+      expect(outbound.writeBufferLength).to.be.greaterThan(0)
       await outbound.onDrain()
       await outbound.closeWrite()
       expect((await reading).byteLength).to.equal(sent)
@@ -238,7 +238,7 @@ describe('memory transport', () => {
       const inbound = upgrader.inbound[0]
       outbound.send(Uint8Array.of(1, 2, 3))
       await Promise.resolve() // the send is flushed in a microtask
-      expect(outbound.writableLength).to.equal(0)
+      expect(outbound.writeBufferLength).to.equal(0)
       outbound.abort(new Error('gone'))
       expect(inbound.status).to.equal('open')
       const got = await inbound.read()

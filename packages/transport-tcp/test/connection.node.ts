@@ -182,10 +182,10 @@ describe('TCP connection (MultiaddrConnection over a socket)', () => {
       if (sent > 1024 * 1024 * 1024) { throw new Error('send() never returned false') }
     }
     sent += chunk.byteLength
-    expect(out.maConn.writableLength).to.be.at.most(writeHighWaterMark + chunk.byteLength)
+    expect(out.maConn.writeBufferLength).to.be.at.most(writeHighWaterMark + chunk.byteLength)
 
     // let the receiver take what the kernel holds until its read buffer pauses the socket
-    await waitFor(() => inb.maConn.readableLength > readHighWaterMark, 'the receiver to pause')
+    await waitFor(() => inb.maConn.readBufferLength > readHighWaterMark, 'the receiver to pause')
     const sentWhenPaused = sent
     // What the receiver took out of the kernel makes room there, and the kernel may grow its
     // buffers (autotuning), so the sender can drain a few more times after the pause: refill it
@@ -193,14 +193,14 @@ describe('TCP connection (MultiaddrConnection over a socket)', () => {
     // maxima, 4 + 32 MiB by default on Linux) and the paused receiver takes nothing more, so a
     // sender that keeps draining past that means the receiver did not stop reading.
     while (await drainsWithin(out.maConn, 200)) {
-      expect(inb.maConn.readableLength).to.be.at.most(readHighWaterMark + 128 * KiB)
+      expect(inb.maConn.readBufferLength).to.be.at.most(readHighWaterMark + 128 * KiB)
       expect(sent - sentWhenPaused, 'bytes the sender got out after the receiver paused').to.be.below(64 * 1024 * KiB)
       while (out.maConn.send(chunk)) { sent += chunk.byteLength }
       sent += chunk.byteLength
-      expect(out.maConn.writableLength).to.be.at.most(writeHighWaterMark + chunk.byteLength)
+      expect(out.maConn.writeBufferLength).to.be.at.most(writeHighWaterMark + chunk.byteLength)
     }
-    expect(inb.maConn.readableLength).to.be.at.most(readHighWaterMark + 128 * KiB)
-    expect(out.maConn.writableLength).to.be.at.most(writeHighWaterMark + chunk.byteLength)
+    expect(inb.maConn.readBufferLength).to.be.at.most(readHighWaterMark + 128 * KiB)
+    expect(out.maConn.writeBufferLength).to.be.at.most(writeHighWaterMark + chunk.byteLength)
     const drain = out.maConn.onDrain()
 
     // reading resumes the socket; the sender drains

@@ -267,7 +267,7 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
       return
     }
     if (payload != null && payload.byteLength > 0) {
-      if (this.readStatus === 'readable' && this.readableLength + payload.byteLength > this.#maxUnreadBytes) {
+      if (this.readStatus === 'readable' && this.readBufferLength + payload.byteLength > this.#maxUnreadBytes) {
         throw new LimitExceededError('maxUnreadBytes', this.#maxUnreadBytes, `data channel ${this.id}: the remote sent more than the application read`)
       }
       this.onData(payload)

@@ -172,7 +172,7 @@ describe('data-channel streams over real RTCPeerConnections', function () {
     stream.send(bytes(100))
     await stream.closeWrite()
     expect(await closed(stream)).to.equal(undefined)
-    expect(remote.readableLength).to.equal(0)
+    expect(remote.readBufferLength).to.equal(0)
   })
 
   it('applies back-pressure: a channel never holds more than maxBufferedAmount plus one message', async () => {
@@ -187,7 +187,7 @@ describe('data-channel streams over real RTCPeerConnections', function () {
           await stream.onDrain()
         }
         // never more than the high-water mark plus one send waits in our buffer
-        expect(stream.writableLength).to.be.at.most(128 * 1024)
+        expect(stream.writeBufferLength).to.be.at.most(128 * 1024)
       }
       await stream.closeWrite()
     })()

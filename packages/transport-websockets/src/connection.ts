@@ -50,6 +50,11 @@ export class WebSocketConnection extends AbstractMessageStream implements Multia
   /** sendData() calls that handed ws a message */
   #batches = 0
 
+  /** a connection's close, not a stream's: flush, EOF, the remote's EOF within closeTimeout, then release */
+  async close (options?: AbortOptions): Promise<void> {
+    await this.closeGracefully(options)
+  }
+
   constructor (init: WebSocketConnectionInit) {
     const { websocket, remoteAddr, maxBufferedAmount, ...streamInit } = init
     super({ ...streamInit, id: `ws-${init.direction === 'inbound' ? 'in' : 'out'}-${++nextId}` })

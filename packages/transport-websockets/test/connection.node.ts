@@ -119,7 +119,7 @@ describe('WebSocket connection (MultiaddrConnection over ws)', () => {
       // the remote fills its socket until the write buffer holds bytes ws has not taken
       const chunk = new Uint8Array(64 * KiB)
       while (inb.send(chunk)) { /* fill */ }
-      expect(inb.writableLength).to.be.greaterThan(0)
+      expect(inb.writeBufferLength).to.be.greaterThan(0)
       const remoteClosed = nextEvent<CustomEvent<{ error?: Error }>>(inb, 'close')
       await out.closeWrite()
       await readAll(out) // we read what arrives until the remote's close frame
@@ -280,9 +280,9 @@ describe('WebSocket connection (MultiaddrConnection over ws)', () => {
       }
       // held: the receiver paused its socket with its read buffer near the limit, the sender's
       // buffer is at its high-water mark, and the rest sits in the kernel
-      expect(inb.readableLength).to.be.greaterThan(readHighWaterMark)
-      expect(inb.readableLength).to.be.at.most(readHighWaterMark + 2 * MiB)
-      expect(out.writableLength).to.be.at.most(writeHighWaterMark + chunk.byteLength)
+      expect(inb.readBufferLength).to.be.greaterThan(readHighWaterMark)
+      expect(inb.readBufferLength).to.be.at.most(readHighWaterMark + 2 * MiB)
+      expect(out.writeBufferLength).to.be.at.most(writeHighWaterMark + chunk.byteLength)
 
       // reading resumes the socket; the sender drains
       const received = readBytes(inb, sent)

@@ -1,18 +1,26 @@
-import { LimitExceededError, StreamResetError, StreamStateError, TimeoutError, TypedEventEmitter } from '@libp2p/interface'
+import {
+  LimitExceededError, StreamAbortEvent, StreamBufferError, StreamCloseEvent, StreamMessageEvent, StreamResetError,
+  StreamResetEvent, StreamStateError, TimeoutError, TypedEventEmitter
+} from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { abortAfter } from './abort-after.js'
 import {
-  DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_MAX_READ_BUFFER_BYTES, DEFAULT_MAX_WRITE_BUFFER_BYTES,
-  DEFAULT_WRITE_HIGH_WATER_BYTES, DEFAULT_WRITE_LOW_WATER_BYTES
+  DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_INACTIVITY_TIMEOUT_MS, DEFAULT_MAX_READ_BUFFER_BYTES,
+  DEFAULT_MAX_READ_BUFFER_LENGTH_BYTES, DEFAULT_MAX_WRITE_BUFFER_BYTES, DEFAULT_WRITE_HIGH_WATER_BYTES,
+  DEFAULT_WRITE_LOW_WATER_BYTES
 } from './constants.js'
 import { Waiters } from './waiters.js'
 import type {
-  AbortOptions, ByteSource, Direction, Logger, MessageStream, MessageStreamEvents, ReadStatus,
+  AbortOptions, ByteSource, Direction, EventHandler, Logger, MessageStream, MessageStreamEvents, ReadStatus,
   StreamStatus, StreamTimeline, WriteStatus
 } from '@libp2p/interface'
 
 function closeTimeoutError (ms: number): Error {
   return new TimeoutError(`stream did not close within ${ms} ms`)
+}
+
+function flushTimeoutError (ms: number): Error {
+  return new TimeoutError(`close() made no progress for ${ms} ms: the remote does not read`)
 }
 
 export interface MessageStreamInit {
@@ -33,8 +41,24 @@ export interface MessageStreamInit {
    * Not js-libp2p's maxReadBufferLength, which resets the stream.
    */
   readHighWaterMark?: number
-  /** ms close() waits for the remote's EOF before aborting with TimeoutError (default 5 s) */
+  /**
+   * ms a close() whose flush makes no progress waits before aborting with TimeoutError, and the
+   * bound on a whole MultiaddrConnection close (default 5 s)
+   */
   closeTimeout?: number
+  /** js-libp2p's hard cap on undelivered bytes, then StreamBufferError (default 32 MiB, above any window) */
+  maxReadBufferLength?: number
+  /** js-libp2p's hard cap on unsent bytes, then StreamBufferError (default none: maxWriteBufferSize applies) */
+  maxWriteBufferLength?: number
+  /** js-libp2p's field: ms of silence after which a transport that enforces it closes (default 120 s) */
+  inactivityTimeout?: number
+}
+
+interface PendingReply {
+  parse(buffer: Uint8ArrayList): number | undefined
+  onEnd(): Error
+  buffer: Uint8ArrayList
+  waiters: Waiters<void>
 }
 
 /** What the transport took from a sendData() call */
@@ -53,7 +77,19 @@ export interface SendResult {
  * small sends in one tick become one sendData() call. A write buffer over the high-water mark is
  * flushed at once.
  */
-export abstract class AbstractMessageStream<Events extends MessageStreamEvents = MessageStreamEvents> extends TypedEventEmitter<Events> implements MessageStream<Events> {
+/**
+ * The semantics of docs/STREAMS.md (js-libp2p 3's MessageStream contract), written once. A
+ * transport, connection or muxer stream extends this and implements the `send*` hooks; it feeds
+ * events in with the `on*` methods.
+ *
+ * Reading: what arrives goes to the `message` listeners when there are any (and the stream is not
+ * paused), else to a waiting read(), else into a bounded buffer until one of them comes. Credit is
+ * given back to a flow-controlled transport (onConsumed) as data is delivered, not as it arrives.
+ *
+ * Writing: send() appends to the write buffer and a microtask flushes it, so many small sends in one
+ * tick become one sendData() call. A write buffer over the high-water mark is flushed at once.
+ */
+export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStreamEvents> implements MessageStream {
   readonly id: string
   readonly direction: Direction
   readonly log: Logger
@@ -61,6 +97,11 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   status: StreamStatus = 'open'
   readStatus: ReadStatus = 'readable'
   writeStatus: WriteStatus = 'writable'
+  remoteReadStatus: ReadStatus = 'readable'
+  remoteWriteStatus: WriteStatus = 'writable'
+  maxReadBufferLength: number
+  maxWriteBufferLength?: number
+  inactivityTimeout: number
 
   protected readonly writeHighWaterMark: number
   protected readonly writeLowWaterMark: number
@@ -68,17 +109,26 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   protected readonly readHighWaterMark: number
   protected readonly closeTimeout: number
 
-  /** created when data arrives with no reader waiting; read() hands it over whole */
+  /** created when data arrives with nobody to take it; delivered whole */
   #readBuffer?: Uint8ArrayList
+  /** bytes in the read buffer that came from the transport and were not credited yet (push/unshift add none) */
+  #owed = 0
   #writeBuffer = new Uint8ArrayList()
   #transportBlocked = false
   #flushScheduled = false
-  #readPaused = false
-  /** bytes at the front of the read buffer that came back through unshift() and were already credited */
-  #recredited = 0
+  #deliverScheduled = false
+  /** we asked the transport to stop delivering (sendPause) */
+  #transportPaused = false
   /** send() returned false: the next fall to the low-water mark fires 'drain' */
   #needDrain = false
+  #readableEnded = false
+  /** closeRead() was called: nothing is delivered any more, not even pushed bytes */
+  #readClosedLocally = false
+  /** bytes handed to the transport, so a close deadline can tell a slow remote from a dead one */
+  #sentBytes = 0
   #error?: Error
+  /** a handshake reply that incoming bytes go to first (expectReply) */
+  #reply?: PendingReply
   readonly #readers = new Waiters<Uint8ArrayList | null>()
   // made when first waited on: most streams never wait for a drain, a flush or the remote's close
   #drain?: Waiters<void>
@@ -96,6 +146,9 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     this.maxWriteBufferSize = init.maxWriteBufferSize ?? DEFAULT_MAX_WRITE_BUFFER_BYTES
     this.readHighWaterMark = init.readHighWaterMark ?? DEFAULT_MAX_READ_BUFFER_BYTES
     this.closeTimeout = init.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS
+    this.maxReadBufferLength = init.maxReadBufferLength ?? DEFAULT_MAX_READ_BUFFER_LENGTH_BYTES
+    this.maxWriteBufferLength = init.maxWriteBufferLength
+    this.inactivityTimeout = init.inactivityTimeout ?? DEFAULT_INACTIVITY_TIMEOUT_MS
   }
 
   // ---- hooks for implementations -------------------------------------------------------------
@@ -129,38 +182,56 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
 
   /** bytes arrived from the remote */
   onData (data: Uint8Array | Uint8ArrayList): void {
-    if (this.readStatus !== 'readable') {
+    if (data.byteLength === 0) { return }
+    if (this.#reply !== undefined) {
+      this.#replyData(this.#reply, data)
+      return
+    }
+    if (this.readStatus === 'closed' || this.readStatus === 'closing') {
       // closeRead() was called or the stream is done: drop, but keep the remote's credit flowing
       this.onConsumed(data.byteLength)
       return
     }
-    if (this.#readBuffer === undefined && this.#readers.size > 0) {
-      const list = data instanceof Uint8ArrayList ? data : new Uint8ArrayList(data)
-      this.onConsumed(list.byteLength)
-      this.#readers.resolveFirst(list)
-      return
+    if (this.#readBuffer === undefined && this.readStatus === 'readable') {
+      // nothing queued before it: hand it over directly
+      if (this.listenerCount('message') > 0) {
+        this.onConsumed(data.byteLength)
+        this.dispatchEvent(new StreamMessageEvent(data))
+        return
+      }
+      if (this.#readers.size > 0) {
+        this.onConsumed(data.byteLength)
+        this.#readers.resolveFirst(data instanceof Uint8ArrayList ? data : new Uint8ArrayList(data))
+        return
+      }
     }
-    if (data.byteLength === 0) { return }
-    if (this.#readBuffer === undefined) {
-      this.#readBuffer = new Uint8ArrayList(data)
-    } else {
-      this.#readBuffer.append(data)
-    }
-    if (!this.#readPaused && this.#readBuffer.byteLength > this.readHighWaterMark) {
-      this.#readPaused = true
-      this.sendPause()
-    }
+    this.#append(data)
+    this.#owed += data.byteLength
+    this.#deliver()
+    this.#checkReadBuffer()
   }
 
   /** the remote closed its write side (EOF) */
   onRemoteCloseWrite (): void {
-    if (this.readStatus === 'closed') { return }
-    this.readStatus = 'closed'
-    this.timelineEvent('remoteCloseWrite')
-    if (this.#readBuffer === undefined) {
-      this.#readers.resolveAll(null)
+    if (this.remoteWriteStatus === 'closed' || this.#isFinal()) { return }
+    if (this.#reply !== undefined) {
+      this.abort(this.#reply.onEnd())
+      return
     }
+    this.remoteWriteStatus = 'closed'
+    this.timelineEvent('remoteCloseWrite')
+    if (this.listenerCount('remoteCloseWrite') > 0) { this.safeDispatchEvent('remoteCloseWrite') }
+    if (this.#readBuffer === undefined) { this.#readEnded() }
     this.#maybeFinish()
+  }
+
+  /** the remote said it stops reading (WebRTC STOP_SENDING): unsent bytes are dropped */
+  onRemoteCloseRead (): void {
+    this.remoteReadStatus = 'closed'
+    if (this.#writeBuffer.byteLength > 0) {
+      this.#writeBuffer = new Uint8ArrayList()
+      this.#afterFlush()
+    }
   }
 
   /** the remote reset the stream */
@@ -182,9 +253,9 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
       return
     }
     this.writeStatus = 'closed'
+    this.remoteReadStatus = 'closed'
     this.#flushed?.resolveAll()
     this.onRemoteCloseWrite()
-    // the read side may have ended before (EOF or closeRead): then both directions are closed now
     this.#maybeFinish()
   }
 
@@ -196,16 +267,30 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
 
   // ---- MessageStream -------------------------------------------------------------------------
 
-  get writableLength (): number {
+  get writeBufferLength (): number {
     return this.#writeBuffer.byteLength
   }
 
-  get readableLength (): number {
+  get readBufferLength (): number {
     return this.#readBuffer?.byteLength ?? 0
+  }
+
+  get writableNeedsDrain (): boolean {
+    return this.#needDrain
+  }
+
+  get readableEnded (): boolean {
+    return this.#readableEnded
   }
 
   get source (): AsyncIterable<Uint8ArrayList> {
     return this
+  }
+
+  addEventListener<K extends keyof MessageStreamEvents>(type: K, listener: EventHandler<MessageStreamEvents[K]> | null, options?: boolean | AddEventListenerOptions): void {
+    super.addEventListener(type, listener, options)
+    // what waited in the buffer goes to the new listener, after the caller finished setting up
+    if (type === 'message' && this.#readBuffer !== undefined) { this.#scheduleDeliver() }
   }
 
   send (data: Uint8Array | Uint8ArrayList): boolean {
@@ -224,6 +309,10 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     } else {
       this.#scheduleFlush()
     }
+    if (this.maxWriteBufferLength !== undefined && this.#writeBuffer.byteLength > this.maxWriteBufferLength) {
+      this.abort(new StreamBufferError(`write buffer of ${this.#writeBuffer.byteLength} bytes is over maxWriteBufferLength ${this.maxWriteBufferLength}`))
+      return false
+    }
     const ok = this.#writeBuffer.byteLength < this.writeHighWaterMark
     if (!ok) { this.#needDrain = true }
     return ok
@@ -238,31 +327,58 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
 
   // not async: a pending read is the promise of the wait itself, with no second one wrapping it
   read (options?: AbortOptions): Promise<Uint8ArrayList | null> {
-    const out = this.#readBuffer
-    if (out !== undefined) {
-      this.#readBuffer = undefined
+    if (this.#readBuffer !== undefined && this.readStatus !== 'paused' && this.#reply === undefined) {
       try {
-        const fresh = out.byteLength - this.#recredited
-        this.#recredited = 0
-        if (fresh > 0) { this.onConsumed(fresh) }
-        if (this.#readPaused) {
-          this.#readPaused = false
-          this.sendResume()
-        }
-        this.#maybeFinish()
+        const out = this.#take()
+        this.#delivered()
+        return Promise.resolve(out)
       } catch (err) {
         return Promise.reject(err)
       }
-      return Promise.resolve(out)
     }
     if (this.#error != null) { return Promise.reject(this.#error) }
-    if (this.readStatus === 'closed') { return Promise.resolve(null) }
+    if (this.readStatus === 'closed' || this.readStatus === 'closing') { return Promise.resolve(null) }
     return this.#readers.wait(options)
   }
 
-  unshift (data: Uint8Array | Uint8ArrayList): void {
+  pause (): void {
+    if (this.readStatus === 'closed' || this.readStatus === 'closing') {
+      throw new StreamStateError(`cannot pause: the read side is ${this.readStatus}`)
+    }
+    if (this.readStatus === 'paused') { return }
+    this.readStatus = 'paused'
+    this.#pauseTransport()
+  }
+
+  resume (): void {
+    if (this.readStatus === 'closed' || this.readStatus === 'closing') {
+      throw new StreamStateError(`cannot resume: the read side is ${this.readStatus}`)
+    }
+    if (this.readStatus !== 'paused') { return }
+    this.readStatus = 'readable'
+    if (this.#readBuffer === undefined && this.remoteWriteStatus === 'closed') {
+      this.#readEnded()
+      return
+    }
+    this.#deliver()
+    if (this.#transportPaused && (this.#readBuffer?.byteLength ?? 0) <= this.readHighWaterMark) {
+      this.#transportPaused = false
+      this.sendResume()
+    }
+  }
+
+  push (data: Uint8Array | Uint8ArrayList): void {
+    this.#checkPushable()
     if (data.byteLength === 0) { return }
-    if (this.#readers.size > 0) {
+    this.#append(data)
+    this.#scheduleDeliver()
+    this.#checkReadBuffer()
+  }
+
+  unshift (data: Uint8Array | Uint8ArrayList): void {
+    this.#checkPushable()
+    if (data.byteLength === 0) { return }
+    if (this.#readBuffer === undefined && this.readStatus === 'readable' && this.#reply === undefined && this.#readers.size > 0 && this.listenerCount('message') === 0) {
       this.#readers.resolveFirst(data instanceof Uint8ArrayList ? data : new Uint8ArrayList(data))
       return
     }
@@ -271,7 +387,8 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     } else {
       this.#readBuffer.prepend(data)
     }
-    this.#recredited += data.byteLength
+    this.#scheduleDeliver()
+    this.#checkReadBuffer()
   }
 
   async * [Symbol.asyncIterator] (): AsyncGenerator<Uint8ArrayList, void, undefined> {
@@ -296,8 +413,16 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     }
   }
 
+  /** js-libp2p 3's Stream.close(): flush, then EOF; reading goes on (docs/STREAMS.md) */
+  async close (options?: AbortOptions): Promise<void> {
+    await this.closeWrite(options)
+  }
+
   async closeWrite (options?: AbortOptions): Promise<void> {
-    if (this.writeStatus === 'closed') { return }
+    if (this.writeStatus === 'closed') {
+      if (this.#error != null) { throw this.#error }
+      return
+    }
     if (this.writeStatus === 'closing') {
       await this.#closedOrFlushed(options)
       return
@@ -305,9 +430,26 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     this.writeStatus = 'closing'
     this.#flush(false)
     if (this.#writeBuffer.byteLength > 0) {
-      await (this.#flushed ??= new Waiters()).wait(options)
+      const deadline = this.#flushDeadline()
+      try {
+        await (this.#flushed ??= new Waiters()).wait(options)
+      } catch (err: any) {
+        // our deadline aborted the stream with its TimeoutError; a reset keeps its error too
+        if (this.#error != null) { throw this.#error }
+        // the caller's abort: the stream cannot finish its close, so it ends with that error
+        this.abort(err)
+        throw err
+      } finally {
+        deadline.cancel()
+      }
     }
-    if (this.#isFinal()) { return }
+    // a FIN right behind an optimistic proposal would reach some listeners (js-libp2p 3.3) before
+    // the data; it waits for the reply, which costs at most one round trip
+    if (this.#reply !== undefined) { await this.#replySettled(this.#reply, options) }
+    if (this.#isFinal()) {
+      if (this.#error != null) { throw this.#error }
+      return
+    }
     await this.sendCloseWrite(options)
     this.writeStatus = 'closed'
     this.#flushed?.resolveAll()
@@ -319,21 +461,30 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   }
 
   async closeRead (options?: AbortOptions): Promise<void> {
-    if (this.readStatus === 'closed') { return }
+    // reading the reply needs the read side
+    if (this.#reply !== undefined) { await this.#replySettled(this.#reply, options) }
+    if (this.#readClosedLocally || this.#isFinal()) { return }
+    this.#readClosedLocally = true
     this.readStatus = 'closed'
-    const dropped = this.#readBuffer?.byteLength ?? 0
     this.#readBuffer = undefined
-    if (dropped > 0) { this.onConsumed(dropped) }
-    if (this.#readPaused) {
-      this.#readPaused = false
+    const owed = this.#owed
+    this.#owed = 0
+    if (owed > 0) { this.onConsumed(owed) }
+    if (this.#transportPaused) {
+      this.#transportPaused = false
       this.sendResume()
     }
     this.#readers.resolveAll(null)
+    this.#maybeEnd()
     await this.sendCloseRead(options)
-    this.#maybeFinish()
   }
 
-  async close (options?: AbortOptions): Promise<void> {
+  /**
+   * A whole-connection close, for MultiaddrConnection implementations' close(): closeWrite(), then
+   * wait for the remote's EOF; aborts with TimeoutError after `closeTimeout` or with the caller's
+   * signal.
+   */
+  protected async closeGracefully (options?: AbortOptions): Promise<void> {
     if (this.#isFinal()) { return }
     if (this.status === 'open') { this.status = 'closing' }
     // our deadline aborts the stream itself, which ends the waits below with its TimeoutError; a
@@ -345,9 +496,7 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
         await (this.#closed ??= new Waiters()).wait(options)
       }
     } catch (err: any) {
-      // our deadline: the stream was aborted with its TimeoutError; a reset keeps its error too
       if (this.#error != null) { throw this.#error }
-      // the caller's abort: it keeps its error
       this.abort(err)
       throw err
     } finally {
@@ -361,10 +510,172 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     this.#fail(err, 'aborted', true)
   }
 
-  // ---- internals -----------------------------------------------------------------------------
+  /**
+   * Ours (multistream-select's optimistic select): the next incoming bytes are a handshake reply.
+   * `parse` sees them as they accumulate and returns how many bytes the reply took once it is
+   * complete (the rest is delivered as data) or undefined to wait for more; it throws to refuse
+   * the reply, which aborts the stream with that error. `onEnd` makes the error for a remote EOF
+   * before the reply. Until the reply is complete nothing is delivered, and close()/closeRead()
+   * wait for it. Resolves when the reply was taken; rejects with the error the stream ended with.
+   */
+  expectReply (parse: (buffer: Uint8ArrayList) => number | undefined, onEnd: () => Error): Promise<void> {
+    if (this.#error != null) { return Promise.reject(this.#error) }
+    const reply: PendingReply = { parse, onEnd, buffer: new Uint8ArrayList(), waiters: new Waiters() }
+    this.#reply = reply
+    return reply.waiters.wait()
+  }
+
+  // ---- internals
+
+  #replyData (reply: PendingReply, data: Uint8Array | Uint8ArrayList): void {
+    // the reply's bytes are consumed by us, not the application: credit them at once
+    this.onConsumed(data.byteLength)
+    reply.buffer.append(data)
+    let taken: number | undefined
+    try {
+      taken = reply.parse(reply.buffer)
+    } catch (err: any) {
+      this.abort(err)
+      return
+    }
+    if (taken === undefined) { return }
+    this.#reply = undefined
+    reply.buffer.consume(taken)
+    if (reply.buffer.byteLength > 0) {
+      // already credited above: it owes nothing when delivered
+      this.#append(reply.buffer)
+    }
+    reply.waiters.resolveAll()
+    this.#deliver()
+  }
+
+  async #replySettled (reply: PendingReply, options?: AbortOptions): Promise<void> {
+    try {
+      await reply.waiters.wait(options)
+    } catch (err: any) {
+      if (this.#error != null) { throw this.#error }
+      this.abort(err)
+      throw err
+    }
+  }
+
+  // ---- helpers -----------------------------------------------------------------------------
 
   protected timelineEvent (name: string): void {
     if (this.log.enabled) { this.log('%s %s', this.id, name) }
+  }
+
+  #append (data: Uint8Array | Uint8ArrayList): void {
+    if (this.#readBuffer === undefined) {
+      this.#readBuffer = new Uint8ArrayList(data)
+    } else {
+      this.#readBuffer.append(data)
+    }
+  }
+
+  /**
+   * js refuses bytes once the read side is closed. Ours refuses them after closeRead(), an abort or
+   * a reset, but takes them after the remote's EOF (even once the stream is closed) (a handshake reader that read to the end
+   * gives back what followed its message): the read side is open again until they are delivered
+   */
+  #checkPushable (): void {
+    if (this.#readClosedLocally || this.#error != null) {
+      throw this.#error ?? new StreamStateError(`cannot push data: the read side is ${this.readStatus}`)
+    }
+    if (this.readStatus === 'closed') { this.readStatus = 'readable' }
+  }
+
+  /** take the whole read buffer for delivery and credit what it owes */
+  #take (): Uint8ArrayList {
+    const out = this.#readBuffer as Uint8ArrayList
+    this.#readBuffer = undefined
+    const owed = this.#owed
+    this.#owed = 0
+    if (owed > 0) { this.onConsumed(owed) }
+    return out
+  }
+
+  /**
+   * After a delivery: resume a paused transport (only now: what it sends at once must come after
+   * what was just delivered), and if the remote's EOF came before, the read side has ended
+   */
+  #delivered (): void {
+    if (this.#transportPaused && this.readStatus === 'readable' && this.#readBuffer === undefined) {
+      this.#transportPaused = false
+      this.sendResume()
+    }
+    if (this.remoteWriteStatus === 'closed' && this.#readBuffer === undefined) { this.#readEnded() }
+  }
+
+  /** hand the read buffer to the listeners or a waiting read(), if there is one and we are not paused */
+  #deliver (): void {
+    if (this.#readBuffer === undefined || this.readStatus !== 'readable' || this.#reply !== undefined) { return }
+    if (this.listenerCount('message') > 0) {
+      this.dispatchEvent(new StreamMessageEvent(this.#take()))
+    } else if (this.#readers.size > 0) {
+      this.#readers.resolveFirst(this.#take())
+    } else {
+      return
+    }
+    this.#delivered()
+  }
+
+  #scheduleDeliver (): void {
+    if (this.#deliverScheduled) { return }
+    this.#deliverScheduled = true
+    queueMicrotask(() => {
+      this.#deliverScheduled = false
+      this.#deliver()
+    })
+  }
+
+  /** over the high-water mark the transport is paused; over js's hard cap the stream is aborted */
+  #checkReadBuffer (): void {
+    const buffered = this.#readBuffer?.byteLength ?? 0
+    if (buffered > this.maxReadBufferLength) {
+      this.abort(new StreamBufferError(`read buffer of ${buffered} bytes is over maxReadBufferLength ${this.maxReadBufferLength}`))
+    } else if (buffered > this.readHighWaterMark) {
+      this.#pauseTransport()
+    }
+  }
+
+  #pauseTransport (): void {
+    if (this.#transportPaused) { return }
+    this.#transportPaused = true
+    this.sendPause()
+  }
+
+  /** everything the remote sent before its EOF was delivered (or is being dropped) */
+  #readEnded (): void {
+    if (this.readStatus !== 'paused') {
+      this.readStatus = 'closed'
+      this.#readers.resolveAll(null)
+    }
+    this.#maybeEnd()
+  }
+
+  #maybeEnd (): void {
+    if (this.#readableEnded || this.#readBuffer !== undefined) { return }
+    if (this.remoteWriteStatus !== 'closed' && this.readStatus !== 'closed') { return }
+    this.#readableEnded = true
+    if (this.listenerCount('end') > 0) { this.safeDispatchEvent('end') }
+  }
+
+  #flushDeadline (): { cancel(): void } {
+    let sent = this.#sentBytes
+    // re-armed while bytes keep leaving: only a flush that stalls for a whole closeTimeout aborts
+    const target = {
+      abort: (err: Error): void => {
+        if (this.#sentBytes !== sent && !this.#isFinal()) {
+          sent = this.#sentBytes
+          current = abortAfter(target, this.closeTimeout, flushTimeoutError)
+          return
+        }
+        this.abort(err)
+      }
+    }
+    let current = abortAfter(target, this.closeTimeout, flushTimeoutError)
+    return { cancel: () => { current.cancel() } }
   }
 
   #scheduleFlush (): void {
@@ -380,13 +691,20 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   #flush (more: boolean): void {
     while (this.#writeBuffer.byteLength > 0 && !this.#transportBlocked && this.#error == null) {
       const { sentBytes, canSendMore } = this.sendData(this.#writeBuffer, more)
-      if (sentBytes > 0) { this.#writeBuffer.consume(sentBytes) }
+      if (sentBytes > 0) {
+        this.#writeBuffer.consume(sentBytes)
+        this.#sentBytes += sentBytes
+      }
       if (!canSendMore) { this.#transportBlocked = true } else if (sentBytes === 0) { break }
     }
     if (more && this.#writeBuffer.byteLength > 0 && !this.#transportBlocked && this.#error == null) {
       // the transport kept a partial frame back: it leaves at the end of the tick at the latest
       this.#scheduleFlush()
     }
+    this.#afterFlush()
+  }
+
+  #afterFlush (): void {
     if (this.#writeBuffer.byteLength <= this.writeLowWaterMark && (this.#needDrain || (this.#drain?.size ?? 0) > 0)) {
       this.#needDrain = false
       this.#drain?.resolveAll()
@@ -394,6 +712,7 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     }
     if (this.#writeBuffer.byteLength === 0) {
       this.#flushed?.resolveAll()
+      if (this.listenerCount('idle') > 0) { this.safeDispatchEvent('idle') }
     }
   }
 
@@ -406,9 +725,10 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
   }
 
   #maybeFinish (): void {
-    // unread data may remain: read() still returns it after the stream is closed
-    if (this.#isFinal() || this.readStatus !== 'closed' || this.writeStatus !== 'closed') { return }
+    // unread data may remain: it is still delivered after the stream is closed
+    if (this.#isFinal() || this.remoteWriteStatus !== 'closed' || this.writeStatus !== 'closed') { return }
     this.status = 'closed'
+    this.remoteReadStatus = 'closed'
     this.#finish(undefined)
   }
 
@@ -418,7 +738,10 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     this.status = status
     this.readStatus = 'closed'
     this.writeStatus = 'closed'
+    this.remoteReadStatus = 'closed'
+    this.remoteWriteStatus = 'closed'
     this.#readBuffer = undefined
+    this.#owed = 0
     this.#writeBuffer = new Uint8ArrayList()
     if (sendReset) {
       try {
@@ -427,10 +750,16 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
         this.log.error('%s could not send reset - %e', this.id, e)
       }
     }
+    if (this.#reply !== undefined) {
+      const reply = this.#reply
+      this.#reply = undefined
+      reply.waiters.rejectAll(err)
+    }
     this.#readers.rejectAll(err)
     this.#drain?.rejectAll(err)
     this.#flushed?.rejectAll(err)
     this.#closed?.rejectAll(err)
+    this.#maybeEnd()
     this.#finish(err)
   }
 
@@ -440,6 +769,10 @@ export abstract class AbstractMessageStream<Events extends MessageStreamEvents =
     this.#closed?.resolveAll()
     this.#flushed?.resolveAll()
     this.onFinished()
-    this.safeDispatchEvent('close', { detail: { error } })
+    if (this.listenerCount('close') === 0) { return }
+    const event = error == null
+      ? new StreamCloseEvent()
+      : this.status === 'reset' ? new StreamResetEvent(error) : new StreamAbortEvent(error)
+    this.dispatchEvent(event)
   }
 }

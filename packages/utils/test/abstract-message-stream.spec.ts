@@ -14,7 +14,7 @@ describe('AbstractMessageStream (through an in-memory pair)', () => {
     a.send(Uint8Array.of(1))
     a.send(Uint8Array.of(2))
     a.send(Uint8Array.of(3))
-    expect(b.readableLength).to.equal(0) // not yet flushed: one microtask later
+    expect(b.readBufferLength).to.equal(0) // not yet flushed: one microtask later
     const chunk = await b.read()
     expect(chunk?.subarray()).to.deep.equal(Uint8Array.of(1, 2, 3))
   })
@@ -40,7 +40,7 @@ describe('AbstractMessageStream (through an in-memory pair)', () => {
     while (a.send(chunk)) { sends++ }
     // the reader holds 1 KiB before it pauses the writer, the writer buffers to its high-water mark
     expect(sends).to.be.lessThan(8)
-    expect(a.writableLength).to.be.greaterThanOrEqual(4096)
+    expect(a.writeBufferLength).to.be.greaterThanOrEqual(4096)
     let drained = false
     const drain = a.onDrain().then(() => { drained = true })
     await Promise.resolve()
@@ -94,20 +94,25 @@ describe('AbstractMessageStream (through an in-memory pair)', () => {
     expect(events[0]?.name).to.equal('StreamResetError')
   })
 
-  it('close() waits for the remote to close its side too', async () => {
+  it('close() half-closes: it resolves once flushed, and the stream is closed when the remote closes too', async () => {
     const [a, b] = messageStreamPair()
-    let closed = false
-    const closing = a.close().then(() => { closed = true })
+    await a.close()
+    expect(a.writeStatus).to.equal('closed')
+    expect(a.status).to.equal('open')
     expect(await b.read()).to.equal(null)
-    await Promise.resolve()
-    expect(closed).to.equal(false)
-    await b.closeWrite()
-    await closing
+    b.send(Uint8Array.of(7))
+    await b.close()
+    expect((await a.read())?.subarray()).to.deep.equal(Uint8Array.of(7))
+    expect(await a.read()).to.equal(null)
     expect(a.status).to.equal('closed')
+    expect(b.status).to.equal('closed')
   })
 
-  it('close() gives up after its signal aborts and aborts the stream', async () => {
-    const [a, b] = messageStreamPair()
+  it('close() gives up after its signal aborts while the flush is stuck, and aborts the stream', async () => {
+    const [a, b] = messageStreamPair({ readHighWaterMark: 1024 })
+    // the first send goes through and pauses the reader; the second stays in the write buffer
+    a.send(new Uint8Array(64 * 1024))
+    a.send(new Uint8Array(64 * 1024))
     await expect(a.close({ signal: AbortSignal.timeout(10) })).to.eventually.be.rejected()
     expect(a.status).to.equal('aborted')
     expect(b.status).to.equal('reset')
@@ -118,7 +123,7 @@ describe('AbstractMessageStream (through an in-memory pair)', () => {
     a.send(Uint8Array.of(1))
     await Promise.resolve()
     await b.closeRead()
-    expect(b.readableLength).to.equal(0)
+    expect(b.readBufferLength).to.equal(0)
     a.send(Uint8Array.of(2))
     expect(await b.read()).to.equal(null)
   })
@@ -178,11 +183,14 @@ describe('AbstractMessageStream accounting', () => {
     const drained = new Promise<void>(resolve => { a.addEventListener('drain', () => { resolve() }, { once: true }) })
     void readAll(b)
     await drained
-    expect(a.writableLength).to.be.at.most(16)
+    expect(a.writeBufferLength).to.be.at.most(16)
   })
 
   it('close() reports a reset as a reset, not as a timeout', async () => {
-    const [a, b] = messageStreamPair()
+    const [a, b] = messageStreamPair({ readHighWaterMark: 1024 })
+    // the first send goes through and pauses the reader; the second stays in the write buffer
+    a.send(new Uint8Array(64 * 1024))
+    a.send(new Uint8Array(64 * 1024))
     const closing = a.close()
     b.abort(new Error('no'))
     await expect(closing).to.eventually.be.rejected.with.property('name', 'StreamResetError')

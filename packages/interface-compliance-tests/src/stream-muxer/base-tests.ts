@@ -113,7 +113,7 @@ export function baseTests (common: StreamMuxerSuiteSetup): void {
           if (!local.send(chunk)) { await local.onDrain() }
         }
       })()
-      await until(() => local.writableLength > 0, 'the writer is blocked')
+      await until(() => local.writeBufferLength > 0, 'the writer is blocked')
       remote.abort(new Error('not interested'))
       await expect(writing).to.eventually.be.rejected.with.property('name', 'StreamResetError')
       expect(local.status).to.equal('reset')

@@ -85,11 +85,11 @@ export function stressTests (common: StreamMuxerSuiteSetup): void {
       await macrotasks()
       const acceptedWhenBlocked = accepted
       expect(waiting).to.equal(true)
-      expect(remote.readableLength).to.be.at.most(bound)
-      expect(local.writableLength).to.be.at.most(4 * MiB)
+      expect(remote.readBufferLength).to.be.at.most(bound)
+      expect(local.writeBufferLength).to.be.at.most(4 * MiB)
       await macrotasks()
       expect(accepted, 'a blocked sender must really wait').to.equal(acceptedWhenBlocked)
-      expect(remote.readableLength).to.be.at.most(bound)
+      expect(remote.readBufferLength).to.be.at.most(bound)
       const received = await readAll(remote)
       await sending
       expect(received.byteLength).to.equal(total)
