@@ -101,7 +101,7 @@ describe('framed reference muxer (AbstractStreamMuxer)', () => {
       remote.send(Uint8Array.from([...encodeHeader(1, 0, 2), 7, 8]))
       expect((await stream.read())?.subarray()).to.deep.equal(Uint8Array.of(7, 8))
       stream.abort(new Error('done'))
-      await until(() => remote.readStatus === 'closed', 'the muxer ends its side once the last stream finished')
+      await until(() => remote.remoteWriteStatus === 'closed', 'the muxer ends its side once the last stream finished')
       // the hand-driven remote answers with EOF
       await remote.closeWrite()
       expect(await closed).to.equal(undefined)
