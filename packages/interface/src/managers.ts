@@ -1,6 +1,7 @@
 import type { AbortOptions } from './abort-options.js'
-import type { Connection, MultiaddrConnection } from './connection.js'
+import type { Connection, MultiaddrConnection, NewStreamOptions } from './connection.js'
 import type { PeerId } from './peer-id.js'
+import type { Stream } from './stream.js'
 import type { Listener, Transport } from './transport.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -21,11 +22,26 @@ export interface OpenConnectionOptions extends AbortOptions {
   force?: boolean
 }
 
+export interface OpenStreamOptions extends OpenConnectionOptions, NewStreamOptions {}
+
+export interface IsDialableOptions extends AbortOptions {
+  /** false: only a direct (unlimited) address counts */
+  runOnLimitedConnection?: boolean
+}
+
 /** Opens, tracks, limits and prunes connections */
 export interface ConnectionManager {
   getConnections(peerId?: PeerId): Connection[]
   openConnection(peer: PeerId | Multiaddr | Multiaddr[], options?: OpenConnectionOptions): Promise<Connection>
   closeConnections(peerId: PeerId, options?: AbortOptions): Promise<void>
+  /** an open (or newly dialled) connection to the peer, then a stream on it for the first protocol the remote accepts */
+  openStream(peer: PeerId | Multiaddr | Multiaddr[], protocols: string | string[], options?: OpenStreamOptions): Promise<Stream>
+  /**
+   * whether a dial of these addresses would be attempted: not this node, a transport for one of
+   * them, and the connection gater allows it; with runOnLimitedConnection false, a direct one
+   * (nothing is dialled)
+   */
+  isDialable(multiaddrs: Multiaddr | Multiaddr[], options?: IsDialableOptions): Promise<boolean>
   /** called by the upgrader before upgrading an inbound connection: false refuses it */
   acceptIncomingConnection(maConn: MultiaddrConnection): boolean | Promise<boolean>
   /** the upgrader is done with an inbound connection that acceptIncomingConnection let in */

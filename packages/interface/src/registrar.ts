@@ -23,12 +23,25 @@ export interface StreamHandlerRecord {
   options: Required<Pick<StreamHandlerOptions, 'maxInboundStreams' | 'maxOutboundStreams' | 'runOnLimitedConnection'>>
 }
 
-/** Told when peers that support a protocol connect and disconnect */
+/**
+ * The peers a topology has been told about (js-libp2p's TopologyFilter, e.g. @libp2p/peer-collections'
+ * peerFilter()): the registrar skips onConnect for a peer it `has`, `add`s the peer before onConnect,
+ * and on disconnect calls onDisconnect only for a peer it `has`, after `remove`.
+ */
+export interface TopologyFilter {
+  has(peerId: PeerId): boolean
+  add(peerId: PeerId): void
+  remove(peerId: PeerId): void
+}
+
+/**
+ * Told when peers that support a protocol connect (after identify says so) and disconnect (or stop
+ * supporting it). A rejected promise from either callback is logged, never thrown.
+ */
 export interface Topology {
-  /** only peers for which this returns true are reported */
-  filter?(peerId: PeerId): boolean
-  onConnect?(peerId: PeerId, connection: Connection): void
-  onDisconnect?(peerId: PeerId): void
+  filter?: TopologyFilter
+  onConnect?(peerId: PeerId, connection: Connection): void | Promise<void>
+  onDisconnect?(peerId: PeerId): void | Promise<void>
   /** also report peers reached only over limited connections */
   notifyOnLimitedConnection?: boolean
 }
@@ -42,4 +55,6 @@ export interface Registrar {
   getHandler(protocol: string): StreamHandlerRecord
   register(protocol: string, topology: Topology): Promise<string>
   unregister(id: string): void
+  /** the topologies registered for the protocol, in registration order */
+  getTopologies(protocol: string): Topology[]
 }

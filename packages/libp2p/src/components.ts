@@ -20,11 +20,16 @@ export interface BaseComponents {
   nodeInfo: NodeInfo
 }
 
-/** Everything transports, services and discovery modules may use */
+/**
+ * Everything transports, services and discovery modules may use. Each service is added under its
+ * name in `services` once built (js-libp2p does the same: @libp2p/kad-dht pings through
+ * `components.ping`), so a service sees the ones listed before it at construction, and all later.
+ */
 export interface Components extends BaseComponents {
   registrar: Registrar
   upgrader: Upgrader
   transportManager: TransportManager
   connectionManager: ConnectionManager
   addressManager: AddressManager
+  [service: string]: unknown
 }

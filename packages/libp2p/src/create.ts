@@ -1,5 +1,5 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { TypedEventEmitter } from '@libp2p/interface'
+import { InvalidParametersError, TypedEventEmitter } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { MemoryDatastore, persistentPeerStore } from '@libp2p/peer-store'
@@ -63,7 +63,9 @@ export async function createLibp2p<T extends Record<string, unknown> = Record<st
   for (const t of transports) { transportManager.add(t) }
   const services = {} as Record<string, unknown>
   for (const [name, factory] of Object.entries(init.services ?? {})) {
-    services[name] = (factory as (c: Components) => unknown)(components)
+    // each service is also a component under its name, as in js-libp2p (kad-dht calls components.ping)
+    if (name in components) { throw new InvalidParametersError(`service name ${name} is taken by a component`) }
+    services[name] = components[name] = (factory as (c: Components) => unknown)(components)
   }
   const discovery = (init.peerDiscovery ?? []).map(f => f(components))
 

@@ -2,7 +2,7 @@ import { InvalidParametersError, UnsupportedProtocolError } from '@libp2p/interf
 import { DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS } from './constants.js'
 import { DuplicateProtocolHandlerError } from './errors.js'
 import type {
-  AbortOptions, IdentifyResult, Libp2pEvents, Logger, PeerId, PeerStore, Registrar as RegistrarInterface,
+  AbortOptions, IdentifyResult, Libp2pEvents, Logger, PeerId, PeerStore, PeerUpdate, Registrar as RegistrarInterface,
   StreamHandler, StreamHandlerOptions, StreamHandlerRecord, Topology, TypedEventTarget, ComponentLogger, Connection
 } from '@libp2p/interface'
 
@@ -22,7 +22,9 @@ interface TopologyRecord {
 
 /**
  * Which protocols this node handles, and the topologies that want to hear about peers that speak
- * one. Topologies are told on identify (when a peer's protocols become known) and on disconnect.
+ * one. Topologies are told on identify (when a peer's protocols become known), on disconnect, and
+ * when a peer's record in the peer store loses the protocol. A topology's own `filter` (js-libp2p's
+ * TopologyFilter: has/add/remove) is kept in step: a peer it has is not reported again.
  */
 export class Registrar implements RegistrarInterface {
   readonly #handlers = new Map<string, StreamHandlerRecord>()
@@ -36,6 +38,7 @@ export class Registrar implements RegistrarInterface {
     this.#log = components.logger.forComponent('libp2p:registrar')
     components.events.addEventListener('peer:identify', (evt) => { this.#onIdentify(evt.detail) })
     components.events.addEventListener('peer:disconnect', (evt) => { this.#onDisconnect(evt.detail) })
+    components.events.addEventListener('peer:update', (evt) => { this.#onPeerUpdate(evt.detail) })
   }
 
   getProtocols (): string[] {
@@ -91,6 +94,10 @@ export class Registrar implements RegistrarInterface {
     return id
   }
 
+  getTopologies (protocol: string): Topology[] {
+    return [...(this.#topologies.get(protocol)?.values() ?? [])].map(r => r.topology)
+  }
+
   unregister (id: string): void {
     for (const [protocol, forProtocol] of this.#topologies) {
       if (forProtocol.delete(id) && forProtocol.size === 0) {
@@ -108,14 +115,30 @@ export class Registrar implements RegistrarInterface {
   #notifyConnect (protocol: string, record: TopologyRecord, peerId: PeerId, connection: Connection): void {
     const { topology, peers } = record
     const key = peerId.toString()
-    if (peers.has(key)) { return }
+    if (peers.has(key) || topology.filter?.has(peerId) === true) { return }
     if (connection.limits != null && topology.notifyOnLimitedConnection !== true) { return }
-    if (topology.filter?.(peerId) === false) { return }
     peers.add(key)
+    topology.filter?.add(peerId)
+    this.#call(protocol, 'onConnect', () => topology.onConnect?.(peerId, connection))
+  }
+
+  #notifyDisconnect (protocol: string, record: TopologyRecord, peerId: PeerId): void {
+    const { topology, peers } = record
+    if (!peers.delete(peerId.toString())) { return }
+    topology.filter?.remove(peerId)
+    this.#call(protocol, 'onDisconnect', () => topology.onDisconnect?.(peerId))
+  }
+
+  /** runs a topology callback: a throw or a rejected promise is logged, never passed on */
+  #call (protocol: string, name: string, callback: () => unknown): void {
+    const failed = (err: unknown): void => { this.#log.error('topology for %s failed in %s - %e', protocol, name, err) }
     try {
-      topology.onConnect?.(peerId, connection)
+      const result = callback()
+      if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
+        (result as Promise<unknown>).then(undefined, failed)
+      }
     } catch (err) {
-      this.#log.error('topology for %s threw in onConnect - %e', protocol, err)
+      failed(err)
     }
   }
 
@@ -128,15 +151,21 @@ export class Registrar implements RegistrarInterface {
   }
 
   #onDisconnect (peerId: PeerId): void {
-    const key = peerId.toString()
     for (const [protocol, forProtocol] of this.#topologies) {
-      for (const { topology, peers } of forProtocol.values()) {
-        if (!peers.delete(key)) { continue }
-        try {
-          topology.onDisconnect?.(peerId)
-        } catch (err) {
-          this.#log.error('topology for %s threw in onDisconnect - %e', protocol, err)
-        }
+      for (const record of forProtocol.values()) {
+        this.#notifyDisconnect(protocol, record, peerId)
+      }
+    }
+  }
+
+  /** a connected peer that no longer lists a protocol is gone for that protocol's topologies */
+  #onPeerUpdate ({ peer, previous }: PeerUpdate): void {
+    if (previous == null) { return }
+    const now = new Set(peer.protocols)
+    for (const protocol of previous.protocols) {
+      if (now.has(protocol)) { continue }
+      for (const record of this.#topologies.get(protocol)?.values() ?? []) {
+        this.#notifyDisconnect(protocol, record, peer.id)
       }
     }
   }

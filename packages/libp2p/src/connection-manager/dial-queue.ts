@@ -112,6 +112,22 @@ export class DialQueue {
     return join(shared, options.signal)
   }
 
+  /**
+   * whether dial() of these addresses would try one: not this node, the gater allows the peer, and
+   * #addresses() keeps at least one (a transport, the gater, direct only when unlimitedOnly)
+   */
+  async isDialable (multiaddrs: Multiaddr[], unlimitedOnly: boolean, options: AbortOptions = {}): Promise<boolean> {
+    try {
+      const target = dialTarget(multiaddrs)
+      if (target.peerId?.equals(this.#components.peerId) === true) { return false }
+      if (target.peerId != null && await this.#components.connectionGater.denyDialPeer?.(target.peerId) === true) { return false }
+      return (await this.#addresses(target, unlimitedOnly, options)).length > 0
+    } catch (err: any) {
+      if (options.signal?.aborted === true) { throw err }
+      return false
+    }
+  }
+
   async #dial (target: DialTarget, unlimitedOnly: boolean, options: AbortOptions): Promise<Connection> {
     const { connectionGater } = this.#components
     if (target.peerId != null && await connectionGater.denyDialPeer?.(target.peerId) === true) {

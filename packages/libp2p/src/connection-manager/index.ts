@@ -11,8 +11,9 @@ import { InboundRateLimiter } from './rate-limiter.js'
 import { ReconnectQueue } from './reconnect-queue.js'
 import type { DialQueueComponents, DialQueueInit } from './dial-queue.js'
 import type {
-  AbortOptions, Connection, ConnectionManager as ConnectionManagerInterface, Libp2pEvents, Logger, MultiaddrConnection,
-  OpenConnectionOptions as BaseOpenConnectionOptions, PeerId, Startable, TypedEventTarget
+  AbortOptions, Connection, ConnectionManager as ConnectionManagerInterface, IsDialableOptions, Libp2pEvents, Logger,
+  MultiaddrConnection, NewStreamOptions, OpenConnectionOptions as BaseOpenConnectionOptions, PeerId, Startable, Stream,
+  TypedEventTarget
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -69,6 +70,9 @@ export interface OpenConnectionOptions extends BaseOpenConnectionOptions {
    */
   runOnLimitedConnection?: boolean
 }
+
+/** runOnLimitedConnection applies to both the connection and the stream, as in dialProtocol() */
+export interface OpenStreamOptions extends OpenConnectionOptions, NewStreamOptions {}
 
 export interface ConnectionManagerComponents extends DialQueueComponents {
   events: TypedEventTarget<Libp2pEvents>
@@ -172,6 +176,17 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
       }
       throw err
     }
+  }
+
+  async openStream (peer: PeerId | Multiaddr | Multiaddr[], protocols: string | string[], options: OpenStreamOptions = {}): Promise<Stream> {
+    const connection = await this.openConnection(peer, options)
+    return connection.newStream(protocols, options)
+  }
+
+  async isDialable (multiaddrs: Multiaddr | Multiaddr[], options: IsDialableOptions = {}): Promise<boolean> {
+    const list = Array.isArray(multiaddrs) ? multiaddrs : [multiaddrs]
+    if (list.length === 0) { return false }
+    return this.#dialQueue.isDialable(list, options.runOnLimitedConnection === false, options)
   }
 
   async closeConnections (peerId: PeerId, options?: AbortOptions): Promise<void> {
