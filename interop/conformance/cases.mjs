@@ -126,6 +126,17 @@ function statuses (s) {
   }
 }
 
+function assertSendThrows (stream, name, what) {
+  let thrown
+  try {
+    stream.send(new Uint8Array(1))
+  } catch (err) {
+    thrown = err
+  }
+  assert.ok(thrown != null, `${what} did not throw`)
+  assert.equal(thrown.name, name, `${what} threw ${thrown.name}: ${thrown.message}`)
+}
+
 /** what the properties case compares: values, and the types of ids and timestamps */
 function streamProperties (s) {
   return {
@@ -424,6 +435,10 @@ export function conformanceSuite (where) {
       assert.ok(held.sent < bytes, `the sender sent all ${bytes} bytes while the reader was paused`)
       assert.equal(messages, atPause.messages, "'message' events while paused")
       assert.equal(received, atPause.received)
+      // what arrived while paused waits in the read buffer; the sender is told to wait for 'drain'
+      assert.ok(s.readBufferLength > 0, `readBufferLength ${s.readBufferLength} while paused`)
+      assert.ok(received + s.readBufferLength <= held.sent, `${received} + ${s.readBufferLength} buffered > ${held.sent} sent`)
+      assert.equal((await srv.opened).stream.writableNeedsDrain, true)
       assert.equal(s.status, 'open')
       s.resume()
       assert.equal(s.readStatus, 'readable')
@@ -646,7 +661,7 @@ export function conformanceSuite (where) {
       assert.equal(s.writeStatus, 'closed')
       assert.equal(s.readStatus, 'closed')
       assert.deepEqual(await srv.result(), { bytes: 1000, readError: 'StreamResetError', closeError: 'StreamResetError', status: 'reset' })
-      assert.throws(() => s.send(new Uint8Array(1)), { name: 'StreamStateError' })
+      assertSendThrows(s, 'StreamStateError', 'send() after abort()')
     })
 
     it('a reset by the remote is seen locally', async function () {
@@ -669,7 +684,7 @@ export function conformanceSuite (where) {
       assert.equal((await within(reading, 'for await to end'))?.name, 'StreamResetError')
       assert.equal(s.writeStatus, 'closed')
       assert.equal(s.remoteWriteStatus, 'closed')
-      assert.throws(() => s.send(new Uint8Array(1)), { name: 'StreamStateError' })
+      assertSendThrows(s, 'StreamStateError', 'send() after a remote reset')
     })
 
     describe('close() when the remote does not read', function () {
@@ -683,7 +698,8 @@ export function conformanceSuite (where) {
           return rest.bytes
         })
         const s = await dial(protocol)
-        await sendPayload(s, 'unread', MiB)
+        // queued at once (1 MiB, four times yamux's initial window), then close()
+        for (const chunk of payloadChunks('unread', MiB)) s.send(chunk)
         await within(s.close(), 'close() to a remote that does not read')
         assert.equal(s.writeStatus, 'closed')
         assert.equal(s.status, 'open')
