@@ -4,7 +4,8 @@
 // noise(), yamux(), identify(), ping(); node.handle(protocol, (stream, connection) => …),
 // node.dialProtocol(); the Stream / MessageStream / Connection of @libp2p/interface 3.x; lpStream()
 // and pbStream() of @libp2p/utils. The stack object (js: ../js-peer/conformance-stack.mjs, ours:
-// ./stack-ours.mjs) supplies those factories, each resolved from its own node_modules.
+// ./stack-ours.mjs) gives a name and an import() that resolves bare specifiers from the stack's own
+// node_modules; loadStack() takes the factories through it.
 //
 // Every case passes on js-libp2p 3.3.11 (it is the reference: a case js fails is a wrong case).
 // Two nodes per suite, one TCP + Noise + Yamux connection on 127.0.0.1; each case has its own
