@@ -1,5 +1,5 @@
 import { MessageTooLargeError, ProtocolError } from '@libp2p/interface'
-import { ByteStream } from '@libp2p/utils'
+import { HandshakeStream } from '@libp2p/utils'
 import { NOISE_LENGTH_PREFIX_BYTES, NOISE_MAX_MESSAGE_BYTES } from './constants.js'
 import { HandshakeState } from './handshake-state.js'
 import { verifyHandshakePayload } from './payload.js'
@@ -29,7 +29,7 @@ export interface HandshakeResult extends VerifiedPayload, SplitCiphers {
 /** Run XX as the initiator: -> e; <- e, ee, s, es; -> s, se */
 export async function initiatorHandshake (connection: MessageStream, init: HandshakeInit, options: AbortOptions): Promise<HandshakeResult> {
   const state = new HandshakeState({ crypto: init.crypto, initiator: true, staticKeyPair: init.staticKeyPair, prologue: init.prologue })
-  const stream = new ByteStream(connection)
+  const stream = new HandshakeStream(connection)
   // the initiator's first message is not encrypted: it carries no payload
   await writeMessage(stream, state.writeMessageA(EMPTY), options)
   const payloadB = state.readMessageB(await readMessage(stream, options))
@@ -42,7 +42,7 @@ export async function initiatorHandshake (connection: MessageStream, init: Hands
 /** Run XX as the responder */
 export async function responderHandshake (connection: MessageStream, init: HandshakeInit, options: AbortOptions): Promise<HandshakeResult> {
   const state = new HandshakeState({ crypto: init.crypto, initiator: false, staticKeyPair: init.staticKeyPair, prologue: init.prologue })
-  const stream = new ByteStream(connection)
+  const stream = new HandshakeStream(connection)
   // a payload in the first message is unauthenticated and libp2p defines none: it is ignored
   state.readMessageA(await readMessage(stream, options))
   await writeMessage(stream, state.writeMessageB(init.payload), options)
@@ -57,7 +57,7 @@ function remoteKey (state: HandshakeState): Uint8Array {
   return key
 }
 
-async function writeMessage (stream: ByteStream, message: Uint8Array, options: AbortOptions): Promise<void> {
+async function writeMessage (stream: HandshakeStream, message: Uint8Array, options: AbortOptions): Promise<void> {
   if (message.byteLength > NOISE_MAX_MESSAGE_BYTES) {
     throw new MessageTooLargeError(`a Noise handshake message of ${message.byteLength} bytes is over the ${NOISE_MAX_MESSAGE_BYTES} byte limit`)
   }
@@ -68,7 +68,7 @@ async function writeMessage (stream: ByteStream, message: Uint8Array, options: A
   await stream.write(frame, options)
 }
 
-async function readMessage (stream: ByteStream, options: AbortOptions): Promise<Uint8Array> {
+async function readMessage (stream: HandshakeStream, options: AbortOptions): Promise<Uint8Array> {
   const prefix = await stream.read(NOISE_LENGTH_PREFIX_BYTES, options)
   const length = (prefix.get(0) << 8) | prefix.get(1)
   return (await stream.read(length, options)).subarray()

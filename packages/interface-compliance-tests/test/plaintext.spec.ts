@@ -1,6 +1,6 @@
 import { generateKeyPair, publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { byteStream, lpEncode, messageStreamPair } from '@libp2p/utils'
+import { handshakeStream, lpEncode, messageStreamPair } from '@libp2p/utils'
 import { expect } from 'aegir/chai'
 import fc from 'fast-check'
 import { Exchange, MAX_EXCHANGE_BYTES, PLAINTEXT_PROTOCOL, plaintext } from '../src/plaintext/index.js'
@@ -32,7 +32,7 @@ describe('plaintext specifics', () => {
     const local = await peer()
     const [a, b] = messageStreamPair()
     void local.encrypter.secureOutbound(a).catch(() => {})
-    const sent = await byteStream(b).readPB(Exchange)
+    const sent = await handshakeStream(b).readPB(Exchange)
     expect(sent.id).to.deep.equal(peerIdFromPrivateKey(local.key).toMultihash().bytes)
     expect(sent.pubkey).to.deep.equal(publicKeyToProtobuf(local.key.publicKey))
     expect(publicKeyFromProtobuf(sent.pubkey ?? new Uint8Array()).equals(local.key.publicKey)).to.equal(true)

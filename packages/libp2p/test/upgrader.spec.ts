@@ -3,7 +3,7 @@ import { generateKeyPair } from '@libp2p/crypto/keys'
 import { TypedEventEmitter } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { byteStream, messageStreamPair } from '@libp2p/utils'
+import { handshakeStream, messageStreamPair } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { Upgrader } from '../src/upgrader.js'
@@ -28,7 +28,7 @@ describe('upgrader', () => {
     const upgrading = upgrader.upgradeOutbound(maConn, { skipEncryption: true, remotePeer })
 
     // the remote answers like rust-libp2p: header and protocol in separate writes, a tick apart
-    const reader = byteStream(remote)
+    const reader = handshakeStream(remote)
     expect(new TextDecoder().decode((await reader.readLP()).subarray())).to.equal('/multistream/1.0.0\n')
     expect(new TextDecoder().decode((await reader.readLP()).subarray())).to.equal('/yamux/1.0.0\n')
     await reader.writeLP(enc('/multistream/1.0.0\n'))

@@ -1,4 +1,4 @@
-import { ByteStream } from '@libp2p/utils'
+import { HandshakeStream } from '@libp2p/utils'
 import { expect } from 'aegir/chai'
 import { PERF_PROTOCOL, perf } from '../src/index.js'
 import { createNode } from './fixtures/nodes.js'
@@ -26,7 +26,7 @@ async function collect (outputs: AsyncIterable<PerfOutput>): Promise<PerfOutput[
 /** a handler that reads the header and the upload to EOF, then lets `respond` answer */
 async function fakeServer (node: Libp2p<any>, respond: (stream: Stream, requested: number) => Promise<void>): Promise<void> {
   await node.handle(PERF_PROTOCOL, async (stream) => {
-    const bytes = new ByteStream(stream)
+    const bytes = new HandshakeStream(stream)
     const requested = Number((await bytes.read(8)).getBigUint64(0))
     const rest = bytes.unwrap()
     while (await rest.read() != null) { /* the upload is discarded */ }

@@ -1,5 +1,5 @@
 import { AbortError, NotStartedError, ProtocolError } from '@libp2p/interface'
-import { ByteStream, withTimeout } from '@libp2p/utils'
+import { HandshakeStream, withTimeout } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import {
   DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS, DEFAULT_PROTOCOL_PREFIX,
@@ -77,7 +77,7 @@ export class Ping implements PingInterface, Startable {
       const payload = crypto.getRandomValues(new Uint8Array(PING_LENGTH_BYTES))
       // transports may pass the sent buffer itself along (the memory transport does): compare with a copy
       const expected = payload.slice()
-      const bytes = new ByteStream(stream)
+      const bytes = new HandshakeStream(stream)
       const start = performance.now()
       await bytes.write(payload, { signal })
       const echo = await bytes.read(PING_LENGTH_BYTES, { signal })

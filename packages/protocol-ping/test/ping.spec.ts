@@ -1,4 +1,4 @@
-import { ByteStream } from '@libp2p/utils'
+import { HandshakeStream } from '@libp2p/utils'
 import { expect } from 'aegir/chai'
 import { ping, PING_LENGTH_BYTES, PING_PROTOCOL } from '../src/index.js'
 import { createNode } from './fixtures/nodes.js'
@@ -50,7 +50,7 @@ describe('ping', () => {
 
   it('echoes several pings on one stream until EOF', async () => {
     const stream = await a.dialProtocol(b.getMultiaddrs()[0], PING_PROTOCOL)
-    const bytes = new ByteStream(stream)
+    const bytes = new HandshakeStream(stream)
     for (let i = 0; i < 5; i++) {
       await bytes.write(payload(i))
       expect((await bytes.read(PING_LENGTH_BYTES)).subarray()).to.deep.equal(payload(i))
@@ -70,7 +70,7 @@ describe('ping', () => {
     stream.send(payload(3).subarray(0, 5))
     stream.send(payload(3).subarray(5))
     await stream.closeWrite()
-    const bytes = new ByteStream(stream)
+    const bytes = new HandshakeStream(stream)
     expect((await bytes.read(PING_LENGTH_BYTES * 3)).subarray()).to.deep.equal(new Uint8Array([...two, ...payload(3)]))
     expect(await bytes.unwrap().read()).to.equal(null)
   })
@@ -78,7 +78,7 @@ describe('ping', () => {
   it('rejects a wrong echo with ProtocolError', async () => {
     const liar = track(await createNode())
     await liar.handle(PING_PROTOCOL, async (stream) => {
-      const bytes = new ByteStream(stream)
+      const bytes = new HandshakeStream(stream)
       const got = (await bytes.read(PING_LENGTH_BYTES)).subarray()
       got[0] ^= 0xff
       await bytes.write(got)
@@ -91,7 +91,7 @@ describe('ping', () => {
   it('rejects a short echo followed by EOF with InvalidMessageError', async () => {
     const liar = track(await createNode())
     await liar.handle(PING_PROTOCOL, async (stream) => {
-      await new ByteStream(stream).read(PING_LENGTH_BYTES)
+      await new HandshakeStream(stream).read(PING_LENGTH_BYTES)
       stream.send(new Uint8Array(3))
       await stream.close().catch(() => {})
     })
@@ -103,7 +103,7 @@ describe('ping', () => {
     const silent = track(await createNode())
     await silent.handle(PING_PROTOCOL, async (stream: Stream) => {
       // reads and never answers; the read ends when the pinger gives up
-      await new ByteStream(stream).read(PING_LENGTH_BYTES * 2).catch(() => {})
+      await new HandshakeStream(stream).read(PING_LENGTH_BYTES * 2).catch(() => {})
     })
     await expect(impatient.services.ping.ping(silent.getMultiaddrs()[0])).to.eventually.be.rejected.with.property('name', 'TimeoutError')
     expect(impatient.getConnections(silent.peerId).map(c => c.status)).to.deep.equal(['open'])
@@ -122,7 +122,7 @@ describe('ping', () => {
   it('aborts an inbound stream idle for idleTimeout', async () => {
     const strict = track(await createNode<Services>({ services: { ping: ping({ idleTimeout: 100 }) } }))
     const stream = await a.dialProtocol(strict.getMultiaddrs()[0], PING_PROTOCOL)
-    const bytes = new ByteStream(stream)
+    const bytes = new HandshakeStream(stream)
     await bytes.write(payload(9))
     expect((await bytes.read(PING_LENGTH_BYTES)).subarray()).to.deep.equal(payload(9))
     // then say nothing: the listener resets the stream
@@ -133,12 +133,12 @@ describe('ping', () => {
     const connection = await a.dial(b.getMultiaddrs()[0])
     const streams = [await connection.newStream(PING_PROTOCOL, { maxOutboundStreams: 3 }), await connection.newStream(PING_PROTOCOL, { maxOutboundStreams: 3 })]
     for (const [i, stream] of streams.entries()) {
-      const bytes = new ByteStream(stream)
+      const bytes = new HandshakeStream(stream)
       await bytes.write(payload(i))
       expect((await bytes.read(PING_LENGTH_BYTES)).subarray()).to.deep.equal(payload(i))
       bytes.unwrap()
     }
-    const third = new ByteStream(await connection.newStream(PING_PROTOCOL, { maxOutboundStreams: 3 }))
+    const third = new HandshakeStream(await connection.newStream(PING_PROTOCOL, { maxOutboundStreams: 3 }))
     await third.write(payload(3))
     await expect(third.read(PING_LENGTH_BYTES)).to.eventually.be.rejected.with.property('name', 'StreamResetError')
     await Promise.all(streams.map(async s => s.close()))

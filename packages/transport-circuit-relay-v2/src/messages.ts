@@ -5,17 +5,17 @@ import { MAX_MESSAGE_ADDRS, MAX_MESSAGE_BYTES } from './constants.js'
 import { HopMessage, StopMessage } from './pb/circuit.js'
 import type { Limit, Peer } from './pb/circuit.js'
 import type { AbortOptions, ConnectionLimits, MessageStream, PeerId } from '@libp2p/interface'
-import type { ByteStream, ProtobufDecoder } from '@libp2p/utils'
+import type { HandshakeStream, ProtobufDecoder } from '@libp2p/utils'
 
 const decodeLimits = { peer: { addrs: MAX_MESSAGE_ADDRS }, reservation: { addrs: MAX_MESSAGE_ADDRS } }
 
 /** HopMessage decoder: at most MAX_MESSAGE_ADDRS addresses per list, unknown enum values refused */
-export const hopCodec: ProtobufDecoder<HopMessage> = {
+export const hopCodec: { decode: ProtobufDecoder<HopMessage> } = {
   decode: (buf) => HopMessage.decode(buf, { limits: decodeLimits })
 }
 
 /** StopMessage decoder with the same bounds */
-export const stopCodec: ProtobufDecoder<StopMessage> = {
+export const stopCodec: { decode: ProtobufDecoder<StopMessage> } = {
   decode: (buf) => StopMessage.decode(buf, { limits: decodeLimits })
 }
 
@@ -23,7 +23,7 @@ export const stopCodec: ProtobufDecoder<StopMessage> = {
  * Reads one length-prefixed message: MessageTooLargeError past MAX_MESSAGE_BYTES,
  * InvalidMessageError for bytes that do not decode or a message without a type
  */
-export async function readMessage<T extends { type?: unknown }> (bytes: ByteStream<MessageStream>, codec: ProtobufDecoder<T>, options: AbortOptions): Promise<T> {
+export async function readMessage<T extends { type?: unknown }> (bytes: HandshakeStream<MessageStream>, codec: { decode: ProtobufDecoder<T> }, options: AbortOptions): Promise<T> {
   const message = await bytes.readPB(codec, { ...options, maxDataLength: MAX_MESSAGE_BYTES })
   if (message.type == null) {
     throw new InvalidMessageError('the message has no type')

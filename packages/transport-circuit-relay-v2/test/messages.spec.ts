@@ -1,6 +1,6 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
-import { ByteStream, encodeVarint, lpEncode, messageStreamPair } from '@libp2p/utils'
+import { HandshakeStream, encodeVarint, lpEncode, messageStreamPair } from '@libp2p/utils'
 import { expect } from 'aegir/chai'
 import fc from 'fast-check'
 import { MAX_MESSAGE_ADDRS, MAX_MESSAGE_BYTES } from '../src/constants.js'
@@ -39,13 +39,13 @@ describe('hop and stop messages', () => {
   it('reads a message without a type as InvalidMessageError', async () => {
     const [out, inb] = messageStreamPair()
     out.send(lpEncode(HopMessage.encode({ status: Status.OK })))
-    await expect(readMessage(new ByteStream(inb), hopCodec, {})).to.eventually.be.rejected.with.property('name', 'InvalidMessageError')
+    await expect(readMessage(new HandshakeStream(inb), hopCodec, {})).to.eventually.be.rejected.with.property('name', 'InvalidMessageError')
   })
 
   it('reads an oversize message as MessageTooLargeError without reading it', async () => {
     const [out, inb] = messageStreamPair()
     out.send(encodeVarint(MAX_MESSAGE_BYTES + 1))
-    await expect(readMessage(new ByteStream(inb), stopCodec, {})).to.eventually.be.rejected.with.property('name', 'MessageTooLargeError')
+    await expect(readMessage(new HandshakeStream(inb), stopCodec, {})).to.eventually.be.rejected.with.property('name', 'MessageTooLargeError')
   })
 
   it('reads the peer id of a Peer message, InvalidMessageError for bytes that are not one', async () => {
@@ -67,8 +67,8 @@ describe('hop and stop messages', () => {
       out.send(lpEncode(bytes))
       try {
         const message = hop
-          ? await readMessage(new ByteStream(inb), hopCodec, {})
-          : await readMessage(new ByteStream(inb), stopCodec, {})
+          ? await readMessage(new HandshakeStream(inb), hopCodec, {})
+          : await readMessage(new HandshakeStream(inb), stopCodec, {})
         expect(message.type).to.be.a('string')
       } catch (err: any) {
         expect(KNOWN_ERRORS).to.include(err.name)

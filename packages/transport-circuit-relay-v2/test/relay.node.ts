@@ -1,4 +1,4 @@
-import { ByteStream, encodeVarint, lpEncode } from '@libp2p/utils'
+import { HandshakeStream, encodeVarint, lpEncode } from '@libp2p/utils'
 import { expect } from 'aegir/chai'
 import { RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC } from '../src/constants.js'
 import { hopCodec, readMessage, stopCodec } from '../src/messages.js'
@@ -194,7 +194,7 @@ describe('circuit relay v2 over TCP (relay, listener, dialer)', function () {
     async function sendRaw (connection: Connection, protocol: string, bytes: Uint8Array, codec: typeof hopCodec | typeof stopCodec): Promise<{ status?: Status, after: Promise<unknown> }> {
       const stream = await connection.newStream(protocol, { signal: AbortSignal.timeout(5_000) })
       stream.send(bytes)
-      const answer = await readMessage(new ByteStream(stream), codec as typeof hopCodec, { signal: AbortSignal.timeout(5_000) })
+      const answer = await readMessage(new HandshakeStream(stream), codec as typeof hopCodec, { signal: AbortSignal.timeout(5_000) })
       const after = stream.read({ signal: AbortSignal.timeout(5_000) })
       void after.then(async () => { await stream.close() }, () => {})
       return { status: answer.status, after }

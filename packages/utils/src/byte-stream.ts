@@ -1,22 +1,61 @@
-import { InvalidMessageError, MessageTooLargeError, StreamStateError } from '@libp2p/interface'
+import { InvalidMessageError, InvalidParametersError, MessageTooLargeError, StreamBufferError } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { decodeVarint, encodeVarint } from './varint.js'
+import { UnwrappedError } from './errors.js'
+import { decodeVarint, encodeVarint, MAX_VARINT_BYTES, varintLength } from './varint.js'
+import type { ByteStream, LengthPrefixedStreamOpts, ReadBytesOptions } from './stream-utils.js'
 import type { AbortOptions, MessageStream } from '@libp2p/interface'
 
 /** The default cap on one length-prefixed message (handshakes are small; protocols pass their own) */
 export const DEFAULT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024
 
-export interface ReadMessageOptions extends AbortOptions {
-  /** refuse a message whose declared length is larger (MessageTooLargeError) */
+/** The default cap on the bytes one read may wait to collect (js-libp2p's maxBufferSize default) */
+export const DEFAULT_MAX_BUFFER_BYTES = 4 * 1024 * 1024
+
+export interface ReadMessageOptions extends AbortOptions, Partial<Pick<LengthPrefixedStreamOpts, 'lengthDecoder' | 'maxLengthLength'>> {
+  /** refuse a message whose declared length is larger (default DEFAULT_MAX_MESSAGE_BYTES) */
   maxDataLength?: number
 }
 
-export interface ProtobufDecoder<T> {
+/** what readPB() needs of a protobuf codec (protons' generated `decode` fits) */
+export interface MessageDecoder<T> {
   decode(buf: Uint8Array | Uint8ArrayList): T
 }
 
-export interface ProtobufEncoder<T> {
+/** what writePB() needs of a protobuf codec (protons' generated `encode` fits) */
+export interface MessageEncoder<T> {
   encode(message: T): Uint8Array
+}
+
+type ErrorClass = new (message: string) => Error
+
+/** The error class thrown for each way a read can fail */
+export interface ReadErrors {
+  /** the stream ended before a read had all its bytes */
+  EOFError: ErrorClass
+  /** a length prefix announced more than maxDataLength */
+  DataLengthError: ErrorClass
+  /** a length prefix took more than maxLengthLength bytes */
+  LengthLengthError: ErrorClass
+  /** a length prefix decoded to something that is not a non-negative integer */
+  MessageLengthError: ErrorClass
+}
+
+/** Our handshakes' names: a truncated or malformed message is InvalidMessageError, an oversized one MessageTooLargeError */
+export const HANDSHAKE_READ_ERRORS: ReadErrors = {
+  EOFError: InvalidMessageError,
+  DataLengthError: MessageTooLargeError,
+  LengthLengthError: MessageTooLargeError,
+  MessageLengthError: InvalidMessageError
+}
+
+export interface HandshakeStreamInit {
+  /**
+   * Bytes: the most one read may wait to collect (default DEFAULT_MAX_BUFFER_BYTES). A read that
+   * needs more fails with StreamBufferError and aborts the stream, as js-libp2p's does.
+   */
+  maxBufferSize?: number
+  /** the error classes a failed read throws (default HANDSHAKE_READ_ERRORS) */
+  errors?: ReadErrors
 }
 
 /** varint length prefix + data, without copying data */
@@ -24,46 +63,97 @@ export function lpEncode (data: Uint8Array | Uint8ArrayList): Uint8ArrayList {
   return new Uint8ArrayList(encodeVarint(data.byteLength), data)
 }
 
+/** a lengthDecoder (js-libp2p's contract: RangeError while more bytes are needed) for unsigned varints */
+export function decodeVarintLength (data: Uint8ArrayList): number {
+  // a varint shorter than the longest allowed that has not ended yet may still end: more bytes are needed
+  const end = Math.min(data.byteLength, MAX_VARINT_BYTES)
+  let terminated = false
+  for (let i = 0; i < end && !terminated; i++) { terminated = (data.get(i) & 0x80) === 0 }
+  const decoded = terminated || data.byteLength > MAX_VARINT_BYTES ? decodeVarint(data) : undefined
+  if (decoded === undefined) {
+    throw new RangeError('the varint needs more bytes')
+  }
+  return decoded.value
+}
+
 /**
  * Imperative reads and writes over a MessageStream, for handshakes (multistream-select, Noise,
- * identify, relay...). It reads ahead into its own buffer; `unwrap()` gives the stream back with
- * any bytes read past the last message returned to the stream's read buffer, so the next reader
- * (often the application) loses nothing.
+ * identify, relay...) and for js-libp2p's `byteStream()` / `lpStream()` / `pbStream()`, which are
+ * built on it. It pulls from the stream (`stream.read()`) only when a read needs more bytes;
+ * `unwrap()` gives the stream back with any bytes read past the last message returned to the
+ * stream's read buffer (`stream.unshift()`), so the next reader (often the application) loses
+ * nothing. An aborted read consumes nothing: the next read starts where it would have.
  */
-export class ByteStream<S extends MessageStream = MessageStream> {
+export class HandshakeStream<S extends MessageStream = MessageStream> implements ByteStream<S> {
   readonly #stream: S
+  readonly #maxBufferSize: number
+  readonly #errors: ReadErrors
   #buffer = new Uint8ArrayList()
   #unwrapped = false
 
-  constructor (stream: S) {
+  constructor (stream: S, init: HandshakeStreamInit = {}) {
+    if (typeof stream?.read !== 'function' || typeof stream.send !== 'function' || typeof stream.unshift !== 'function') {
+      throw new InvalidParametersError('the argument must be a stream or a connection')
+    }
     this.#stream = stream
+    this.#maxBufferSize = init.maxBufferSize ?? DEFAULT_MAX_BUFFER_BYTES
+    this.#errors = init.errors ?? HANDSHAKE_READ_ERRORS
   }
 
-  /** read exactly `bytes` bytes; throws InvalidMessageError if the stream ends first */
-  async read (bytes: number, options?: AbortOptions): Promise<Uint8ArrayList> {
-    await this.#fill(bytes, options)
-    const out = this.#buffer.sublist(0, bytes)
-    this.#buffer.consume(bytes)
-    return out
+  /**
+   * - `read(n)` / `read({ bytes: n })`: exactly n bytes; the EOFError of `errors` if the stream ends first
+   * - `read()`: whatever is buffered, or the next chunk; null at EOF
+   */
+  read (options: ReadBytesOptions): Promise<Uint8ArrayList>
+  read (options?: AbortOptions): Promise<Uint8ArrayList | null>
+  read (bytes: number, options?: AbortOptions): Promise<Uint8ArrayList>
+  async read (what?: number | ReadBytesOptions | AbortOptions, options?: AbortOptions): Promise<Uint8ArrayList | null> {
+    if (typeof what === 'number') {
+      return this.#take(what, options)
+    }
+    if (what != null && 'bytes' in what && what.bytes != null) {
+      return this.#take(what.bytes, what)
+    }
+    return this.#readAny(what)
   }
 
-  /** read one varint-length-prefixed message */
-  async readLP (options?: ReadMessageOptions): Promise<Uint8ArrayList> {
-    const max = options?.maxDataLength ?? DEFAULT_MAX_MESSAGE_BYTES
-    let prefix = decodeVarint(this.#buffer)
-    while (prefix == null) {
-      await this.#pull(options)
-      prefix = decodeVarint(this.#buffer)
+  /**
+   * Read one length-prefixed message (varint prefix unless `lengthDecoder` says otherwise). The
+   * prefix stays unconsumed until the whole message is there, so an aborted read loses nothing.
+   */
+  async readLP (options: ReadMessageOptions = {}): Promise<Uint8ArrayList> {
+    const maxDataLength = options.maxDataLength ?? DEFAULT_MAX_MESSAGE_BYTES
+    const maxLengthLength = options.maxLengthLength ?? (Number.isFinite(maxDataLength) ? varintLength(maxDataLength) : MAX_VARINT_BYTES)
+    const decode = options.lengthDecoder ?? decodeVarintLength
+    let prefixBytes = 0
+    let length: number
+    while (true) {
+      prefixBytes++
+      if (prefixBytes > maxLengthLength) {
+        throw new this.#errors.LengthLengthError(`the length prefix is longer than ${maxLengthLength} bytes (maxLengthLength)`)
+      }
+      await this.#fill(prefixBytes, options)
+      try {
+        length = decode(this.#buffer.sublist(0, prefixBytes))
+        break
+      } catch (err) {
+        if (!(err instanceof RangeError)) { throw err }
+      }
     }
-    if (prefix.value > max) {
-      throw new MessageTooLargeError(`message of ${prefix.value} bytes is over the ${max} byte limit`)
+    if (!Number.isSafeInteger(length) || length < 0) {
+      throw new this.#errors.MessageLengthError(`the length prefix decoded to ${length}`)
     }
-    this.#buffer.consume(prefix.bytes)
-    return this.read(prefix.value, options)
+    if (length > maxDataLength) {
+      throw new this.#errors.DataLengthError(`a message of ${length} bytes is over the ${maxDataLength} byte limit (maxDataLength)`)
+    }
+    this.#checkBufferSize(length)
+    await this.#fill(prefixBytes + length, options)
+    this.#buffer.consume(prefixBytes)
+    return this.#consume(length)
   }
 
   /** read one length-prefixed protobuf message; decode failures become InvalidMessageError */
-  async readPB<T> (codec: ProtobufDecoder<T>, options?: ReadMessageOptions): Promise<T> {
+  async readPB<T> (codec: MessageDecoder<T>, options?: ReadMessageOptions): Promise<T> {
     const buf = await this.readLP(options)
     try {
       return codec.decode(buf)
@@ -72,7 +162,7 @@ export class ByteStream<S extends MessageStream = MessageStream> {
     }
   }
 
-  /** send and wait for the stream to drain if it asks to */
+  /** send, then wait for the stream to drain if it asks to */
   async write (data: Uint8Array | Uint8ArrayList, options?: AbortOptions): Promise<void> {
     this.#checkUsable()
     if (!this.#stream.send(data)) {
@@ -84,7 +174,7 @@ export class ByteStream<S extends MessageStream = MessageStream> {
     await this.write(lpEncode(data), options)
   }
 
-  async writePB<T> (message: T, codec: ProtobufEncoder<T>, options?: AbortOptions): Promise<void> {
+  async writePB<T> (message: T, codec: MessageEncoder<T>, options?: AbortOptions): Promise<void> {
     await this.writeLP(codec.encode(message), options)
   }
 
@@ -93,39 +183,78 @@ export class ByteStream<S extends MessageStream = MessageStream> {
     return this.#buffer.byteLength
   }
 
-  /** give the stream back, returning read-ahead bytes to it; this ByteStream is unusable afterwards */
+  /**
+   * Give the stream back, returning read-ahead bytes to it; reads and writes through this helper
+   * throw UnwrappedError afterwards. Unwrapping again returns the same stream.
+   */
   unwrap (): S {
-    this.#checkUsable()
-    this.#unwrapped = true
-    if (this.#buffer.byteLength > 0) {
-      this.#stream.unshift(this.#buffer)
-      this.#buffer = new Uint8ArrayList()
+    if (!this.#unwrapped) {
+      this.#unwrapped = true
+      if (this.#buffer.byteLength > 0) {
+        this.#stream.unshift(this.#buffer)
+        this.#buffer = new Uint8ArrayList()
+      }
     }
     return this.#stream
   }
 
+  async #readAny (options?: AbortOptions): Promise<Uint8ArrayList | null> {
+    this.#checkUsable()
+    if (this.#buffer.byteLength > 0) {
+      const out = this.#buffer
+      this.#buffer = new Uint8ArrayList()
+      return out
+    }
+    return this.#stream.read(options)
+  }
+
+  async #take (bytes: number, options?: AbortOptions): Promise<Uint8ArrayList> {
+    if (!Number.isSafeInteger(bytes) || bytes < 0) {
+      throw new InvalidParametersError(`cannot read ${bytes} bytes`)
+    }
+    this.#checkBufferSize(bytes)
+    await this.#fill(bytes, options)
+    return this.#consume(bytes)
+  }
+
+  #consume (bytes: number): Uint8ArrayList {
+    const out = this.#buffer.sublist(0, bytes)
+    this.#buffer.consume(bytes)
+    return out
+  }
+
   async #fill (bytes: number, options?: AbortOptions): Promise<void> {
+    this.#checkUsable()
     while (this.#buffer.byteLength < bytes) {
-      await this.#pull(options)
+      const chunk = await this.#stream.read(options)
+      if (this.#unwrapped) {
+        // unwrapped while this read waited: the chunk belongs to the stream's next reader
+        if (chunk != null) { this.#stream.unshift(chunk) }
+        this.#checkUsable()
+      }
+      if (chunk == null) {
+        throw new this.#errors.EOFError(`the stream ended after ${this.#buffer.byteLength} of ${bytes} bytes`)
+      }
+      this.#buffer.append(chunk)
     }
   }
 
-  async #pull (options?: AbortOptions): Promise<void> {
-    this.#checkUsable()
-    const chunk = await this.#stream.read(options)
-    if (chunk == null) {
-      throw new InvalidMessageError(`stream ended with ${this.#buffer.byteLength} bytes of an unfinished message`)
+  #checkBufferSize (bytes: number): void {
+    if (bytes > this.#maxBufferSize) {
+      const err = new StreamBufferError(`a read of ${bytes} bytes is over the ${this.#maxBufferSize} byte limit (raise it with the maxBufferSize option)`)
+      this.#stream.abort(err)
+      throw err
     }
-    this.#buffer.append(chunk)
   }
 
   #checkUsable (): void {
     if (this.#unwrapped) {
-      throw new StreamStateError('ByteStream was unwrapped')
+      throw new UnwrappedError('the stream was unwrapped')
     }
   }
 }
 
-export function byteStream<S extends MessageStream> (stream: S): ByteStream<S> {
-  return new ByteStream(stream)
+/** a HandshakeStream over `stream` with our handshakes' error names */
+export function handshakeStream<S extends MessageStream> (stream: S, init?: HandshakeStreamInit): HandshakeStream<S> {
+  return new HandshakeStream(stream, init)
 }

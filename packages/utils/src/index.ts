@@ -9,8 +9,14 @@ export { AbstractMessageStream } from './abstract-message-stream.js'
 export type { MessageStreamInit, SendResult } from './abstract-message-stream.js'
 export { AbstractStreamMuxer } from './abstract-stream-muxer.js'
 export type { AbstractStreamMuxerInit, MuxedConnection, MuxedStream } from './abstract-stream-muxer.js'
-export { ByteStream, byteStream, lpEncode, DEFAULT_MAX_MESSAGE_BYTES } from './byte-stream.js'
-export type { ReadMessageOptions, ProtobufDecoder, ProtobufEncoder } from './byte-stream.js'
+export { HandshakeStream, handshakeStream, lpEncode, decodeVarintLength, HANDSHAKE_READ_ERRORS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_BUFFER_BYTES } from './byte-stream.js'
+export type { ReadMessageOptions, ReadErrors, HandshakeStreamInit, MessageDecoder, MessageEncoder } from './byte-stream.js'
+export { byteStream, lpStream, pbStream, echo } from './stream-utils.js'
+export type {
+  ByteStream, ByteStreamOpts, ReadBytesOptions, LengthPrefixedStream, LengthPrefixedStreamOpts,
+  ProtobufDecoder, ProtobufEncoder, ProtobufStream, ProtobufMessageStream, ProtobufStreamOpts
+} from './stream-utils.js'
+export * from './errors.js'
 export { encodeVarint, encodeVarintInto, decodeVarint, varintLength, MAX_VARINT_BYTES } from './varint.js'
 export type { DecodedVarint } from './varint.js'
 export { Waiters } from './waiters.js'

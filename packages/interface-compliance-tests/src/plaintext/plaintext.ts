@@ -1,7 +1,7 @@
 import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { AbortError, InvalidMessageError, InvalidPublicKeyError, ProtocolError, TimeoutError, UnexpectedPeerError } from '@libp2p/interface'
 import { peerIdFromPrivateKey, peerIdFromPublicKey } from '@libp2p/peer-id'
-import { byteStream } from '@libp2p/utils'
+import { handshakeStream } from '@libp2p/utils'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, MAX_EXCHANGE_BYTES, PLAINTEXT_PROTOCOL } from './constants.js'
 import { Exchange } from './pb/exchange.js'
 import type {
@@ -48,7 +48,7 @@ export class PlaintextEncrypter implements ConnectionEncrypter {
   async #handshake (connection: MessageStream, options?: SecureConnectionOptions): Promise<SecuredConnection> {
     const timeout = AbortSignal.timeout(this.#timeoutMs)
     const signal = options?.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
-    const stream = byteStream(connection)
+    const stream = handshakeStream(connection)
     try {
       const local: Exchange = {
         id: this.#peerId.toMultihash().bytes,

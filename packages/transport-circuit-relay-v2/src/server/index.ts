@@ -1,5 +1,5 @@
 import { AbortError, InvalidMessageError, LimitExceededError, MessageTooLargeError } from '@libp2p/interface'
-import { ByteStream, withTimeout } from '@libp2p/utils'
+import { HandshakeStream, withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_DATA_LIMIT_BYTES, DEFAULT_DURATION_LIMIT_MS, DEFAULT_HOP_TIMEOUT_MS, DEFAULT_MAX_CIRCUITS, DEFAULT_MAX_CIRCUITS_PER_PEER,
   DEFAULT_MAX_INBOUND_HOP_STREAMS, DEFAULT_MAX_OUTBOUND_STOP_STREAMS, DEFAULT_MAX_RESERVATIONS,
@@ -181,7 +181,7 @@ export class CircuitRelayService implements CircuitRelayServer {
     const shutdown = this.#shutdown?.signal
     if (shutdown == null) { stream.abort(new AbortError('the relay stopped')); return }
     const deadline = withTimeout(this.#hopTimeoutMs, 'a hop request (hopTimeout)', shutdown)
-    const bytes = new ByteStream(stream)
+    const bytes = new HandshakeStream(stream)
     const signal = deadline.signal
     let spliceWith: { stop: Stream, target: PeerId } | undefined
     try {
@@ -218,7 +218,7 @@ export class CircuitRelayService implements CircuitRelayServer {
     }
   }
 
-  async #answer (bytes: ByteStream, message: HopMessage, signal: AbortSignal): Promise<void> {
+  async #answer (bytes: HandshakeStream, message: HopMessage, signal: AbortSignal): Promise<void> {
     await bytes.writePB(message, HopMessage, { signal })
   }
 
@@ -226,12 +226,12 @@ export class CircuitRelayService implements CircuitRelayServer {
    * send a refusal, then close and wait (within the request's deadline) for the remote to close:
    * a reset would make the remote drop the answer if it has not read it yet
    */
-  async #refuse (bytes: ByteStream, status: Status, signal: AbortSignal): Promise<void> {
+  async #refuse (bytes: HandshakeStream, status: Status, signal: AbortSignal): Promise<void> {
     await this.#answer(bytes, { type: HopMessage.Type.STATUS, status }, signal)
     await bytes.unwrap().close({ signal })
   }
 
-  async #reserve (bytes: ByteStream, connection: Connection, signal: AbortSignal): Promise<void> {
+  async #reserve (bytes: HandshakeStream, connection: Connection, signal: AbortSignal): Promise<void> {
     const { peerId, privateKey, addressManager } = this.#components
     const peer = connection.remotePeer
     const result = this.#reservations.reserve(peer, ipOf(connection.remoteAddr))
@@ -270,7 +270,7 @@ export class CircuitRelayService implements CircuitRelayServer {
   }
 
   /** the STOP stream to the target, answered OK, or a refusal sent to the initiator and thrown */
-  async #connect (bytes: ByteStream, request: HopMessage, connection: Connection, signal: AbortSignal): Promise<{ stop: Stream, target: PeerId }> {
+  async #connect (bytes: HandshakeStream, request: HopMessage, connection: Connection, signal: AbortSignal): Promise<{ stop: Stream, target: PeerId }> {
     const refuse = async (status: Status, why: string): Promise<never> => {
       await this.#refuse(bytes, status, signal)
       throw new RelayRefusedError(status, why)
@@ -306,7 +306,7 @@ export class CircuitRelayService implements CircuitRelayServer {
     let stop: Stream | undefined
     try {
       stop = await toTarget.newStream(RELAY_V2_STOP_CODEC, { signal, maxOutboundStreams: this.#maxOutboundStopStreams })
-      const stopBytes = new ByteStream(stop)
+      const stopBytes = new HandshakeStream(stop)
       await stopBytes.writePB({
         type: StopMessage.Type.CONNECT,
         peer: { id: source.toMultihash().bytes, addrs: [] },

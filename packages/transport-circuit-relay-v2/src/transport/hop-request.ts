@@ -1,5 +1,5 @@
 import { InvalidMessageError } from '@libp2p/interface'
-import { ByteStream } from '@libp2p/utils'
+import { HandshakeStream } from '@libp2p/utils'
 import { RELAY_V2_HOP_CODEC } from '../constants.js'
 import { RelayRefusedError } from '../errors.js'
 import { hopCodec, readMessage } from '../messages.js'
@@ -15,7 +15,7 @@ import type { Connection, Stream } from '@libp2p/interface'
 export async function hopRequest (connection: Connection, request: HopMessage, signal: AbortSignal): Promise<{ answer: HopMessage, stream: Stream }> {
   const stream = await connection.newStream(RELAY_V2_HOP_CODEC, { signal })
   try {
-    const bytes = new ByteStream(stream)
+    const bytes = new HandshakeStream(stream)
     await bytes.writePB(request, HopMessage, { signal })
     const answer = await readMessage(bytes, hopCodec, { signal })
     if (answer.type !== HopMessage.Type.STATUS) {

@@ -1,6 +1,6 @@
 import { InvalidMultiaddrError, UnexpectedPeerError, transportSymbol } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { ByteStream, withTimeout } from '@libp2p/utils'
+import { HandshakeStream, withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_INBOUND_STOP_STREAMS, DEFAULT_MAX_OUTBOUND_STOP_STREAMS, DEFAULT_MAX_RESERVATION_QUEUE_LENGTH, DEFAULT_RESERVATION_CONCURRENCY,
   DEFAULT_RESERVATION_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS, RELAY_V2_STOP_CODEC, RESERVATION_REFRESH_MARGIN_MS
@@ -171,7 +171,7 @@ export class CircuitRelayTransport implements Transport, Startable {
   async #onStop (stream: Stream, connection: Connection): Promise<void> {
     const relay = connection.remotePeer
     const { signal, done } = withTimeout(this.#stopTimeoutMs, `a stop request from ${relay.toString()}`)
-    const bytes = new ByteStream(stream)
+    const bytes = new HandshakeStream(stream)
     let initiator: PeerId
     let request: StopMessage
     try {
@@ -214,7 +214,7 @@ export class CircuitRelayTransport implements Transport, Startable {
     }
   }
 
-  async #answer (bytes: ByteStream, status: Status, signal: AbortSignal): Promise<void> {
+  async #answer (bytes: HandshakeStream, status: Status, signal: AbortSignal): Promise<void> {
     await bytes.writePB({ type: StopMessage.Type.STATUS, status }, StopMessage, { signal })
     if (status !== Status.OK) {
       // closed, not reset, within the request's deadline: a reset would make the relay drop the answer

@@ -1,5 +1,5 @@
 import { InvalidMessageError, ProtocolError } from '@libp2p/interface'
-import { ByteStream } from '@libp2p/utils'
+import { HandshakeStream } from '@libp2p/utils'
 import { INIT_CHANNEL_LABEL, LISTENER_CANDIDATE_HOLD_MS, MAX_ICE_CANDIDATES, MAX_SIGNALING_MESSAGE_BYTES } from '../constants.js'
 import { ConnectionFailedError } from '../errors.js'
 import { EarlyChannels } from '../muxer.js'
@@ -25,14 +25,14 @@ export interface SignalingOptions {
  * wait for it (the remote must see the offer or answer first); at most MAX_ICE_CANDIDATES are sent.
  */
 class SignalingWriter {
-  readonly #bytes: ByteStream<Stream>
+  readonly #bytes: HandshakeStream<Stream>
   readonly #signal: AbortSignal
   #chain: Promise<void> = Promise.resolve()
   #held: SignalingMessage[] | undefined = []
   #candidates = 0
   #failed?: Error
 
-  constructor (bytes: ByteStream<Stream>, signal: AbortSignal) {
+  constructor (bytes: HandshakeStream<Stream>, signal: AbortSignal) {
     this.#bytes = bytes
     this.#signal = signal
   }
@@ -128,11 +128,11 @@ class RemoteCandidates {
   }
 }
 
-async function readMessage (bytes: ByteStream<Stream>, signal: AbortSignal): Promise<SignalingMessage> {
+async function readMessage (bytes: HandshakeStream<Stream>, signal: AbortSignal): Promise<SignalingMessage> {
   return bytes.readPB(SignalingMessage, { signal, maxDataLength: MAX_SIGNALING_MESSAGE_BYTES })
 }
 
-async function readSdp (bytes: ByteStream<Stream>, type: SignalingMessage.Type, signal: AbortSignal): Promise<string> {
+async function readSdp (bytes: HandshakeStream<Stream>, type: SignalingMessage.Type, signal: AbortSignal): Promise<string> {
   const message = await readMessage(bytes, signal)
   if (message.type !== type) {
     throw new ProtocolError(`expected ${type} on the signaling stream, got ${message.type ?? 'no type'}`)
@@ -148,7 +148,7 @@ async function readSdp (bytes: ByteStream<Stream>, type: SignalingMessage.Type, 
  * RTCPeerConnection refuses (an mDNS or TCP one it cannot use) is skipped; anything but a
  * candidate, unparseable JSON or more than MAX_ICE_CANDIDATES is a protocol error.
  */
-async function readCandidates (stream: Stream, bytes: ByteStream<Stream>, candidates: RemoteCandidates, signal: AbortSignal): Promise<void> {
+async function readCandidates (stream: Stream, bytes: HandshakeStream<Stream>, candidates: RemoteCandidates, signal: AbortSignal): Promise<void> {
   let count = 0
   while (true) {
     let message: SignalingMessage
@@ -221,7 +221,7 @@ async function abortable<T> (p: Promise<T>, signal: AbortSignal): Promise<T> {
  * For the listener the dialer ending its side also says SCTP is up: it does so
  * once its 'init' channel opened, and that channel may close before it is ever announced here.
  */
-async function exchangeCandidates (stream: Stream, bytes: ByteStream<Stream>, writer: SignalingWriter, pc: RTCPeerConnection, sctpReady: Promise<void>, listener: boolean, options: SignalingOptions): Promise<void> {
+async function exchangeCandidates (stream: Stream, bytes: HandshakeStream<Stream>, writer: SignalingWriter, pc: RTCPeerConnection, sctpReady: Promise<void>, listener: boolean, options: SignalingOptions): Promise<void> {
   const eofMeansReady = listener
   const candidates = new RemoteCandidates(pc, options.log, listener ? LISTENER_CANDIDATE_HOLD_MS : undefined)
   const stopReading = new AbortController()
@@ -250,7 +250,7 @@ async function exchangeCandidates (stream: Stream, bytes: ByteStream<Stream>, wr
  * 'init' channel, the SDP offer, the answer, candidates both ways, connected.
  */
 export async function initiateSignaling (stream: Stream, pc: RTCPeerConnection, options: SignalingOptions): Promise<SignalingResult> {
-  const bytes = new ByteStream(stream)
+  const bytes = new HandshakeStream(stream)
   const writer = new SignalingWriter(bytes, options.signal)
   const earlyChannels = new EarlyChannels(pc, options.maxEarlyStreams)
   pc.onicecandidate = (evt) => { writer.candidate(evt.candidate) }
@@ -276,7 +276,7 @@ export async function initiateSignaling (stream: Stream, pc: RTCPeerConnection, 
 
 /** The listener's side: read the offer, answer it, candidates both ways, connected */
 export async function answerSignaling (stream: Stream, pc: RTCPeerConnection, options: SignalingOptions): Promise<SignalingResult> {
-  const bytes = new ByteStream(stream)
+  const bytes = new HandshakeStream(stream)
   const writer = new SignalingWriter(bytes, options.signal)
   const earlyChannels = new EarlyChannels(pc, options.maxEarlyStreams)
   pc.onicecandidate = (evt) => { writer.candidate(evt.candidate) }
