@@ -1,6 +1,6 @@
 import type { AbortOptions } from './abort-options.js'
 import type { PublicKey } from './keys.js'
-import type { PeerId } from './peer-id.js'
+import type { PeerId, PeerInfo } from './peer-id.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface Address {
@@ -42,6 +42,12 @@ export interface PeerData {
 }
 
 export interface PeerQueryFilter { (peer: Peer): boolean }
+
+/** js-libp2p's second argument of consumePeerRecord */
+export interface ConsumePeerRecordOptions extends AbortOptions {
+  /** the record must name this peer */
+  expectedPeer?: PeerId
+}
 export interface PeerQuery extends AbortOptions {
   filters?: PeerQueryFilter[]
   limit?: number
@@ -53,6 +59,8 @@ export interface PeerStore {
   has(peerId: PeerId, options?: AbortOptions): Promise<boolean>
   /** throws NotFoundError for an unknown peer */
   get(peerId: PeerId, options?: AbortOptions): Promise<Peer>
+  /** the peer's id and addresses (throws NotFoundError for an unknown peer) */
+  getInfo(peerId: PeerId, options?: AbortOptions): Promise<PeerInfo>
   /** replace all data of the peer */
   save(peerId: PeerId, data: PeerData, options?: AbortOptions): Promise<Peer>
   /** replace the given fields */
@@ -60,6 +68,11 @@ export interface PeerStore {
   /** merge the given fields into what is stored */
   merge(peerId: PeerId, data: PeerData, options?: AbortOptions): Promise<Peer>
   delete(peerId: PeerId, options?: AbortOptions): Promise<void>
-  /** verify and store a signed peer record envelope; false when it is older than the stored one or does not verify */
+  /**
+   * verify and store a signed peer record envelope; false when it is older than the stored one, does
+   * not verify, or does not name the expected peer (given as js-libp2p does, `{ expectedPeer }`, or as
+   * a PeerId followed by the options)
+   */
+  consumePeerRecord(envelope: Uint8Array, options?: ConsumePeerRecordOptions): Promise<boolean>
   consumePeerRecord(envelope: Uint8Array, expectedPeer?: PeerId, options?: AbortOptions): Promise<boolean>
 }

@@ -1,5 +1,5 @@
 import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
-import { InvalidMessageError, InvalidParametersError, MessageTooLargeError, NotFoundError } from '@libp2p/interface'
+import { InvalidMessageError, InvalidParametersError, MessageTooLargeError, NotFoundError, isPeerId } from '@libp2p/interface'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import { openPeerRecord } from '@libp2p/peer-record'
 import { Key } from 'interface-datastore'
@@ -12,7 +12,8 @@ import {
 import { applyPeerData, decodePeer, emptyPeer, encodePeer, toPeer } from './record.js'
 import type { PeerStoreLimits, StoredPeer } from './record.js'
 import type {
-  AbortOptions, ComponentLogger, Libp2pEvents, Logger, Peer, PeerData, PeerId, PeerQuery, PeerStore, TypedEventTarget
+  AbortOptions, ComponentLogger, ConsumePeerRecordOptions, Libp2pEvents, Logger, Peer, PeerData, PeerId, PeerInfo, PeerQuery,
+  PeerStore, TypedEventTarget
 } from '@libp2p/interface'
 import type { OpenedPeerRecord, PeerRecord } from '@libp2p/peer-record'
 import type { Datastore } from 'interface-datastore'
@@ -99,6 +100,11 @@ export class PersistentPeerStore implements PeerStore {
     return toPeer(peerId, stored, this.#now())
   }
 
+  async getInfo (peerId: PeerId, options?: AbortOptions): Promise<PeerInfo> {
+    const peer = await this.get(peerId, options)
+    return { id: peer.id, multiaddrs: peer.addresses.map(a => a.multiaddr) }
+  }
+
   async save (peerId: PeerId, data: PeerData, options?: AbortOptions): Promise<Peer> {
     return this.#update(peerId, data, 'replace', options)
   }
@@ -119,7 +125,11 @@ export class PersistentPeerStore implements PeerStore {
     })
   }
 
-  async consumePeerRecord (buf: Uint8Array, expectedPeer?: PeerId, options?: AbortOptions): Promise<boolean> {
+  async consumePeerRecord (buf: Uint8Array, options?: ConsumePeerRecordOptions): Promise<boolean>
+  async consumePeerRecord (buf: Uint8Array, expectedPeer?: PeerId, options?: AbortOptions): Promise<boolean>
+  async consumePeerRecord (buf: Uint8Array, peerOrOptions?: PeerId | ConsumePeerRecordOptions, abortOptions?: AbortOptions): Promise<boolean> {
+    const expectedPeer = isPeerId(peerOrOptions) ? peerOrOptions : peerOrOptions?.expectedPeer
+    const options = isPeerId(peerOrOptions) ? abortOptions : peerOrOptions
     let opened: OpenedPeerRecord
     try {
       // checks the signature for the peer record domain, the payload type, and that the record

@@ -55,6 +55,14 @@ describe('peer store: consumePeerRecord', () => {
     expect(await f.store.consumePeerRecord(envelope, remote.peerId)).to.be.true()
   })
 
+  it('takes expectedPeer as js-libp2p passes it, in an options object', async () => {
+    const other = await createPeer()
+    const envelope = await signedRecord(remote.privateKey, { peerId: remote.peerId, multiaddrs: addrs(1), seqNumber: 1n })
+    expect(await f.store.consumePeerRecord(envelope, { expectedPeer: other.peerId })).to.be.false()
+    expect(await f.store.has(remote.peerId)).to.be.false()
+    expect(await f.store.consumePeerRecord(envelope, { expectedPeer: remote.peerId, signal: AbortSignal.timeout(10_000) })).to.be.true()
+  })
+
   it('replaces the addresses and keeps the other fields', async () => {
     await f.store.save(remote.peerId, { multiaddrs: addrs(2, 100), protocols: ['/a/1'], metadata: { m: bytes(1) } })
     const multiaddrs = addrs(1)

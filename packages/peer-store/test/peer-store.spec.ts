@@ -33,6 +33,15 @@ describe('peer store: save, patch, merge', () => {
       await expect(f.store.get(peer)).to.eventually.be.rejected.with.property('name', 'NotFoundError')
     })
 
+    it('getInfo gives the id and addresses (what @libp2p/kad-dht asks for), NotFoundError for an unknown peer', async () => {
+      await expect(f.store.getInfo(peer)).to.eventually.be.rejected.with.property('name', 'NotFoundError')
+      await f.store.save(peer, { multiaddrs: [A, B], protocols: ['/x/1.0.0'] })
+      const info = await f.store.getInfo(peer)
+      expect(info.id.equals(peer)).to.be.true()
+      expect(info.multiaddrs.map(String)).to.deep.equal([A, B].map(String))
+      expect(Object.keys(info).sort()).to.deep.equal(['id', 'multiaddrs'])
+    })
+
     it('saving empty data still records the peer', async () => {
       const saved = await f.store.save(peer, {})
       expect(saved.id.equals(peer)).to.be.true()
