@@ -1,4 +1,4 @@
-import { AbortError, NotStartedError } from '@libp2p/interface'
+import { AbortError, NotStartedError, ProtocolError } from '@libp2p/interface'
 import { withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_PUSH_INBOUND_STREAMS, DEFAULT_MAX_PUSH_OUTBOUND_STREAMS,
@@ -170,6 +170,11 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
       })
       await writeIdentify(stream, await this.#own.parts(connection), { signal })
       await stream.close({ signal })
+      // the stream counts against maxOutboundStreams until the remote's EOF ends it: a push right
+      // after this one (a handle() then an unhandle()) must not be refused
+      if (await stream.read({ signal }) != null) {
+        throw new ProtocolError(`${connection.remotePeer} answered an identify push`)
+      }
     } catch (err: any) {
       const error = signal.aborted ? signal.reason : err
       stream?.abort(error)

@@ -119,6 +119,9 @@ describe('identify push', () => {
     })
     // close() may reject with StreamResetError or, on an optimistically negotiated stream, find it reset already
     await stream.close().catch((err: Error) => { expect(err).to.have.property('name', 'StreamResetError') })
+    if (stream.status === 'open') {
+      await new Promise(resolve => { stream.addEventListener('close', resolve, { once: true }) })
+    }
     expect(stream.status).to.equal('reset')
     const after = await a.peerStore.get(b.peerId)
     expect(after.protocols).to.deep.equal(before.protocols)

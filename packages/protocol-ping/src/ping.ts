@@ -85,7 +85,13 @@ export class Ping implements PingInterface, Startable {
       if (!equalBytes(echo.subarray(), expected)) {
         throw new ProtocolError(`${connection.remotePeer} echoed a ping payload other than the one sent`)
       }
-      await bytes.unwrap().close({ signal })
+      const rest = bytes.unwrap()
+      await rest.close({ signal })
+      // the stream counts against maxOutboundStreams until the remote's EOF ends it: wait for it,
+      // so that a ping right after this one on the same connection is not refused
+      if (await rest.read({ signal }) != null) {
+        throw new ProtocolError(`${connection.remotePeer} sent more than the ping echo`)
+      }
       return rtt
     } catch (err: any) {
       const error = signal.aborted ? signal.reason : err
