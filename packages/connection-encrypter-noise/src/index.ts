@@ -16,6 +16,8 @@
  * InvalidSignatureError, InvalidMessageError, DecryptionFailedError, TimeoutError) and close the
  * raw connection.
  */
+import { validateInit } from '@libp2p/utils'
+import { NOISE_INIT_SCHEMA } from './init-schema.js'
 import { Noise } from './noise.js'
 import type { NoiseComponents, NoiseInit } from './noise.js'
 
@@ -27,5 +29,6 @@ export type { NoiseExtensions } from './pb/payload.js'
 
 /** The Noise encrypter factory: `noise(init)(components)` */
 export function noise (init: NoiseInit = {}): (components: NoiseComponents) => Noise {
+  validateInit('noise()', init, NOISE_INIT_SCHEMA)
   return (components) => new Noise(components, init)
 }

@@ -29,8 +29,10 @@
  * `UnexpectedPeerError`, `InvalidSignatureError`...), logged, and aborts the stream; the
  * connection stays open and nothing from that message is stored.
  */
+import { validateInit } from '@libp2p/utils'
 import { IdentifyPush as IdentifyPushService } from './identify-push.js'
 import { Identify as IdentifyService } from './identify.js'
+import { IDENTIFY_INIT_SCHEMA, IDENTIFY_PUSH_INIT_SCHEMA } from './init-schema.js'
 import type {
   AbortOptions, AddressManager, ComponentLogger, Connection, ConnectionManager, IdentifyResult, Libp2pEvents, PeerId,
   PeerStore, PrivateKey, Registrar, TypedEventTarget
@@ -116,10 +118,12 @@ export interface IdentifyPush {
 
 /** the `/ipfs/id/1.0.0` service */
 export function identify (init: IdentifyInit = {}): (components: IdentifyComponents) => Identify {
+  validateInit('identify()', init, IDENTIFY_INIT_SCHEMA)
   return (components) => new IdentifyService(components, init)
 }
 
 /** the `/ipfs/id/push/1.0.0` service */
 export function identifyPush (init: IdentifyPushInit = {}): (components: IdentifyPushComponents) => IdentifyPush {
+  validateInit('identifyPush()', init, IDENTIFY_PUSH_INIT_SCHEMA)
   return (components) => new IdentifyPushService(components, init)
 }

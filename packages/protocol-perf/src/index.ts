@@ -21,6 +21,8 @@
  *
  * The package also has a test-plans compatible command, `perf` (see README.md).
  */
+import { validateInit } from '@libp2p/utils'
+import { PERF_INIT_SCHEMA } from './init-schema.js'
 import { Perf as PerfService } from './perf.js'
 import type { AbortOptions, ComponentLogger, ConnectionManager, Multiaddr, PeerId, Registrar } from '@libp2p/interface'
 
@@ -100,5 +102,6 @@ export interface Perf {
 
 /** the `/perf/1.0.0` service */
 export function perf (init: PerfInit = {}): (components: PerfComponents) => Perf {
+  validateInit('perf()', init, PERF_INIT_SCHEMA)
   return (components) => new PerfService(components, init)
 }

@@ -2,7 +2,7 @@ import { AbortError, InvalidParametersError, NotStartedError, ProtocolError } fr
 import { BackgroundTask } from './background-task.js'
 import {
   DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS,
-  DEFAULT_TIMEOUT_MS, DEFAULT_WRITE_BLOCK_SIZE_BYTES, MAX_WRITE_BLOCK_SIZE_BYTES, PERF_PROTOCOL, REPORT_INTERVAL_MS
+  DEFAULT_TIMEOUT_MS, DEFAULT_WRITE_BLOCK_SIZE_BYTES, PERF_PROTOCOL, REPORT_INTERVAL_MS
 } from './constants.js'
 import { servePerfStream } from './server.js'
 import { encodeHeader, readToEnd, writeBytes } from './transfer.js'
@@ -14,12 +14,6 @@ import type { Connection, Logger, Multiaddr, PeerId, Startable, Stream } from '@
 function checkCount (name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new InvalidParametersError(`${name} must be an integer from 0 to Number.MAX_SAFE_INTEGER, got ${value}`)
-  }
-}
-
-function checkTimeout (name: string, value: number): void {
-  if (!(value >= 0)) {
-    throw new InvalidParametersError(`${name} must be 0 (off), a positive number of ms or Infinity, got ${value}`)
   }
 }
 
@@ -75,17 +69,11 @@ export class Perf implements PerfInterface, Startable {
     this.#components = components
     this.#log = components.logger.forComponent('libp2p:perf')
     this.protocol = init.protocolName ?? PERF_PROTOCOL
-    const chunkBytes = init.writeBlockSize ?? DEFAULT_WRITE_BLOCK_SIZE_BYTES
-    if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 1 || chunkBytes > MAX_WRITE_BLOCK_SIZE_BYTES) {
-      throw new InvalidParametersError(`writeBlockSize must be an integer from 1 to ${MAX_WRITE_BLOCK_SIZE_BYTES}, got ${chunkBytes}`)
-    }
-    this.#chunk = new Uint8Array(chunkBytes)
+    // the values were checked by perf() (init-schema.ts)
+    this.#chunk = new Uint8Array(init.writeBlockSize ?? DEFAULT_WRITE_BLOCK_SIZE_BYTES)
     this.#maxDownloadBytes = init.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES
-    if (this.#maxDownloadBytes !== Infinity) { checkCount('maxDownloadBytes', this.#maxDownloadBytes) }
     this.#idleTimeout = init.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS
-    checkTimeout('idleTimeout', this.#idleTimeout)
     this.#timeout = init.timeout ?? DEFAULT_TIMEOUT_MS
-    checkTimeout('timeout', this.#timeout)
     this.#maxInboundStreams = init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS
     this.#maxOutboundStreams = init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS
     this.#runOnLimitedConnection = init.runOnLimitedConnection ?? false

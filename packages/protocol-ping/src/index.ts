@@ -17,6 +17,8 @@
  * error. The handler echoes any number of payloads on one stream until the remote closes its
  * write side; a stream idle for `idleTimeout` is aborted.
  */
+import { validateInit } from '@libp2p/utils'
+import { PING_INIT_SCHEMA } from './init-schema.js'
 import { Ping as PingService } from './ping.js'
 import type { AbortOptions, ComponentLogger, ConnectionManager, Multiaddr, PeerId, Registrar } from '@libp2p/interface'
 
@@ -56,5 +58,6 @@ export interface Ping {
 
 /** the `/ipfs/ping/1.0.0` service */
 export function ping (init: PingInit = {}): (components: PingComponents) => Ping {
+  validateInit('ping()', init, PING_INIT_SCHEMA)
   return (components) => new PingService(components, init)
 }

@@ -1,9 +1,11 @@
 import { InvalidParametersError } from '@libp2p/interface'
+import { option, validateInit } from '@libp2p/utils'
 import {
   DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_KEEP_ALIVE_INTERVAL_MS, DEFAULT_MAX_CONNECTION_WINDOW_BYTES, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_MESSAGE_BYTES,
   DEFAULT_MAX_OUTBOUND_STREAMS, DEFAULT_MAX_STREAM_WINDOW_BYTES, DEFAULT_MAX_STREAM_WRITE_BUFFER_BYTES,
   INITIAL_STREAM_WINDOW_BYTES, MAX_WINDOW_BYTES
 } from './constants.js'
+import type { InitSchema } from '@libp2p/utils'
 
 /**
  * Options of `yamux()`. Names follow js-libp2p's yamux so configurations port unchanged; sizes
@@ -43,27 +45,40 @@ export interface YamuxMuxerInit {
 
 export type YamuxConfig = Required<YamuxMuxerInit>
 
-function integer (name: string, value: number, min: number, max: number): number {
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new InvalidParametersError(`yamux option ${name} must be an integer from ${min} to ${max}, got ${value}`)
-  }
-  return value
+/** what `yamux(init)` accepts; maxStreamWindowSize is checked against initialStreamWindowSize in resolveConfig */
+const YAMUX_INIT_SCHEMA: InitSchema = {
+  maxInboundStreams: option.integer(0, 2 ** 31),
+  maxOutboundStreams: option.integer(0, 2 ** 31),
+  initialStreamWindowSize: option.integer(INITIAL_STREAM_WINDOW_BYTES, MAX_WINDOW_BYTES),
+  maxStreamWindowSize: option.integer(INITIAL_STREAM_WINDOW_BYTES, MAX_WINDOW_BYTES),
+  maxConnectionWindowSize: option.integer(0),
+  maxMessageSize: option.integer(1, MAX_WINDOW_BYTES),
+  maxStreamWriteBufferSize: option.integer(1),
+  enableKeepAlive: option.boolean(),
+  keepAliveInterval: option.ms(1),
+  closeTimeout: option.ms(1),
+  streamOptions: option.unsupported('set the stream windows with initialStreamWindowSize / maxStreamWindowSize and the write buffer with maxStreamWriteBufferSize; a stream is not reset for inactivity'),
+  maxEarlyStreams: option.unsupported('inbound streams are bounded by maxInboundStreams, early or not')
 }
 
 /** defaults filled in and every value checked; throws InvalidParametersError */
 export function resolveConfig (init: YamuxMuxerInit = {}): YamuxConfig {
-  const initialStreamWindowSize = integer('initialStreamWindowSize', init.initialStreamWindowSize ?? INITIAL_STREAM_WINDOW_BYTES, INITIAL_STREAM_WINDOW_BYTES, MAX_WINDOW_BYTES)
-  const maxStreamWindowSize = integer('maxStreamWindowSize', init.maxStreamWindowSize ?? Math.max(DEFAULT_MAX_STREAM_WINDOW_BYTES, initialStreamWindowSize), initialStreamWindowSize, MAX_WINDOW_BYTES)
+  validateInit('yamux()', init, YAMUX_INIT_SCHEMA)
+  const initialStreamWindowSize = init.initialStreamWindowSize ?? INITIAL_STREAM_WINDOW_BYTES
+  const maxStreamWindowSize = init.maxStreamWindowSize ?? Math.max(DEFAULT_MAX_STREAM_WINDOW_BYTES, initialStreamWindowSize)
+  if (maxStreamWindowSize < initialStreamWindowSize) {
+    throw new InvalidParametersError(`yamux(): maxStreamWindowSize (${maxStreamWindowSize}) must not be below initialStreamWindowSize (${initialStreamWindowSize})`)
+  }
   return {
-    maxInboundStreams: integer('maxInboundStreams', init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS, 0, 2 ** 31),
-    maxOutboundStreams: integer('maxOutboundStreams', init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS, 0, 2 ** 31),
+    maxInboundStreams: init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS,
+    maxOutboundStreams: init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS,
     initialStreamWindowSize,
     maxStreamWindowSize,
-    maxConnectionWindowSize: integer('maxConnectionWindowSize', init.maxConnectionWindowSize ?? Math.max(DEFAULT_MAX_CONNECTION_WINDOW_BYTES, maxStreamWindowSize), 0, Number.MAX_SAFE_INTEGER),
-    maxMessageSize: integer('maxMessageSize', init.maxMessageSize ?? DEFAULT_MAX_MESSAGE_BYTES, 1, MAX_WINDOW_BYTES),
-    maxStreamWriteBufferSize: integer('maxStreamWriteBufferSize', init.maxStreamWriteBufferSize ?? DEFAULT_MAX_STREAM_WRITE_BUFFER_BYTES, 1, Number.MAX_SAFE_INTEGER),
+    maxConnectionWindowSize: init.maxConnectionWindowSize ?? Math.max(DEFAULT_MAX_CONNECTION_WINDOW_BYTES, maxStreamWindowSize),
+    maxMessageSize: init.maxMessageSize ?? DEFAULT_MAX_MESSAGE_BYTES,
+    maxStreamWriteBufferSize: init.maxStreamWriteBufferSize ?? DEFAULT_MAX_STREAM_WRITE_BUFFER_BYTES,
     enableKeepAlive: init.enableKeepAlive ?? true,
-    keepAliveInterval: integer('keepAliveInterval', init.keepAliveInterval ?? DEFAULT_KEEP_ALIVE_INTERVAL_MS, 1, 2 ** 31 - 1),
-    closeTimeout: integer('closeTimeout', init.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS, 1, 2 ** 31 - 1)
+    keepAliveInterval: init.keepAliveInterval ?? DEFAULT_KEEP_ALIVE_INTERVAL_MS,
+    closeTimeout: init.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS
   }
 }

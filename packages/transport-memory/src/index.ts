@@ -20,6 +20,8 @@
  * `AbortError`. `listener.close()` stops accepting and closes its connections at once: the
  * other ends see EOF after the data already sent.
  */
+import { validateInit } from '@libp2p/utils'
+import { MEMORY_INIT_SCHEMA } from './init-schema.js'
 import { MemoryTransport } from './transport.js'
 import type { MemoryTransportComponents, MemoryTransportInit } from './transport.js'
 import type { Transport } from '@libp2p/interface'
@@ -32,5 +34,6 @@ export type { MemoryListener } from './listener.js'
 
 /** the memory transport factory: `memory(init)(components)` */
 export function memory (init: MemoryTransportInit = {}): (components: MemoryTransportComponents) => Transport {
+  validateInit('memory()', init, MEMORY_INIT_SCHEMA)
   return (components) => new MemoryTransport(init, components)
 }

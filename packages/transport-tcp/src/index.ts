@@ -19,6 +19,8 @@
  * In browsers `tcp()` returns a transport that can dial and listen on nothing (its filters return
  * no addresses), so a configuration shared between Node and browsers needs no special case.
  */
+import { validateInit } from '@libp2p/utils'
+import { TCP_INIT_SCHEMA } from './init-schema.js'
 import { TCPTransport } from './transport.js'
 import type { ComponentLogger, Listener, Transport } from '@libp2p/interface'
 
@@ -106,8 +108,9 @@ export interface TCPListener extends Listener {
   readonly paused: boolean
 }
 
-/** The TCP transport factory: `transports: [tcp()]` */
+/** The TCP transport factory: `transports: [tcp()]`; a bad option throws InvalidParametersError here */
 export function tcp (init: TCPOptions = {}): (components: TCPComponents) => Transport {
+  validateInit('tcp()', init, TCP_INIT_SCHEMA)
   return (components) => new TCPTransport(init, components)
 }
 

@@ -1,4 +1,4 @@
-import { InvalidMultiaddrError, InvalidParametersError, transportSymbol } from '@libp2p/interface'
+import { InvalidMultiaddrError, transportSymbol } from '@libp2p/interface'
 import { disabledLogger } from '@libp2p/utils'
 import { connect } from './connect.js'
 import { TCPConnection } from './connection.js'
@@ -23,25 +23,6 @@ export type TCPSettings = Required<Omit<TCPOptions, 'dialOpts' | 'listenOpts' | 
 Pick<MessageStreamInit, 'writeHighWaterMark' | 'writeLowWaterMark' | 'maxWriteBufferSize' | 'readHighWaterMark'> &
 { dialOpts: TCPSocketSettings, listenOpts: TCPSocketSettings, closeServerOnMaxConnections?: CloseServerOnMaxConnectionsOpts }
 
-function isPositiveInteger (n: unknown): boolean {
-  return typeof n === 'number' && Number.isSafeInteger(n) && n > 0
-}
-
-/** throws InvalidParametersError unless both counts are positive integers with listenBelow <= closeAbove (as js-libp2p allows equal ones) */
-function checkCloseServerOnMaxConnections (opts: CloseServerOnMaxConnectionsOpts | undefined): void {
-  if (opts == null) { return }
-  const { listenBelow, closeAbove, onListenError } = opts
-  if (!isPositiveInteger(listenBelow) || !isPositiveInteger(closeAbove)) {
-    throw new InvalidParametersError(`closeServerOnMaxConnections: listenBelow (${String(listenBelow)}) and closeAbove (${String(closeAbove)}) must be positive integers`)
-  }
-  if (listenBelow > closeAbove) {
-    throw new InvalidParametersError(`closeServerOnMaxConnections: listenBelow (${listenBelow}) must not be above closeAbove (${closeAbove})`)
-  }
-  if (onListenError != null && typeof onListenError !== 'function') {
-    throw new InvalidParametersError('closeServerOnMaxConnections: onListenError must be a function')
-  }
-}
-
 function socketSettings (opts: TCPSocketOptions = {}): TCPSocketSettings {
   return {
     noDelay: opts.noDelay ?? DEFAULT_NO_DELAY,
@@ -51,7 +32,6 @@ function socketSettings (opts: TCPSocketOptions = {}): TCPSocketSettings {
 }
 
 function settings (init: TCPOptions): TCPSettings {
-  checkCloseServerOnMaxConnections(init.closeServerOnMaxConnections)
   return {
     ...init,
     dialTimeout: init.dialTimeout ?? DEFAULT_DIAL_TIMEOUT_MS,

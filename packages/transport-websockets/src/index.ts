@@ -36,6 +36,8 @@
  * The remote reads everything sent before, then EOF; what it had not sent yet is lost. See
  * README.md for the full mapping of docs/STREAMS.md onto WebSocket.
  */
+import { validateInit } from '@libp2p/utils'
+import { WEBSOCKETS_INIT_SCHEMA } from './init-schema.js'
 import { WebSocketsTransport } from './transport.js'
 import type { ComponentLogger, Listener, Transport } from '@libp2p/interface'
 import type { Server as HttpServer, ServerOptions as HttpServerOptions } from 'node:http'
@@ -110,6 +112,7 @@ export interface WebSocketsListener extends Listener {
 
 /** The WebSocket transport factory: `transports: [webSockets()]` */
 export function webSockets (init: WebSocketsInit = {}): (components: WebSocketsComponents) => Transport {
+  validateInit('webSockets()', init, WEBSOCKETS_INIT_SCHEMA)
   return (components) => new WebSocketsTransport(init, components)
 }
 

@@ -1,6 +1,5 @@
 import { InvalidMultiaddrError, UnsupportedTransportError, transportSymbol } from '@libp2p/interface'
 import { disabledLogger } from '@libp2p/utils'
-import { checkBufferedAmountOptions } from './buffered-amount.js'
 import { connect } from './connect.browser.js'
 import { BrowserWebSocketConnection } from './connection.browser.js'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_SOCKET_CLOSE_TIMEOUT_MS } from './constants.js'
@@ -27,7 +26,6 @@ export class WebSocketsTransport implements Transport {
   readonly #connLog: Logger
 
   constructor (init: WebSocketsInit, components: WebSocketsComponents) {
-    checkBufferedAmountOptions(init)
     this.#init = init
     this.#log = components.logger?.forComponent('libp2p:websockets') ?? disabledLogger()
     this.#connLog = components.logger?.forComponent('libp2p:websockets:connection') ?? disabledLogger()

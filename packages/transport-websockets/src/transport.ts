@@ -1,6 +1,5 @@
 import { InvalidMultiaddrError, transportSymbol } from '@libp2p/interface'
 import { disabledLogger } from '@libp2p/utils'
-import { checkBufferedAmountOptions } from './buffered-amount.js'
 import { connect } from './connect.js'
 import { WebSocketConnection } from './connection.js'
 import {
@@ -20,7 +19,6 @@ type Defaulted = 'handshakeTimeout' | 'maxMessageSize' | 'maxConnections' | 'lis
 export type WebSocketsSettings = Omit<WebSocketsInit, Defaulted> & Required<Pick<WebSocketsInit, Defaulted>>
 
 export function settings (init: WebSocketsInit): WebSocketsSettings {
-  checkBufferedAmountOptions(init)
   return {
     ...init,
     handshakeTimeout: init.handshakeTimeout ?? DEFAULT_HANDSHAKE_TIMEOUT_MS,

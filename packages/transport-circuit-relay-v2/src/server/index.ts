@@ -6,6 +6,7 @@ import {
   DEFAULT_MAX_RESERVATIONS_PER_IP, DEFAULT_RESERVATION_CLEAR_INTERVAL_MS, DEFAULT_RESERVATION_TTL_MS, MAX_RESERVATION_ADDRS, RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC, RESERVATION_TAG, RESERVATION_TAG_VALUE
 } from '../constants.js'
 import { RelayRefusedError } from '../errors.js'
+import { checkServerInit } from '../init-schema.js'
 import { hopCodec, peerIdFromPeer, readMessage, stopCodec } from '../messages.js'
 import { HopMessage, Status, StopMessage } from '../pb/circuit.js'
 import { splice } from '../splice.js'
@@ -351,5 +352,6 @@ export class CircuitRelayService implements CircuitRelayServer {
 }
 
 export function circuitRelayServer (init: CircuitRelayServerInit = {}): (components: CircuitRelayServerComponents) => CircuitRelayServer {
+  checkServerInit(init)
   return (components) => new CircuitRelayService(components, init)
 }

@@ -6,6 +6,7 @@ import {
   DEFAULT_RESERVATION_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS, RELAY_V2_STOP_CODEC, RESERVATION_REFRESH_MARGIN_MS
 } from '../constants.js'
 import { RelayRefusedError } from '../errors.js'
+import { checkTransportInit } from '../init-schema.js'
 import { limitsFromMessage, peerIdFromPeer, readMessage, stopCodec } from '../messages.js'
 import { HopMessage, Status, StopMessage } from '../pb/circuit.js'
 import { circuitAddress, parseCircuitAddress } from './addresses.js'
@@ -224,5 +225,6 @@ export class CircuitRelayTransport implements Transport, Startable {
 }
 
 export function circuitRelayTransport (init: CircuitRelayTransportInit = {}): (components: CircuitRelayTransportComponents) => Transport {
+  checkTransportInit(init)
   return (components) => new CircuitRelayTransport(components, init)
 }

@@ -1,6 +1,7 @@
 // Browsers dial WebRTC-Direct only: a page cannot listen on a UDP port
 import { InvalidParametersError, transportSymbol } from '@libp2p/interface'
 import { ConnectionFailedError } from '../errors.js'
+import { checkWebRTCDirectInit } from '../init-schema.js'
 import { dialDirect } from './connection.js'
 import { dialableDirectAddresses, inventedDescription, newUfrag, parseSdpFingerprint } from './sdp.js'
 import type { WebRTCDirectConnectionInit, WebRTCDirectTransportComponents } from './connection.js'
@@ -89,5 +90,6 @@ export class WebRTCDirectTransport implements Transport {
 }
 
 export function webRTCDirect (init: WebRTCTransportDirectInit = {}): (components: WebRTCDirectTransportComponents) => Transport {
+  checkWebRTCDirectInit(init)
   return (components) => new WebRTCDirectTransport(components, init)
 }

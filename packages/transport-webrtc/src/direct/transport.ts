@@ -7,6 +7,7 @@ import { PeerConnection } from 'node-datachannel'
 import { RTCPeerConnection as PolyfillPeerConnection } from 'node-datachannel/polyfill'
 import { LISTENER_CLOSE_TIMEOUT_MS, MAX_MESSAGE_SIZE_BYTES, SIGNALING_TIMEOUT_MS } from '../constants.js'
 import { ConnectionFailedError } from '../errors.js'
+import { checkWebRTCDirectInit } from '../init-schema.js'
 import { EarlyChannels } from '../muxer.js'
 import { DataChannelStream } from '../stream.js'
 import { upgrade } from '../upgrade.js'
@@ -306,5 +307,6 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
 }
 
 export function webRTCDirect (init: WebRTCTransportDirectInit = {}): (components: WebRTCDirectTransportComponents) => Transport {
+  checkWebRTCDirectInit(init)
   return (components) => new WebRTCDirectTransport(components, init)
 }

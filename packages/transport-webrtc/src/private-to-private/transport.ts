@@ -3,6 +3,7 @@ import { peerIdFromString } from '@libp2p/peer-id'
 import { withTimeout } from '@libp2p/utils'
 import { MAX_INBOUND_SIGNALING_STREAMS, SIGNALING_ATTEMPTS, SIGNALING_PROTOCOL, SIGNALING_TIMEOUT_MS } from '../constants.js'
 import { ConnectionFailedError } from '../errors.js'
+import { checkWebRTCInit } from '../init-schema.js'
 import { createPeerConnection } from '../rtc.js'
 import { upgrade } from '../upgrade.js'
 import { parseDialAddress, parseListenAddress, webrtcAddress } from './addresses.js'
@@ -173,5 +174,6 @@ export class WebRTCTransport implements Transport, Startable {
 }
 
 export function webRTC (init: WebRTCTransportInit = {}): (components: WebRTCTransportComponents) => Transport {
+  checkWebRTCInit(init)
   return (components) => new WebRTCTransport(components, init)
 }
