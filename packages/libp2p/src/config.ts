@@ -1,10 +1,12 @@
 import type { AddressManagerInit } from './address-manager.js'
 import type { BaseComponents, Components } from './components.js'
 import type { ConnectionManagerInit } from './connection-manager/index.js'
+import type { ConnectionMonitorInit } from './connection-monitor.js'
 import type { TransportManagerInit } from './transport-manager.js'
 import type {
   ComponentLogger, ConnectionEncrypter, ConnectionGater, PeerId, PrivateKey, StreamMuxerFactory, Transport
 } from '@libp2p/interface'
+import type { PeerStoreInit } from '@libp2p/peer-store'
 import type { Datastore } from 'interface-datastore'
 
 /** A plugin: called once with the node's components */
@@ -31,10 +33,14 @@ export interface Libp2pInit<T extends Record<string, unknown> = Record<string, u
   services?: ServiceFactoryMap<T>
   peerDiscovery?: Array<Factory<PeerDiscovery>>
   connectionManager?: ConnectionManagerInit
+  /** pings every open connection and aborts those that stop answering (on by default) */
+  connectionMonitor?: ConnectionMonitorInit
   transportManager?: TransportManagerInit
   connectionGater?: ConnectionGater
   /** where the peer store persists; in memory when absent */
   datastore?: Datastore
+  /** the peer store's per-peer limits (docs/LIMITS.md) */
+  peerStore?: Omit<PeerStoreInit, 'now'>
   /** start the node before createLibp2p resolves (default true) */
   start?: boolean
   logger?: ComponentLogger

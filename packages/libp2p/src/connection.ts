@@ -60,6 +60,8 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
   readonly encryption?: string
   readonly multiplexer: string
   readonly limits?: ConnectionLimits
+  /** ms of the last round trip the connection monitor measured; undefined until it pings */
+  rtt?: number
 
   #status: ConnectionStatus = 'open'
   readonly #maConn: MultiaddrConnection

@@ -40,3 +40,16 @@ export const DEFAULT_MAX_OBSERVED_ADDRESSES = 16
 export const DEFAULT_OBSERVED_ADDRESS_CONFIRMATIONS = 4
 /** the tag that keeps a peer connected and re-dialled */
 export const KEEP_ALIVE_TAG = 'keep-alive'
+/** the connection monitor pings every open connection this often (js-libp2p's default) */
+export const DEFAULT_PING_INTERVAL_MS = 10_000
+/** the connection monitor's ping timeout never goes below this (js-libp2p's default) */
+export const DEFAULT_PING_MIN_TIMEOUT_MS = 5_000
+/**
+ * the connection monitor's ping timeout never goes above this (js-libp2p: 60 s), so a link that
+ * goes silent is noticed within DEFAULT_PING_INTERVAL_MS + this
+ */
+export const DEFAULT_PING_MAX_TIMEOUT_MS = 10_000
+/** pings measured before the adaptive timeout follows them; with none it follows from the first */
+export const DEFAULT_PING_WARMUP_SAMPLES = 0
+/** a ping payload (specs/libp2p/ping) */
+export const PING_LENGTH_BYTES = 32

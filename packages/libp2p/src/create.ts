@@ -5,10 +5,12 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { MemoryDatastore, persistentPeerStore } from '@libp2p/peer-store'
 import { AddressManager } from './address-manager.js'
 import { ConnectionManager } from './connection-manager/index.js'
+import { ConnectionMonitor } from './connection-monitor.js'
 import { Libp2p } from './libp2p.js'
 import { Registrar } from './registrar.js'
 import { TransportManager } from './transport-manager.js'
 import { Upgrader } from './upgrader.js'
+import { validateConfig } from './validate-config.js'
 import { VERSION } from './version.js'
 import type { BaseComponents, Components } from './components.js'
 import type { Libp2pInit, NodeInfo } from './config.js'
@@ -21,13 +23,14 @@ import type { Libp2pEvents } from '@libp2p/interface'
  * each other; the upgrader reads it through a getter, so the cycle needs no mutable container.
  */
 export async function createLibp2p<T extends Record<string, unknown> = Record<string, unknown>> (init: Libp2pInit<T> = {}): Promise<Libp2p<T>> {
+  validateConfig(init)
   const privateKey = init.privateKey ?? await generateKeyPair('Ed25519')
   const peerId = peerIdFromPrivateKey(privateKey)
   const logger = init.logger ?? defaultLogger()
   const events = new TypedEventEmitter<Libp2pEvents>()
   const datastore = init.datastore ?? new MemoryDatastore()
   const nodeInfo = nodeInfoFrom(init.nodeInfo)
-  const peerStore = persistentPeerStore({ peerId, datastore, events, logger })
+  const peerStore = persistentPeerStore({ peerId, datastore, events, logger }, init.peerStore)
   const base: BaseComponents = {
     peerId, privateKey, logger, events, datastore, peerStore, nodeInfo, connectionGater: init.connectionGater ?? {}
   }
@@ -69,7 +72,9 @@ export async function createLibp2p<T extends Record<string, unknown> = Record<st
   }
   const discovery = (init.peerDiscovery ?? []).map(f => f(components))
 
-  const node = new Libp2p<T>(components, services as T, transports, discovery, addressManager)
+  const monitor = new ConnectionMonitor({ connectionManager, logger }, init.connectionMonitor)
+
+  const node = new Libp2p<T>(components, services as T, transports, discovery, addressManager, monitor)
   if (init.start !== false) {
     await node.start()
   }

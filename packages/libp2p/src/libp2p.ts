@@ -5,7 +5,7 @@ import type { Components } from './components.js'
 import type { PeerDiscovery } from './config.js'
 import type {
   AbortOptions, Connection, Libp2pEvents, NewStreamOptions, PeerId, PeerStore, Stream, StreamHandler,
-  StreamHandlerOptions, Logger, Transport, TypedEventTarget, EventHandler
+  StreamHandlerOptions, Logger, Startable, Transport, TypedEventTarget, EventHandler
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -42,9 +42,11 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
   readonly #transports: Transport[]
   readonly #discovery: PeerDiscovery[]
   readonly #addressManager: AddressManager
+  readonly #monitor?: Startable
   readonly #log: Logger
 
-  constructor (components: Components, services: T, transports: Transport[], discovery: PeerDiscovery[], addressManager: AddressManager) {
+  /** `monitor`: the connection monitor, started after the services and stopped before them */
+  constructor (components: Components, services: T, transports: Transport[], discovery: PeerDiscovery[], addressManager: AddressManager, monitor?: Startable) {
     this.components = components
     this.peerId = components.peerId
     this.peerStore = components.peerStore
@@ -52,6 +54,7 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
     this.#transports = transports
     this.#discovery = discovery
     this.#addressManager = addressManager
+    this.#monitor = monitor
     this.#log = components.logger.forComponent('libp2p')
   }
 
@@ -79,7 +82,7 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
   /** the objects whose lifecycle the node runs, in start order */
   #startables (): unknown[] {
     const c = this.components
-    return [c.peerStore, c.connectionManager, ...this.#transports, ...Object.values(this.services), ...this.#discovery]
+    return [c.peerStore, c.connectionManager, ...this.#transports, ...Object.values(this.services), ...this.#discovery, this.#monitor]
   }
 
   async start (): Promise<void> {
