@@ -1,5 +1,5 @@
 import { AbortError, InvalidMessageError, LimitExceededError, MessageTooLargeError } from '@libp2p/interface'
-import { HandshakeStream, withTimeout } from '@libp2p/utils'
+import { HandshakeStream, closeAndWait, withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_DATA_LIMIT_BYTES, DEFAULT_DURATION_LIMIT_MS, DEFAULT_HOP_TIMEOUT_MS, DEFAULT_MAX_CIRCUITS, DEFAULT_MAX_CIRCUITS_PER_PEER,
   DEFAULT_MAX_INBOUND_HOP_STREAMS, DEFAULT_MAX_OUTBOUND_STOP_STREAMS, DEFAULT_MAX_RESERVATIONS,
@@ -197,7 +197,7 @@ export class CircuitRelayService implements CircuitRelayServer {
       }
       if (request.type === HopMessage.Type.RESERVE) {
         await this.#reserve(bytes, connection, signal)
-        await bytes.unwrap().close({ signal })
+        await closeAndWait(bytes.unwrap(), { signal })
         return
       }
       if (request.type === HopMessage.Type.CONNECT) {
@@ -229,7 +229,7 @@ export class CircuitRelayService implements CircuitRelayServer {
    */
   async #refuse (bytes: HandshakeStream, status: Status, signal: AbortSignal): Promise<void> {
     await this.#answer(bytes, { type: HopMessage.Type.STATUS, status }, signal)
-    await bytes.unwrap().close({ signal })
+    await closeAndWait(bytes.unwrap(), { signal })
   }
 
   async #reserve (bytes: HandshakeStream, connection: Connection, signal: AbortSignal): Promise<void> {

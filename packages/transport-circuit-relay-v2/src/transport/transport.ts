@@ -1,6 +1,6 @@
 import { InvalidMultiaddrError, UnexpectedPeerError, transportSymbol } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { HandshakeStream, withTimeout } from '@libp2p/utils'
+import { HandshakeStream, closeAndWait, withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_CONNECT_TIMEOUT_MS, DEFAULT_MAX_INBOUND_STOP_STREAMS, DEFAULT_MAX_OUTBOUND_STOP_STREAMS, DEFAULT_MAX_RESERVATION_QUEUE_LENGTH, DEFAULT_RESERVATION_CONCURRENCY,
   DEFAULT_RESERVATION_TIMEOUT_MS, DEFAULT_STOP_TIMEOUT_MS, RELAY_V2_STOP_CODEC, RESERVATION_REFRESH_MARGIN_MS
@@ -219,7 +219,7 @@ export class CircuitRelayTransport implements Transport, Startable {
     await bytes.writePB({ type: StopMessage.Type.STATUS, status }, StopMessage, { signal })
     if (status !== Status.OK) {
       // closed, not reset, within the request's deadline: a reset would make the relay drop the answer
-      await bytes.unwrap().close({ signal })
+      await closeAndWait(bytes.unwrap(), { signal })
     }
   }
 }

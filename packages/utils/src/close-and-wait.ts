@@ -1,0 +1,36 @@
+import { AbortError } from '@libp2p/interface'
+import type { AbortOptions, MessageStream } from '@libp2p/interface'
+
+function isFinal (stream: MessageStream): boolean {
+  return stream.status === 'closed' || stream.status === 'aborted' || stream.status === 'reset'
+}
+
+/**
+ * Ours (js-libp2p has no such call): close() (flush, then EOF), then drop whatever the remote still
+ * sends (closeRead) and wait for its EOF, so the stream is over when this resolves. For a side that
+ * answers and is done with a stream (a server refusing a request): a remote that never closes
+ * would otherwise keep the half-closed stream open. Give it a signal: when it aborts, the stream is
+ * aborted with its reason, which is thrown.
+ */
+export async function closeAndWait (stream: MessageStream, options: AbortOptions = {}): Promise<void> {
+  await stream.close(options)
+  if (isFinal(stream)) { return }
+  await stream.closeRead(options)
+  if (isFinal(stream)) { return }
+  const signal = options.signal
+  await new Promise<void>((resolve, reject) => {
+    const onClose = (): void => {
+      signal?.removeEventListener('abort', onAbort)
+      resolve()
+    }
+    const onAbort = (): void => {
+      stream.removeEventListener('close', onClose)
+      const reason = signal?.reason instanceof Error ? signal.reason : new AbortError('closeAndWait aborted')
+      stream.abort(reason)
+      reject(reason)
+    }
+    if (signal?.aborted === true) { onAbort(); return }
+    stream.addEventListener('close', onClose, { once: true })
+    signal?.addEventListener('abort', onAbort, { once: true })
+  })
+}
