@@ -55,6 +55,8 @@ export interface Connection extends TypedEventTarget<ConnectionEvents> {
   readonly multiplexer?: string
   /** set on relayed connections, undefined when unlimited */
   readonly limits?: ConnectionLimits
+  /** false when the connection goes through a relay (js-libp2p 3's field) */
+  readonly direct: boolean
   /** ms of the last round trip the connection monitor measured on this connection; undefined until then */
   rtt?: number
   /** the open streams */
@@ -76,4 +78,6 @@ export interface Connection extends TypedEventTarget<ConnectionEvents> {
  */
 export interface MultiaddrConnection extends MessageStream {
   readonly remoteAddr: Multiaddr
+  /** false when the bytes go through a relay (a circuit); the upgraded connection's `direct` */
+  readonly direct?: boolean
 }

@@ -1,4 +1,4 @@
-import { ConnectionClosedError, LimitExceededError, TypedEventEmitter } from '@libp2p/interface'
+import { ConnectionClosedError, LimitExceededError, StreamAbortEvent, StreamCloseEvent, TypedEventEmitter } from '@libp2p/interface'
 import { handle, select } from '@libp2p/multistream-select'
 import { DEFAULT_MAX_OUTBOUND_STREAMS, INBOUND_STREAM_NEGOTIATION_TIMEOUT_MS, OUTBOUND_STREAM_NEGOTIATION_TIMEOUT_MS } from './constants.js'
 import { LimitedConnectionError } from './errors.js'
@@ -60,6 +60,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
   readonly encryption?: string
   readonly multiplexer: string
   readonly limits?: ConnectionLimits
+  readonly direct: boolean
   /** ms of the last round trip the connection monitor measured; undefined until it pings */
   rtt?: number
 
@@ -81,6 +82,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
     this.encryption = init.encryption
     this.multiplexer = init.muxer.protocol
     this.limits = init.limits
+    this.direct = init.maConn.direct ?? true
     this.#logger = init.logger
     this.timeline = { open: init.maConn.timeline.open, upgraded: Date.now() }
     this.#maConn = init.maConn
@@ -172,7 +174,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
     this.#status = 'closed'
     this.timeline.close = Date.now()
     if (error != null) { this.log('connection %s closed with error - %e', this.id, error) }
-    this.safeDispatchEvent('close', { detail: { error } })
+    this.dispatchEvent(error == null ? new StreamCloseEvent() : new StreamAbortEvent(error))
   }
 
   async #onIncomingStream (muxed: Stream): Promise<void> {

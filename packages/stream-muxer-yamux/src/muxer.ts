@@ -433,7 +433,7 @@ export class YamuxMuxer extends TypedEventEmitter<StreamMuxerEvents> implements 
   /** the connection ended cleanly: streams the remote finished end cleanly, the others with an error */
   #remoteEnded (): void {
     if (this.#isClosed()) { return }
-    this.#shutdown(undefined, (stream) => stream.readStatus === 'closed' && stream.writeBufferLength === 0
+    this.#shutdown(undefined, (stream) => (stream.remoteWriteStatus === 'closed' || stream.readStatus === 'closed') && stream.writeBufferLength === 0
       ? undefined
       : new ConnectionClosedError('the connection closed before the stream ended'))
     this.#closeConnection()

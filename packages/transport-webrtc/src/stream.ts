@@ -213,7 +213,7 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
     this.#lingerTimer = undefined
     this.#finAck.resolveAll()
     this.#opened.rejectAll(new DataChannelError(`data channel ${this.id} closed before it opened`))
-    if (this.readStatus === 'readable') {
+    if (this.remoteWriteStatus !== 'closed') {
       // the remote closes a channel after FIN / FIN_ACK: without its FIN this is a reset (a
       // RESET_STREAM sent just before the close may be lost with the channel)
       this.onRemoteReset()

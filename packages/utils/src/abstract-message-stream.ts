@@ -1,5 +1,5 @@
 import {
-  LimitExceededError, StreamAbortEvent, StreamBufferError, StreamCloseEvent, StreamMessageEvent, StreamResetError,
+  AbortError, LimitExceededError, StreamAbortEvent, StreamBufferError, StreamCloseEvent, StreamMessageEvent, StreamResetError,
   StreamResetEvent, StreamStateError, TimeoutError, TypedEventEmitter
 } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
@@ -127,6 +127,8 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
   /** bytes handed to the transport, so a close deadline can tell a slow remote from a dead one */
   #sentBytes = 0
   #error?: Error
+  /** the write side's close, once started (closeWrite) */
+  #closing?: Promise<void>
   /** a handshake reply that incoming bytes go to first (expectReply) */
   #reply?: PendingReply
   readonly #readers = new Waiters<Uint8ArrayList | null>()
@@ -221,7 +223,7 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
     this.remoteWriteStatus = 'closed'
     this.timelineEvent('remoteCloseWrite')
     if (this.listenerCount('remoteCloseWrite') > 0) { this.safeDispatchEvent('remoteCloseWrite') }
-    if (this.#readBuffer === undefined) { this.#readEnded() }
+    if (this.#readBuffer === undefined) { this.#readEnded(false) }
     this.#maybeFinish()
   }
 
@@ -295,7 +297,10 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
 
   send (data: Uint8Array | Uint8ArrayList): boolean {
     if (this.writeStatus !== 'writable') {
-      throw this.#error ?? new StreamStateError(`cannot send: the write side is ${this.writeStatus}`)
+      // js-libp2p 3 throws StreamStateError here whatever ended the stream; the cause says what did
+      throw new StreamStateError(this.#error == null
+        ? `cannot send: the write side is ${this.writeStatus}`
+        : `cannot send: the stream was ${this.status} (${this.#error.message})`, { cause: this.#error })
     }
     // one large send into an empty buffer is allowed (the caller already holds those bytes);
     // piling sends on top of a buffer that has not drained is what the cap stops
@@ -338,6 +343,9 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
     }
     if (this.#error != null) { return Promise.reject(this.#error) }
     if (this.readStatus === 'closed' || this.readStatus === 'closing') { return Promise.resolve(null) }
+    if (this.remoteWriteStatus === 'closed' && this.#readBuffer === undefined && this.#reply === undefined) {
+      return Promise.resolve(null)
+    }
     return this.#readers.wait(options)
   }
 
@@ -357,7 +365,7 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
     if (this.readStatus !== 'paused') { return }
     this.readStatus = 'readable'
     if (this.#readBuffer === undefined && this.remoteWriteStatus === 'closed') {
-      this.#readEnded()
+      this.#readEnded(false)
       return
     }
     this.#deliver()
@@ -419,38 +427,53 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
   }
 
   async closeWrite (options?: AbortOptions): Promise<void> {
-    if (this.writeStatus === 'closed') {
+    if (this.writeStatus === 'closed' && this.#closing === undefined) {
       if (this.#error != null) { throw this.#error }
       return
     }
-    if (this.writeStatus === 'closing') {
-      await this.#closedOrFlushed(options)
+    if (this.#closing === undefined) {
+      this.writeStatus = 'closing'
+      this.#closing = this.#closeWriteNow()
+      // its failure reaches every caller through the await below; none is left unhandled
+      this.#closing.catch(() => {})
+    }
+    const signal = options?.signal
+    if (signal == null) {
+      await this.#closing
       return
     }
-    this.writeStatus = 'closing'
+    // as in js-libp2p 3, the caller's signal ends the caller's wait, not the close: the flush and
+    // the EOF go on (bounded by the no-progress deadline)
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => { reject(signal.reason instanceof Error ? signal.reason : new AbortError()) }
+      if (signal.aborted) { onAbort(); return }
+      signal.addEventListener('abort', onAbort, { once: true })
+      ;(this.#closing as Promise<void>).then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort) })
+    })
+  }
+
+  /** flush, wait for an optimistic handshake's reply, send EOF; once per stream */
+  async #closeWriteNow (): Promise<void> {
     this.#flush(false)
     if (this.#writeBuffer.byteLength > 0) {
       const deadline = this.#flushDeadline()
       try {
-        await (this.#flushed ??= new Waiters()).wait(options)
+        await (this.#flushed ??= new Waiters()).wait()
       } catch (err: any) {
         // our deadline aborted the stream with its TimeoutError; a reset keeps its error too
-        if (this.#error != null) { throw this.#error }
-        // the caller's abort: the stream cannot finish its close, so it ends with that error
-        this.abort(err)
-        throw err
+        throw this.#error ?? err
       } finally {
         deadline.cancel()
       }
     }
     // a FIN right behind an optimistic proposal would reach some listeners (js-libp2p 3.3) before
     // the data; it waits for the reply, which costs at most one round trip
-    if (this.#reply !== undefined) { await this.#replySettled(this.#reply, options) }
+    if (this.#reply !== undefined) { await this.#replySettled(this.#reply) }
     if (this.#isFinal()) {
       if (this.#error != null) { throw this.#error }
       return
     }
-    await this.sendCloseWrite(options)
+    await this.sendCloseWrite()
     this.writeStatus = 'closed'
     this.#flushed?.resolveAll()
     if (this.#drain !== undefined && this.#drain.size > 0) {
@@ -604,7 +627,7 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
       this.#transportPaused = false
       this.sendResume()
     }
-    if (this.remoteWriteStatus === 'closed' && this.#readBuffer === undefined) { this.#readEnded() }
+    if (this.remoteWriteStatus === 'closed' && this.#readBuffer === undefined) { this.#readEnded(true) }
   }
 
   /** hand the read buffer to the listeners or a waiting read(), if there is one and we are not paused */
@@ -645,10 +668,15 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
     this.sendPause()
   }
 
-  /** everything the remote sent before its EOF was delivered (or is being dropped) */
-  #readEnded (): void {
+  /**
+   * Everything the remote sent before its EOF was delivered: waiting reads get null, `end` fires.
+   * As in js-libp2p 3, readStatus turns `closed` only once data buffered before the EOF was
+   * delivered, or the stream ended; an EOF that finds nothing buffered leaves it `readable`
+   * (remoteWriteStatus and readableEnded tell the end)
+   */
+  #readEnded (delivered: boolean): void {
     if (this.readStatus !== 'paused') {
-      this.readStatus = 'closed'
+      if (delivered) { this.readStatus = 'closed' }
       this.#readers.resolveAll(null)
     }
     this.#maybeEnd()
@@ -716,10 +744,6 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
     }
   }
 
-  async #closedOrFlushed (options?: AbortOptions): Promise<void> {
-    if (this.writeStatus !== 'closed') { await (this.#flushed ??= new Waiters()).wait(options) }
-  }
-
   #isFinal (): boolean {
     return this.status === 'closed' || this.status === 'aborted' || this.status === 'reset'
   }
@@ -764,6 +788,7 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
   }
 
   #finish (error: Error | undefined): void {
+    if (this.#readBuffer === undefined && this.readStatus !== 'paused') { this.readStatus = 'closed' }
     this.timeline.close = Date.now()
     this.timelineEvent(error == null ? 'closed' : `${this.status}: ${error.message}`)
     this.#closed?.resolveAll()

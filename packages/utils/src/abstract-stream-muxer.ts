@@ -174,7 +174,7 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
     this.status = 'closed'
     if (this.log.enabled) { this.log('closed%s', err == null ? '' : ` - ${err.message}`) }
     for (const stream of [...this.#streams.values()]) {
-      stream.onTransportClosed(err ?? (stream.readStatus === 'closed' && stream.writeBufferLength === 0
+      stream.onTransportClosed(err ?? ((stream.remoteWriteStatus === 'closed' || stream.readStatus === 'closed') && stream.writeBufferLength === 0
         ? undefined
         : new ConnectionClosedError('the connection closed before the stream ended')))
     }

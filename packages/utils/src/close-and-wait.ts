@@ -13,9 +13,15 @@ function isFinal (stream: MessageStream): boolean {
  * aborted with its reason, which is thrown.
  */
 export async function closeAndWait (stream: MessageStream, options: AbortOptions = {}): Promise<void> {
-  await stream.close(options)
-  if (isFinal(stream)) { return }
-  await stream.closeRead(options)
+  try {
+    await stream.close(options)
+    if (isFinal(stream)) { return }
+    await stream.closeRead(options)
+  } catch (err: any) {
+    // a stream's close() leaves the stream alone when the caller gives up; this call does not
+    stream.abort(err)
+    throw err
+  }
   if (isFinal(stream)) { return }
   const signal = options.signal
   await new Promise<void>((resolve, reject) => {

@@ -82,7 +82,8 @@ describe('AbstractMessageStream (through an in-memory pair)', () => {
     expect(a.status).to.equal('aborted')
     await expect(reading).to.eventually.be.rejected.with.property('name', 'StreamResetError')
     expect(b.status).to.equal('reset')
-    expect(() => b.send(Uint8Array.of(1))).to.throw().with.property('name', 'StreamResetError')
+    // js-libp2p 3 throws StreamStateError from send() on an ended stream; the cause is the reset
+    expect(() => b.send(Uint8Array.of(1))).to.throw().that.satisfies((err: Error) => err.name === 'StreamStateError' && (err.cause as Error).name === 'StreamResetError')
   })
 
   it('emits close once with the error', async () => {
@@ -108,14 +109,19 @@ describe('AbstractMessageStream (through an in-memory pair)', () => {
     expect(b.status).to.equal('closed')
   })
 
-  it('close() gives up after its signal aborts while the flush is stuck, and aborts the stream', async () => {
+  it('close() with a signal: the signal ends the caller\'s wait, not the close (js-libp2p 3)', async () => {
     const [a, b] = messageStreamPair({ readHighWaterMark: 1024 })
     // the first send goes through and pauses the reader; the second stays in the write buffer
     a.send(new Uint8Array(64 * 1024))
     a.send(new Uint8Array(64 * 1024))
     await expect(a.close({ signal: AbortSignal.timeout(10) })).to.eventually.be.rejected()
-    expect(a.status).to.equal('aborted')
-    expect(b.status).to.equal('reset')
+    expect(a.writeStatus).to.equal('closing')
+    expect(a.status).to.equal('open')
+    // the close goes on: once the reader reads, the rest is flushed and the EOF follows
+    let received = 0
+    for await (const chunk of b) { received += chunk.byteLength }
+    expect(received).to.equal(128 * 1024)
+    expect(a.writeStatus).to.equal('closed')
   })
 
   it('closeRead drops buffered and later data', async () => {

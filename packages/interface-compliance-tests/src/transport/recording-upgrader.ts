@@ -1,4 +1,4 @@
-import { AbortError, TypedEventEmitter } from '@libp2p/interface'
+import { AbortError, StreamCloseEvent, TypedEventEmitter } from '@libp2p/interface'
 import type {
   AbortOptions, Connection, ConnectionEvents, ConnectionStatus, ConnectionTimeline, Direction, Logger,
   MultiaddrConnection, PeerId, Stream, Upgrader, UpgraderOptions
@@ -22,6 +22,7 @@ export class RawConnection extends TypedEventEmitter<ConnectionEvents> implement
   readonly remoteAddr: Multiaddr
   readonly direction: Direction
   readonly log: Logger
+  readonly direct: boolean
 
   constructor (maConn: MultiaddrConnection) {
     super()
@@ -30,8 +31,9 @@ export class RawConnection extends TypedEventEmitter<ConnectionEvents> implement
     this.remoteAddr = maConn.remoteAddr
     this.direction = maConn.direction
     this.log = maConn.log
+    this.direct = maConn.direct ?? true
     maConn.addEventListener('close', (evt) => {
-      this.safeDispatchEvent('close', { detail: evt.detail })
+      this.dispatchEvent(new StreamCloseEvent(evt.local, evt.error))
     }, { once: true })
   }
 

@@ -21,6 +21,8 @@ function isFinal (status: StreamStatus): boolean {
  */
 export class RelayedConnection implements MultiaddrConnection {
   readonly remoteAddr: Multiaddr
+  /** the bytes go through the relay */
+  readonly direct = false
   readonly #stream: ReplyStream
   readonly #closeTimeout: number
 

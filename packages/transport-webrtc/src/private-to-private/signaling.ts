@@ -156,7 +156,7 @@ async function readCandidates (stream: Stream, bytes: HandshakeStream<Stream>, c
       message = await readMessage(bytes, signal)
     } catch (err: any) {
       // the remote closed its side (it is connected, or gave up: the connection state decides)
-      if (err.name === 'InvalidMessageError' && stream.readStatus === 'closed') { return }
+      if (err.name === 'InvalidMessageError' && stream.remoteWriteStatus === 'closed') { return }
       throw err
     }
     if (message.type !== SignalingMessage.Type.ICE_CANDIDATE) {
