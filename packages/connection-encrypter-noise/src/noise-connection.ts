@@ -40,13 +40,8 @@ export class NoiseConnection extends AbstractMessageStream {
   #paused = false
   #awaitingDrain = false
 
-  /** a connection's close, not a stream's: flush, EOF, the remote's EOF within closeTimeout, then release */
-  async close (options?: AbortOptions): Promise<void> {
-    await this.closeGracefully(options)
-  }
-
   constructor (init: NoiseConnectionInit) {
-    super({ ...init, id: init.raw.id, direction: init.raw.direction })
+    super({ ...init, closeMode: 'connection', id: init.raw.id, direction: init.raw.direction })
     this.#raw = init.raw
     this.#send = init.send
     this.#receive = init.receive

@@ -78,7 +78,8 @@ describe('select with one protocol (optimistic)', () => {
     expect(stream.status).to.equal('aborted')
     expect(listener.status).to.equal('reset')
     await expect(stream.read()).to.eventually.be.rejected.with.property('name', 'UnsupportedProtocolError')
-    expect(() => stream.send(text('more'))).to.throw().with.property('name', 'UnsupportedProtocolError')
+    // js-libp2p 3: send() on an ended stream throws StreamStateError; the cause is the refusal
+    expect(() => stream.send(text('more'))).to.throw().that.satisfies((err: Error) => err.name === 'StreamStateError' && (err.cause as Error).name === 'UnsupportedProtocolError')
     await expect(stream.closeWrite()).to.eventually.be.rejected.with.property('name', 'UnsupportedProtocolError')
   })
 

@@ -2,7 +2,7 @@ import { StreamStateError } from '@libp2p/interface'
 import { AbstractMessageStream } from '@libp2p/utils'
 import { DEFAULT_MAX_IN_FLIGHT_BYTES } from './constants.js'
 import { DeliveryQueue } from './delivery-queue.js'
-import type { AbortOptions, MultiaddrConnection } from '@libp2p/interface'
+import type { MultiaddrConnection } from '@libp2p/interface'
 import type { MessageStreamInit, SendResult } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Uint8ArrayList } from 'uint8arraylist'
@@ -30,13 +30,8 @@ export class MemoryConnection extends AbstractMessageStream implements Multiaddr
   #waitingForDelivery = false
   #pausedByReader = false
 
-  /** a connection's close, not a stream's: flush, EOF, the remote's EOF within closeTimeout, then release */
-  async close (options?: AbortOptions): Promise<void> {
-    await this.closeGracefully(options)
-  }
-
   constructor (init: MemoryConnectionInit) {
-    super(init)
+    super({ ...init, closeMode: 'connection' })
     this.remoteAddr = init.remoteAddr
     const latencyMs = init.latencyMs ?? 0
     this.#queue = latencyMs > 0 ? new DeliveryQueue(latencyMs) : undefined

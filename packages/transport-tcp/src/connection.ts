@@ -73,14 +73,9 @@ export class TCPConnection extends AbstractMessageStream implements MultiaddrCon
   readonly #socket: Socket
   #resetOnAbort = true
 
-  /** a connection's close, not a stream's: flush, EOF, the remote's EOF within closeTimeout, then release */
-  async close (options?: AbortOptions): Promise<void> {
-    await this.closeGracefully(options)
-  }
-
   constructor (init: TCPConnectionInit) {
     const { socket, remoteAddr, inactivityTimeout, socketOptions, ...streamInit } = init
-    super({ ...streamInit, id: `tcp-${init.direction === 'inbound' ? 'in' : 'out'}-${++nextId}` })
+    super({ ...streamInit, closeMode: 'connection', id: `tcp-${init.direction === 'inbound' ? 'in' : 'out'}-${++nextId}` })
     this.remoteAddr = remoteAddr
     this.#socket = socket
     ;(socket as OwnedSocket)[kConnection] = this

@@ -25,7 +25,7 @@ export class WebRTCConnection extends AbstractMessageStream implements Multiaddr
   readonly #pc: RTCPeerConnection
 
   constructor (init: WebRTCConnectionInit) {
-    super({ id: `webrtc-${connectionCount++}`, direction: init.direction, log: init.log })
+    super({ id: `webrtc-${connectionCount++}`, direction: init.direction, log: init.log, closeMode: 'connection' })
     this.remoteAddr = init.remoteAddr
     this.#pc = init.peerConnection
     const onState = (): void => {

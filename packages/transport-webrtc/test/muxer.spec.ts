@@ -124,7 +124,7 @@ describe('data-channel streams over real RTCPeerConnections', function () {
     expect(stream.writeStatus).to.equal('closed')
     const remote = await inbound
     expect(await readAll(remote)).to.deep.equal(bytes(10))
-    expect(remote.readStatus).to.equal('closed')
+    expect(remote.remoteWriteStatus).to.equal('closed')
     remote.send(bytes(20))
     await remote.closeWrite()
     expect(await readAll(stream)).to.deep.equal(bytes(20))

@@ -51,14 +51,9 @@ export class BrowserWebSocketConnection extends AbstractMessageStream implements
   readonly #maxDelayMs: number
   #drainDelayMs: number
 
-  /** a connection's close, not a stream's: flush, EOF, the remote's EOF within closeTimeout, then release */
-  async close (options?: AbortOptions): Promise<void> {
-    await this.closeGracefully(options)
-  }
-
   constructor (init: BrowserWebSocketConnectionInit) {
     const { websocket, remoteAddr, maxBufferedAmount, bufferedAmountPollInterval, ...streamInit } = init
-    super({ ...streamInit, id: `ws-${init.direction === 'inbound' ? 'in' : 'out'}-${++nextId}` })
+    super({ ...streamInit, closeMode: 'connection', id: `ws-${init.direction === 'inbound' ? 'in' : 'out'}-${++nextId}` })
     this.remoteAddr = remoteAddr
     this.#ws = websocket
     this.#highWater = maxBufferedAmount ?? BROWSER_BUFFERED_HIGH_WATER_BYTES

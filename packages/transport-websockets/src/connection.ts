@@ -50,14 +50,9 @@ export class WebSocketConnection extends AbstractMessageStream implements Multia
   /** sendData() calls that handed ws a message */
   #batches = 0
 
-  /** a connection's close, not a stream's: flush, EOF, the remote's EOF within closeTimeout, then release */
-  async close (options?: AbortOptions): Promise<void> {
-    await this.closeGracefully(options)
-  }
-
   constructor (init: WebSocketConnectionInit) {
     const { websocket, remoteAddr, maxBufferedAmount, ...streamInit } = init
-    super({ ...streamInit, id: `ws-${init.direction === 'inbound' ? 'in' : 'out'}-${++nextId}` })
+    super({ ...streamInit, closeMode: 'connection', id: `ws-${init.direction === 'inbound' ? 'in' : 'out'}-${++nextId}` })
     this.remoteAddr = remoteAddr
     this.#ws = websocket
     this.#maxBufferedAmount = maxBufferedAmount ?? NODE_BUFFERED_HIGH_WATER_BYTES

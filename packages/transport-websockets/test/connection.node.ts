@@ -148,7 +148,7 @@ describe('WebSocket connection (MultiaddrConnection over ws)', () => {
       await expect(reading).to.eventually.be.rejected.with.property('name', 'StreamResetError')
       expect((await closed).detail.error?.name).to.equal('StreamResetError')
       expect(inb.status).to.equal('reset')
-      expect(() => inb.send(Uint8Array.of(1))).to.throw().with.property('name', 'StreamResetError')
+      expect(() => inb.send(Uint8Array.of(1))).to.throw().that.satisfies((err: Error) => err.name === 'StreamStateError' && (err.cause as Error).name === 'StreamResetError')
     })
 
     it('close() aborts with TimeoutError when the remote never answers the close frame', async () => {

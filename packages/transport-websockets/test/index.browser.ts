@@ -126,7 +126,7 @@ describe('WebSockets transport in a browser', () => {
     }
     expect(got).to.equal(total)
     expect(ok).to.equal(true)
-    expect(maConn.readStatus).to.equal('closed')
+    expect(maConn.remoteWriteStatus).to.equal('closed')
     expect(await serverReport()).to.deep.equal([{ role: 'S', status: 'closed' }])
   })
 
@@ -245,7 +245,7 @@ describe('WebSockets transport in a browser', () => {
     const maConn = await dial(WS_ADDR, 'A')
     await expect(readAll(maConn)).to.eventually.be.rejected.with.property('name', 'StreamResetError')
     expect(maConn.status).to.equal('reset')
-    expect(() => maConn.send(Uint8Array.of(1))).to.throw().with.property('name', 'StreamResetError')
+    expect(() => maConn.send(Uint8Array.of(1))).to.throw().that.satisfies((err: Error) => err.name === 'StreamStateError' && (err.cause as Error).name === 'StreamResetError')
   })
 
   it('closeWrite(): the listener reads EOF and the page reads EOF once it answers', async () => {

@@ -52,6 +52,13 @@ export interface MessageStreamInit {
   maxWriteBufferLength?: number
   /** js-libp2p's field: ms of silence after which a transport that enforces it closes (default 120 s) */
   inactivityTimeout?: number
+  /**
+   * 'stream' (default): js-libp2p 3's Stream: close() is the write side's close, and the stream
+   * ends once the remote's EOF came too. 'connection': a MultiaddrConnection (a socket): close()
+   * closes both ways and waits for the remote (closeGracefully), and closeRead() + closeWrite() end
+   * it without waiting for the remote, as shutting a socket down both ways does.
+   */
+  closeMode?: 'stream' | 'connection'
 }
 
 interface PendingReply {
@@ -108,6 +115,7 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
   protected readonly maxWriteBufferSize: number
   protected readonly readHighWaterMark: number
   protected readonly closeTimeout: number
+  readonly #connectionMode: boolean
 
   /** created when data arrives with nobody to take it; delivered whole */
   #readBuffer?: Uint8ArrayList
@@ -151,6 +159,7 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
     this.maxReadBufferLength = init.maxReadBufferLength ?? DEFAULT_MAX_READ_BUFFER_LENGTH_BYTES
     this.maxWriteBufferLength = init.maxWriteBufferLength
     this.inactivityTimeout = init.inactivityTimeout ?? DEFAULT_INACTIVITY_TIMEOUT_MS
+    this.#connectionMode = init.closeMode === 'connection'
   }
 
   // ---- hooks for implementations -------------------------------------------------------------
@@ -421,8 +430,15 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
     }
   }
 
-  /** js-libp2p 3's Stream.close(): flush, then EOF; reading goes on (docs/STREAMS.md) */
+  /**
+   * js-libp2p 3's Stream.close(): flush, then EOF; reading goes on. A MultiaddrConnection's close()
+   * (closeMode 'connection'): both ways, waiting for the remote (docs/STREAMS.md)
+   */
   async close (options?: AbortOptions): Promise<void> {
+    if (this.#connectionMode) {
+      await this.closeGracefully(options)
+      return
+    }
     await this.closeWrite(options)
   }
 
@@ -500,6 +516,7 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
     this.#readers.resolveAll(null)
     this.#maybeEnd()
     await this.sendCloseRead(options)
+    this.#maybeFinish()
   }
 
   /**
@@ -750,7 +767,9 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
 
   #maybeFinish (): void {
     // unread data may remain: it is still delivered after the stream is closed
-    if (this.#isFinal() || this.remoteWriteStatus !== 'closed' || this.writeStatus !== 'closed') { return }
+    if (this.#isFinal() || this.writeStatus !== 'closed') { return }
+    // a stream waits for the remote's EOF; a connection whose read side we closed does not
+    if (this.remoteWriteStatus !== 'closed' && !(this.#connectionMode && this.#readClosedLocally)) { return }
     this.status = 'closed'
     this.remoteReadStatus = 'closed'
     this.#finish(undefined)

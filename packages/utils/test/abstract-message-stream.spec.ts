@@ -25,7 +25,7 @@ describe('AbstractMessageStream (through an in-memory pair)', () => {
     await a.closeWrite()
     expect(a.writeStatus).to.equal('closed')
     expect(await readAll(b)).to.deep.equal(Uint8Array.of(1, 2))
-    expect(b.readStatus).to.equal('closed')
+    expect(b.remoteWriteStatus).to.equal('closed')
     b.send(Uint8Array.of(9))
     await b.closeWrite()
     expect(await readAll(a)).to.deep.equal(Uint8Array.of(9))

@@ -6,12 +6,13 @@ describe('AbstractMessageStream.onTransportClosed', () => {
     const [a, b] = messageStreamPair()
     await a.closeWrite()
     expect(await b.read()).to.equal(null)
-    expect(b.readStatus).to.equal('closed')
+    expect(b.remoteWriteStatus).to.equal('closed')
     let closes = 0
     b.addEventListener('close', () => { closes++ })
     b.onTransportClosed()
     expect(b.writeStatus).to.equal('closed')
     expect(b.status).to.equal('closed')
+    expect(b.readStatus).to.equal('closed')
     expect(closes).to.equal(1)
   })
 

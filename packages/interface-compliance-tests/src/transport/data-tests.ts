@@ -127,7 +127,7 @@ export function dataTests (ctx: SuiteContext): void {
       expect(() => outbound.send(Uint8Array.of(1))).to.throw().with.property('name', 'StreamStateError')
 
       expect(decoder.decode(await readAll(inbound, { signal: deadline() }))).to.equal('request')
-      expect(inbound.readStatus).to.equal('closed')
+      expect(inbound.remoteWriteStatus).to.equal('closed')
       expect(inbound.writeStatus).to.equal('writable')
 
       // the other direction still works after the first one ended
