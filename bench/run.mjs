@@ -5,13 +5,14 @@
 //                      [--stacks js,ours] [--identify] [--delay-ms 50] [--cpu-prof <dir>]
 //                      [--out bench/results/latest.json]
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import { dirname, join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { spawnChild } from './lib/children.mjs'
 import { calibrateProxy, startDelayProxy } from './lib/delay-proxy.mjs'
 import { buildRows, median, renderTable, summarize } from './lib/report.mjs'
+import { ensureJsPeer } from '../interop/test/harness.mjs'
 import { PERF_INTEROP_OUT, runPerfInterop } from './lib/perf-interop.mjs'
 import { BENCH_DIR, JS_EXPECTED_VERSIONS, JS_MODULES_DIR, REPO_DIR, nodeFlagsFor, stackVersions } from './lib/stacks.mjs'
 
@@ -238,6 +239,18 @@ function git (...args) {
     return execFileSync('git', ['-C', REPO_DIR, ...args], { encoding: 'utf8' }).trim()
   } catch {
     return null
+  }
+}
+
+// the js stack is interop/js-peer's node_modules: install it (and tools/node24) when missing, as
+// the interop tests do; BENCH_JS_MODULES points elsewhere and is left alone
+if (stacks.includes('js') && process.env.BENCH_JS_MODULES == null && !existsSync(join(JS_MODULES_DIR, 'libp2p', 'package.json'))) {
+  log(`${relative(REPO_DIR, JS_MODULES_DIR)} is missing: npm ci of the js peer (js-libp2p 3.x)`)
+  try {
+    const { did } = ensureJsPeer()
+    log(did.length > 0 ? `installed: ${did.join('; ')}` : 'already installed')
+  } catch (err) {
+    log(`installing the js peer failed (the js rounds fail while ${relative(REPO_DIR, JS_MODULES_DIR)} is missing): ${err.name}: ${err.message}`)
   }
 }
 

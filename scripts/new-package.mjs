@@ -1,4 +1,5 @@
-// Creates the skeleton of a workspace package: package.json, tsconfig.json, .aegir.js, src/index.ts.
+// Creates the skeleton of a workspace package: package.json, tsconfig.json, .aegir.js, src/index.ts,
+// and adds it to the root tsconfig.json's references.
 // Usage: node scripts/new-package.mjs <folder> <npm-name> "<description>" [dep@version|workspace-name ...]
 import fs from 'node:fs'
 import path from 'node:path'
@@ -58,3 +59,10 @@ fs.writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
 }, null, 2) + '\n')
 fs.writeFileSync(path.join(dir, '.aegir.js'), "export { default } from '../../.aegir.js'\n")
 if (!fs.existsSync(path.join(dir, 'src/index.ts'))) fs.writeFileSync(path.join(dir, 'src/index.ts'), 'export {}\n')
+// the root tsconfig.json (`npx tsc -b` from the root) references every package
+const rootTsconfig = JSON.parse(fs.readFileSync('tsconfig.json', 'utf8'))
+const ref = `packages/${folder}`
+if (!rootTsconfig.references.some(r => r.path === ref)) {
+  rootTsconfig.references = [...rootTsconfig.references, { path: ref }].sort((a, b) => a.path.localeCompare(b.path))
+  fs.writeFileSync('tsconfig.json', JSON.stringify(rootTsconfig, null, 2) + '\n')
+}
