@@ -86,10 +86,12 @@ async function loadOurs () {
         connectionEncrypters: [noise()],
         streamMuxers: [yamux()],
         services,
-        connectionManager: { ...LIMITS, maxConnectionsPerPeer: 10_000 }
+        connectionManager: { ...LIMITS, maxConnectionsPerPeer: 10_000 },
+        // off on both stacks for the comparison (see js's below)
+        connectionMonitor: { enabled: false }
       })
     },
-    closeWrite: async (stream) => stream.closeWrite(),
+    closeWrite: async (stream) => stream.close(),
     drain: async (stream) => stream.onDrain()
   }
 }
@@ -132,9 +134,9 @@ async function loadJs () {
         streamMuxers: [yamux()],
         services,
         connectionManager: LIMITS,
-        // js-libp2p pings every connection every 10 s and aborts the ones whose ping is late; our
-        // stack has no such monitor, and on this loaded 2-core machine it closed more than half of
-        // 1,000 idle connections, so it is off for the comparison
+        // js-libp2p pings every connection every 10 s and aborts the ones whose ping is late; on
+        // this loaded 2-core machine it closed more than half of 1,000 idle connections, so it is
+        // off for the comparison, on both stacks (ours has one too, with an adaptive timeout)
         connectionMonitor: { enabled: false },
         // js-libp2p refuses to dial private addresses such as 127.0.0.1 by default
         connectionGater: { denyDialMultiaddr: () => false }

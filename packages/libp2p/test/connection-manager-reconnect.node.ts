@@ -65,9 +65,10 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     // the first re-dial must come before the marker at half a backoff: 150 ms leaves room on a loaded machine
     const backoffMs = 300
     const retries = 4
-    const target = await made.node({ connectionManager: { reconnectRetryInterval: backoffMs, reconnectRetries: retries } })
+    // the connection monitor's ping timers come and go with connections: off, so only the re-dials' timers are counted
+    const target = await made.node({ connectionManager: { reconnectRetryInterval: backoffMs, reconnectRetries: retries }, connectionMonitor: { enabled: false } })
     const friendKey = await generateKeyPair('Ed25519')
-    const friend = await made.node({ privateKey: friendKey })
+    const friend = await made.node({ privateKey: friendKey, connectionMonitor: { enabled: false } })
     // idle nodes hold no timer: what is running now (mocha's) is what must be left in the end
     const timersBefore = activeTimers()
 
@@ -108,7 +109,7 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     expect(target.getConnections(friend.peerId)).to.have.length(0)
 
     // The queue let go of the peer: when it is back and drops again, it is re-dialled again
-    const back = await made.node({ privateKey: friendKey })
+    const back = await made.node({ privateKey: friendKey, connectionMonitor: { enabled: false } })
     await target.peerStore.merge(friend.peerId, { multiaddrs: back.getMultiaddrs() })
     await target.dial(back.getMultiaddrs()[0])
     await until(() => back.getConnections(target.peerId).length === 1, 'the friend sees the connection')
@@ -141,7 +142,7 @@ describe('connection manager: re-dialling keep-alive peers', function () {
 
   it('stops re-dialling a peer whose keep-alive tag is removed while it waits', async () => {
     const backoffMs = 150
-    const target = await made.node({ connectionManager: { reconnectRetryInterval: backoffMs, reconnectRetries: 4 } })
+    const target = await made.node({ connectionManager: { reconnectRetryInterval: backoffMs, reconnectRetries: 4 }, connectionMonitor: { enabled: false } })
     const timersBefore = activeTimers()
     let attempts = 0
     let firstAttempt: () => void = () => {}
