@@ -48,7 +48,7 @@ export class RecordEnvelope {
   readonly payloadType: Uint8Array
   readonly payload: Uint8Array
   readonly signature: Uint8Array
-  #marshaled?: Uint8Array
+  #marshaled?: Uint8Array<ArrayBuffer>
   #peerId?: PeerId
 
   /**
@@ -153,10 +153,10 @@ export class RecordEnvelope {
   }
 
   /** the envelope protobuf */
-  marshal (): Uint8Array {
+  marshal (): Uint8Array<ArrayBuffer> {
     // the generated types ask for ArrayBuffer-backed arrays; encoding only reads the bytes
     this.#marshaled ??= Envelope.encode({
-      publicKey: publicKeyToProtobuf(this.publicKey) as Uint8Array<ArrayBuffer>,
+      publicKey: publicKeyToProtobuf(this.publicKey),
       payloadType: this.payloadType as Uint8Array<ArrayBuffer>,
       payload: this.payload as Uint8Array<ArrayBuffer>,
       signature: this.signature as Uint8Array<ArrayBuffer>

@@ -14,14 +14,17 @@ export interface PeerStoreLimits {
   addressTtlMs: number
 }
 
-/** The stored form: Peer plus expiry times that the public Peer does not show */
+/**
+ * The stored form: Peer plus expiry times that the public Peer does not show. Bytes are
+ * ArrayBuffer-backed (what the generated protobuf types ask for): every input is copied in with slice().
+ */
 export interface StoredPeer {
   addresses: Array<Address & { expires: number }>
   protocols: string[]
   /** the public key protobuf */
-  publicKey?: Uint8Array
-  peerRecordEnvelope?: Uint8Array
-  metadata: Map<string, Uint8Array>
+  publicKey?: Uint8Array<ArrayBuffer>
+  peerRecordEnvelope?: Uint8Array<ArrayBuffer>
+  metadata: Map<string, Uint8Array<ArrayBuffer>>
   tags: Map<string, Tag & { expires: number }>
   updated: number
 }
@@ -158,7 +161,7 @@ function applyProtocols (existing: string[], given: string[], limits: PeerStoreL
   return [...protocols].sort()
 }
 
-function applyMetadata (out: Map<string, Uint8Array>, given: NonNullable<PeerData['metadata']>, limits: PeerStoreLimits): Map<string, Uint8Array> {
+function applyMetadata (out: StoredPeer['metadata'], given: NonNullable<PeerData['metadata']>, limits: PeerStoreLimits): StoredPeer['metadata'] {
   for (const [k, v] of entries(given)) {
     if (v == null) {
       out.delete(k)

@@ -40,7 +40,7 @@ export class ReservationVoucherRecord implements EnvelopeRecord {
 }
 
 /** seal a voucher with the relay's key; the marshalled envelope goes in Reservation.voucher */
-export async function sealVoucher (record: ReservationVoucherRecord, privateKey: PrivateKey, options?: AbortOptions): Promise<Uint8Array> {
+export async function sealVoucher (record: ReservationVoucherRecord, privateKey: PrivateKey, options?: AbortOptions): Promise<Uint8Array<ArrayBuffer>> {
   const envelope = await RecordEnvelope.seal(record, privateKey, options)
   return envelope.marshal()
 }

@@ -13,7 +13,7 @@ const MESSAGE_TAG = 0x12
  * payload, in one buffer (RTCDataChannel.send() takes one). Written by hand rather than with the
  * generated encoder to copy the payload once (a list is copied chunk by chunk, never joined first).
  */
-export function encodeFrame (flag?: Message.Flag, payload?: Uint8Array | Uint8ArrayList): Uint8Array {
+export function encodeFrame (flag?: Message.Flag, payload?: Uint8Array | Uint8ArrayList): Uint8Array<ArrayBuffer> {
   let bodyLength = 0
   if (flag !== undefined) { bodyLength += 2 }
   if (payload !== undefined) { bodyLength += 1 + varintLength(payload.byteLength) + payload.byteLength }

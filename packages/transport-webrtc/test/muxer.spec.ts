@@ -75,7 +75,7 @@ async function closed (stream: Stream): Promise<Error | undefined> {
   return end
 }
 
-function bytes (n: number): Uint8Array {
+function bytes (n: number): Uint8Array<ArrayBuffer> {
   return Uint8Array.from({ length: n }, (_, i) => (i * 31) & 0xff)
 }
 
@@ -214,7 +214,7 @@ describe('data-channel streams over real RTCPeerConnections', function () {
     expect(await localClosed).to.have.property('name', 'StreamResetError')
   })
 
-  const badInput: Array<[string, Uint8Array, string]> = [
+  const badInput: Array<[string, Uint8Array<ArrayBuffer>, string]> = [
     ['a malformed message', Uint8Array.from([...encodeVarint(3), 0x12, 0x05, 0x01]), 'InvalidMessageError'],
     ['a message over the size limit', encodeVarint(MAX_MESSAGE_SIZE_BYTES + 1), 'MessageTooLargeError']
   ]

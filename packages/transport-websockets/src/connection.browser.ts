@@ -107,7 +107,7 @@ export class BrowserWebSocketConnection extends AbstractMessageStream implements
       return { sentBytes: 0, canSendMore: false }
     }
     for (const message of toMessages(data)) {
-      ws.send(message)
+      ws.send(sendable(message))
     }
     const canSendMore = ws.bufferedAmount < this.#highWater
     if (!canSendMore) {
@@ -135,4 +135,12 @@ export class BrowserWebSocketConnection extends AbstractMessageStream implements
     const ws = this.#ws
     if (ws.readyState === WebSocket.OPEN || ws.readyState === WebSocket.CONNECTING) { ws.close(CLOSE_CODE_RESET, 'reset') }
   }
+}
+
+/**
+ * WebSocket.send() takes no view of a SharedArrayBuffer (a TypeError): such a chunk is copied;
+ * every other message goes as it is
+ */
+function sendable (message: Uint8Array): Uint8Array<ArrayBuffer> {
+  return message.buffer instanceof ArrayBuffer ? message as Uint8Array<ArrayBuffer> : message.slice()
 }

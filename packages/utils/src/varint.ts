@@ -29,7 +29,7 @@ export function encodeVarintInto (value: number, buf: Uint8Array, offset = 0): n
   return i - offset
 }
 
-export function encodeVarint (value: number): Uint8Array {
+export function encodeVarint (value: number): Uint8Array<ArrayBuffer> {
   const buf = new Uint8Array(varintLength(value))
   encodeVarintInto(value, buf)
   return buf

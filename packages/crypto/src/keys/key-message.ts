@@ -31,7 +31,7 @@ export interface KeyMessage {
   data: Uint8Array
 }
 
-export function encodePublicKeyMessage (type: KeyType, data: Uint8Array): Uint8Array {
+export function encodePublicKeyMessage (type: KeyType, data: Uint8Array): Uint8Array<ArrayBuffer> {
   return pb.PublicKey.encode({ Type: TO_PB[type], Data: toArrayBufferView(data) })
 }
 

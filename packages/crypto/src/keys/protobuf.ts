@@ -13,7 +13,7 @@ export function publicKeyFromProtobuf (buf: Uint8Array | Uint8ArrayList): Public
   return publicKeyFromRaw(data, type)
 }
 
-export function publicKeyToProtobuf (key: PublicKey): Uint8Array {
+export function publicKeyToProtobuf (key: PublicKey): Uint8Array<ArrayBuffer> {
   return encodePublicKeyMessage(key.type, key.raw)
 }
 

@@ -246,7 +246,7 @@ export class CircuitRelayService implements CircuitRelayServer {
       .filter(a => !a.getComponents().some(c => c.name === 'p2p-circuit'))
       .slice(0, MAX_RESERVATION_ADDRS)
       .map(a => a.bytes)
-    let voucher: Uint8Array
+    let voucher: Uint8Array<ArrayBuffer>
     try {
       voucher = await sealVoucher(new ReservationVoucherRecord(peerId, peer, expire), privateKey, { signal })
     } catch (err) {
