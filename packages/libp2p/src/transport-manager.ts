@@ -1,4 +1,4 @@
-import { UnsupportedTransportError } from '@libp2p/interface'
+import { InvalidParametersError, UnsupportedTransportError } from '@libp2p/interface'
 import type {
   AbortOptions, ComponentLogger, Connection, Libp2pEvents, Listener, Logger, PeerId, Transport,
   TransportManager as TransportManagerInterface, TypedEventTarget, Upgrader
@@ -30,8 +30,20 @@ export class TransportManager implements TransportManagerInterface {
     this.#failOnUnsupported = init.failOnUnsupportedListenAddress ?? true
   }
 
+  /**
+   * Adds a transport, keyed by its `Symbol.toStringTag`
+   *
+   * @throws {InvalidParametersError} when the transport has no tag, or another transport already has its tag
+   */
   add (transport: Transport): void {
     const key = transport[Symbol.toStringTag]
+    if (typeof key !== 'string' || key === '') {
+      throw new InvalidParametersError('a transport needs a Symbol.toStringTag')
+    }
+    if (this.#transports.has(key)) {
+      throw new InvalidParametersError(`a transport tagged ${key} was already added`)
+    }
+    this.#log('added transport %s', key)
     this.#transports.set(key, transport)
   }
 
