@@ -141,6 +141,21 @@ export class ConnectionDeniedError extends Error {
   name = 'ConnectionDeniedError'
 }
 
+/**
+ * A transport could not establish a connection (nothing listens at the address, the listener
+ * refused it, the peer connection failed before it connected); `cause` holds the reason when there is one
+ */
+export class ConnectionFailedError extends Error {
+  static name = 'ConnectionFailedError'
+  name = 'ConnectionFailedError'
+}
+
+/** A listener could not take its address (in use, not permitted, not local...); `cause` holds the reason */
+export class ListenError extends Error {
+  static name = 'ListenError'
+  name = 'ListenError'
+}
+
 /** The connection (or its muxer) is closed, so nothing more can be done on it */
 export class ConnectionClosedError extends Error {
   static name = 'ConnectionClosedError'

@@ -1,6 +1,5 @@
-import { ConnectionClosedError, InvalidMultiaddrError, InvalidParametersError, LimitExceededError, TypedEventEmitter } from '@libp2p/interface'
+import { ConnectionClosedError, ConnectionFailedError, InvalidMultiaddrError, InvalidParametersError, LimitExceededError, TypedEventEmitter } from '@libp2p/interface'
 import { memoryAddress, memoryAddressKey } from './address.js'
-import { ConnectionFailedError } from './errors.js'
 import { MemoryConnection } from './memory-connection.js'
 import { addListener, removeListener } from './registry.js'
 import type { Connection, Listener, ListenerEvents, Logger, Upgrader } from '@libp2p/interface'

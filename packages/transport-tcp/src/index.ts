@@ -114,5 +114,5 @@ export function tcp (init: TCPOptions = {}): (components: TCPComponents) => Tran
   return (components) => new TCPTransport(init, components)
 }
 
-export { ListenError } from './errors.js'
+export { ListenError } from '@libp2p/interface'
 export * from './constants.js'

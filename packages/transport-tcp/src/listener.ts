@@ -1,6 +1,5 @@
 import { createServer } from 'node:net'
-import { AbortError, InvalidMultiaddrError, TypedEventEmitter } from '@libp2p/interface'
-import { ListenError } from './errors.js'
+import { AbortError, InvalidMultiaddrError, ListenError, TypedEventEmitter } from '@libp2p/interface'
 import { listenAddresses, toListenAddress, toMultiaddr } from './multiaddr.js'
 import type { TCPConnection } from './connection.js'
 import type { TCPListener } from './index.js'

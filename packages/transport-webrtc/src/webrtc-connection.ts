@@ -1,6 +1,5 @@
-import { StreamStateError } from '@libp2p/interface'
+import { ConnectionFailedError, StreamStateError } from '@libp2p/interface'
 import { AbstractMessageStream } from '@libp2p/utils'
-import { ConnectionFailedError } from './errors.js'
 import type { Logger, MultiaddrConnection } from '@libp2p/interface'
 import type { SendResult } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'

@@ -116,5 +116,5 @@ export function webSockets (init: WebSocketsInit = {}): (components: WebSocketsC
   return (components) => new WebSocketsTransport(init, components)
 }
 
-export { ListenError } from './errors.js'
+export { ListenError } from '@libp2p/interface'
 export * from './constants.js'

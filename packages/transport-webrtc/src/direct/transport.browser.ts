@@ -1,6 +1,5 @@
 // Browsers dial WebRTC-Direct only: a page cannot listen on a UDP port
-import { InvalidParametersError, transportSymbol } from '@libp2p/interface'
-import { ConnectionFailedError } from '../errors.js'
+import { ConnectionFailedError, InvalidParametersError, transportSymbol } from '@libp2p/interface'
 import { checkWebRTCDirectInit } from '../init-schema.js'
 import { dialDirect } from './connection.js'
 import { dialableDirectAddresses, inventedDescription, newUfrag, parseSdpFingerprint } from './sdp.js'

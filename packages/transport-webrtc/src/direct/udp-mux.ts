@@ -1,5 +1,5 @@
+import { ListenError } from '@libp2p/interface'
 import { IceUdpMuxListener } from 'node-datachannel'
-import { ListenError } from '../errors.js'
 
 /** what node-datachannel reports for a STUN request no peer connection claims */
 export interface StunRequest { ufrag?: string, localUfrag?: string, host?: string, port?: number }

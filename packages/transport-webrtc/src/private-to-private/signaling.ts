@@ -1,7 +1,6 @@
-import { InvalidMessageError, ProtocolError } from '@libp2p/interface'
+import { ConnectionFailedError, InvalidMessageError, ProtocolError } from '@libp2p/interface'
 import { HandshakeStream } from '@libp2p/utils'
 import { INIT_CHANNEL_LABEL, LISTENER_CANDIDATE_HOLD_MS, MAX_ICE_CANDIDATES, MAX_SIGNALING_MESSAGE_BYTES } from '../constants.js'
-import { ConnectionFailedError } from '../errors.js'
 import { EarlyChannels } from '../muxer.js'
 import { SignalingMessage } from '../pb/signaling.js'
 import type { Logger, Stream } from '@libp2p/interface'
