@@ -33,12 +33,12 @@ export interface PeerInfo {
   multiaddrs: import('@multiformats/multiaddr').Multiaddr[]
 }
 
-/** Brand set on PeerId objects by @libp2p/peer-id */
+/** Brand set on PeerId objects by `@libp2p/peer-id` */
 export const peerIdSymbol = Symbol.for('@libp2p/peer-id')
 
 export function isPeerId (other: unknown): other is PeerId {
-  if (other == null || typeof other !== 'object') return false
-  if ((other as Record<symbol, unknown>)[peerIdSymbol] === true) return true
+  if (other == null || typeof other !== 'object') { return false }
+  if ((other as Record<symbol, unknown>)[peerIdSymbol] === true) { return true }
   const o = other as Partial<PeerId>
   return typeof o.toMultihash === 'function' && typeof o.toCID === 'function' && typeof o.type === 'string'
 }

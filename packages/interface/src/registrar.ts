@@ -24,7 +24,7 @@ export interface StreamHandlerRecord {
 }
 
 /**
- * The peers a topology has been told about (js-libp2p's TopologyFilter, e.g. @libp2p/peer-collections'
+ * The peers a topology has been told about (js-libp2p's TopologyFilter, e.g. `@libp2p/peer-collections`'
  * peerFilter()): the registrar skips onConnect for a peer it `has`, `add`s the peer before onConnect,
  * and on disconnect calls onDisconnect only for a peer it `has`, after `remove`.
  */

@@ -10,8 +10,8 @@ export type MessageStreamDirection = Direction
 /**
  * - `open`: at least one direction is still in use
  * - `closing`: a connection-level close (MultiaddrConnection.close()) is under way
- * - `closed`: both directions closed gracefully (this side's close() and the remote's EOF);
- *   unread data may remain and is still delivered
+ * - `closed`: both directions closed gracefully (this side's close() and the remote's EOF); unread
+ * data may remain and is still delivered
  * - `aborted`: closed locally because of an error (a reset is sent where the transport has one)
  * - `reset`: the remote reset it
  */

@@ -92,6 +92,7 @@ export class RelayedConnection implements MultiaddrConnection {
       this.#stream.removeEventListener('close', onClose)
     }
   }
+
   abort (err: Error): void { this.#stream.abort(err) }
 
   addEventListener<K extends keyof MessageStreamEvents>(type: K, listener: EventHandler<MessageStreamEvents[K]> | null, options?: boolean | AddEventListenerOptions): void {
