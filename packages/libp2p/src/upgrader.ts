@@ -102,8 +102,8 @@ export class Upgrader implements UpgraderInterface {
       if (deniedEncrypted === true) { throw new ConnectionDeniedError(`the connection gater refused ${remotePeer} after encryption`) }
 
       if (muxerFactory == null) {
-        // the muxer must read through the negotiated stream: with optimistic select it is a
-        // wrapper that still has to consume the remote's confirmation before muxer frames
+        // the muxer reads through the stream select() returned: with optimistic select that
+        // stream still takes the remote's confirmation off the front before any muxer frame
         const negotiated = await this.#negotiateMuxer(stream, direction, signal)
         muxerFactory = negotiated.factory
         stream = negotiated.stream
