@@ -131,6 +131,16 @@ describe('select with one protocol (optimistic)', () => {
     expect(stream.status).to.equal('closed')
   })
 
+  it('takes a header the listener sent before the proposal (go-libp2p over WebSockets does)', async () => {
+    const [dialer, listener] = messageStreamPair()
+    listener.send(hex(HEADER))
+    await Promise.resolve()
+    const stream = await select(dialer, '/echo/1.0.0')
+    listener.send(concatBytes(hex(ECHO), text('response')))
+    await listener.closeWrite()
+    expect(await readAll(stream)).to.equal('response')
+  })
+
   it('aborts with ProtocolError on an unexpected answer or an early end', async () => {
     const [dialer, listener] = messageStreamPair()
     const stream = await select(dialer, '/echo/1.0.0')

@@ -562,7 +562,21 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
     if (this.#error != null) { return Promise.reject(this.#error) }
     const reply: PendingReply = { parse, onEnd, buffer: new Uint8ArrayList(), waiters: new Waiters() }
     this.#reply = reply
-    return reply.waiters.wait()
+    const settled = reply.waiters.wait()
+    // what arrived before the call belongs to the reply too (a listener may send its multistream
+    // header as soon as the connection opens, before the dialer proposes anything)
+    if (this.#readBuffer !== undefined) {
+      const buffered = this.#readBuffer
+      const owed = this.#owed
+      this.#readBuffer = undefined
+      this.#owed = 0
+      if (owed > 0) { this.onConsumed(owed) }
+      reply.buffer.append(buffered)
+      this.#replyParse(reply)
+    }
+    // the remote's EOF came before the reply was complete
+    if (this.#reply === reply && this.remoteWriteStatus === 'closed') { this.abort(onEnd()) }
+    return settled
   }
 
   // ---- internals
@@ -571,6 +585,11 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
     // the reply's bytes are consumed by us, not the application: credit them at once
     this.onConsumed(data.byteLength)
     reply.buffer.append(data)
+    this.#replyParse(reply)
+  }
+
+  /** give the reply's parser what has accumulated; once it is complete, the rest is data */
+  #replyParse (reply: PendingReply): void {
     let taken: number | undefined
     try {
       taken = reply.parse(reply.buffer)

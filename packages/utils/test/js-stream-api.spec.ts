@@ -183,6 +183,18 @@ describe('AbstractMessageStream expectReply (optimistic handshakes)', () => {
     expect((await a.read())?.subarray()).to.deep.equal(bytes(3, 4))
   })
 
+  it('takes bytes that arrived before the call into the reply (a listener that sends its header first)', async () => {
+    const [a, b] = messageStreamPair()
+    b.send(bytes(1))
+    await Promise.resolve()
+    expect(a.readBufferLength).to.equal(1)
+    const taken = a.expectReply(buffer => buffer.byteLength >= 2 ? 2 : undefined, () => new Error('eof'))
+    expect(a.readBufferLength).to.equal(0)
+    b.send(bytes(2, 3))
+    await taken
+    expect((await a.read())?.subarray()).to.deep.equal(bytes(3))
+  })
+
   it('a refused reply aborts the stream with the parser\'s error, and close() reports it', async () => {
     const [a, b] = messageStreamPair()
     const taken = a.expectReply(() => { throw new Error('refused') }, () => new Error('eof'))
