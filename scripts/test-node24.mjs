@@ -144,6 +144,11 @@ for (const pkgDir of workspaceDirs()) {
   let result
   try {
     result = await runMocha(mocha, pkgDir, files, env)
+    // node-datachannel's native crash (scripts/native-crash-retry.mjs): once more, loudly
+    if (/killed by SIG(SEGV|ABRT|BUS|ILL)/.test(result.why)) {
+      console.error(`\n::: test-node24: ${folder} died of a native crash (${result.why}; node-datachannel, docs/LIMITS.md); running it once more\n`)
+      result = await runMocha(mocha, pkgDir, files, env)
+    }
   } finally {
     if (typeof fileConfig.test?.after === 'function') await fileConfig.test.after(argv, before)
   }
