@@ -58,10 +58,12 @@ export interface AbstractStreamMuxerInit {
  *
  * Two shapes fit:
  *
- * - Frames over one byte stream (yamux): `connection` is the secured MessageStream. The subclass
+ * - Frames over one byte stream (the shape of yamux, which does not use this base yet: issue 10;
+ * the framed reference muxer in interface-compliance-tests/test does): `connection` is the secured
+ * MessageStream. The subclass
  * runs a read loop over it, decodes frames, looks streams up with `getStream(id)` and feeds them
  * (`onData`, `onRemoteCloseWrite`, `onRemoteReset`, `onTransportDrain`); a SYN becomes
- * `acceptStream(new YamuxStream(...))`. It overrides `nextStreamId()` for odd/even ids,
+ * `acceptStream(new FramedStream(...))`. It overrides `nextStreamId()` for odd/even ids,
  * `onCloseMuxer()` sends GoAway, `closeConnection()` flushes its frame batch first, a read EOF
  * calls `shutdown(undefined, 'close')`, a violation sends GoAway then `shutdown(err, 'close')`.
  * - Native streams (WebRTC): each stream wraps one RTCDataChannel, with no byte stream under the
