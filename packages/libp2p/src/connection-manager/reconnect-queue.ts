@@ -7,6 +7,25 @@ export interface ReconnectQueueComponents {
   dial(peerId: PeerId, options: AbortOptions): Promise<Connection>
 }
 
+/** the timers the queue waits with; tests pass a fake to step through the backoff without real time */
+export interface ReconnectClock {
+  setTimeout(fn: () => void, ms: number): unknown
+  clearTimeout(handle: unknown): void
+}
+
+const realClock: ReconnectClock = {
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (handle) => { clearTimeout(handle as ReturnType<typeof setTimeout>) }
+}
+
+export interface ReconnectQueueInit {
+  retries?: number
+  retryInterval?: number
+  backoffFactor?: number
+  /** default: the platform's timers */
+  clock?: ReconnectClock
+}
+
 /** Re-dials peers tagged keep-alive when their last connection closes, with exponential backoff */
 export class ReconnectQueue {
   readonly #components: ReconnectQueueComponents
@@ -14,15 +33,17 @@ export class ReconnectQueue {
   readonly #retryIntervalMs: number
   readonly #backoffFactor: number
   readonly #log: Logger
+  readonly #clock: ReconnectClock
   #controller = new AbortController()
   readonly #active = new Set<string>()
 
-  constructor (components: ReconnectQueueComponents, init: { retries?: number, retryInterval?: number, backoffFactor?: number }) {
+  constructor (components: ReconnectQueueComponents, init: ReconnectQueueInit) {
     this.#components = components
     this.#retries = init.retries ?? DEFAULT_MAX_RECONNECT_ATTEMPTS
     this.#retryIntervalMs = init.retryInterval ?? DEFAULT_RECONNECT_RETRY_INTERVAL_MS
     this.#backoffFactor = init.backoffFactor ?? DEFAULT_RECONNECT_BACKOFF_FACTOR
     this.#log = components.logger.forComponent('libp2p:reconnect')
+    this.#clock = init.clock ?? realClock
   }
 
   stop (): void {
@@ -35,14 +56,15 @@ export class ReconnectQueue {
     const key = peerId.toString()
     if (this.#active.has(key)) { return }
     const signal = this.#controller.signal
-    if (!await this.#keepAlive(peerId)) { return }
+    // taken before the first await: two disconnects in one tick start one re-dial loop, not two
     this.#active.add(key)
     try {
+      if (!await this.#keepAlive(peerId)) { return }
       // as js-libp2p: the first re-dial at once, then `retries` more, waiting retryInterval ×
       // backoffFactor^n before the n-th of them
       for (let attempt = 0; attempt <= this.#retries && !signal.aborted; attempt++) {
         if (attempt > 0) {
-          await waitFor(this.#retryIntervalMs * this.#backoffFactor ** (attempt - 1), signal)
+          await waitFor(this.#clock, this.#retryIntervalMs * this.#backoffFactor ** (attempt - 1), signal)
           // the tag may have been removed (or expired) while this peer was waiting
           if (!await this.#keepAlive(peerId)) {
             this.#log('%p is no longer tagged keep-alive: not re-dialled', peerId)
@@ -78,14 +100,14 @@ export class ReconnectQueue {
 }
 
 /** a backoff timer that the node's stop() cancels */
-async function waitFor (ms: number, signal: AbortSignal): Promise<void> {
+async function waitFor (clock: ReconnectClock, ms: number, signal: AbortSignal): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => {
+    const timer = clock.setTimeout(() => {
       signal.removeEventListener('abort', onAbort)
       resolve()
     }, ms)
     const onAbort = (): void => {
-      clearTimeout(timer)
+      clock.clearTimeout(timer)
       reject(signal.reason)
     }
     signal.addEventListener('abort', onAbort, { once: true })
