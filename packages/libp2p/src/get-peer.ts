@@ -1,5 +1,6 @@
 import { InvalidParametersError, isPeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
+import { isCircuitAddress } from '@libp2p/utils'
 import { CODE_P2P_CIRCUIT, CODE_WEBRTC, isMultiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -10,10 +11,8 @@ export function peerIdFromMultiaddr (ma: Multiaddr): PeerId | undefined {
   return value == null ? undefined : peerIdFromString(value)
 }
 
-/** an address that goes through a circuit relay: its connection, or its signalling, is relayed */
-export function isCircuitAddress (ma: Multiaddr): boolean {
-  return ma.getComponents().some(c => c.code === CODE_P2P_CIRCUIT)
-}
+/** an address that goes through a circuit relay (the check lives in @libp2p/utils) */
+export { isCircuitAddress }
 
 /**
  * An address whose connection is relayed, and so limited by the relay: a circuit address, except

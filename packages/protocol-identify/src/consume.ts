@@ -1,6 +1,7 @@
 import { publicKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { InvalidPublicKeyError, LimitExceededError, UnexpectedPeerError } from '@libp2p/interface'
 import { openPeerRecord } from '@libp2p/peer-record'
+import { isCircuitAddress } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { fromString as uint8ArrayFromString } from 'uint8arrays/from-string'
 import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
@@ -136,7 +137,7 @@ export async function consumeIdentify (components: ConsumeComponents, connection
   const { signed, listenAddrs, observedAddr } = checked
 
   if (!push && observedAddr != null) {
-    if (observedAddr.getComponents().some(c => c.name === 'p2p-circuit')) {
+    if (isCircuitAddress(observedAddr)) {
       log('not reporting relayed observed address %a', observedAddr)
     } else {
       components.addressManager.addObservedAddr(observedAddr, connection.remotePeer)

@@ -1,8 +1,8 @@
 import { AbortError, DialError, NotFoundError, TimeoutError } from '@libp2p/interface'
-import { BoundedQueue, withTimeout } from '@libp2p/utils'
+import { BoundedQueue, isCircuitAddress, withTimeout } from '@libp2p/utils'
 import { DEFAULT_ADDRESS_DIAL_TIMEOUT_MS, DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MAX_DIAL_QUEUE_LENGTH, DEFAULT_MAX_PARALLEL_DIALS, DEFAULT_MAX_PEER_ADDRS_TO_DIAL } from '../constants.js'
 import { DialToSelfError, LimitedConnectionError, NoValidAddressesError } from '../errors.js'
-import { dialTarget, isCircuitAddress, isLimitedAddress, isSignalledAddress } from '../get-peer.js'
+import { dialTarget, isLimitedAddress, isSignalledAddress } from '../get-peer.js'
 import type { DialTarget } from '../get-peer.js'
 import type {
   AbortOptions, ComponentLogger, Connection, ConnectionGater, Logger, PeerId, PeerStore, TransportManager

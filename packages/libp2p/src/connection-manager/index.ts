@@ -1,4 +1,5 @@
 import { LimitExceededError } from '@libp2p/interface'
+import { ipOf } from '@libp2p/utils'
 import {
   DEFAULT_INBOUND_CONNECTION_THRESHOLD_PER_IP, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_PEER,
   DEFAULT_MAX_INCOMING_PENDING_CONNECTIONS, KEEP_ALIVE_TAG
@@ -76,10 +77,6 @@ export interface OpenStreamOptions extends OpenConnectionOptions, NewStreamOptio
 
 export interface ConnectionManagerComponents extends DialQueueComponents {
   events: TypedEventTarget<Libp2pEvents>
-}
-
-function ipOf (ma: Multiaddr): string | undefined {
-  return ma.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value
 }
 
 /**

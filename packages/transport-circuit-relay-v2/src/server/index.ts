@@ -1,5 +1,5 @@
 import { AbortError, InvalidMessageError, LimitExceededError, MessageTooLargeError } from '@libp2p/interface'
-import { HandshakeStream, closeAndWait, withTimeout } from '@libp2p/utils'
+import { HandshakeStream, closeAndWait, ipOf, isCircuitAddress, withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_DATA_LIMIT_BYTES, DEFAULT_DURATION_LIMIT_MS, DEFAULT_HOP_TIMEOUT_MS, DEFAULT_MAX_CIRCUITS, DEFAULT_MAX_CIRCUITS_PER_PEER,
   DEFAULT_MAX_INBOUND_HOP_STREAMS, DEFAULT_MAX_OUTBOUND_STOP_STREAMS, DEFAULT_MAX_RESERVATIONS,
@@ -17,7 +17,6 @@ import type {
   AddressManager, ComponentLogger, Connection, ConnectionManager, Libp2pEvents, Logger, PeerId, PeerStore, PrivateKey, Registrar, Startable,
   Stream, TypedEventTarget
 } from '@libp2p/interface'
-import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface CircuitRelayServerComponents {
   peerId: PeerId
@@ -75,10 +74,6 @@ export interface CircuitRelayServer extends Startable {
   readonly reservationCount: number
   /** circuits currently spliced */
   readonly circuitCount: number
-}
-
-function ipOf (ma: Multiaddr): string | undefined {
-  return ma.getComponents().find(c => c.name === 'ip4' || c.name === 'ip6')?.value
 }
 
 /**
@@ -243,7 +238,7 @@ export class CircuitRelayService implements CircuitRelayServer {
     }
     const expire = BigInt(Math.floor(result.reservation.expiresAt / 1000))
     const addrs = addressManager.getAddresses()
-      .filter(a => !a.getComponents().some(c => c.name === 'p2p-circuit'))
+      .filter(a => !isCircuitAddress(a))
       .slice(0, MAX_RESERVATION_ADDRS)
       .map(a => a.bytes)
     let voucher: Uint8Array<ArrayBuffer>
