@@ -1,10 +1,11 @@
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { messageStreamPair } from '@libp2p/utils'
 import { expect } from 'aegir/chai'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { equals as uint8ArrayEquals } from 'uint8arrays/equals'
 import { NOISE_PROTOCOL_ID } from '../src/index.js'
 import { NoiseExtensions } from '../src/pb/payload.js'
-import { createPeer, errorOf, patternBytes, secure, waitFor } from './fixtures/peers.js'
+import { createPeer, errorOf, patternBytes, secure } from './fixtures/peers.js'
 import type { MessageStream, StreamMuxerFactory } from '@libp2p/interface'
 
 async function readBytes (stream: MessageStream, length: number): Promise<Uint8ArrayList> {
@@ -125,7 +126,7 @@ describe('noise encrypter', () => {
     rawOutbound.send(Uint8Array.of(0, 32, 1, 2, 3)) // a first message that never completes
     const controller = new AbortController()
     const pending = errorOf(listener.encrypter.secureInbound(rawInbound, { signal: controller.signal }))
-    await waitFor(() => rawOutbound.writeBufferLength === 0 && rawInbound.readBufferLength === 0)
+    await until(() => rawOutbound.writeBufferLength === 0 && rawInbound.readBufferLength === 0, 'the raw streams are drained', { timeout: 5_000 })
     controller.abort(new DOMException('stop', 'AbortError'))
     const err = await pending
     expect(err).to.have.property('name', 'AbortError')
@@ -229,7 +230,7 @@ describe('noise encrypter', () => {
     outbound.connection.send(Uint8Array.of(1))
     expect((await readBytes(inbound.connection, 1)).subarray()).to.deep.equal(Uint8Array.of(1))
     rawOutbound.send(Uint8Array.of(0, 40, 1, 2)) // the start of a message that never completes
-    await waitFor(() => rawOutbound.writeBufferLength === 0 && rawInbound.readBufferLength === 0)
+    await until(() => rawOutbound.writeBufferLength === 0 && rawInbound.readBufferLength === 0, 'the raw streams are drained', { timeout: 5_000 })
     await inbound.connection.closeRead()
     expect(rawInbound.readStatus).to.equal('closed')
     expect(inbound.connection.status).to.equal('open')
@@ -260,7 +261,7 @@ describe('noise encrypter', () => {
     expect(inbound.connection.status).to.equal('aborted')
     expect(await errorOf(inbound.connection.read())).to.have.property('name', 'DecryptionFailedError')
     // the raw connection went down with it, so the other side is told
-    await waitFor(() => outbound.connection.status !== 'open')
+    await until(() => outbound.connection.status !== 'open', 'the outbound connection is no longer open', { timeout: 5_000 })
     expect(outbound.connection.status).to.equal('reset')
   })
 
@@ -287,7 +288,7 @@ describe('noise encrypter', () => {
     })()
     // the reader's encrypted buffer fills to its limit, then it stops pulling from the raw connection,
     // whose own buffer fills and stops the raw sender, which stops the encrypted sender
-    await waitFor(() => inbound.connection.readBufferLength > 4 * 1024 * 1024 && rawInbound.readBufferLength > 4 * 1024 * 1024 && rawOutbound.writeBufferLength > 0 && outbound.connection.writeBufferLength > 0)
+    await until(() => inbound.connection.readBufferLength > 4 * 1024 * 1024 && rawInbound.readBufferLength > 4 * 1024 * 1024 && rawOutbound.writeBufferLength > 0 && outbound.connection.writeBufferLength > 0, 'every buffer on the path is backed up', { timeout: 5_000 })
     const stalledAt = written
     expect(stalledAt).to.be.lessThan(size)
     expect(inbound.connection.readBufferLength).to.be.at.most(4 * 1024 * 1024 + 2 * 65536)

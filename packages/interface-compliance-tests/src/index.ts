@@ -12,6 +12,7 @@
  * | `@libp2p/interface-compliance-tests/stream-muxer` | the stream-muxer suite | streams over a muxed in-memory pair |
  * | `@libp2p/interface-compliance-tests/plaintext` | `plaintext(init?)(components)` | `/plaintext/2.0.0`, a ConnectionEncrypter for tests only |
  * | `@libp2p/interface-compliance-tests/matchers` | `matchPeerId(id)`, `matchMultiaddr(ma)` | value predicates for `expect(x).to.satisfy(...)` |
+ * | `@libp2p/interface-compliance-tests/wait` | `until(condition, what, { timeout, interval })` | wait, bounded, for state that changes without an event |
  *
  * The suites register mocha `describe`/`it` blocks and assert with `aegir/chai`; they run in
  * Node and in browsers.

@@ -1,7 +1,8 @@
 import { disabledLogger, messageStreamPair } from '@libp2p/utils'
 import { expect } from 'aegir/chai'
-import { MuxerTracker, nextStream, openPair, readAll, until } from '../src/stream-muxer/helpers.js'
+import { MuxerTracker, nextStream, openPair, readAll } from '../src/stream-muxer/helpers.js'
 import streamMuxerSuite from '../src/stream-muxer/index.js'
+import { until } from '../src/wait/index.js'
 import { encodeHeader, Flag, FramedMuxer, framedMuxer, WINDOW_BYTES } from './fixtures/framed-muxer.js'
 import type { StreamMuxer } from '@libp2p/interface'
 

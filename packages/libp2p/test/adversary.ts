@@ -34,18 +34,6 @@ export async function within<T> (promise: Promise<T>, what: string, ms = WAIT_MS
   }
 }
 
-/**
- * Wait until `condition()` holds, re-checking it every millisecond, for state that changes
- * without an event of its own; gives up with TimeoutError after `ms`.
- */
-export async function until (condition: () => boolean, what: string, ms = WAIT_MS): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!condition()) {
-    if (Date.now() > deadline) { throw new TimeoutError(`${what}: not within ${ms} ms`) }
-    await new Promise<void>(resolve => { setTimeout(resolve, 1) })
-  }
-}
-
 /** host and port of a node's first TCP listen address */
 export function tcpAddress (ma: Multiaddr): { host: string, port: number } {
   const parts = ma.getComponents()

@@ -4,8 +4,9 @@
  * for pruning; together with the open ones they are capped at twice maxConnections.
  */
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { expect } from 'aegir/chai'
-import { noiseInitiator, tcpAddress, until, watchListenerErrors, within } from './adversary.js'
+import { WAIT_MS, noiseInitiator, tcpAddress, watchListenerErrors, within } from './adversary.js'
 import { closed, TestNodes } from './connection-manager-fixtures.js'
 import type { NoiseSession } from './adversary.js'
 import type { Libp2p } from '../src/libp2p.js'
@@ -37,7 +38,7 @@ describe('connection manager: connections still closing', function () {
   async function stubbornPeer (target: Libp2p): Promise<{ session: NoiseSession, connection: Connection }> {
     const session = await noiseInitiator(tcpAddress(target.getMultiaddrs()[0]), target.peerId)
     stubborn.push(session)
-    await until(() => target.getConnections(session.localPeer).length === 1, 'the stubborn peer is connected')
+    await until(() => target.getConnections(session.localPeer).length === 1, 'the stubborn peer is connected', { timeout: WAIT_MS })
     return { session, connection: target.getConnections(session.localPeer)[0] }
   }
 
@@ -54,14 +55,14 @@ describe('connection manager: connections still closing', function () {
     const leaving = await stubbornPeer(target)
     const first = await node()
     await first.dial(target.getMultiaddrs()[0])
-    await until(() => target.getConnections().length === 2, 'the node is full')
+    await until(() => target.getConnections().length === 2, 'the node is full', { timeout: WAIT_MS })
     const stillClosing = startClosing(leaving.connection)
 
     const errors = watchListenerErrors(target)
     const newcomer = await node()
     const conn = await within(newcomer.dial(target.getMultiaddrs()[0]), 'the newcomer connects')
     expect(conn.status).to.equal('open')
-    await until(() => target.getConnections(newcomer.peerId).length === 1, 'the node holds the newcomer')
+    await until(() => target.getConnections(newcomer.peerId).length === 1, 'the node holds the newcomer', { timeout: WAIT_MS })
     expect(leaving.connection.status).to.equal('closing')
     expect(target.getConnections(first.peerId)[0].status).to.equal('open')
 
@@ -99,7 +100,7 @@ describe('connection manager: connections still closing', function () {
     await within(oneClosed, 'the first closing connection ends')
     const conn = await within(newcomer.dial(target.getMultiaddrs()[0]), 'the newcomer connects')
     expect(conn.status).to.equal('open')
-    await until(() => target.getConnections(newcomer.peerId).length === 1, 'the node holds the newcomer')
+    await until(() => target.getConnections(newcomer.peerId).length === 1, 'the node holds the newcomer', { timeout: WAIT_MS })
     expect(two.connection.status).to.equal('closing')
     two.session.raw.socket.destroy()
     await within(twoClosed, 'the second closing connection ends')
@@ -130,7 +131,7 @@ describe('connection manager: connections still closing', function () {
     }
     try {
       await target.dial(c.getMultiaddrs()[0])
-      await until(() => !armed, 'the pruning pass scored the connections')
+      await until(() => !armed, 'the pruning pass scored the connections', { timeout: WAIT_MS })
       // b and c are open, at the limit: the next pass, started by d, is the one that prunes; it
       // closes d (the lowest), which shows the first pass closed nothing (b would be gone, and
       // d kept, had it closed one in a's place)

@@ -5,9 +5,10 @@
  * again the next time it connects and drops.
  */
 import { generateKeyPair } from '@libp2p/crypto/keys'
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
-import { rawServer, until, within } from './adversary.js'
+import { WAIT_MS, rawServer, within } from './adversary.js'
 import { TestNodes } from './connection-manager-fixtures.js'
 import type { Libp2p } from '../src/libp2p.js'
 import type { PeerId } from '@libp2p/interface'
@@ -99,12 +100,12 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     for (const at of [0.5, 2, 5, 11]) {
       markers.push(setTimeout(() => { log.push(`marker ${at}`) }, at * backoffMs))
     }
-    await within(until(() => attempts === retries + 1 && log.length === retries + 5, 'five attempts and four markers', 10_000), 'the re-dials', 12_000)
+    await within(until(() => attempts === retries + 1 && log.length === retries + 5, 'five attempts and four markers', { timeout: 10_000 }), 'the re-dials', 12_000)
     expect(log).to.deep.equal(['attempt 1', 'marker 0.5', 'attempt 2', 'marker 2', 'attempt 3', 'marker 5', 'attempt 4', 'marker 11', 'attempt 5'])
 
     // given up: no backoff timer and no dial timer is left, so nothing can start a sixth attempt
     // (nor keep the process alive)
-    await until(() => activeTimers() === timersBefore, 'every timer of the re-dials is gone')
+    await until(() => activeTimers() === timersBefore, 'every timer of the re-dials is gone', { timeout: WAIT_MS })
     expect(attempts).to.equal(retries + 1)
     expect(target.getConnections(friend.peerId)).to.have.length(0)
 
@@ -112,7 +113,7 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     const back = await made.node({ privateKey: friendKey, connectionMonitor: { enabled: false } })
     await target.peerStore.merge(friend.peerId, { multiaddrs: back.getMultiaddrs() })
     await target.dial(back.getMultiaddrs()[0])
-    await until(() => back.getConnections(target.peerId).length === 1, 'the friend sees the connection')
+    await until(() => back.getConnections(target.peerId).length === 1, 'the friend sees the connection', { timeout: WAIT_MS })
     const reconnected = new Promise<void>(resolve => {
       target.addEventListener('peer:connect', () => { resolve() }, { once: true })
     })
@@ -136,7 +137,7 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     for (const at of [0.5, 3.5, 9]) {
       markers.push(setTimeout(() => { log.push(`marker ${at}`) }, at * interval))
     }
-    await within(until(() => attempts === 4 && log.length === 7, 'four attempts and three markers', 10_000), 'the re-dials', 12_000)
+    await within(until(() => attempts === 4 && log.length === 7, 'four attempts and three markers', { timeout: 10_000 }), 'the re-dials', 12_000)
     expect(log).to.deep.equal(['attempt 1', 'marker 0.5', 'attempt 2', 'marker 3.5', 'attempt 3', 'marker 9', 'attempt 4'])
   })
 
@@ -155,7 +156,7 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     await target.peerStore.merge(friend.peerId, { tags: { 'keep-alive': undefined } })
     // without the tag the queue lets go at its next turn: every timer gone, no second attempt
     // (a queue that kept going would make four more, the last 15 backoffs after the drop)
-    await until(() => activeTimers() === timersBefore, 'every timer of the re-dials is gone', 10_000)
+    await until(() => activeTimers() === timersBefore, 'every timer of the re-dials is gone', { timeout: 10_000 })
     expect(attempts).to.equal(1)
     expect(target.getConnections(friend.peerId)).to.have.length(0)
   })

@@ -3,9 +3,10 @@
  * allow/deny lists, dial queue bounds and timeouts, aborting, shared dials and reconnecting.
  */
 import { yamux } from '@chainsafe/libp2p-yamux'
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
-import { noiseInitiator, openSockets, rawConnect, rawServer, tcpAddress, until, watchListenerErrors, within } from './adversary.js'
+import { WAIT_MS, noiseInitiator, openSockets, rawConnect, rawServer, tcpAddress, watchListenerErrors, within } from './adversary.js'
 import { closed, randomPeer, TestNodes } from './connection-manager-fixtures.js'
 import type { RawServer, RawSocket } from './adversary.js'
 import type { Libp2p } from '../src/libp2p.js'
@@ -61,14 +62,14 @@ describe('connection manager over TCP', function () {
     // over the limit by one: the lowest-valued connection (poor, 50) goes
     const toPoor = await target.dial(poor.getMultiaddrs()[0])
     await within(closed(toPoor), 'the poor connection is pruned')
-    await until(() => target.getConnections().length === 2, 'back at maxConnections')
+    await until(() => target.getConnections().length === 2, 'back at maxConnections', { timeout: WAIT_MS })
     expect(target.getPeers().map(String).sort()).to.deep.equal([keep.peerId, rich.peerId].map(String).sort())
 
     // a richer peer (300) arrives: rich (200) goes, although keep-alive (100) is worth less
     const toRich = target.getConnections(rich.peerId)[0]
     await target.dial(richer.getMultiaddrs()[0])
     await within(closed(toRich), 'the rich connection is pruned')
-    await until(() => target.getConnections().length === 2, 'back at maxConnections')
+    await until(() => target.getConnections().length === 2, 'back at maxConnections', { timeout: WAIT_MS })
     expect(target.getPeers().map(String).sort()).to.deep.equal([keep.peerId, richer.peerId].map(String).sort())
   })
 
@@ -78,7 +79,7 @@ describe('connection manager over TCP', function () {
     const [a, b, c, d] = await Promise.all([node(), node(), node(), node()])
     // an inbound peer that never answers our close: its connection stays 'closing' for closeTimeout
     const stubborn = await noiseInitiator(tcpAddress(target.getMultiaddrs()[0]), target.peerId)
-    await until(() => target.getConnections(stubborn.localPeer).length === 1, 'the stubborn peer is connected')
+    await until(() => target.getConnections(stubborn.localPeer).length === 1, 'the stubborn peer is connected', { timeout: WAIT_MS })
     const toStubborn = target.getConnections(stubborn.localPeer)[0]
     await target.peerStore.merge(stubborn.localPeer, { tags: { friend: { value: 100 } } })
     for (const [peer, value] of [[a, 10], [b, 20], [c, 30], [d, 40]] as const) {
@@ -103,7 +104,7 @@ describe('connection manager over TCP', function () {
     const target = await node({ connectionManager: { maxConnections: 1, allow: ['127.0.0.1'] } })
     const first = await node()
     await first.dial(target.getMultiaddrs()[0])
-    await until(() => target.getConnections().length === 1, 'the node holds one connection')
+    await until(() => target.getConnections().length === 1, 'the node holds one connection', { timeout: WAIT_MS })
     const errors = watchListenerErrors(target)
     const refused = errors.next()
     const outsider = await raw(target, '127.0.0.7')
@@ -121,10 +122,10 @@ describe('connection manager over TCP', function () {
     const first = await dialer.dial(target.getMultiaddrs()[0])
     const second = await dialer.dial(target.getMultiaddrs()[0], { force: true })
     expect(second).to.not.equal(first)
-    await until(() => target.getConnections(dialer.peerId).length === 2, 'the node holds two connections to the dialer')
+    await until(() => target.getConnections(dialer.peerId).length === 2, 'the node holds two connections to the dialer', { timeout: WAIT_MS })
     const third = await dialer.dial(target.getMultiaddrs()[0], { force: true })
     await within(closed(third), 'the third connection is closed')
-    await until(() => target.getConnections(dialer.peerId).length === 2, 'the node is back at two')
+    await until(() => target.getConnections(dialer.peerId).length === 2, 'the node is back at two', { timeout: WAIT_MS })
     expect(first.status).to.equal('open')
     expect(second.status).to.equal('open')
   })
@@ -134,13 +135,13 @@ describe('connection manager over TCP', function () {
     const errors = watchListenerErrors(target)
     await raw(target, '127.0.0.3')
     await raw(target, '127.0.0.3')
-    await until(() => openSockets(target) === 2, 'two sockets from 127.0.0.3 accepted')
+    await until(() => openSockets(target) === 2, 'two sockets from 127.0.0.3 accepted', { timeout: WAIT_MS })
     const refused = errors.next()
     const third = await raw(target, '127.0.0.3')
     expect((await within(refused, 'the third socket is refused')).name).to.equal('ConnectionDeniedError')
     await within(third.closed, 'the node hangs up on the third socket')
     await raw(target, '127.0.0.4')
-    await until(() => openSockets(target) === 3, 'a socket from another IP is accepted')
+    await until(() => openSockets(target) === 3, 'a socket from another IP is accepted', { timeout: WAIT_MS })
     const good = await node()
     const conn = await good.dial(target.getMultiaddrs()[0])
     expect(conn.status).to.equal('open')
@@ -163,12 +164,12 @@ describe('connection manager over TCP', function () {
     }
     // 127.0.0.30 merely starts with the denied 127.0.0.3: it is another address
     await raw(target, '127.0.0.30')
-    await until(() => openSockets(target) === 1, '127.0.0.30 is accepted')
+    await until(() => openSockets(target) === 1, '127.0.0.30 is accepted', { timeout: WAIT_MS })
     // over the per-IP threshold, but allow-listed
     await raw(target, '127.0.0.5')
     await raw(target, '127.0.0.5')
     await raw(target, '127.0.0.5')
-    await until(() => openSockets(target) === 4, 'the allow-listed IP is accepted every time')
+    await until(() => openSockets(target) === 4, 'the allow-listed IP is accepted every time', { timeout: WAIT_MS })
     expect(errors.errors).to.have.length(2)
   })
 
@@ -207,7 +208,7 @@ describe('connection manager over TCP', function () {
     expect(err.name).to.equal('DialError')
     expect(err.errors[0].name).to.equal('TimeoutError')
     expect(elapsed).to.be.at.least(dialTimeoutMs - 20).and.below(dialTimeoutMs + 2_000)
-    await until(() => hole.sockets.size === 0, 'the node closed its socket')
+    await until(() => hole.sockets.size === 0, 'the node closed its socket', { timeout: WAIT_MS })
   })
 
   it('dialTimeout bounds a dial without a signal as a whole, whatever addressDialTimeout allows', async () => {
@@ -219,7 +220,7 @@ describe('connection manager over TCP', function () {
     expect(err.name).to.equal('TimeoutError')
     expect(err.message).to.include('dialTimeout')
     expect(Date.now() - start).to.be.at.least(dialTimeout - 20).and.below(dialTimeout + 2_000)
-    await until(() => hole.sockets.size === 0, 'the node closed its socket')
+    await until(() => hole.sockets.size === 0, 'the node closed its socket', { timeout: WAIT_MS })
   })
 
   it('aborting a dial through its signal ends it at once and closes the socket', async () => {
@@ -233,7 +234,7 @@ describe('connection manager over TCP', function () {
     const err = await within(dialing, 'the dial ends')
     expect(err.name).to.equal('AbortError')
     expect(Date.now() - start).to.be.below(1_000)
-    await until(() => hole.sockets.size === 0, 'the node closed its socket')
+    await until(() => hole.sockets.size === 0, 'the node closed its socket', { timeout: WAIT_MS })
   })
 
   it('aborting a dial that waits for a slot takes it out of the queue', async () => {
@@ -280,7 +281,7 @@ describe('connection manager over TCP', function () {
     for (const c of all) { expect(c).to.equal(all[0]) }
     // and a later dial by address reuses it too
     expect(await dialer.dial(ma)).to.equal(all[0])
-    await until(() => target.getConnections().length === 1, 'the target sees one connection')
+    await until(() => target.getConnections().length === 1, 'the target sees one connection', { timeout: WAIT_MS })
     expect(dialer.getConnections()).to.have.length(1)
   })
 
@@ -289,7 +290,7 @@ describe('connection manager over TCP', function () {
     const friend = await node()
     await target.peerStore.merge(friend.peerId, { multiaddrs: friend.getMultiaddrs(), tags: { 'keep-alive': { value: 100 } } })
     await target.dial(friend.peerId)
-    await until(() => friend.getConnections(target.peerId).length === 1, 'the friend sees the connection')
+    await until(() => friend.getConnections(target.peerId).length === 1, 'the friend sees the connection', { timeout: WAIT_MS })
     const reconnected = new Promise<PeerId>(resolve => {
       target.addEventListener('peer:disconnect', () => {
         target.addEventListener('peer:connect', (evt) => { resolve(evt.detail) }, { once: true })

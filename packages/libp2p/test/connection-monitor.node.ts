@@ -1,8 +1,9 @@
 import { createConnection, createServer } from 'node:net'
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { echo } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
-import { tcpAddress, until, within } from './adversary.js'
+import { WAIT_MS, tcpAddress, within } from './adversary.js'
 import { TestNodes, closed } from './connection-manager-fixtures.js'
 import type { ConnectionMonitorInit } from '../src/index.js'
 import type { Libp2p } from '../src/libp2p.js'
@@ -159,13 +160,13 @@ describe('connection monitor', function () {
     const listener = await nodes.node(init) // no ping handler
     const dialer = await nodes.node({ connectionMonitor: { enabled: false } })
     const connection = await dialer.dial(listener.getMultiaddrs()[0])
-    await until(() => listener.getConnections(dialer.peerId).length > 0, 'the listener\'s side of the connection')
+    await until(() => listener.getConnections(dialer.peerId).length > 0, 'the listener\'s side of the connection', { timeout: WAIT_MS })
     const inbound = listener.getConnections(dialer.peerId)[0]
 
     // the listener's monitor pings the dialer, which does not speak ping either: each round sets rtt again
     for (let round = 0; round < 3; round++) {
       inbound.rtt = undefined
-      await until(() => inbound.rtt != null, `monitor round ${round + 1} on a remote without ping`)
+      await until(() => inbound.rtt != null, `monitor round ${round + 1} on a remote without ping`, { timeout: WAIT_MS })
     }
     expect(inbound.status).to.equal('open')
     expect(connection.status).to.equal('open')
@@ -182,7 +183,7 @@ describe('connection monitor', function () {
     }, { maxInboundStreams: 8 })
     const dialer = await nodes.node({ connectionMonitor: { pingInterval: 50, pingTimeout: { minTimeout: 100, maxTimeout: 100 }, abortConnectionOnPingFailure: false } })
     const connection = await dialer.dial(listener.getMultiaddrs()[0])
-    await until(() => answered >= 3, 'three unanswered pings')
+    await until(() => answered >= 3, 'three unanswered pings', { timeout: WAIT_MS })
     expect(connection.status).to.equal('open')
   })
 })

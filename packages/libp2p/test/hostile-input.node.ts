@@ -8,6 +8,7 @@ import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { generateKeyPair } from '@libp2p/crypto/keys'
 import { AbortError } from '@libp2p/interface'
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { select } from '@libp2p/multistream-select'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { tcp } from '@libp2p/tcp'
@@ -16,7 +17,7 @@ import { expect } from 'aegir/chai'
 import { createLibp2p } from '../src/index.js'
 import {
   WAIT_MS, YAMUX, badSigner, heapGrowthBound, heapUsed, noiseInitiator, noiseResponder, openSockets, rawConnect, rawServer,
-  readYamuxUntil, tcpAddress, until, watchConnections, watchListenerErrors, within, yamuxFrame
+  readYamuxUntil, tcpAddress, watchConnections, watchListenerErrors, within, yamuxFrame
 } from './adversary.js'
 import type { ConnectionLog, NoiseSession, RawServer } from './adversary.js'
 import type { Libp2p } from '../src/libp2p.js'
@@ -92,9 +93,9 @@ describe('hostile input over TCP + Noise + Yamux', function () {
     const fresh = await good.dialProtocol(target.peerId, ECHO)
     await roundTrip(fresh, randomBytes(4096))
     await fresh.close()
-    await until(() => target.getConnections().length === 1, 'only the good peer stays connected')
+    await until(() => target.getConnections().length === 1, 'only the good peer stays connected', { timeout: WAIT_MS })
     expect(target.getConnections()[0].remotePeer.toString()).to.equal(good.peerId.toString())
-    await until(() => openSockets(target) === 1, 'the node holds only the good peer\'s socket')
+    await until(() => openSockets(target) === 1, 'the node holds only the good peer\'s socket', { timeout: WAIT_MS })
   }
 
   /**
@@ -172,8 +173,8 @@ describe('hostile input over TCP + Noise + Yamux', function () {
       session.raw.socket.write(Uint8Array.of(0x01, 0x00))
       session.raw.socket.write(randomBytes(256))
       await within(session.raw.closed, 'the node hangs up')
-      await until(() => target.getConnections(session.localPeer).length === 0, 'no connection to the attacker is left')
-      await until(() => openSockets(target) === 1, 'the node closed the attacker socket')
+      await until(() => target.getConnections(session.localPeer).length === 0, 'no connection to the attacker is left', { timeout: WAIT_MS })
+      await until(() => openSockets(target) === 1, 'the node closed the attacker socket', { timeout: WAIT_MS })
     })
   })
 
@@ -216,7 +217,7 @@ describe('hostile input over TCP + Noise + Yamux', function () {
       expect(err.name).to.equal('DialError')
       expect(err.errors[0].name).to.equal('EncryptionFailedError')
       expect(err.errors[0].cause?.name).to.equal('InvalidSignatureError')
-      await until(() => server.sockets.size === 0, 'the node closed its socket to the bad responder')
+      await until(() => server.sockets.size === 0, 'the node closed its socket to the bad responder', { timeout: WAIT_MS })
     })
   })
 
@@ -229,7 +230,7 @@ describe('hostile input over TCP + Noise + Yamux', function () {
       const err: any = await within(target.dial(ma).catch(e => e), 'the dial fails')
       expect(err.name).to.equal('DialError')
       expect(err.errors[0].name).to.equal('UnexpectedPeerError')
-      await until(() => server.sockets.size === 0, 'the node closed its socket to the impostor')
+      await until(() => server.sockets.size === 0, 'the node closed its socket to the impostor', { timeout: WAIT_MS })
       expect(target.getConnections(expected)).to.be.empty()
     })
   })
@@ -243,7 +244,7 @@ describe('hostile input over TCP + Noise + Yamux', function () {
     const err = await within(conns.closedWith(connection), 'the node closes the attacker connection')
     expect(err?.name).to.equal(errorName)
     await within(session.raw.closed, 'the node hangs up')
-    await until(() => openSockets(target) === 1, 'the node closed the attacker socket')
+    await until(() => openSockets(target) === 1, 'the node closed the attacker socket', { timeout: WAIT_MS })
   }
 
   it('yamux: a frame with version 1', async () => {
@@ -285,7 +286,7 @@ describe('hostile input over TCP + Noise + Yamux', function () {
       const goAway = await within(readYamuxUntil(session.secure, h => h.type === YAMUX.GO_AWAY), 'GoAway from the node')
       expect(goAway?.length).to.equal(0)
       await within(conns.closedWith(connection), 'the node closes the connection', YAMUX_CLOSE_TIMEOUT_MS + WAIT_MS)
-      await until(() => openSockets(target) === 1, 'the node closed the attacker socket')
+      await until(() => openSockets(target) === 1, 'the node closed the attacker socket', { timeout: WAIT_MS })
     })
   })
 
@@ -294,7 +295,7 @@ describe('hostile input over TCP + Noise + Yamux', function () {
     // a stream of the attacker's stays open, so the session cannot end yet
     session.secure.send(Buffer.concat([yamuxFrame(YAMUX.WINDOW_UPDATE, YAMUX.SYN, 1, 0), yamuxFrame(YAMUX.GO_AWAY, 0, 0, 0)]))
     await within(readYamuxUntil(session.secure, h => (h.flags & YAMUX.ACK) !== 0 && h.streamId === 1), 'the stream is accepted')
-    await until(() => connection.status === 'closing', 'the connection is closing')
+    await until(() => connection.status === 'closing', 'the connection is closing', { timeout: WAIT_MS })
     const err = await connection.newStream(ECHO).catch(e => e)
     expect(err.name).to.equal('ConnectionClosedError')
     // a dial does not hand out the closing connection (the attacker has no address: nothing to dial)

@@ -7,10 +7,11 @@ import { randomBytes } from 'node:crypto'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { AbortError } from '@libp2p/interface'
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { tcp } from '@libp2p/tcp'
 import { expect } from 'aegir/chai'
 import { createLibp2p } from '../src/index.js'
-import { noiseInitiator, openSockets, rawConnect, tcpAddress, until, watchListenerErrors, within } from './adversary.js'
+import { WAIT_MS, noiseInitiator, openSockets, rawConnect, tcpAddress, watchListenerErrors, within } from './adversary.js'
 import type { RawSocket } from './adversary.js'
 import type { Libp2p } from '../src/libp2p.js'
 import type { Stream } from '@libp2p/interface'
@@ -75,7 +76,7 @@ describe('slowloris: handshakes that never finish', function () {
     await within(raw.closed, 'the node hangs up')
     const elapsed = Date.now() - start
     expect(elapsed).to.be.at.least(UPGRADE_TIMEOUT_MS - 20).and.below(UPGRADE_TIMEOUT_MS + 2_000)
-    await until(() => openSockets(target) === 0, 'the node holds no socket')
+    await until(() => openSockets(target) === 0, 'the node holds no socket', { timeout: WAIT_MS })
   })
 
   it('the inbound upgrade timeout closes a socket that stops halfway through the Noise handshake', async () => {
@@ -89,7 +90,7 @@ describe('slowloris: handshakes that never finish', function () {
     const err = await within(failed, 'the upgrade times out')
     expect(err.name).to.equal('TimeoutError')
     await within(raw.closed, 'the node hangs up')
-    await until(() => openSockets(target) === 0, 'the node holds no socket')
+    await until(() => openSockets(target) === 0, 'the node holds no socket', { timeout: WAIT_MS })
   })
 
   it('slowloris sockets fill maxIncomingPendingConnections: more are refused at once; a good peer gets in once they time out', async () => {
@@ -100,7 +101,7 @@ describe('slowloris: handshakes that never finish', function () {
     const good = await node()
     const errors = watchListenerErrors(target)
     const stalled = await Promise.all(Array.from({ length: pending }, async () => slowloris(target)))
-    await until(() => openSockets(target) === pending, 'the node holds the stalled sockets')
+    await until(() => openSockets(target) === pending, 'the node holds the stalled sockets', { timeout: WAIT_MS })
 
     // one more is refused at once, long before any upgrade timeout
     const refusedAt = Date.now()
@@ -116,10 +117,10 @@ describe('slowloris: handshakes that never finish', function () {
 
     // the stalled sockets time out, which frees their slots
     await Promise.all(stalled.map(async s => within(s.closed, 'a stalled socket is closed by the upgrade timeout')))
-    await until(() => errors.errors.filter(e => e.name === 'TimeoutError').length === pending, 'every stalled upgrade timed out')
+    await until(() => errors.errors.filter(e => e.name === 'TimeoutError').length === pending, 'every stalled upgrade timed out', { timeout: WAIT_MS })
     const conn = await good.dial(target.getMultiaddrs()[0])
     expect(conn.remotePeer.toString()).to.equal(target.peerId.toString())
-    await until(() => target.getConnections().length === 1, 'the node sees the good peer')
+    await until(() => target.getConnections().length === 1, 'the node sees the good peer', { timeout: WAIT_MS })
   })
 
   it('an allow-listed peer gets in while slowloris sockets hold every pending slot', async () => {
@@ -130,14 +131,14 @@ describe('slowloris: handshakes that never finish', function () {
     const good = await node()
     const errors = watchListenerErrors(target)
     await Promise.all(Array.from({ length: pending }, async () => slowloris(target)))
-    await until(() => openSockets(target) === pending, 'the node holds the stalled sockets')
+    await until(() => openSockets(target) === pending, 'the node holds the stalled sockets', { timeout: WAIT_MS })
     const refused = errors.next()
     await slowloris(target)
     expect((await within(refused, 'another attacker socket is refused')).name).to.equal('ConnectionDeniedError')
 
     const conn = await within(good.dial(target.getMultiaddrs()[0]), 'the allow-listed peer connects')
     expect(conn.status).to.equal('open')
-    await until(() => target.getConnections().length === 1, 'the node sees the good peer')
+    await until(() => target.getConnections().length === 1, 'the node sees the good peer', { timeout: WAIT_MS })
   })
 
   it('a stream that never finishes protocol negotiation is reset after inboundStreamProtocolNegotiationTimeout', async () => {

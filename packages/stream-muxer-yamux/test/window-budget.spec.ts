@@ -1,4 +1,4 @@
-import { TimeoutError } from '@libp2p/interface'
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { expect } from 'aegir/chai'
 import { DEFAULT_MAX_STREAM_WINDOW_BYTES, INITIAL_STREAM_WINDOW_BYTES } from '../src/constants.js'
 import { yamux } from '../src/index.js'
@@ -9,17 +9,11 @@ import type { YamuxMuxerInit, YamuxMuxer, YamuxStream } from '../src/index.js'
 const KiB = 1024
 const MiB = 1024 * KiB
 
-/** how long until() polls before it gives up (a failing test must not leave a loop running) */
-const UNTIL_LIMIT_MS = 10_000
-
-/** poll a condition the link's timers will make true (the delayed link offers no event for it) */
-async function until (condition: () => boolean): Promise<void> {
-  const deadline = Date.now() + UNTIL_LIMIT_MS
-  while (!condition()) {
-    if (Date.now() > deadline) { throw new TimeoutError(`condition not met within ${UNTIL_LIMIT_MS} ms`) }
-    await new Promise<void>((resolve) => { setTimeout(resolve, 2) })
-  }
-}
+/**
+ * how long until() polls a condition the link's timers will make true (the delayed link offers
+ * no event for it) before it gives up, and how often
+ */
+const UNTIL = { timeout: 10_000, interval: 2 }
 
 interface Link {
   dialer: YamuxMuxer
@@ -124,7 +118,7 @@ describe('connection window budget', () => {
     await until(() => {
       maxExposure = Math.max(maxExposure, exposure())
       return pairs.every(({ remote }) => remote.receiveCredit === 0)
-    })
+    }, 'the senders have used every window', UNTIL)
     const unread = pairs.reduce((sum, { remote }) => sum + remote.readBufferLength, 0)
     expect(maxExposure).to.be.at.most(budget + streams * INITIAL_STREAM_WINDOW_BYTES)
     expect(unread, 'the windows grew, and the remote filled them').to.be.greaterThan(streams * INITIAL_STREAM_WINDOW_BYTES)
@@ -142,14 +136,14 @@ describe('connection window budget', () => {
     }],
     ['the remote resets it', async ({ local, remote }) => {
       local.abort(new Error('reset by the test'))
-      await until(() => remote.status === 'reset')
+      await until(() => remote.status === 'reset', 'the remote stream is reset', UNTIL)
     }],
     ['it is aborted locally', async ({ remote }) => { remote.abort(new Error('aborted by the test')) }],
     ['it stops reading and closes (closeRead, close), then the remote closes', async ({ local, remote }) => {
       await remote.closeRead()
       await remote.close()
       await local.close()
-      await until(() => remote.status === 'closed')
+      await until(() => remote.status === 'closed', 'the remote stream is closed', UNTIL)
     }]
   ]
 
@@ -208,7 +202,7 @@ describe('connection window budget', () => {
     await remote.closeRead()
     const p = pump(local)
     // the dropped bytes return their credit, so the sender is not stalled
-    await until(() => p.sent() >= 8 * MiB)
+    await until(() => p.sent() >= 8 * MiB, '8 MiB are sent', UNTIL)
     expect(remote.receiveWindowSize).to.equal(INITIAL_STREAM_WINDOW_BYTES)
     expect(listener.receiveWindowGrowth).to.equal(0)
     p.stop()

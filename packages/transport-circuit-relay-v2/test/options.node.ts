@@ -1,3 +1,4 @@
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { expect } from 'aegir/chai'
 import { RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC } from '../src/constants.js'
 import { HopMessage } from '../src/pb/circuit.js'
@@ -6,15 +7,6 @@ import { Tracked, relayNode, servicesNode } from './fixtures/nodes.js'
 import type { RelayNode } from './fixtures/nodes.js'
 import type { Connection, Stream } from '@libp2p/interface'
 import type { Libp2p } from 'libp2p'
-
-/** resolves when `condition` holds, checked every 20 ms; TypeError after `timeoutMs` */
-async function until (condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) { throw new TypeError(`timed out waiting for ${what}`) }
-    await new Promise(resolve => setTimeout(resolve, 20))
-  }
-}
 
 /** a bare RESERVE on the relay, from a node that does not listen through it (so never refreshes) */
 async function reserve (from: Libp2p, relay: Libp2p): Promise<Connection> {
@@ -43,7 +35,7 @@ describe('circuit relay v2 options (js-libp2p names), over TCP', function () {
     expect(swept.services.relay.reservationCount).to.equal(1)
     expect(unswept.services.relay.reservationCount).to.equal(1)
 
-    await until(() => swept.services.relay.reservationCount === 0, 10_000, 'the sweep')
+    await until(() => swept.services.relay.reservationCount === 0, 'the sweep', { timeout: 10_000, interval: 20 })
     expect(Date.now() - reservedAt).to.be.at.least(ttl - 5)
     // the client is still connected: the sweep dropped it, not a disconnect
     expect(toSwept.status).to.equal('open')

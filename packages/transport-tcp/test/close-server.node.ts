@@ -1,6 +1,7 @@
 import { connect, createServer } from 'node:net'
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { expect } from 'aegir/chai'
-import { createTransport, listening, waitFor } from './fixtures/util.js'
+import { createTransport, listening } from './fixtures/util.js'
 import type { Harness } from './fixtures/util.js'
 import type { CloseServerOnMaxConnectionsOpts, TCPOptions } from '../src/index.js'
 import type { Server } from 'node:net'
@@ -71,13 +72,13 @@ describe('TCP listener closeServerOnMaxConnections', () => {
 
     // 2 open: not below listenBelow yet
     pairs[0][1].abort(new Error('test closes it'))
-    await waitFor(() => h?.listener.connectionCount === 2, 'the first connection to close')
+    await until(() => h?.listener.connectionCount === 2, 'the first connection to close')
     expect(h.listener.paused).to.equal(true)
     expect(await tryConnect(port)).to.equal('ECONNREFUSED')
 
     // 1 open: listens again on the same port
     pairs[1][1].abort(new Error('test closes it'))
-    await waitFor(() => h?.listener.paused === false, 'the listener to listen again')
+    await until(() => h?.listener.paused === false, 'the listener to listen again')
     expect(h.listener.getAddrs().map(String)).to.deep.equal([h.addr.toString()])
     const [out, inb] = await h.pair()
     out.maConn.send(Uint8Array.of(8))
@@ -126,7 +127,7 @@ describe('TCP listener closeServerOnMaxConnections', () => {
     // the port is free again; the next close below listenBelow re-listens
     await closeServer(blocker)
     pairs[2][1].abort(new Error('test closes it'))
-    await waitFor(() => h?.listener.paused === false, 'the listener to listen again')
+    await until(() => h?.listener.paused === false, 'the listener to listen again')
     expect(h.listener.connectionCount).to.equal(0)
     const [out, inb] = await h.pair()
     out.maConn.send(Uint8Array.of(9))

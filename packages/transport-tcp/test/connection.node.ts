@@ -1,8 +1,9 @@
 import { Socket } from 'node:net'
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { expect } from 'aegir/chai'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { DEFAULT_KEEP_ALIVE_INITIAL_DELAY_MS } from '../src/constants.js'
-import { listening, nextEvent, openSockets, readAll, waitFor } from './fixtures/util.js'
+import { listening, nextEvent, openSockets, readAll } from './fixtures/util.js'
 import type { Harness } from './fixtures/util.js'
 import type { MessageStream } from '@libp2p/interface'
 
@@ -104,7 +105,7 @@ describe('TCP connection (MultiaddrConnection over a socket)', () => {
     await Promise.all([out.maConn.close(), inb.maConn.close(), readAll(inb.maConn)])
     expect(out.maConn.status).to.equal('closed')
     expect(inb.maConn.status).to.equal('closed')
-    await waitFor(() => openSockets() === before, 'the sockets to close')
+    await until(() => openSockets() === before, 'the sockets to close')
   })
 
   it('close() resets the socket when the remote never closes its side', async () => {
@@ -185,7 +186,7 @@ describe('TCP connection (MultiaddrConnection over a socket)', () => {
     expect(out.maConn.writeBufferLength).to.be.at.most(writeHighWaterMark + chunk.byteLength)
 
     // let the receiver take what the kernel holds until its read buffer pauses the socket
-    await waitFor(() => inb.maConn.readBufferLength > readHighWaterMark, 'the receiver to pause')
+    await until(() => inb.maConn.readBufferLength > readHighWaterMark, 'the receiver to pause')
     const sentWhenPaused = sent
     // What the receiver took out of the kernel makes room there, and the kernel may grow its
     // buffers (autotuning), so the sender can drain a few more times after the pause: refill it

@@ -1,7 +1,8 @@
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { TestUpgrader } from './fixtures/upgrader.js'
-import { createTransport, listening, nextEvent, openSockets, unresponsiveServer, waitFor } from './fixtures/util.js'
+import { createTransport, listening, nextEvent, openSockets, unresponsiveServer } from './fixtures/util.js'
 import type { RawConnection } from './fixtures/upgrader.js'
 import type { Unresponsive } from './fixtures/util.js'
 
@@ -21,7 +22,7 @@ describe('TCP dial: timeouts and aborts', () => {
     const before = openSockets()
     await expect(transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${server.port}`), { upgrader: new TestUpgrader() }))
       .to.eventually.be.rejected.with.property('name', 'TimeoutError')
-    await waitFor(() => openSockets() === before, 'the socket to close')
+    await until(() => openSockets() === before, 'the socket to close')
   })
 
   it('aborts an in-flight dial through its signal with AbortError, leaving no socket', async () => {
@@ -30,10 +31,10 @@ describe('TCP dial: timeouts and aborts', () => {
     const before = openSockets()
     const controller = new AbortController()
     const dialling = transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${server.port}`), { upgrader, signal: controller.signal })
-    await waitFor(() => openSockets() === before + 1, 'the connect to start')
+    await until(() => openSockets() === before + 1, 'the connect to start')
     controller.abort()
     await expect(dialling).to.eventually.be.rejected.with.property('name', 'AbortError')
-    await waitFor(() => openSockets() === before, 'the socket to close')
+    await until(() => openSockets() === before, 'the socket to close')
     expect(upgrader.outbound).to.have.length(0)
   })
 
@@ -68,7 +69,7 @@ describe('TCP dial: timeouts and aborts', () => {
       await expect(h.transport.dial(h.addr, { upgrader, signal: controller.signal })).to.eventually.be.rejected.with.property('name', 'AbortError')
       const remote = (await inbound).detail
       await expect(remote.maConn.read()).to.eventually.be.rejected.with.property('name', 'StreamResetError')
-      await waitFor(() => openSockets() === before, 'the sockets to close')
+      await until(() => openSockets() === before, 'the sockets to close')
     } finally {
       await h.close()
     }

@@ -1,6 +1,7 @@
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { expect } from 'aegir/chai'
 import { TestUpgrader } from './fixtures/upgrader.js'
-import { listening, nextEvent, openSockets, rawSocket, rawSocketNow, readAll, waitFor } from './fixtures/util.js'
+import { listening, nextEvent, openSockets, rawSocket, rawSocketNow, readAll } from './fixtures/util.js'
 import type { RawConnection } from './fixtures/upgrader.js'
 import type { Harness } from './fixtures/util.js'
 import type { Socket } from 'node:net'
@@ -36,7 +37,7 @@ describe('TCP listener', () => {
     const inboundClosed = nextEvent(h.upgrader.inbound[0], 'close')
     a.abort(new Error('make room'))
     await inboundClosed
-    await waitFor(() => h?.listener.connectionCount === 1, 'the slot to be freed')
+    await until(() => h?.listener.connectionCount === 1, 'the slot to be freed')
     const [c, d] = await h.pair()
     c.maConn.send(Uint8Array.of(42))
     expect((await d.maConn.read())?.subarray()).to.deep.equal(Uint8Array.of(42))
@@ -113,7 +114,7 @@ describe('TCP listener', () => {
     }
     expect(h.listener.getAddrs()).to.deep.equal([])
     await expect(h.transport.dial(h.addr, { upgrader: new TestUpgrader() })).to.eventually.be.rejected.with.property('name', 'DialError')
-    await waitFor(() => openSockets() === before, 'the sockets to close')
+    await until(() => openSockets() === before, 'the sockets to close')
     h = undefined
   })
 

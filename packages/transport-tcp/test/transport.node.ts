@@ -1,8 +1,9 @@
 import { Server, createServer } from 'node:net'
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { TestUpgrader } from './fixtures/upgrader.js'
-import { createTransport, listening, nextEvent, openSockets, readAll, waitFor } from './fixtures/util.js'
+import { createTransport, listening, nextEvent, openSockets, readAll } from './fixtures/util.js'
 import type { RawConnection } from './fixtures/upgrader.js'
 import type { Harness } from './fixtures/util.js'
 import type { DialError, PeerId } from '@libp2p/interface'
@@ -124,7 +125,7 @@ describe('TCP transport', () => {
     await expect(h.transport.dial(h.addr, { upgrader: failing })).to.eventually.be.rejected.with.property('name', 'TypeError')
     const remote = (await inbound).detail
     await expect(remote.maConn.read()).to.eventually.be.rejected.with.property('name', 'StreamResetError')
-    await waitFor(() => openSockets() === before, 'the sockets to close')
+    await until(() => openSockets() === before, 'the sockets to close')
   })
 
   describe('listener addresses', () => {

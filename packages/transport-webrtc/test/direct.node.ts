@@ -3,7 +3,7 @@ import { createSocket } from 'node:dgram'
 import { crc32 } from 'node:zlib'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
-import { TimeoutError } from '@libp2p/interface'
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { ping } from '@libp2p/ping'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
@@ -89,15 +89,6 @@ function stunBindingRequest (ufrag: string): Buffer {
   return Buffer.concat([header, attrs, fingerprint])
 }
 
-/** resolves once `condition()` holds, checked every 10 ms, or fails after `ms` */
-async function until (condition: () => boolean, ms: number): Promise<void> {
-  const deadline = Date.now() + ms
-  while (!condition()) {
-    if (Date.now() > deadline) { throw new TimeoutError(`condition not met within ${ms} ms`) }
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
-}
-
 async function sendUdp (addr: Multiaddr, packets: Buffer[]): Promise<void> {
   const { host, port } = hostPort(addr)
   const socket = createSocket('udp4')
@@ -181,7 +172,7 @@ describe('webRTCDirect() (Node listener, Node dialer, 127.0.0.1)', function () {
     await sendUdp(addr, [randomBytes(1), randomBytes(100), randomBytes(1200), ...stray, ...stray])
     const l = listenerOf(listener)
     // six clients (each twice): two handshakes start, the others are ignored
-    await until(() => l.pendingConnections === 2, 5_000)
+    await until(() => l.pendingConnections === 2, 'two pending connections', { timeout: 5_000, interval: 10 })
     const dialer = await track(directNode(false))
     // the dialer's STUN requests are repeated until the stray handshakes time out (2 s) and free a slot
     expect(await dialer.services.ping.ping(addr)).to.be.a('number')
@@ -217,7 +208,7 @@ describe('webRTCDirect() (Node listener, Node dialer, 127.0.0.1)', function () {
         }
       })()
       const l = listenerOf(listener)
-      await until(() => l.pendingConnections === 1, 5_000)
+      await until(() => l.pendingConnections === 1, 'one pending connection', { timeout: 5_000, interval: 10 })
       await l.close()
       // a few more requests reach the closed listener's socket
       await sendUdp(udpAddr(host, port), requests)

@@ -1,10 +1,11 @@
 import { RecordingUpgrader, rawConnection } from '@libp2p/interface-compliance-tests/transport'
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { WebSocket, WebSocketServer } from 'ws'
 import { MAX_SEND_MESSAGE_BYTES } from '../src/constants.js'
-import { createTransport, listening, nextEvent, openSockets, readAll, readError, waitFor } from './fixtures/util.js'
+import { createTransport, listening, nextEvent, openSockets, readAll, readError } from './fixtures/util.js'
 import type { Harness } from './fixtures/util.js'
 import type { MultiaddrConnection } from '@libp2p/interface'
 import type { AddressInfo } from 'node:net'
@@ -135,7 +136,7 @@ describe('WebSocket connection (MultiaddrConnection over ws)', () => {
       await Promise.all([out.close(), inb.close(), readAll(inb)])
       expect(out.status).to.equal('closed')
       expect(inb.status).to.equal('closed')
-      await waitFor(() => openSockets() === before, 'the sockets to close')
+      await until(() => openSockets() === before, 'the sockets to close')
     })
 
     it('abort(): the remote sees StreamResetError from reads and sends', async () => {
@@ -254,7 +255,7 @@ describe('WebSocket connection (MultiaddrConnection over ws)', () => {
         for (let i = 0; i < 10; i++) { out.send(Uint8Array.of(i)) }
         out.send(new Uint8Array(MAX_SEND_MESSAGE_BYTES * 2 + 1))
         await out.onDrain()
-        await waitFor(() => messages.reduce((a, b) => a + b, 0) === 10 + MAX_SEND_MESSAGE_BYTES * 2 + 1, 'every byte')
+        await until(() => messages.reduce((a, b) => a + b, 0) === 10 + MAX_SEND_MESSAGE_BYTES * 2 + 1, 'every byte')
         expect(messages).to.deep.equal([10, MAX_SEND_MESSAGE_BYTES, MAX_SEND_MESSAGE_BYTES, 1])
         out.abort(new Error('done'))
       } finally {

@@ -1,9 +1,10 @@
 import { createServer } from 'node:http'
 import { RecordingUpgrader } from '@libp2p/interface-compliance-tests/transport'
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { CERT } from './fixtures/tls.js'
-import { createTransport, listening, openSockets, readError, silentServer, socketsDropTo, unusedPort, waitFor } from './fixtures/util.js'
+import { createTransport, listening, openSockets, readError, silentServer, socketsDropTo, unusedPort } from './fixtures/util.js'
 import type { Harness } from './fixtures/util.js'
 import type { DialError } from '@libp2p/interface'
 import type { AddressInfo } from 'node:net'
@@ -46,10 +47,10 @@ describe('WebSockets dial', () => {
       const accepted = silent.sockets.length
       const before = openSockets()
       const dialling = transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${silent.port}/ws`), { upgrader, signal: controller.signal })
-      await waitFor(() => silent.sockets.length === accepted + 1, 'the server to accept')
+      await until(() => silent.sockets.length === accepted + 1, 'the server to accept')
       controller.abort()
       await expect(dialling).to.eventually.be.rejected.with.property('name', 'AbortError')
-      await waitFor(() => openSockets() <= before + 1, 'the dialing socket to close')
+      await until(() => openSockets() <= before + 1, 'the dialing socket to close')
       expect(upgrader.outbound).to.have.length(0)
     })
 

@@ -2,11 +2,12 @@ import { connect as netConnect } from 'node:net'
 import { connect as tlsConnect } from 'node:tls'
 import { InvalidMessageError, TimeoutError } from '@libp2p/interface'
 import { RecordingUpgrader, rawConnection } from '@libp2p/interface-compliance-tests/transport'
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { WebSocket } from 'ws'
 import { CERT } from './fixtures/tls.js'
-import { createTransport, listening, nextEvent, openSockets, readAll, socketClosed, waitFor } from './fixtures/util.js'
+import { createTransport, listening, nextEvent, openSockets, readAll, socketClosed } from './fixtures/util.js'
 import type { Harness } from './fixtures/util.js'
 import type { Connection, MultiaddrConnection, UpgraderOptions } from '@libp2p/interface'
 import type { Socket } from 'node:net'
@@ -147,7 +148,7 @@ describe('WebSockets listener: bad input', () => {
     const closed = wsClosed(ws)
     ws.send(new Uint8Array(1000).fill(0xff))
     expect(await closed).to.equal(1006) // dropped without a close frame: a reset
-    await waitFor(() => errors.length === 1, 'the error event')
+    await until(() => errors.length === 1, 'the error event')
     expect(errors[0].name).to.equal('InvalidMessageError')
     expect(h.listener.connectionCount).to.equal(0)
 
@@ -223,7 +224,7 @@ describe('WebSockets listener: bad input', () => {
     const remoteClosed = nextEvent(remote, 'close')
     a.abort(new Error('make room'))
     await remoteClosed
-    await waitFor(() => h?.listener.connectionCount === 1, 'the slot to be freed')
+    await until(() => h?.listener.connectionCount === 1, 'the slot to be freed')
     const [c, d] = await h.pair()
     c.send(Uint8Array.of(42))
     expect((await d.read())?.subarray()).to.deep.equal(Uint8Array.of(42))
@@ -251,7 +252,7 @@ describe('WebSockets listener: bad input', () => {
     expect((await errorEvent).detail.name).to.equal('AbortError')
     await closed
     expect(h.listener.connectionCount).to.equal(0)
-    await waitFor(() => openSockets() === before, 'the sockets to close')
+    await until(() => openSockets() === before, 'the sockets to close')
     h = undefined
   })
 })

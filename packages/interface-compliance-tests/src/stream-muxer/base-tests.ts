@@ -1,5 +1,6 @@
 import { expect } from 'aegir/chai'
-import { closed, echo, MuxerTracker, nextStream, openPair, readAll, until } from './helpers.js'
+import { until } from '../wait/index.js'
+import { closed, echo, MuxerTracker, nextStream, openPair, readAll } from './helpers.js'
 import type { StreamMuxerSuiteSetup } from './index.js'
 import type { StreamMuxerFactory } from '@libp2p/interface'
 

@@ -1,5 +1,6 @@
 import { expect } from 'aegir/chai'
-import { closed, firstDifference, isFinal, MuxerTracker, openPair, pattern, readAll, sendAll, until } from './helpers.js'
+import { until } from '../wait/index.js'
+import { closed, firstDifference, isFinal, MuxerTracker, openPair, pattern, readAll, sendAll } from './helpers.js'
 import type { StreamMuxerSuiteSetup } from './index.js'
 import type { Stream, StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
 

@@ -1,4 +1,3 @@
-import { TimeoutError } from '@libp2p/interface'
 import { messageStreamPair } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import type { MessageStream, Stream, StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
@@ -112,13 +111,4 @@ export async function macrotasks (turns = 20): Promise<void> {
   for (let i = 0; i < turns; i++) {
     await new Promise<void>((resolve) => { setTimeout(resolve, 0) })
   }
-}
-
-/** wait until `condition` holds, checking once per macrotask; fails after `turns` turns */
-export async function until (condition: () => boolean, what: string, turns = 10_000): Promise<void> {
-  for (let i = 0; i < turns; i++) {
-    if (condition()) { return }
-    await new Promise<void>((resolve) => { setTimeout(resolve, 0) })
-  }
-  throw new TimeoutError(`gave up waiting until ${what}`)
 }

@@ -1,5 +1,6 @@
 import { expect } from 'aegir/chai'
-import { echo, firstDifference, macrotasks, MuxerTracker, openPair, pattern, readAll, sendAll, until } from './helpers.js'
+import { until } from '../wait/index.js'
+import { echo, firstDifference, macrotasks, MuxerTracker, openPair, pattern, readAll, sendAll } from './helpers.js'
 import type { StreamMuxerSuiteSetup } from './index.js'
 import type { Stream, StreamMuxerFactory } from '@libp2p/interface'
 
