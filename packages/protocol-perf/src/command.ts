@@ -8,7 +8,7 @@ import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { createLibp2p } from 'libp2p'
 import { perf } from './index.js'
-import type { Perf, PerfOutput } from './index.js'
+import type { Perf, PerfOutput } from './types.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Libp2p } from 'libp2p'
 

@@ -1,5 +1,5 @@
 import { UnsupportedTransportError, transportSymbol } from '@libp2p/interface'
-import type { TCPComponents, TCPListener, TCPOptions } from './index.js'
+import type { TCPComponents, TCPInit, TCPListener } from './types.js'
 import type { Connection, Logger, Transport } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -12,7 +12,7 @@ export class TCPTransport implements Transport {
   readonly [transportSymbol] = true as const
   readonly #log?: Logger
 
-  constructor (_init: TCPOptions, components: TCPComponents) {
+  constructor (_init: TCPInit, components: TCPComponents) {
     this.#log = components.logger?.forComponent('libp2p:tcp')
   }
 

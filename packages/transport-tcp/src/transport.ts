@@ -9,7 +9,7 @@ import {
 } from './constants.js'
 import { TCPListenerImpl } from './listener.js'
 import { toDialAddress, toListenAddress } from './multiaddr.js'
-import type { CloseServerOnMaxConnectionsOpts, TCPComponents, TCPListener, TCPOptions, TCPSocketOptions } from './index.js'
+import type { CloseServerOnMaxConnectionsOpts, TCPComponents, TCPInit, TCPListener, TCPSocketOptions } from './types.js'
 import type { Connection, CreateListenerOptions, DialTransportOptions, Logger, Transport } from '@libp2p/interface'
 import type { MessageStreamInit } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -18,8 +18,8 @@ import type { Socket } from 'node:net'
 /** TCPSocketOptions with every default filled in */
 export type TCPSocketSettings = Required<TCPSocketOptions>
 
-/** TCPOptions with every default filled in */
-export type TCPSettings = Required<Omit<TCPOptions, 'dialOpts' | 'listenOpts' | 'closeServerOnMaxConnections' | 'writeHighWaterMark' | 'writeLowWaterMark' | 'maxWriteBufferSize' | 'readHighWaterMark'>> &
+/** TCPInit with every default filled in */
+export type TCPSettings = Required<Omit<TCPInit, 'dialOpts' | 'listenOpts' | 'closeServerOnMaxConnections' | 'writeHighWaterMark' | 'writeLowWaterMark' | 'maxWriteBufferSize' | 'readHighWaterMark'>> &
 Pick<MessageStreamInit, 'writeHighWaterMark' | 'writeLowWaterMark' | 'maxWriteBufferSize' | 'readHighWaterMark'> &
 { dialOpts: TCPSocketSettings, listenOpts: TCPSocketSettings, closeServerOnMaxConnections?: CloseServerOnMaxConnectionsOpts }
 
@@ -31,7 +31,7 @@ function socketSettings (opts: TCPSocketOptions = {}): TCPSocketSettings {
   }
 }
 
-function settings (init: TCPOptions): TCPSettings {
+function settings (init: TCPInit): TCPSettings {
   return {
     ...init,
     dialTimeout: init.dialTimeout ?? DEFAULT_DIAL_TIMEOUT_MS,
@@ -57,7 +57,7 @@ export class TCPTransport implements Transport {
   readonly #connLog: Logger
   readonly #listenerLog: Logger
 
-  constructor (init: TCPOptions, components: TCPComponents) {
+  constructor (init: TCPInit, components: TCPComponents) {
     this.#settings = settings(init)
     this.#log = components.logger?.forComponent('libp2p:tcp') ?? disabledLogger()
     this.#connLog = components.logger?.forComponent('libp2p:tcp:connection') ?? disabledLogger()

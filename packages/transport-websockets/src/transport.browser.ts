@@ -5,7 +5,7 @@ import { BrowserWebSocketConnection } from './connection.browser.js'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, DEFAULT_SOCKET_CLOSE_TIMEOUT_MS } from './constants.js'
 import { browserCanDial } from './dial-filter.js'
 import { toDialAddress } from './multiaddr.js'
-import type { WebSocketsComponents, WebSocketsInit, WebSocketsListener } from './index.js'
+import type { WebSocketsComponents, WebSocketsInit, WebSocketsListener } from './types.js'
 import type { Connection, DialTransportOptions, Logger, Transport } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 

@@ -8,7 +8,7 @@ import {
 } from './constants.js'
 import { WebSocketListenerImpl } from './listener.js'
 import { toDialAddress, toListenAddress } from './multiaddr.js'
-import type { WebSocketsComponents, WebSocketsInit, WebSocketsListener } from './index.js'
+import type { WebSocketsComponents, WebSocketsInit, WebSocketsListener } from './types.js'
 import type { Connection, CreateListenerOptions, DialTransportOptions, Logger, Transport } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 import type { WebSocket } from 'ws'

@@ -1,7 +1,7 @@
 import { expect } from 'aegir/chai'
 import { until } from '../wait/index.js'
 import { closed, echo, MuxerTracker, nextStream, openPair, readAll } from './helpers.js'
-import type { StreamMuxerSuiteSetup } from './index.js'
+import type { StreamMuxerSuiteSetup } from './setup.js'
 import type { StreamMuxerFactory } from '@libp2p/interface'
 
 const text = new TextEncoder()

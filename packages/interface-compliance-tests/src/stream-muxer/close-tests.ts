@@ -1,7 +1,7 @@
 import { expect } from 'aegir/chai'
 import { until } from '../wait/index.js'
 import { closed, firstDifference, isFinal, MuxerTracker, openPair, pattern, readAll, sendAll } from './helpers.js'
-import type { StreamMuxerSuiteSetup } from './index.js'
+import type { StreamMuxerSuiteSetup } from './setup.js'
 import type { Stream, StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
 
 async function createStream (muxer: StreamMuxer): Promise<Stream> {

@@ -13,15 +13,9 @@
 import { baseTests } from './base-tests.js'
 import { closeTests } from './close-tests.js'
 import { stressTests } from './stress-tests.js'
-import type { StreamMuxerFactory } from '@libp2p/interface'
+import type { StreamMuxerSuiteSetup } from './setup.js'
 
-export interface StreamMuxerSuiteSetup {
-  /** the factory under test; called once per group of tests */
-  setup(): Promise<StreamMuxerFactory>
-  teardown?(): Promise<void>
-  /** the most unread data one stream may buffer (its largest receive window); 16 MiB if unset */
-  maxUnreadBytesPerStream?: number
-}
+export type { StreamMuxerSuiteSetup }
 
 export default function streamMuxerSuite (common: StreamMuxerSuiteSetup): void {
   describe('stream muxer compliance', () => {

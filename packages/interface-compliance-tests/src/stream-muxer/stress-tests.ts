@@ -1,7 +1,7 @@
 import { expect } from 'aegir/chai'
 import { until } from '../wait/index.js'
 import { echo, firstDifference, macrotasks, MuxerTracker, openPair, pattern, readAll, sendAll } from './helpers.js'
-import type { StreamMuxerSuiteSetup } from './index.js'
+import type { StreamMuxerSuiteSetup } from './setup.js'
 import type { Stream, StreamMuxerFactory } from '@libp2p/interface'
 
 const MiB = 1024 * 1024
