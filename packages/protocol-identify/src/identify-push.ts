@@ -1,5 +1,5 @@
-import { AbortError, NotStartedError, ProtocolError } from '@libp2p/interface'
-import { withTimeout } from '@libp2p/utils'
+import { ProtocolError } from '@libp2p/interface'
+import { ProtocolService, withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_PUSH_INBOUND_STREAMS, DEFAULT_MAX_PUSH_OUTBOUND_STREAMS,
   DEFAULT_PROTOCOL_PREFIX, DEFAULT_PUSH_CONCURRENCY, DEFAULT_PUSH_DEBOUNCE_MS, DEFAULT_TIMEOUT_MS, IDENTIFY_PROTOCOL_VERSION, IDENTIFY_PUSH_PROTOCOL_NAME
@@ -7,7 +7,7 @@ import {
 import { consumeIdentify } from './consume.js'
 import { readIdentify, writeIdentify } from './message-io.js'
 import { OwnMessage } from './own-message.js'
-import type { IdentifyPushComponents, IdentifyPushInit, IdentifyPush as IdentifyPushInterface } from './index.js'
+import type { IdentifyPushComponents, IdentifyPushInit, IdentifyPush as IdentifyPushInterface } from './types.js'
 import type { Connection, Logger, Startable, Stream } from '@libp2p/interface'
 
 /**
@@ -22,13 +22,10 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
   readonly #timeoutMs: number
   readonly #maxMessageSize: number
   readonly #maxMessages: number
-  readonly #maxInboundStreams: number
-  readonly #maxOutboundStreams: number
   readonly #concurrency: number
   readonly #debounce: number
   readonly #runOnSelfUpdate: boolean
-  readonly #runOnLimitedConnection: boolean
-  #shutdown?: AbortController
+  readonly #service: ProtocolService
   /** the protocols and addresses last pushed, so an update that changes neither pushes nothing */
   #lastPushed?: string
   /** the push under way, and whether another was asked for while it ran */
@@ -45,45 +42,44 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
     this.#timeoutMs = init.timeout ?? DEFAULT_TIMEOUT_MS
     this.#maxMessageSize = init.maxMessageSize ?? DEFAULT_MAX_MESSAGE_BYTES
     this.#maxMessages = init.maxMessages ?? DEFAULT_MAX_MESSAGES
-    this.#maxInboundStreams = init.maxInboundStreams ?? DEFAULT_MAX_PUSH_INBOUND_STREAMS
-    this.#maxOutboundStreams = init.maxOutboundStreams ?? DEFAULT_MAX_PUSH_OUTBOUND_STREAMS
     this.#concurrency = init.concurrency ?? DEFAULT_PUSH_CONCURRENCY
     this.#debounce = init.debounce ?? DEFAULT_PUSH_DEBOUNCE_MS
     this.#runOnSelfUpdate = init.runOnSelfUpdate ?? true
-    this.#runOnLimitedConnection = init.runOnLimitedConnection ?? true
+    this.#service = new ProtocolService({
+      name: 'identify push',
+      protocol: this.protocol,
+      registrar: components.registrar,
+      handler: async (stream, connection) => { await this.#receive(stream, connection) },
+      maxInboundStreams: init.maxInboundStreams ?? DEFAULT_MAX_PUSH_INBOUND_STREAMS,
+      maxOutboundStreams: init.maxOutboundStreams ?? DEFAULT_MAX_PUSH_OUTBOUND_STREAMS,
+      runOnLimitedConnection: init.runOnLimitedConnection ?? true
+    })
   }
 
   readonly [Symbol.toStringTag] = '@libp2p/identify-push'
 
   async start (): Promise<void> {
-    if (this.#shutdown != null) { return }
-    this.#shutdown = new AbortController()
-    await this.#components.registrar.handle(this.protocol, async (stream, connection) => {
-      await this.#receive(stream, connection)
-    }, {
-      maxInboundStreams: this.#maxInboundStreams,
-      maxOutboundStreams: this.#maxOutboundStreams,
-      runOnLimitedConnection: this.#runOnLimitedConnection
-    })
+    if (this.#service.isStarted()) { return }
+    await this.#service.start()
     if (this.#runOnSelfUpdate) {
       this.#components.events.addEventListener('self:peer:update', this.#onSelfUpdate)
     }
   }
 
   async stop (): Promise<void> {
-    if (this.#shutdown == null) { return }
+    if (!this.#service.isStarted()) { return }
     this.#components.events.removeEventListener('self:peer:update', this.#onSelfUpdate)
     clearTimeout(this.#debounceTimer)
     this.#debounceTimer = undefined
-    this.#shutdown.abort(new AbortError('identify push stopped'))
-    this.#shutdown = undefined
+    // stop() aborts the shutdown signal and marks the service stopped before its first await
+    const stopped = this.#service.stop()
     this.#again = false
-    await this.#components.registrar.unhandle(this.protocol)
+    await stopped
     await this.#running
   }
 
   readonly #onSelfUpdate = (): void => {
-    if (this.#shutdown == null) { return }
+    if (!this.#service.isStarted()) { return }
     if (this.#debounce <= 0) {
       this.#schedulePush()
       return
@@ -98,7 +94,7 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
 
   /** push now, or once more after the push under way */
   #schedulePush (): void {
-    if (this.#shutdown == null) { return }
+    if (!this.#service.isStarted()) { return }
     if (this.#running != null) {
       this.#again = true
       return
@@ -120,15 +116,14 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
   }
 
   async push (): Promise<void> {
-    const shutdown = this.#shutdown
-    if (shutdown == null) { throw new NotStartedError('identify push is not started') }
+    const shutdown = this.#service.startedSignal()
     const targets = await this.#targets()
     this.#log('pushing to %d peers', targets.length)
     let next = 0
     const worker = async (): Promise<void> => {
-      while (next < targets.length && !shutdown.signal.aborted) {
+      while (next < targets.length && !shutdown.aborted) {
         const connection = targets[next++]
-        await this.#pushTo(connection, shutdown.signal).catch(err => {
+        await this.#pushTo(connection, shutdown).catch(err => {
           this.#log('push to %p failed - %e', connection.remotePeer, err)
         })
       }
@@ -141,7 +136,7 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
     const byPeer = new Map<string, Connection>()
     for (const connection of this.#components.connectionManager.getConnections()) {
       if (connection.status !== 'open') { continue }
-      if (connection.limits != null && !this.#runOnLimitedConnection) { continue }
+      if (connection.limits != null && !this.#service.runOnLimitedConnection) { continue }
       const key = connection.remotePeer.toString()
       const seen = byPeer.get(key)
       // prefer an unlimited connection
@@ -165,8 +160,8 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
     try {
       stream = await connection.newStream(this.protocol, {
         signal,
-        runOnLimitedConnection: this.#runOnLimitedConnection,
-        maxOutboundStreams: this.#maxOutboundStreams
+        runOnLimitedConnection: this.#service.runOnLimitedConnection,
+        maxOutboundStreams: this.#service.maxOutboundStreams
       })
       await writeIdentify(stream, await this.#own.parts(connection), { signal })
       await stream.close({ signal })
@@ -186,7 +181,7 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
 
   /** a peer pushed its identify: read it to EOF, check and store it, then close */
   async #receive (stream: Stream, connection: Connection): Promise<void> {
-    const { signal, done } = withTimeout(this.#timeoutMs, `identify push from ${connection.remotePeer} (timeout)`, this.#shutdown?.signal)
+    const { signal, done } = withTimeout(this.#timeoutMs, `identify push from ${connection.remotePeer} (timeout)`, this.#service.signal)
     try {
       const message = await readIdentify(stream, { signal, maxMessageSize: this.#maxMessageSize, maxMessages: this.#maxMessages })
       const result = await consumeIdentify(this.#components, connection, message, { signal, push: true, log: this.#log })

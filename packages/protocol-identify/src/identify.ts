@@ -1,5 +1,4 @@
-import { AbortError, NotStartedError } from '@libp2p/interface'
-import { withTimeout } from '@libp2p/utils'
+import { ProtocolService, withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_OUTBOUND_STREAMS,
   DEFAULT_PROTOCOL_PREFIX, DEFAULT_TIMEOUT_MS, IDENTIFY_PROTOCOL_NAME, IDENTIFY_PROTOCOL_VERSION
@@ -7,7 +6,7 @@ import {
 import { consumeIdentify } from './consume.js'
 import { readIdentify, writeIdentify } from './message-io.js'
 import { OwnMessage } from './own-message.js'
-import type { IdentifyComponents, IdentifyInit, Identify as IdentifyInterface } from './index.js'
+import type { IdentifyComponents, IdentifyInit, Identify as IdentifyInterface } from './types.js'
 import type { AbortOptions, Connection, IdentifyResult, Logger, Startable, Stream } from '@libp2p/interface'
 
 /**
@@ -23,11 +22,8 @@ export class Identify implements IdentifyInterface, Startable {
   readonly #timeoutMs: number
   readonly #maxMessageSize: number
   readonly #maxMessages: number
-  readonly #maxInboundStreams: number
-  readonly #maxOutboundStreams: number
   readonly #runOnConnectionOpen: boolean
-  readonly #runOnLimitedConnection: boolean
-  #shutdown?: AbortController
+  readonly #service: ProtocolService
 
   constructor (components: IdentifyComponents, init: IdentifyInit = {}) {
     this.#components = components
@@ -37,54 +33,51 @@ export class Identify implements IdentifyInterface, Startable {
     this.#timeoutMs = init.timeout ?? DEFAULT_TIMEOUT_MS
     this.#maxMessageSize = init.maxMessageSize ?? DEFAULT_MAX_MESSAGE_BYTES
     this.#maxMessages = init.maxMessages ?? DEFAULT_MAX_MESSAGES
-    this.#maxInboundStreams = init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS
-    this.#maxOutboundStreams = init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS
     this.#runOnConnectionOpen = init.runOnConnectionOpen ?? true
-    this.#runOnLimitedConnection = init.runOnLimitedConnection ?? true
+    this.#service = new ProtocolService({
+      name: 'identify',
+      protocol: this.protocol,
+      registrar: components.registrar,
+      handler: async (stream, connection) => { await this.#serve(stream, connection) },
+      maxInboundStreams: init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS,
+      maxOutboundStreams: init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS,
+      runOnLimitedConnection: init.runOnLimitedConnection ?? true
+    })
   }
 
   readonly [Symbol.toStringTag] = '@libp2p/identify'
 
   async start (): Promise<void> {
-    if (this.#shutdown != null) { return }
-    this.#shutdown = new AbortController()
-    await this.#components.registrar.handle(this.protocol, async (stream, connection) => {
-      await this.#serve(stream, connection)
-    }, {
-      maxInboundStreams: this.#maxInboundStreams,
-      maxOutboundStreams: this.#maxOutboundStreams,
-      runOnLimitedConnection: this.#runOnLimitedConnection
-    })
+    if (this.#service.isStarted()) { return }
+    await this.#service.start()
     if (this.#runOnConnectionOpen) {
       this.#components.events.addEventListener('connection:open', this.#onConnectionOpen)
     }
   }
 
   async stop (): Promise<void> {
-    if (this.#shutdown == null) { return }
+    if (!this.#service.isStarted()) { return }
     this.#components.events.removeEventListener('connection:open', this.#onConnectionOpen)
-    this.#shutdown.abort(new AbortError('identify stopped'))
-    this.#shutdown = undefined
-    await this.#components.registrar.unhandle(this.protocol)
+    await this.#service.stop()
   }
 
   readonly #onConnectionOpen = (evt: CustomEvent<Connection>): void => {
     const connection = evt.detail
-    if (connection.limits != null && !this.#runOnLimitedConnection) { return }
+    if (connection.limits != null && !this.#service.runOnLimitedConnection) { return }
     this.identify(connection).catch(err => {
       this.#log('identify of %p on connection %s failed - %e', connection.remotePeer, connection.id, err)
     })
   }
 
   async identify (connection: Connection, options: AbortOptions = {}): Promise<IdentifyResult> {
-    if (this.#shutdown == null) { throw new NotStartedError('identify is not started') }
-    const { signal, done } = withTimeout(this.#timeoutMs, `identify of ${connection.remotePeer} (timeout)`, this.#shutdown.signal, options.signal)
+    const shutdown = this.#service.startedSignal()
+    const { signal, done } = withTimeout(this.#timeoutMs, `identify of ${connection.remotePeer} (timeout)`, shutdown, options.signal)
     let stream: Stream | undefined
     try {
       stream = await connection.newStream(this.protocol, {
         signal,
-        runOnLimitedConnection: this.#runOnLimitedConnection,
-        maxOutboundStreams: this.#maxOutboundStreams
+        runOnLimitedConnection: this.#service.runOnLimitedConnection,
+        maxOutboundStreams: this.#service.maxOutboundStreams
       })
       const message = await readIdentify(stream, { signal, maxMessageSize: this.#maxMessageSize, maxMessages: this.#maxMessages })
       const result = await consumeIdentify(this.#components, connection, message, { signal, push: false, log: this.#log })
@@ -103,7 +96,7 @@ export class Identify implements IdentifyInterface, Startable {
 
   /** answer an identify request: our message, then close */
   async #serve (stream: Stream, connection: Connection): Promise<void> {
-    const { signal, done } = withTimeout(this.#timeoutMs, `answering identify from ${connection.remotePeer} (timeout)`, this.#shutdown?.signal)
+    const { signal, done } = withTimeout(this.#timeoutMs, `answering identify from ${connection.remotePeer} (timeout)`, this.#service.signal)
     try {
       await writeIdentify(stream, await this.#own.parts(connection), { signal })
       await stream.close({ signal })

@@ -1,4 +1,5 @@
-import { AbortError, InvalidParametersError, NotStartedError, ProtocolError } from '@libp2p/interface'
+import { AbortError, InvalidParametersError, ProtocolError } from '@libp2p/interface'
+import { ProtocolService } from '@libp2p/utils'
 import { BackgroundTask } from './background-task.js'
 import {
   DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS,
@@ -7,8 +8,8 @@ import {
 import { servePerfStream } from './server.js'
 import { encodeHeader, readToEnd, writeBytes } from './transfer.js'
 import { Watchdog } from './watchdog.js'
-import type { PerfComponents, PerfInit, Perf as PerfInterface, PerfOptions, PerfOutput } from './index.js'
 import type { TransferCounters } from './transfer.js'
+import type { PerfComponents, PerfInit, Perf as PerfInterface, PerfOptions, PerfOutput } from './types.js'
 import type { Connection, Logger, Multiaddr, PeerId, Startable, Stream } from '@libp2p/interface'
 
 function checkCount (name: string, value: number): void {
@@ -60,10 +61,7 @@ export class Perf implements PerfInterface, Startable {
   readonly #maxDownloadBytes: number
   readonly #idleTimeout: number
   readonly #timeout: number
-  readonly #maxInboundStreams: number
-  readonly #maxOutboundStreams: number
-  readonly #runOnLimitedConnection: boolean
-  #shutdown?: AbortController
+  readonly #service: ProtocolService
 
   constructor (components: PerfComponents, init: PerfInit = {}) {
     this.#components = components
@@ -74,34 +72,29 @@ export class Perf implements PerfInterface, Startable {
     this.#maxDownloadBytes = init.maxDownloadBytes ?? DEFAULT_MAX_DOWNLOAD_BYTES
     this.#idleTimeout = init.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS
     this.#timeout = init.timeout ?? DEFAULT_TIMEOUT_MS
-    this.#maxInboundStreams = init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS
-    this.#maxOutboundStreams = init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS
-    this.#runOnLimitedConnection = init.runOnLimitedConnection ?? false
+    this.#service = new ProtocolService({
+      name: 'perf',
+      protocol: this.protocol,
+      registrar: components.registrar,
+      handler: async (stream, connection) => { await this.#serve(stream, connection) },
+      maxInboundStreams: init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS,
+      maxOutboundStreams: init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS,
+      runOnLimitedConnection: init.runOnLimitedConnection ?? false
+    })
   }
 
   readonly [Symbol.toStringTag] = '@libp2p/perf'
 
   async start (): Promise<void> {
-    if (this.#shutdown != null) { return }
-    this.#shutdown = new AbortController()
-    await this.#components.registrar.handle(this.protocol, async (stream, connection) => {
-      await this.#serve(stream, connection)
-    }, {
-      maxInboundStreams: this.#maxInboundStreams,
-      maxOutboundStreams: this.#maxOutboundStreams,
-      runOnLimitedConnection: this.#runOnLimitedConnection
-    })
+    await this.#service.start()
   }
 
   async stop (): Promise<void> {
-    if (this.#shutdown == null) { return }
-    this.#shutdown.abort(new AbortError('perf stopped'))
-    this.#shutdown = undefined
-    await this.#components.registrar.unhandle(this.protocol)
+    await this.#service.stop()
   }
 
   async * measurePerformance (target: PeerId | Multiaddr | Multiaddr[], sendBytes: number, recvBytes: number, options: PerfOptions = {}): AsyncGenerator<PerfOutput, void, undefined> {
-    if (this.#shutdown == null) { throw new NotStartedError('perf is not started') }
+    const shutdown = this.#service.startedSignal()
     checkCount('sendBytes', sendBytes)
     checkCount('recvBytes', recvBytes)
     const reuse = options.reuseExistingConnection === true
@@ -109,7 +102,7 @@ export class Perf implements PerfInterface, Startable {
     if (!(intervalMs > 0) || !Number.isFinite(intervalMs)) {
       throw new InvalidParametersError(`reportInterval must be a positive number of ms, got ${intervalMs}`)
     }
-    const { signal, done } = linkSignals(options.signal, this.#shutdown.signal)
+    const { signal, done } = linkSignals(options.signal, shutdown)
     const counters: TransferCounters = { uploadBytes: 0, downloadBytes: 0 }
     const start = performance.now()
     let connection: Connection | undefined
@@ -121,8 +114,8 @@ export class Perf implements PerfInterface, Startable {
       yield { type: 'connection', timeSeconds: (performance.now() - start) / 1000, uploadBytes: 0, downloadBytes: 0 }
       stream = await connection.newStream(this.protocol, {
         signal,
-        maxOutboundStreams: this.#maxOutboundStreams,
-        runOnLimitedConnection: this.#runOnLimitedConnection
+        maxOutboundStreams: this.#service.maxOutboundStreams,
+        runOnLimitedConnection: this.#service.runOnLimitedConnection
       })
       const open = stream
       if (signal.aborted) { throw signal.reason }
@@ -194,7 +187,7 @@ export class Perf implements PerfInterface, Startable {
         maxDownloadBytes: this.#maxDownloadBytes,
         idleTimeout: this.#idleTimeout,
         timeout: this.#timeout,
-        signal: this.#shutdown?.signal,
+        signal: this.#service.signal,
         what
       })
       this.#log('%s: received %d bytes, sent %d', what, moved.uploadBytes, moved.downloadBytes)

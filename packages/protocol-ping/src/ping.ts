@@ -1,11 +1,11 @@
-import { AbortError, NotStartedError, ProtocolError } from '@libp2p/interface'
-import { HandshakeStream, withTimeout } from '@libp2p/utils'
+import { ProtocolError } from '@libp2p/interface'
+import { HandshakeStream, ProtocolService, withTimeout } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import {
   DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS, DEFAULT_PROTOCOL_PREFIX,
   DEFAULT_TIMEOUT_MS, PING_LENGTH_BYTES, PROTOCOL_NAME, PROTOCOL_VERSION
 } from './constants.js'
-import type { PingComponents, PingInit, Ping as PingInterface } from './index.js'
+import type { PingComponents, PingInit, Ping as PingInterface } from './types.js'
 import type { AbortOptions, Connection, Logger, Multiaddr, PeerId, Startable, Stream } from '@libp2p/interface'
 
 function equalBytes (a: Uint8Array, b: Uint8Array): boolean {
@@ -26,10 +26,7 @@ export class Ping implements PingInterface, Startable {
   readonly #log: Logger
   readonly #timeoutMs: number
   readonly #idleTimeoutMs: number
-  readonly #maxInboundStreams: number
-  readonly #maxOutboundStreams: number
-  readonly #runOnLimitedConnection: boolean
-  #shutdown?: AbortController
+  readonly #service: ProtocolService
 
   constructor (components: PingComponents, init: PingInit = {}) {
     this.#components = components
@@ -37,42 +34,36 @@ export class Ping implements PingInterface, Startable {
     this.protocol = `/${init.protocolPrefix ?? DEFAULT_PROTOCOL_PREFIX}/${PROTOCOL_NAME}/${PROTOCOL_VERSION}`
     this.#timeoutMs = init.timeout ?? DEFAULT_TIMEOUT_MS
     this.#idleTimeoutMs = init.idleTimeout ?? DEFAULT_IDLE_TIMEOUT_MS
-    this.#maxInboundStreams = init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS
-    this.#maxOutboundStreams = init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS
-    this.#runOnLimitedConnection = init.runOnLimitedConnection ?? true
+    this.#service = new ProtocolService({
+      name: 'ping',
+      protocol: this.protocol,
+      registrar: components.registrar,
+      handler: async (stream, connection) => { await this.#echo(stream, connection) },
+      maxInboundStreams: init.maxInboundStreams ?? DEFAULT_MAX_INBOUND_STREAMS,
+      maxOutboundStreams: init.maxOutboundStreams ?? DEFAULT_MAX_OUTBOUND_STREAMS,
+      runOnLimitedConnection: init.runOnLimitedConnection ?? true
+    })
   }
 
   readonly [Symbol.toStringTag] = '@libp2p/ping'
 
   async start (): Promise<void> {
-    if (this.#shutdown != null) { return }
-    this.#shutdown = new AbortController()
-    await this.#components.registrar.handle(this.protocol, async (stream, connection) => {
-      await this.#echo(stream, connection)
-    }, {
-      maxInboundStreams: this.#maxInboundStreams,
-      maxOutboundStreams: this.#maxOutboundStreams,
-      runOnLimitedConnection: this.#runOnLimitedConnection
-    })
+    await this.#service.start()
   }
 
   async stop (): Promise<void> {
-    if (this.#shutdown == null) { return }
-    this.#shutdown.abort(new AbortError('ping stopped'))
-    this.#shutdown = undefined
-    await this.#components.registrar.unhandle(this.protocol)
+    await this.#service.stop()
   }
 
   async ping (peer: PeerId | Multiaddr | Multiaddr[], options: AbortOptions = {}): Promise<number> {
-    if (this.#shutdown == null) { throw new NotStartedError('ping is not started') }
-    const { signal, done } = withTimeout(this.#timeoutMs, 'ping (timeout)', this.#shutdown.signal, options.signal)
+    const { signal, done } = withTimeout(this.#timeoutMs, 'ping (timeout)', this.#service.startedSignal(), options.signal)
     let stream: Stream | undefined
     try {
       const connection = await this.#components.connectionManager.openConnection(peer, { signal })
       stream = await connection.newStream(this.protocol, {
         signal,
-        runOnLimitedConnection: this.#runOnLimitedConnection,
-        maxOutboundStreams: this.#maxOutboundStreams
+        runOnLimitedConnection: this.#service.runOnLimitedConnection,
+        maxOutboundStreams: this.#service.maxOutboundStreams
       })
       const payload = crypto.getRandomValues(new Uint8Array(PING_LENGTH_BYTES))
       // transports may pass the sent buffer itself along (the memory transport does): compare with a copy
@@ -104,7 +95,7 @@ export class Ping implements PingInterface, Startable {
 
   /** echo every whole payload as it arrives until EOF, then close */
   async #echo (stream: Stream, connection: Connection): Promise<void> {
-    const shutdown = this.#shutdown?.signal
+    const shutdown = this.#service.signal
     const buffer = new Uint8ArrayList()
     try {
       while (true) {
