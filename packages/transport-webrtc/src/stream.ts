@@ -56,7 +56,6 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
   readonly #finAck = new Waiters<void>()
   #finAcked = false
   #inSendData = false
-  #remoteStoppedReading = false
   #openTimer?: ReturnType<typeof setTimeout>
   #drainTimer?: ReturnType<typeof setTimeout>
   #lingerTimer?: ReturnType<typeof setTimeout>
@@ -113,7 +112,7 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
   // ---- AbstractMessageStream hooks -----------------------------------------------------------
 
   protected sendData (data: Uint8ArrayList): SendResult {
-    if (this.#remoteStoppedReading) {
+    if (this.remoteReadStatus === 'closed') {
       // STOP_SENDING: the remote discards what we send; do not send it
       return { sentBytes: data.byteLength, canSendMore: true }
     }
@@ -284,7 +283,8 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
         this.#finAck.resolveAll()
         break
       case Message.Flag.STOP_SENDING:
-        this.#remoteStoppedReading = true
+        // remoteReadStatus 'closed' (js-libp2p 3's field), and what is queued is dropped
+        this.onRemoteCloseRead()
         break
       case Message.Flag.RESET_STREAM:
         this.onRemoteReset()
