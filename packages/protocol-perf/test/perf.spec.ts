@@ -1,7 +1,7 @@
+import { createNode } from '@libp2p/test-fixtures'
 import { HandshakeStream } from '@libp2p/utils'
 import { expect } from 'aegir/chai'
 import { PERF_PROTOCOL, perf } from '../src/index.js'
-import { createNode } from './fixtures/nodes.js'
 import type { Perf, PerfOutput } from '../src/index.js'
 import type { Stream } from '@libp2p/interface'
 import type { Libp2p } from 'libp2p'

@@ -1,7 +1,7 @@
+import { createNode } from '@libp2p/test-fixtures'
 import { HandshakeStream } from '@libp2p/utils'
 import { expect } from 'aegir/chai'
 import { ping, PING_LENGTH_BYTES, PING_PROTOCOL } from '../src/index.js'
-import { createNode } from './fixtures/nodes.js'
 import type { Ping } from '../src/index.js'
 import type { Stream } from '@libp2p/interface'
 import type { Libp2p } from 'libp2p'
