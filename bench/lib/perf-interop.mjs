@@ -1,7 +1,7 @@
 // `npm run bench -- --only perf-interop`: the test-plans perf contract (shared/INTEROP.md §3)
 // across implementations. Only the contract's command-line programs are run, never in-process
 // code:
-//   ours: node packages/protocol-perf/dist/src/bin.js   (TCP + Noise + Yamux)
+//   ours: node packages/cli/dist/src/bin.js perf   (`libp2p perf`: TCP + Noise + Yamux)
 //   go:   interop/go-peer (go-libp2p v0.48), built by interop/go-peer/build.sh
 //   rust: interop/rust-peer's rust-perf (rust-libp2p 0.56, /perf/1.0.0 over libp2p-stream), built by
 //         BIN=rust-perf interop/rust-peer/build.sh; skipped with a line when cargo is missing
@@ -23,7 +23,8 @@ import { fileURLToPath } from 'node:url'
 
 const BENCH_DIR = join(dirname(fileURLToPath(import.meta.url)), '..')
 const REPO_DIR = join(BENCH_DIR, '..')
-const OURS_BIN = join(REPO_DIR, 'packages', 'protocol-perf', 'dist', 'src', 'bin.js')
+/** the cli's bin; `perf` is its test-plans command */
+const OURS_BIN = join(REPO_DIR, 'packages', 'cli', 'dist', 'src', 'bin.js')
 const GO_BUILD = join(REPO_DIR, 'interop', 'go-peer', 'build.sh')
 const RUST_BUILD = join(REPO_DIR, 'interop', 'rust-peer', 'build.sh')
 const RUST_BUILD_TIMEOUT_MS = 20 * 60_000 // a cold build (all crates) took 5 min wall
@@ -265,7 +266,7 @@ async function buildRustPeer () {
 // ------------------------------------------------------------------ servers and clients
 
 function implCommand (impl, bin, args) {
-  if (impl === 'ours') return { cmd: process.execPath, args: [bin, ...args] }
+  if (impl === 'ours') return { cmd: process.execPath, args: [bin, 'perf', ...args] }
   if (impl === 'js') return { cmd: NODE24, args: [bin, ...args] }
   return { cmd: bin, args }
 }
@@ -393,7 +394,7 @@ export async function runPerfInterop ({ quick = false, rounds, out = PERF_INTERO
   const impls = {
     ours: existsSync(OURS_BIN)
       ? { available: true, bin: OURS_BIN, label: 'ours' }
-      : { available: false, label: 'ours', reason: `${relative(REPO_DIR, OURS_BIN)} missing: npx lerna run build --scope @libp2p/perf --include-dependencies` },
+      : { available: false, label: 'ours', reason: `${relative(REPO_DIR, OURS_BIN)} missing: npx lerna run build --scope @libp2p/cli --include-dependencies` },
     go: { label: 'go-libp2p v0.48', ...(await buildGoPeer()) },
     rust: { label: 'rust-libp2p 0.56 (debug)', ...(await buildRustPeer()) },
     js: { label: 'js-libp2p 3.3.11 (perf handler ours)', ...(await prepareJsPeer()) }

@@ -1,5 +1,5 @@
 // The test-plans perf command (/perf/1.0.0, shared/INTEROP.md §3) across ours and js-libp2p 3.3.11:
-// our `perf` (packages/protocol-perf/dist/src/bin.js) against interop/js-peer/perf.mjs (js-libp2p's
+// our `libp2p perf` (packages/cli/dist/src/bin.js perf) against interop/js-peer/perf.mjs (js-libp2p's
 // TCP + Noise + Yamux with a perf handler of ours, @libp2p/perf being unavailable from npm here),
 // each as server and as client, as separate processes on 127.0.0.1. `npm run bench -- --only
 // perf-interop` measures the same pairs; this checks that they work.
@@ -13,7 +13,8 @@ import { spawn } from 'node:child_process'
 import path from 'node:path'
 import { JS_PEER_DIR, NODE24, ROOT_DIR, ensureJsPeer } from './harness.mjs'
 
-const OURS_BIN = path.join(ROOT_DIR, 'packages', 'protocol-perf', 'dist', 'src', 'bin.js')
+/** the cli's bin: `libp2p perf ...` is the test-plans perf command */
+const OURS_BIN = path.join(ROOT_DIR, 'packages', 'cli', 'dist', 'src', 'bin.js')
 const JS_BIN = path.join(JS_PEER_DIR, 'perf.mjs')
 /** Ed25519 from an all-zero seed: the identity the contract gives every perf server */
 const FIXED_PEER_ID = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
@@ -31,7 +32,7 @@ process.on('exit', () => {
 
 function command (impl, args) {
   return impl === 'ours'
-    ? { cmd: process.execPath, args: [OURS_BIN, ...args] }
+    ? { cmd: process.execPath, args: [OURS_BIN, 'perf', ...args] }
     : { cmd: NODE24, args: [JS_BIN, ...args] }
 }
 

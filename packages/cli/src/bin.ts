@@ -2,12 +2,14 @@
 import { parseArgs } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
 import { demo } from './demo.js'
+import { integerFlag } from './flags.js'
 import { loadOrCreateKey } from './key-file.js'
 import { startNode } from './node.js'
+import { runPerfCommand } from './perf.js'
 import { DEFAULT_RELAY_LISTEN, startRelay } from './relay.js'
 import type { Libp2p } from 'libp2p'
 
-const USAGE = `usage: libp2p-node <command> [options]
+const USAGE = `usage: libp2p <command> [options]   (also installed as libp2p-node)
 
 commands:
   demo                         two nodes on loopback: dial, identify, ping, echo
@@ -19,6 +21,7 @@ commands:
       --key <file>               the identity: read, or created (Ed25519, mode 0600) when missing;
                                  without it the peer id changes on every start
       --max-reservations <N>     reservations held at once (default 15)
+  perf [options]               the libp2p/test-plans perf command (libp2p perf --help)
 `
 
 /**
@@ -38,7 +41,17 @@ function printAddresses (node: Libp2p): void {
 }
 
 async function main (): Promise<number> {
+  const argv = process.argv.slice(2)
+  // perf has test-plans' flags, not these: everything after the word is its own
+  if (argv[0] === 'perf') {
+    return runPerfCommand(argv.slice(1), {
+      out: (line) => { process.stdout.write(line + '\n') },
+      err: (line) => { process.stderr.write(line + '\n') },
+      untilSignal
+    })
+  }
   const { positionals, values } = parseArgs({
+    args: argv,
     allowPositionals: true,
     options: {
       listen: { type: 'string', multiple: true },
@@ -75,11 +88,7 @@ async function main (): Promise<number> {
         if (key.created) { process.stdout.write(`created identity ${values.key}\n`) }
         if (key.exposed) { process.stderr.write(`warning: ${values.key} can be read by other users (chmod 600 it)\n`) }
       }
-      const maxReservations = values['max-reservations'] != null ? Number(values['max-reservations']) : undefined
-      if (maxReservations != null && (!Number.isSafeInteger(maxReservations) || maxReservations < 1)) {
-        process.stderr.write(`--max-reservations must be a positive integer\n${USAGE}`)
-        return 1
-      }
+      const maxReservations = values['max-reservations'] != null ? integerFlag('max-reservations', values['max-reservations'], 1) : undefined
       const node = await startRelay({ privateKey, listen: values.listen, announce: values.announce, maxReservations })
       const stopped = untilSignal()
       printAddresses(node)
@@ -92,9 +101,10 @@ async function main (): Promise<number> {
         process.stderr.write(USAGE)
         return 1
       }
+      const count = integerFlag('count', values.count, 1)
       const node = await startNode({ listen: [] })
       try {
-        for (let i = 0; i < Number(values.count); i++) {
+        for (let i = 0; i < count; i++) {
           const rtt = await node.services.ping.ping(multiaddr(target), { signal: AbortSignal.timeout(10_000) })
           process.stdout.write(`pong from ${target}: ${rtt.toFixed(2)} ms\n`)
         }

@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
-import { fileURLToPath } from 'node:url'
 import { expect } from 'aegir/chai'
 import { demo } from '../src/demo.js'
+import { BinProcess, runBin } from './fixtures/process.js'
 
-const BIN = fileURLToPath(new URL('../src/bin.js', import.meta.url))
+describe('libp2p (the cli)', function () {
+  this.timeout(60_000)
 
-describe('libp2p-node', () => {
   it('demo: two nodes connect, identify, ping and echo', async () => {
     const lines: string[] = []
     await demo(line => { lines.push(line) })
@@ -18,29 +16,22 @@ describe('libp2p-node', () => {
   })
 
   it('listen and ping: one process pings another', async () => {
-    const listener = spawn(process.execPath, [BIN, 'listen', '--listen', '/ip4/127.0.0.1/tcp/0'], { stdio: ['ignore', 'pipe', 'inherit'] })
+    const listener = new BinProcess(['listen', '--listen', '/ip4/127.0.0.1/tcp/0'])
     try {
-      const addr = await new Promise<string>((resolve, reject) => {
-        let out = ''
-        const timer = setTimeout(() => { reject(new Error(`no address printed: ${out}`)) }, 20_000)
-        listener.stdout.on('data', (d: Buffer) => {
-          out += d.toString()
-          const m = out.match(/listening on (\S+)/)
-          if (m != null) {
-            clearTimeout(timer)
-            resolve(m[1])
-          }
-        })
-      })
-      const pinger = spawn(process.execPath, [BIN, 'ping', addr, '--count', '2'], { stdio: ['ignore', 'pipe', 'inherit'] })
-      let out = ''
-      pinger.stdout.on('data', (d: Buffer) => { out += d.toString() })
-      const [code] = await once(pinger, 'exit')
-      expect(code).to.equal(0)
-      expect(out.match(/pong from/g)).to.have.length(2)
+      const [, addr] = await listener.waitFor('stdout', /listening on (\S+)/)
+      const pinger = await runBin(['ping', addr, '--count', '2'])
+      expect(pinger.code, pinger.stderr).to.equal(0)
+      expect(pinger.stdout.match(/pong from/g)).to.have.length(2)
     } finally {
-      listener.kill('SIGTERM')
-      await once(listener, 'exit')
+      await listener.stop()
+    }
+  })
+
+  it('ping exits 1 on a --count that is not a positive whole number, before dialling', async () => {
+    for (const count of ['0', 'x', '-2', '1.5']) {
+      const result = await runBin(['ping', '/ip4/127.0.0.1/tcp/1/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN', `--count=${count}`])
+      expect(result.code, count).to.equal(1)
+      expect(result.stderr, count).to.match(/--count must be a whole number from 1/)
     }
   })
 })

@@ -1,5 +1,3 @@
-import { spawn } from 'node:child_process'
-import { once } from 'node:events'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -14,44 +12,25 @@ import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { createLibp2p } from 'libp2p'
+import { BinProcess, runBin } from './fixtures/process.js'
 import type { Identify } from '@libp2p/identify'
 import type { Ping } from '@libp2p/ping'
 import type { Libp2p } from 'libp2p'
-import type { ChildProcessByStdio } from 'node:child_process'
-import type { Readable } from 'node:stream'
 
-const BIN = fileURLToPath(new URL('../src/bin.js', import.meta.url))
-
-type Relay = ChildProcessByStdio<null, Readable, Readable>
-
-/** starts `libp2p-node relay` and resolves with its peer id and addresses once it printed them */
-async function startRelayProcess (args: string[]): Promise<{ proc: Relay, peerId: string, addrs: string[], out(): string }> {
-  const proc = spawn(process.execPath, [BIN, 'relay', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-  let out = ''
-  proc.stderr.on('data', (d: Buffer) => { out += d.toString() })
-  const ready = await new Promise<{ peerId: string, addrs: string[] }>((resolve, reject) => {
-    const timer = setTimeout(() => { reject(new Error(`the relay printed no address in 20 s: ${out}`)) }, 20_000)
-    proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`the relay exited with ${code}: ${out}`)) })
-    proc.stdout.on('data', (d: Buffer) => {
-      out += d.toString()
-      const id = out.match(/peer id (\S+)/)
-      const addrs = [...out.matchAll(/listening on (\S+)/g)].map(m => m[1])
-      // both listen addresses are printed together, after the peer id
-      if (id != null && addrs.length >= 2) {
-        clearTimeout(timer)
-        resolve({ peerId: id[1], addrs })
-      }
-    })
-  })
-  return { proc, ...ready, out: () => out }
-}
-
-async function stopRelayProcess (proc: Relay): Promise<number | null> {
-  if (proc.exitCode != null) { return proc.exitCode }
-  const exited = once(proc, 'exit')
-  proc.kill('SIGTERM')
-  const [code] = await exited
-  return code
+/** starts `libp2p relay` and resolves once it printed its peer id and both listen addresses */
+async function startRelayProcess (args: string[]): Promise<{ proc: BinProcess, peerId: string, addrs: string[], out(): string }> {
+  const proc = new BinProcess(['relay', ...args])
+  let peerId: string
+  try {
+    [, peerId] = await proc.waitFor('stdout', /peer id (\S+)/)
+    // both listen addresses are printed together, after the peer id
+    await proc.waitFor('stdout', /listening on \S+\n[^]*listening on \S+\n/)
+  } catch (err) {
+    await proc.stop()
+    throw err
+  }
+  const addrs = [...proc.stdout.matchAll(/listening on (\S+)/g)].map(m => m[1])
+  return { proc, peerId, addrs, out: () => proc.stdout + proc.stderr }
 }
 
 async function clientNode (listen: string[] = []): Promise<Libp2p<{ identify: Identify, ping: Ping }>> {
@@ -64,7 +43,7 @@ async function clientNode (listen: string[] = []): Promise<Libp2p<{ identify: Id
   })
 }
 
-describe('libp2p-node relay', function () {
+describe('libp2p relay', function () {
   this.timeout(60_000)
   let dir: string
 
@@ -98,30 +77,27 @@ describe('libp2p-node relay', function () {
       expect(connection.limits).to.not.equal(undefined)
     } finally {
       await Promise.all(nodes.map(async n => n.stop()))
-      expect(await stopRelayProcess(relay.proc)).to.equal(0)
+      expect(await relay.proc.stop()).to.equal(0)
     }
   })
 
   it('--key: creates the identity readable by its owner only, and keeps the peer id across restarts', async () => {
     const keyFile = join(dir, 'relay.key')
     const first = await startRelayProcess(['--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws', '--key', keyFile])
-    expect(await stopRelayProcess(first.proc)).to.equal(0)
+    expect(await first.proc.stop()).to.equal(0)
     expect(first.out()).to.include(`created identity ${keyFile}`)
     expect((await stat(keyFile)).mode & 0o777).to.equal(0o600)
     const second = await startRelayProcess(['--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws', '--key', keyFile])
-    expect(await stopRelayProcess(second.proc)).to.equal(0)
+    expect(await second.proc.stop()).to.equal(0)
     expect(second.peerId).to.equal(first.peerId)
     expect(second.out()).to.not.include('created identity')
   })
 
   it('refuses a bad --max-reservations and a key file that is not a key, exiting 1', async () => {
     for (const args of [['--max-reservations', '0'], ['--key', fileURLToPath(import.meta.url)]]) {
-      const proc = spawn(process.execPath, [BIN, 'relay', '--listen', '/ip4/127.0.0.1/tcp/0', ...args], { stdio: ['ignore', 'pipe', 'pipe'] })
-      let err = ''
-      proc.stderr.on('data', (d: Buffer) => { err += d.toString() })
-      const [code] = await once(proc, 'exit')
-      expect(code, err).to.equal(1)
-      expect(err).to.not.equal('')
+      const result = await runBin(['relay', '--listen', '/ip4/127.0.0.1/tcp/0', ...args])
+      expect(result.code, result.stderr).to.equal(1)
+      expect(result.stderr).to.not.equal('')
     }
   })
 })

@@ -19,7 +19,8 @@
  * The protocol lets any client make the server do a lot of work: add the service only to nodes
  * meant to be measured (the spec asks that it not be on by default).
  *
- * The package also has a test-plans compatible command, `perf` (see README.md).
+ * The test-plans compatible perf command is `libp2p perf` in @libp2p/cli, so that this package
+ * needs no transport, encrypter or muxer.
  */
 import { validateInit } from '@libp2p/utils'
 import { PERF_INIT_SCHEMA } from './init-schema.js'
