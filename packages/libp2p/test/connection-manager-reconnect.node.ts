@@ -33,37 +33,37 @@ describe('connection manager: re-dialling keep-alive peers', function () {
   this.timeout(30_000)
 
   const made = new TestNodes()
-  let markers: Array<ReturnType<typeof setTimeout>> = []
 
   afterEach(async () => {
-    for (const m of markers) { clearTimeout(m) }
-    markers = []
     await made.cleanUp()
   })
 
   /**
-   * A keep-alive friend of the target that connects and then stops for good; the store also holds
-   * an address where each re-dial shows up as a socket (hung up on at once) and calls onAttempt
+   * A keep-alive friend of every target that connects to them all and then stops for good; each
+   * target's store also holds an address of its own where each of its re-dials shows up as a
+   * socket (hung up on at once) and calls onAttempt with the target's index
    */
-  async function dropKeepAlivePeer (target: Libp2p, onAttempt: () => void): Promise<Libp2p> {
+  async function dropKeepAlivePeer (targets: Libp2p[], onAttempt: (target: number) => void): Promise<Libp2p> {
     const friend = await made.node()
-    const counter = made.server(await rawServer((socket) => {
-      onAttempt()
-      socket.destroy()
+    await Promise.all(targets.map(async (target, i) => {
+      const counter = made.server(await rawServer((socket) => {
+        onAttempt(i)
+        socket.destroy()
+      }))
+      await target.peerStore.merge(friend.peerId, {
+        multiaddrs: [...friend.getMultiaddrs(), multiaddr(`/ip4/127.0.0.1/tcp/${counter.port}`)],
+        tags: { 'keep-alive': { value: 100 } }
+      })
+      await target.dial(friend.getMultiaddrs()[0])
     }))
-    await target.peerStore.merge(friend.peerId, {
-      multiaddrs: [...friend.getMultiaddrs(), multiaddr(`/ip4/127.0.0.1/tcp/${counter.port}`)],
-      tags: { 'keep-alive': { value: 100 } }
-    })
-    await target.dial(friend.getMultiaddrs()[0])
-    const gone = disconnected(target, friend.peerId)
+    const gone = Promise.all(targets.map(async target => disconnected(target, friend.peerId)))
     await friend.stop()
-    await within(gone, 'the target sees the friend go')
+    await within(gone, 'the targets see the friend go')
     return friend
   }
 
   it('re-dials at once, then reconnectRetries times with a doubling backoff; gives up leaving no timer, and tries again after the next drop', async () => {
-    // the first re-dial must come before the marker at half a backoff: 150 ms leaves room on a loaded machine
+    // short enough for five attempts (0, 1, 3, 7 and 15 backoffs) to take under 5 s
     const backoffMs = 300
     const retries = 4
     // the connection monitor's ping timers come and go with connections: off, so only the re-dials' timers are counted
@@ -121,19 +121,24 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     expect(conn.status).to.equal('open')
   })
 
-  it('reconnectBackoffFactor multiplies each further wait', async () => {
-    const interval = 400
-    const target = await made.node({ connectionManager: { reconnectRetryInterval: interval, reconnectBackoffFactor: 3, reconnectRetries: 3 } })
+  it('reconnectBackoffFactor multiplies each further wait: a node with factor 20 falls behind one with the default', async () => {
+    // No clock is read: the two nodes lose the same peer at the same moment and the test only
+    // looks at the order of their attempts. After the drop, at multiples of the interval:
+    //   fast (default factor 2, 3 retries): 0, 1, 3, 7
+    //   slow (factor 20, 2 retries):        0, 1, 21
+    // so the slow node's third attempt comes after all four of the fast one's, 14 intervals later;
+    // were the factor ignored (2), it would come at 3, four intervals before the fast one's fourth.
+    // (The exact waits are checked with a fake clock in reconnect-queue.spec.ts.)
+    const reconnectRetryInterval = 100
+    const fast = await made.node({ connectionManager: { reconnectRetryInterval, reconnectRetries: 3 } })
+    const slow = await made.node({ connectionManager: { reconnectRetryInterval, reconnectBackoffFactor: 20, reconnectRetries: 2 } })
     const log: string[] = []
-    let attempts = 0
-    await dropKeepAlivePeer(target, () => { log.push(`attempt ${++attempts}`) })
-    // attempts at 0, 1, 4 and 13 intervals after the drop; with the default factor 2 they would
-    // come at 0, 1, 3 and 7, before the markers at 3.5 and 9
-    for (const at of [0.5, 3.5, 9]) {
-      markers.push(setTimeout(() => { log.push(`marker ${at}`) }, at * interval))
-    }
-    await within(until(() => attempts === 4 && log.length === 7, 'four attempts and three markers', { timeout: 10_000 }), 'the re-dials', 12_000)
-    expect(log).to.deep.equal(['attempt 1', 'marker 0.5', 'attempt 2', 'marker 3.5', 'attempt 3', 'marker 9', 'attempt 4'])
+    await dropKeepAlivePeer([fast, slow], (i) => { log.push(i === 0 ? 'fast' : 'slow') })
+    const count = (who: string): number => log.filter(l => l === who).length
+    await until(() => count('fast') === 4 && count('slow') === 3, 'four attempts of the fast node and three of the slow one', { timeout: 10_000 })
+    expect(log.lastIndexOf('fast')).to.be.below(log.lastIndexOf('slow'))
+    // the slow node's last attempt is the only one after the fast node's fourth
+    expect(log.slice(log.lastIndexOf('fast') + 1)).to.deep.equal(['slow'])
   })
 
   it('stops re-dialling a peer whose keep-alive tag is removed while it waits', async () => {
@@ -143,7 +148,7 @@ describe('connection manager: re-dialling keep-alive peers', function () {
     let attempts = 0
     let firstAttempt: () => void = () => {}
     const attempted = new Promise<void>(resolve => { firstAttempt = resolve })
-    const friend = await dropKeepAlivePeer(target, () => {
+    const friend = await dropKeepAlivePeer([target], () => {
       attempts++
       firstAttempt()
     })
