@@ -1,3 +1,4 @@
+import { until } from '@libp2p/interface-compliance-tests/wait'
 import { expect } from 'aegir/chai'
 import { INITIAL_STREAM_WINDOW_BYTES } from '../src/constants.js'
 import { yamux } from '../src/index.js'
@@ -182,9 +183,7 @@ describe('receive window auto-tuning', () => {
       blocked = true
       await stream.onDrain().catch(() => {})
     })()
-    while (!blocked || remote.readBufferLength < remote.receiveWindowSize) { // eslint-disable-line no-unmodified-loop-condition -- set by the sender
-      await new Promise<void>((resolve) => { setTimeout(resolve, 5) })
-    }
+    await until(() => blocked && remote.readBufferLength >= remote.receiveWindowSize, 'the sender is blocked and the window is full', { timeout: 10_000, interval: 5 })
     await macrotasks()
     expect(remote.readBufferLength).to.equal(INITIAL_STREAM_WINDOW_BYTES)
     expect((await remote.read())?.byteLength).to.equal(INITIAL_STREAM_WINDOW_BYTES)
