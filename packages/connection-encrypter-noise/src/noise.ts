@@ -1,4 +1,4 @@
-import { AbortError, MuxerUnavailableError, TimeoutError } from '@libp2p/interface'
+import { AbortError, MuxerUnavailableError, TimeoutError, serviceCapabilities } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, NOISE_PROTOCOL_ID } from './constants.js'
 import { crypto } from './crypto/index.js'
@@ -55,6 +55,9 @@ export interface NoiseSecuredConnection extends SecuredConnection<NoiseConnectio
 /** The noise-libp2p connection encrypter (protocol `/noise`) */
 export class Noise implements ConnectionEncrypter {
   readonly protocol = NOISE_PROTOCOL_ID
+  readonly [Symbol.toStringTag] = '@chainsafe/libp2p-noise'
+  /** js-libp2p's capability names, for services that depend on an encrypter */
+  readonly [serviceCapabilities] = ['@libp2p/connection-encryption', '@libp2p/noise']
   readonly #privateKey: PrivateKey
   readonly #staticKeyPair: DHKeyPair
   readonly #extensions?: NoiseExtensionsInit

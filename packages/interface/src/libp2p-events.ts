@@ -1,5 +1,5 @@
 import type { Connection } from './connection.js'
-import type { PeerId } from './peer-id.js'
+import type { PeerId, PeerInfo } from './peer-id.js'
 import type { Peer } from './peer-store.js'
 import type { Listener } from './transport.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -33,7 +33,7 @@ export interface Libp2pEvents {
   /** a peer's record in the peer store changed */
   'peer:update': CustomEvent<PeerUpdate>
   /** a peer discovery module found a peer */
-  'peer:discovery': CustomEvent<{ id: PeerId, multiaddrs: Multiaddr[] }>
+  'peer:discovery': CustomEvent<PeerInfo>
   /** this node's addresses or protocols changed */
   'self:peer:update': CustomEvent<PeerUpdate>
   'connection:open': CustomEvent<Connection>

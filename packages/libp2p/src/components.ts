@@ -1,6 +1,6 @@
 import type { NodeInfo } from './config.js'
 import type {
-  AddressManager, ComponentLogger, ConnectionGater, ConnectionManager, Libp2pEvents, PeerId, PeerStore, PrivateKey,
+  AddressManager, ComponentLogger, ContentRouting, ConnectionGater, ConnectionManager, Libp2pEvents, PeerId, PeerRouting, PeerStore, PrivateKey,
   Registrar, TransportManager, TypedEventTarget, Upgrader
 } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
@@ -22,7 +22,7 @@ export interface BaseComponents {
 
 /**
  * Everything transports, services and discovery modules may use. Each service is added under its
- * name in `services` once built (js-libp2p does the same: @libp2p/kad-dht pings through
+ * name in `services` once built (js-libp2p does the same: `@libp2p/kad-dht` pings through
  * `components.ping`), so a service sees the ones listed before it at construction, and all later.
  */
 export interface Components extends BaseComponents {
@@ -31,5 +31,9 @@ export interface Components extends BaseComponents {
   transportManager: TransportManager
   connectionManager: ConnectionManager
   addressManager: AddressManager
+  /** every peer router the node has (js-libp2p's components.peerRouting) */
+  peerRouting: PeerRouting
+  /** every content router the node has */
+  contentRouting: ContentRouting
   [service: string]: unknown
 }

@@ -4,7 +4,8 @@ import type { ConnectionManagerInit } from './connection-manager/index.js'
 import type { ConnectionMonitorInit } from './connection-monitor.js'
 import type { TransportManagerInit } from './transport-manager.js'
 import type {
-  ComponentLogger, ConnectionEncrypter, ConnectionGater, PeerId, PrivateKey, StreamMuxerFactory, Transport
+  ComponentLogger, ConnectionEncrypter, ConnectionGater, ContentRouting, PeerDiscovery, PeerId, PeerRouting, PrivateKey,
+  StreamMuxerFactory, Transport
 } from '@libp2p/interface'
 import type { PeerStoreInit } from '@libp2p/peer-store'
 import type { Datastore } from 'interface-datastore'
@@ -18,11 +19,6 @@ export type ServiceFactoryMap<T extends Record<string, unknown> = Record<string,
   [K in keyof T]: Factory<T[K]>
 }
 
-/** What peer discovery modules implement (bootstrap lists, DHT random walk) */
-export interface PeerDiscovery extends EventTarget {
-  readonly [Symbol.toStringTag]: string
-}
-
 export interface Libp2pInit<T extends Record<string, unknown> = Record<string, unknown>> {
   /** the node's identity; a new Ed25519 key when absent */
   privateKey?: PrivateKey
@@ -31,7 +27,12 @@ export interface Libp2pInit<T extends Record<string, unknown> = Record<string, u
   connectionEncrypters?: Array<BaseFactory<ConnectionEncrypter>>
   streamMuxers?: Array<BaseFactory<StreamMuxerFactory>>
   services?: ServiceFactoryMap<T>
+  /** modules telling of peers (bootstrap lists, mDNS); what they find goes to the peer store */
   peerDiscovery?: Array<Factory<PeerDiscovery>>
+  /** peer routers besides those services expose under peerRoutingSymbol (js-libp2p's option) */
+  peerRouters?: Array<Factory<Partial<PeerRouting>>>
+  /** content routers besides those services expose under contentRoutingSymbol */
+  contentRouters?: Array<Factory<Partial<ContentRouting>>>
   connectionManager?: ConnectionManagerInit
   /** pings every open connection and aborts those that stop answering (on by default) */
   connectionMonitor?: ConnectionMonitorInit

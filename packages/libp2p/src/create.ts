@@ -1,13 +1,17 @@
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { InvalidParametersError, TypedEventEmitter } from '@libp2p/interface'
+import { TypedEventEmitter } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
 import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { MemoryDatastore, persistentPeerStore } from '@libp2p/peer-store'
 import { AddressManager } from './address-manager.js'
 import { ConnectionManager } from './connection-manager/index.js'
 import { ConnectionMonitor } from './connection-monitor.js'
+import { CompoundContentRouting } from './content-routing.js'
+import { DiscoveredPeers } from './discovery.js'
 import { Libp2p } from './libp2p.js'
+import { CompoundPeerRouting } from './peer-routing.js'
 import { Registrar } from './registrar.js'
+import { buildServices, checkServiceDependencies } from './services.js'
 import { TransportManager } from './transport-manager.js'
 import { Upgrader } from './upgrader.js'
 import { validateConfig } from './validate-config.js'
@@ -18,8 +22,10 @@ import type { Libp2pEvents } from '@libp2p/interface'
 
 /**
  * Assemble the components in a fixed order (no container, no Proxy): base components, then the
- * plugins that only need those (encrypters, muxers), then the managers, then transports,
- * services and discovery with the full set. The connection manager and the upgrader refer to
+ * plugins that only need those (encrypters, muxers), then the managers and the routing front
+ * ends, then transports, routers, discovery and services with the full set; the routers and
+ * discovery modules that services expose join last, and every `serviceDependencies` entry must be
+ * met by some component's `serviceCapabilities`. The connection manager and the upgrader refer to
  * each other; the upgrader reads it through a getter, so the cycle needs no mutable container.
  */
 export async function createLibp2p<T extends Record<string, unknown> = Record<string, unknown>> (init: Libp2pInit<T> = {}): Promise<Libp2p<T>> {
@@ -60,21 +66,34 @@ export async function createLibp2p<T extends Record<string, unknown> = Record<st
   const connectionManager = late.connectionManager = new ConnectionManager({ ...base, transportManager }, init.connectionManager)
   const addressManager = new AddressManager({ peerId, transportManager, peerStore, events }, init.addresses)
 
-  const components: Components = { ...base, registrar, upgrader, transportManager, connectionManager, addressManager }
+  const peerRouting = new CompoundPeerRouting({ peerId, peerStore, logger })
+  const contentRouting = new CompoundContentRouting({ peerStore })
+  const components: Components = {
+    ...base, registrar, upgrader, transportManager, connectionManager, addressManager, peerRouting, contentRouting
+  }
 
   const transports = (init.transports ?? []).map(f => f(components))
   for (const t of transports) { transportManager.add(t) }
-  const services = {} as Record<string, unknown>
-  for (const [name, factory] of Object.entries(init.services ?? {})) {
-    // each service is also a component under its name, as in js-libp2p (kad-dht calls components.ping)
-    if (name in components) { throw new InvalidParametersError(`service name ${name} is taken by a component`) }
-    services[name] = components[name] = (factory as (c: Components) => unknown)(components)
-  }
-  const discovery = (init.peerDiscovery ?? []).map(f => f(components))
+  peerRouting.routers.push(...(init.peerRouters ?? []).map(f => f(components)))
+  contentRouting.routers.push(...(init.contentRouters ?? []).map(f => f(components)))
+  const discovered = new DiscoveredPeers({ peerId, peerStore, events, logger })
+  const discovery = (init.peerDiscovery ?? []).map((f, i) => {
+    const module = f(components)
+    discovered.add(module, `peerDiscovery[${i}]`)
+    return module
+  })
+  const { services, offers } = buildServices(components, init.services)
+  peerRouting.routers.push(...offers.peerRouters)
+  contentRouting.routers.push(...offers.contentRouters)
+  for (const { name, discovery } of offers.discovery) { discovered.add(discovery, `services.${name}`) }
+  checkServiceDependencies([
+    ...Object.values(components), ...connectionEncrypters, ...streamMuxers, ...transports, ...discovery,
+    ...peerRouting.routers, ...contentRouting.routers
+  ])
 
   const monitor = new ConnectionMonitor({ connectionManager, logger }, init.connectionMonitor)
 
-  const node = new Libp2p<T>(components, services as T, transports, discovery, addressManager, monitor)
+  const node = new Libp2p<T>(components, { services: services as T, transports, discovery, addressManager, monitor })
   if (init.start !== false) {
     await node.start()
   }

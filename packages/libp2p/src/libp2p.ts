@@ -1,13 +1,17 @@
-import { InvalidParametersError, NotStartedError, isPeerId, start as startAll, stop as stopAll } from '@libp2p/interface'
+import { publicKeyFromProtobuf } from '@libp2p/crypto/keys'
+import { InvalidParametersError, InvalidPublicKeyError, NotFoundError, NotStartedError, isPeerId, start as startAll, stop as stopAll } from '@libp2p/interface'
 import { isMultiaddr } from '@multiformats/multiaddr'
 import type { AddressManager } from './address-manager.js'
 import type { Components } from './components.js'
-import type { PeerDiscovery } from './config.js'
 import type {
-  AbortOptions, Connection, Libp2pEvents, NewStreamOptions, PeerId, PeerStore, Stream, StreamHandler,
-  StreamHandlerOptions, Logger, Startable, Transport, TypedEventTarget, EventHandler
+  AbortOptions, ComponentLogger, Connection, ContentRouting, Libp2pEvents, NewStreamOptions, PeerDiscovery, PeerId, PeerRouting,
+  PeerStore, PublicKey, Stream, StreamHandler, StreamHandlerOptions, Logger, Startable, Topology, Transport, TypedEventTarget,
+  EventHandler, IsDialableOptions
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** `/pk/`: the namespace of public key records in content routing */
+const PUBLIC_KEY_PREFIX = new TextEncoder().encode('/pk/')
 
 export type Libp2pStatus = 'starting' | 'started' | 'stopping' | 'stopped'
 
@@ -31,30 +35,41 @@ export interface DialOptions extends AbortOptions {
  */
 export interface DialProtocolOptions extends DialOptions, NewStreamOptions {}
 
+/** What createLibp2p built besides the components, for the node to run */
+export interface NodeParts<T> {
+  services: T
+  transports: Transport[]
+  discovery: PeerDiscovery[]
+  addressManager: AddressManager
+  /** the connection monitor, started after the services and stopped before them */
+  monitor?: Startable
+}
+
 /** The node: the public API of js-libp2p's Libp2p, so applications port with import changes only */
 export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>> implements TypedEventTarget<Libp2pEvents> {
   readonly peerId: PeerId
   readonly peerStore: PeerStore
   readonly services: T
   readonly components: Components
+  /** every peer router: the `peerRouters` option and services exposing peerRoutingSymbol */
+  readonly peerRouting: PeerRouting
+  /** every content router: the `contentRouters` option and services exposing contentRoutingSymbol */
+  readonly contentRouting: ContentRouting
+  readonly logger: ComponentLogger
   status: Libp2pStatus = 'stopped'
 
-  readonly #transports: Transport[]
-  readonly #discovery: PeerDiscovery[]
-  readonly #addressManager: AddressManager
-  readonly #monitor?: Startable
+  readonly #parts: NodeParts<T>
   readonly #log: Logger
 
-  /** `monitor`: the connection monitor, started after the services and stopped before them */
-  constructor (components: Components, services: T, transports: Transport[], discovery: PeerDiscovery[], addressManager: AddressManager, monitor?: Startable) {
+  constructor (components: Components, parts: NodeParts<T>) {
     this.components = components
     this.peerId = components.peerId
     this.peerStore = components.peerStore
-    this.services = services
-    this.#transports = transports
-    this.#discovery = discovery
-    this.#addressManager = addressManager
-    this.#monitor = monitor
+    this.peerRouting = components.peerRouting
+    this.contentRouting = components.contentRouting
+    this.logger = components.logger
+    this.services = parts.services
+    this.#parts = parts
     this.#log = components.logger.forComponent('libp2p')
   }
 
@@ -82,7 +97,8 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
   /** the objects whose lifecycle the node runs, in start order */
   #startables (): unknown[] {
     const c = this.components
-    return [c.peerStore, c.connectionManager, ...this.#transports, ...Object.values(this.services), ...this.#discovery, this.#monitor]
+    const { transports, services, discovery, monitor } = this.#parts
+    return [c.peerStore, c.contentRouting, c.connectionManager, ...transports, ...Object.values(services as object), ...discovery, monitor]
   }
 
   async start (): Promise<void> {
@@ -92,7 +108,7 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
     try {
       await startAll(...this.#startables())
       await this.components.transportManager.listen(this.components.addressManager.getListenAddrs())
-      await this.#addressManager.publish()
+      await this.#parts.addressManager.publish()
       this.status = 'started'
       this.safeDispatchEvent('start', { detail: this })
     } catch (err) {
@@ -171,6 +187,46 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
     for (const protocol of Array.isArray(protocols) ? protocols : [protocols]) {
       await this.components.registrar.unhandle(protocol, options)
     }
+  }
+
+  /** as the registrar's register(): `topology` hears of peers that support `protocol` */
+  async register (protocol: string, topology: Topology, options?: AbortOptions): Promise<string> {
+    options?.signal?.throwIfAborted()
+    return this.components.registrar.register(protocol, topology)
+  }
+
+  unregister (id: string): void {
+    this.components.registrar.unregister(id)
+  }
+
+  /** whether some transport can dial one of these addresses, and the gater allows it */
+  async isDialable (multiaddr: Multiaddr | Multiaddr[], options?: IsDialableOptions): Promise<boolean> {
+    return this.components.connectionManager.isDialable(multiaddr, options)
+  }
+
+  /**
+   * The peer's public key: from the peer id when it embeds it (Ed25519, secp256k1), else from the
+   * peer store, else from content routing under `/pk/<multihash>` (checked against the peer id and
+   * then kept in the peer store), as in js-libp2p.
+   */
+  async getPublicKey (peer: PeerId, options: AbortOptions = {}): Promise<PublicKey> {
+    if (peer.publicKey != null) { return peer.publicKey }
+    try {
+      const known = await this.peerStore.get(peer, options)
+      if (known.id.publicKey != null) { return known.id.publicKey }
+    } catch (err: any) {
+      if (err?.name !== NotFoundError.name) { throw err }
+    }
+    const multihash = peer.toMultihash().bytes
+    const key = new Uint8Array(4 + multihash.length)
+    key.set(PUBLIC_KEY_PREFIX)
+    key.set(multihash, 4)
+    const publicKey = publicKeyFromProtobuf(await this.contentRouting.get(key, options))
+    if (!peer.equals(publicKey.toMultihash().bytes)) {
+      throw new InvalidPublicKeyError('the public key found does not match the peer id')
+    }
+    await this.peerStore.patch(peer, { publicKey }, options)
+    return publicKey
   }
 
   #checkStarted (): void {

@@ -142,8 +142,8 @@ const libp2pInit: InitSchema = {
   services: option.record(option.func()),
   logger: hasMethods('a ComponentLogger', 'forComponent'),
   start: option.boolean(),
-  peerRouters: option.unsupported('no peer routers yet: peers are found through the peer store and peerDiscovery'),
-  contentRouters: option.unsupported('no content routing yet'),
+  peerRouters: factories,
+  contentRouters: factories,
   metrics: option.unsupported('metrics lands with the relay/bootstrap node issue'),
   connectionProtector: option.unsupported('private networks (pnet) are not implemented'),
   dns: option.unsupported('/dns addresses are resolved by the TCP and WebSockets transports through the system resolver')

@@ -26,3 +26,20 @@ export async function readAll (source: AsyncIterable<{ subarray(): Uint8Array }>
   for (const p of parts) { out.set(p, offset); offset += p.byteLength }
   return out
 }
+
+/**
+ * Memory nodes a `describe` block creates through `node()` and stops after each test: call it in
+ * the block's body, it registers the afterEach hook itself.
+ */
+export function memoryNodesPerTest (): (init?: Partial<Libp2pInit>) => Promise<Libp2p> {
+  let nodes: Libp2p[] = []
+  afterEach(async () => {
+    await Promise.all(nodes.map(async n => n.stop()))
+    nodes = []
+  })
+  return async (init = {}) => {
+    const n = await memoryNode(init)
+    nodes.push(n)
+    return n
+  }
+}

@@ -3,26 +3,14 @@
 // openStream() and isDialable() (kad-dht's network and query paths).
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
-import { memoryNode, readAll } from './fixtures.js'
+import { memoryNode, memoryNodesPerTest, readAll } from './fixtures.js'
 import type { Components } from '../src/components.js'
-import type { Libp2p } from '../src/libp2p.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 const ECHO = '/echo/1.0.0'
 
 describe('service components (js-libp2p 3 contract)', () => {
-  let nodes: Libp2p[] = []
-
-  afterEach(async () => {
-    await Promise.all(nodes.map(async n => n.stop()))
-    nodes = []
-  })
-
-  async function node (init: Parameters<typeof memoryNode>[0] = {}): Promise<Libp2p> {
-    const n = await memoryNode(init)
-    nodes.push(n)
-    return n
-  }
+  const node = memoryNodesPerTest()
 
   it('adds each service to the components under its name, so later services and lazy lookups see it', async () => {
     let seenByB: unknown

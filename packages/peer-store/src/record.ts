@@ -1,5 +1,6 @@
-import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
+import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { InvalidMessageError, InvalidParametersError, LimitExceededError } from '@libp2p/interface'
+import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import { isMultiaddr, multiaddr } from '@multiformats/multiaddr'
 import { Peer as PeerPB } from './pb/peer.js'
 import type { Address, Peer, PeerData, PeerId, Tag, TagOptions } from '@libp2p/interface'
@@ -68,14 +69,28 @@ export function encodePeer (peer: StoredPeer): Uint8Array {
 }
 
 /** The public view: expired addresses and tags are left out; bytes are copies, so callers cannot change the cache */
+/**
+ * The stored peer as the API returns it. Its id carries the stored public key when the id asked
+ * for does not (an RSA id is a hash of the key), so `peer.id.publicKey` is known once learnt.
+ */
 export function toPeer (id: PeerId, stored: StoredPeer, now: number): Peer {
   return {
-    id,
+    id: id.publicKey == null && stored.publicKey != null ? withKey(id, stored.publicKey) : id,
     addresses: stored.addresses.filter(a => a.expires === 0 || a.expires > now).map(a => ({ multiaddr: a.multiaddr, isCertified: a.isCertified })),
     protocols: [...stored.protocols],
     metadata: new Map([...stored.metadata].map(([k, v]) => [k, v.slice()])),
     tags: new Map([...stored.tags].filter(([, t]) => t.expires === 0 || t.expires > now).map(([k, t]) => [k, { value: t.value }])),
     peerRecordEnvelope: stored.peerRecordEnvelope?.slice()
+  }
+}
+
+function withKey (id: PeerId, publicKey: Uint8Array): PeerId {
+  try {
+    const keyed = peerIdFromPublicKey(publicKeyFromProtobuf(publicKey))
+    return keyed.equals(id) ? keyed : id
+  } catch {
+    // a stored key that no longer decodes (e.g. a key type dropped since): the bare id still works
+    return id
   }
 }
 

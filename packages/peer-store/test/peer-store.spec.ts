@@ -344,6 +344,8 @@ describe('peer store: save, patch, merge', () => {
 
       await f.store.save(id, { publicKey: key.publicKey })
       expect((await storedRecord(f.datastore, id)).publicKey).to.equalBytes(publicKeyToProtobuf(key.publicKey))
+      // and the peer returned carries it in its id, as js-libp2p's peer store does
+      expect((await f.store.get(id)).id.publicKey?.equals(key.publicKey)).to.be.true()
 
       await f.store.patch(id, { protocols: ['/p/1'] })
       await f.store.merge(id, { protocols: ['/q/1'] })

@@ -1,4 +1,4 @@
-import { ProtocolError } from '@libp2p/interface'
+import { ProtocolError, serviceCapabilities } from '@libp2p/interface'
 import { ProtocolService, withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_PUSH_INBOUND_STREAMS, DEFAULT_MAX_PUSH_OUTBOUND_STREAMS,
@@ -57,6 +57,8 @@ export class IdentifyPush implements IdentifyPushInterface, Startable {
   }
 
   readonly [Symbol.toStringTag] = '@libp2p/identify-push'
+  /** what other services may depend on (js-libp2p's serviceCapabilities: `@libp2p/kad-dht` needs identify and ping) */
+  readonly [serviceCapabilities] = ['@libp2p/identify-push']
 
   async start (): Promise<void> {
     if (this.#service.isStarted()) { return }

@@ -1,3 +1,4 @@
+import { serviceCapabilities } from '@libp2p/interface'
 import { ProtocolService, withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_MESSAGE_BYTES, DEFAULT_MAX_MESSAGES, DEFAULT_MAX_OUTBOUND_STREAMS,
@@ -46,6 +47,8 @@ export class Identify implements IdentifyInterface, Startable {
   }
 
   readonly [Symbol.toStringTag] = '@libp2p/identify'
+  /** what other services may depend on (js-libp2p's serviceCapabilities: `@libp2p/kad-dht` needs identify and ping) */
+  readonly [serviceCapabilities] = ['@libp2p/identify']
 
   async start (): Promise<void> {
     if (this.#service.isStarted()) { return }

@@ -1,4 +1,4 @@
-import { ProtocolError } from '@libp2p/interface'
+import { ProtocolError, serviceCapabilities } from '@libp2p/interface'
 import { HandshakeStream, ProtocolService, withTimeout } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import {
@@ -46,6 +46,8 @@ export class Ping implements PingInterface, Startable {
   }
 
   readonly [Symbol.toStringTag] = '@libp2p/ping'
+  /** what other services may depend on (js-libp2p's serviceCapabilities: `@libp2p/kad-dht` needs identify and ping) */
+  readonly [serviceCapabilities] = ['@libp2p/ping']
 
   async start (): Promise<void> {
     await this.#service.start()
