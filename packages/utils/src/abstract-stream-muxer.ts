@@ -1,4 +1,5 @@
 import { ConnectionClosedError, InvalidParametersError, LimitExceededError, TimeoutError, TypedEventEmitter } from '@libp2p/interface'
+import { abortAfter } from './abort-after.js'
 import { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_MUXER_MAX_INBOUND_STREAMS, DEFAULT_MUXER_MAX_OUTBOUND_STREAMS } from './constants.js'
 import { Waiters } from './waiters.js'
 import type { AbstractMessageStream } from './abstract-message-stream.js'
@@ -18,6 +19,14 @@ export interface MuxedConnection {
   /** at once, dropping what is queued */
   abort(err: Error): void
   addEventListener(type: 'close', listener: (evt: CustomEvent<{ error?: Error }>) => void, options?: AddEventListenerOptions): void
+}
+
+function muxerDidNotClose (ms: number): Error {
+  return new TimeoutError(`the muxer did not close within ${ms} ms`)
+}
+
+function connectionDidNotClose (ms: number): Error {
+  return new TimeoutError(`the connection did not close within ${ms} ms`)
 }
 
 /** The streams a muxer hands out: the stream base of docs/STREAMS.md, labelled with a protocol */
@@ -42,25 +51,28 @@ export interface AbstractStreamMuxerInit {
  *
  * - `onCreateStream(id, options)`: open an outbound stream on the wire and return it (an
  * AbstractMessageStream subclass). `nextStreamId()` picks `id`: a counter unless overridden.
+ * `untilCanOpen(options)` may make createStream() wait first (yamux: too many unacknowledged SYNs).
  * - `acceptStream(stream)`: the subclass calls it when the remote opened a stream. It is refused
  * (aborted, so the stream's own `sendReset` tells the remote) when the muxer is not open or
- * `maxInboundStreams` are open; otherwise it is registered and dispatched as 'stream'.
+ * `maxInboundStreams` are open; otherwise it is registered, `onAcceptStream(stream)` acknowledges
+ * it where the wire can (yamux ACK), and it is dispatched as 'stream'.
  * - `onCloseMuxer(options)`: a graceful close begins; announce it where the wire can (GoAway).
  * Then every stream's write side is closed, then `closeConnection()` closes the connection.
  * - `onAbortMuxer(err)`: abort() was called; `onMuxerClosed(err)`: the muxer is closed by any
  * path (stop timers, drop wire state). `onStreamFinished(stream)`: a stream left the registry.
  * - `shutdown(err, connection)`: the subclass ends the muxer itself when its wire says so (a read
- * loop's EOF or error, a protocol violation). The connection's own 'close' event does this too.
+ * loop's EOF or error, a protocol violation). The connection's own 'close' event does this too,
+ * through `onConnectionClose(err)`, unless a subclass that reads the connection overrides it.
  * Streams then end: with `err` if there is one; otherwise cleanly if they had seen the remote's
- * EOF and sent everything, else with ConnectionClosedError.
+ * EOF and sent everything, else with ConnectionClosedError. A graceful end of the connection goes
+ * through `endConnection()`.
  * - `remoteClosing()`: the remote announced it is going away (GoAway): no new streams, and the
  * muxer closes once the last stream has finished.
  *
  * Two shapes fit:
  *
- * - Frames over one byte stream (the shape of yamux, which does not use this base yet: issue 10;
- * the framed reference muxer in interface-compliance-tests/test does): `connection` is the secured
- * MessageStream. The subclass
+ * - Frames over one byte stream (yamux; the framed reference muxer in
+ * interface-compliance-tests/test): `connection` is the secured MessageStream. The subclass
  * runs a read loop over it, decodes frames, looks streams up with `getStream(id)` and feeds them
  * (`onData`, `onRemoteCloseWrite`, `onRemoteReset`, `onTransportDrain`); a SYN becomes
  * `acceptStream(new FramedStream(...))`. It overrides `nextStreamId()` for odd/even ids,
@@ -99,7 +111,7 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
     this.maxOutboundStreams = limit('maxOutboundStreams', init.maxOutboundStreams ?? DEFAULT_MUXER_MAX_OUTBOUND_STREAMS)
     this.closeTimeout = limit('closeTimeout', init.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS)
     this.connection.addEventListener('close', (evt) => {
-      this.shutdown(evt.detail.error, 'close')
+      this.onConnectionClose(evt.detail.error)
     }, { once: true })
   }
 
@@ -115,6 +127,30 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
   protected onMuxerClosed (_err?: Error): void {}
   /** a stream reached a final status and left the registry */
   protected onStreamFinished (_stream: S): void {}
+  /**
+   * The remote's stream was accepted and registered, and is dispatched as 'stream' right after:
+   * acknowledge it here where the wire has an acknowledgement (yamux ACK), so that it goes out
+   * before anything a 'stream' listener sends on the stream.
+   */
+  protected onAcceptStream (_stream: S): void {}
+
+  /**
+   * createStream() calls it before it picks an id: a promise makes createStream() wait for it and
+   * then start over (status and maxOutboundStreams are checked again), for a wire that bounds
+   * streams still being opened (yamux: at most 256 SYNs unacknowledged). Default: no wait.
+   */
+  protected untilCanOpen (_options: AbortOptions): Promise<void> | undefined {
+    return undefined
+  }
+
+  /**
+   * The connection closed under the muxer (its 'close' event): end the muxer. A subclass that
+   * reads its connection overrides it to do nothing: a clean 'close' can come while frames are
+   * still buffered unread, and its read loop sees the end after them (EOF, or the read failing).
+   */
+  protected onConnectionClose (err: Error | undefined): void {
+    this.shutdown(err, 'close')
+  }
 
   /** the id of the next outbound stream; unique among this muxer's streams (default: a counter) */
   protected nextStreamId (): string {
@@ -125,6 +161,21 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
   /** the last step of close(): close the connection gracefully (subclasses flush their own queues first) */
   protected async closeConnection (options: AbortOptions): Promise<void> {
     await this.connection.close(options)
+  }
+
+  /**
+   * After shutdown(err, 'close'): end the connection gracefully without waiting, bounded by
+   * closeTimeout, aborting it if that fails. A subclass overrides it where its connection needs
+   * another order (a byte stream the muxer no longer reads: close its read side first, so that
+   * what the remote still sends does not hold it open).
+   */
+  protected endConnection (): void {
+    const connection = this.connection
+    const deadline = abortAfter(connection, this.closeTimeout, connectionDidNotClose)
+    connection.close().then(() => { deadline.cancel() }, (err: Error) => {
+      deadline.cancel()
+      connection.abort(err)
+    })
   }
 
   // ---- for implementations -------------------------------------------------------------------
@@ -153,6 +204,7 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
     }
     this.#register(stream)
     this.#inbound++
+    this.onAcceptStream(stream)
     this.safeDispatchEvent('stream', { detail: stream })
     // a listener may already have finished it
     return true
@@ -189,9 +241,7 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
     if (connection === 'abort') {
       this.connection.abort(err ?? new ConnectionClosedError('the muxer is closed'))
     } else {
-      this.connection.close({ signal: AbortSignal.timeout(this.closeTimeout) }).catch((e: Error) => {
-        this.connection.abort(e)
-      })
+      this.endConnection()
     }
     this.#closedWaiters.resolveAll()
     this.safeDispatchEvent('close', { detail: { error: err } })
@@ -209,6 +259,10 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
     }
     if (this.#outbound >= this.maxOutboundStreams) {
       throw new LimitExceededError('maxOutboundStreams', this.maxOutboundStreams, 'too many outbound streams on this connection')
+    }
+    const wait = this.untilCanOpen(options)
+    if (wait !== undefined) {
+      return wait.then(async () => this.createStream(options))
     }
     const id = this.nextStreamId()
     this.#outbound++
@@ -254,25 +308,36 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
 
   async #closeGracefully (options: AbortOptions): Promise<void> {
     this.status = 'closing'
-    const timeout = AbortSignal.timeout(this.closeTimeout)
-    const signal = options.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
+    // on expiry the deadline aborts the muxer (its streams and connection too); a deadline queue
+    // rather than an AbortSignal.timeout() and AbortSignal.any() per close
+    const deadline = abortAfter(this, this.closeTimeout, muxerDidNotClose)
+    // the muxer's end by any path (the deadline's abort too) ends the wait, even for a step that
+    // does not notice the abort (a connection whose close() ignores it)
+    const ended = this.#closedWaiters.wait()
+    const steps = this.#closeSteps(options)
+    steps.catch(() => {}) // the race below reports its failure, if it still matters
     try {
-      await this.onCloseMuxer({ signal })
-      // flush every stream and send its EOF; one that fails meanwhile does not stop the others
-      await Promise.all([...this.#streams.values()].map(async (stream) => stream.closeWrite({ signal }).catch(() => {})))
-      signal.throwIfAborted()
-      if (this.#isClosed()) { return }
-      await this.closeConnection({ signal })
-      // the connection's 'close' event (or the subclass seeing EOF) ends the muxer
-      if (!this.#isClosed()) { await this.#closedWaiters.wait({ signal }) }
+      await Promise.race([steps, ended])
     } catch (err: any) {
-      if (this.#isClosed()) { return }
-      const reason = timeout.aborted && options.signal?.aborted !== true
-        ? new TimeoutError(`the muxer did not close within ${this.closeTimeout} ms`)
-        : err
+      if (this.#isClosed() && deadline.error == null) { return }
+      const reason = deadline.error ?? err
       this.abort(reason)
       throw reason
+    } finally {
+      deadline.cancel()
     }
+    if (deadline.error != null) { throw deadline.error }
+  }
+
+  async #closeSteps (options: AbortOptions): Promise<void> {
+    await this.onCloseMuxer(options)
+    // flush every stream and send its EOF; one that fails meanwhile does not stop the others
+    await Promise.all([...this.#streams.values()].map(async (stream) => stream.closeWrite(options).catch(() => {})))
+    options.signal?.throwIfAborted()
+    if (this.#isClosed()) { return }
+    await this.closeConnection(options)
+    // the connection's 'close' event (or the subclass seeing EOF) ends the muxer
+    if (!this.#isClosed()) { await this.#closedWaiters.wait(options) }
   }
 
   #registerOutbound (stream: S): S {

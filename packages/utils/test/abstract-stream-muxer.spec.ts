@@ -73,6 +73,33 @@ class ChannelMuxer extends AbstractStreamMuxer<ChannelStream> {
   protected onStreamFinished (stream: ChannelStream): void { this.finished.push(stream.id) }
 }
 
+/** a ChannelMuxer whose wire holds back new streams until open() (as yamux does with too many unacknowledged SYNs) */
+class GatedMuxer extends ChannelMuxer {
+  gate?: Promise<void>
+  accepted: Array<{ id: string, registered: boolean, dispatched: boolean }> = []
+  #dispatched = new Set<string>()
+
+  constructor (connection: FakePeerConnection, init: Partial<AbstractStreamMuxerInit> = {}) {
+    super(connection, init)
+    this.addEventListener('stream', (evt) => { this.#dispatched.add(evt.detail.id) })
+  }
+
+  protected untilCanOpen (): Promise<void> | undefined {
+    return this.gate
+  }
+
+  protected onAcceptStream (stream: ChannelStream): void {
+    this.accepted.push({ id: stream.id, registered: this.streams.includes(stream), dispatched: this.#dispatched.has(stream.id) })
+  }
+}
+
+/** a connection whose close() never finishes (a remote that does not answer) */
+class HangingConnection extends FakePeerConnection {
+  async close (): Promise<void> {
+    await new Promise(() => {})
+  }
+}
+
 function pair (init: Partial<AbstractStreamMuxerInit> = {}): [ChannelMuxer, ChannelMuxer, FakePeerConnection] {
   const a = new FakePeerConnection()
   const b = new FakePeerConnection()
@@ -197,6 +224,46 @@ describe('AbstractStreamMuxer over native streams (the WebRTC shape)', () => {
     expect(await closed).to.have.property('message', 'ICE failed')
     expect(stream.status).to.equal('aborted')
     expect(listener.status).to.equal('closed')
+  })
+
+  it('untilCanOpen(): createStream() waits for it, then checks the status and the limits again', async () => {
+    const a = new FakePeerConnection()
+    const b = new FakePeerConnection()
+    a.peer = b
+    b.peer = a
+    const dialer = new GatedMuxer(a, { maxOutboundStreams: 1 })
+    const listener = new GatedMuxer(b)
+    dialer.peer = listener
+    listener.peer = dialer
+    let open = (): void => {}
+    dialer.gate = new Promise<void>((resolve) => { open = resolve })
+    const waiting = [Promise.resolve(dialer.createStream()), Promise.resolve(dialer.createStream())]
+    expect(dialer.streams).to.deep.equal([])
+    dialer.gate = undefined
+    open()
+    const [first, second] = await Promise.allSettled(waiting)
+    expect(first).to.have.property('status', 'fulfilled')
+    // the limit counted the first stream once the gate opened
+    expect(second).to.have.property('status', 'rejected')
+    expect((second as PromiseRejectedResult).reason).to.have.property('limit', 'maxOutboundStreams')
+    // accepted streams are registered before the hook and dispatched after it
+    expect(listener.accepted).to.deep.equal([{ id: 'remote-1', registered: true, dispatched: false }])
+    dialer.gate = new Promise<void>((resolve) => { open = resolve })
+    ;(first as PromiseFulfilledResult<Stream>).value.abort(new Error('done'))
+    const late = dialer.createStream()
+    dialer.abort(new Error('gone'))
+    open()
+    await expect(late).to.eventually.be.rejected.with.property('name', 'ConnectionClosedError')
+  })
+
+  it('close() that does not finish within closeTimeout aborts the muxer and rejects with TimeoutError', async () => {
+    const connection = new HangingConnection()
+    const muxer = new ChannelMuxer(connection, { closeTimeout: 50 })
+    const closed = closeEvent(muxer)
+    await expect(muxer.close()).to.eventually.be.rejected.with.property('name', 'TimeoutError')
+    expect(muxer.status).to.equal('closed')
+    expect(await closed).to.have.property('name', 'TimeoutError')
+    expect(connection.closed).to.equal(true)
   })
 
   it('rejects bad limits with InvalidParametersError', () => {
