@@ -15,8 +15,12 @@ export type Factory<T> = (components: Components) => T
 /** An encrypter or muxer plugin: built before the upgrader, so it sees the base components only */
 export type BaseFactory<T> = (components: BaseComponents) => T
 
+/**
+ * Each service's factory sees the components and, typed, the other services (js-libp2p's shape:
+ * a DHT factory that needs `components.ping` type-checks when the map has a ping service)
+ */
 export type ServiceFactoryMap<T extends Record<string, unknown> = Record<string, unknown>> = {
-  [K in keyof T]: Factory<T[K]>
+  [K in keyof T]: (components: Components & T) => T[K]
 }
 
 export interface Libp2pInit<T extends Record<string, unknown> = Record<string, unknown>> {

@@ -17,7 +17,7 @@ import { Upgrader } from './upgrader.js'
 import { validateConfig } from './validate-config.js'
 import { VERSION } from './version.js'
 import type { BaseComponents, Components } from './components.js'
-import type { Libp2pInit, NodeInfo } from './config.js'
+import type { Libp2pInit, NodeInfo, ServiceFactoryMap } from './config.js'
 import type { Libp2pEvents } from '@libp2p/interface'
 
 /**
@@ -82,7 +82,7 @@ export async function createLibp2p<T extends Record<string, unknown> = Record<st
     discovered.add(module, `peerDiscovery[${i}]`)
     return module
   })
-  const { services, offers } = buildServices(components, init.services)
+  const { services, offers } = buildServices(components, init.services as ServiceFactoryMap | undefined)
   peerRouting.routers.push(...offers.peerRouters)
   contentRouting.routers.push(...offers.contentRouters)
   for (const { name, discovery } of offers.discovery) { discovered.add(discovery, `services.${name}`) }

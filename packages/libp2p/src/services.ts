@@ -21,7 +21,7 @@ export function buildServices (components: Components, factories: ServiceFactory
   const offers: ServiceOffers = { peerRouters: [], contentRouters: [], discovery: [] }
   for (const [name, factory] of Object.entries(factories)) {
     if (name in components) { throw new InvalidParametersError(`service name ${name} is taken by a component`) }
-    const service = factory(components) as Record<symbol, any> | undefined
+    const service = factory(components as Components & Record<string, unknown>) as Record<symbol, any> | undefined
     if (service == null) { throw new InvalidParametersError(`the factory of service ${name} returned nothing`) }
     services[name] = components[name] = service
     if (service[peerRoutingSymbol] != null) { offers.peerRouters.push(service[peerRoutingSymbol]) }

@@ -17,3 +17,32 @@ export function ipOf (ma: Multiaddr): string | undefined {
 export function isCircuitAddress (ma: Multiaddr): boolean {
   return ma.getComponents().some(c => c.code === CODE_P2P_CIRCUIT)
 }
+
+/**
+ * An IP address only reachable from its own network or host: IPv4 loopback, RFC 1918, CGNAT
+ * (100.64/10), link-local, unspecified; IPv6 loopback, unspecified, unique local (fc00::/7),
+ * link-local (fe80::/10) and IPv4-mapped forms of the IPv4 ones.
+ */
+export function isPrivateIp (ip: string): boolean {
+  const lower = ip.toLowerCase().split('%')[0]
+  if (lower.includes(':')) {
+    if (lower === '::' || lower === '::1') { return true }
+    const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower)
+    if (mapped != null) { return isPrivateIp(mapped[1]) }
+    const first = parseInt(lower.split(':')[0] === '' ? '0' : lower.split(':')[0], 16)
+    return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80
+  }
+  const b = ip.split('.').map(Number)
+  if (b.length !== 4 || b.some(n => !Number.isInteger(n) || n < 0 || n > 255)) { return false }
+  return b[0] === 0 || b[0] === 10 || b[0] === 127 ||
+    (b[0] === 100 && (b[1] & 0xc0) === 64) ||
+    (b[0] === 169 && b[1] === 254) ||
+    (b[0] === 172 && (b[1] & 0xf0) === 16) ||
+    (b[0] === 192 && b[1] === 168)
+}
+
+/** an address whose IP is private (isPrivateIp); addresses without an IP (DNS names, /memory) are not */
+export function isPrivateAddress (ma: Multiaddr): boolean {
+  const ip = ipOf(ma)
+  return ip != null && isPrivateIp(ip)
+}
