@@ -11,7 +11,8 @@ export function randomPeerName (length: number = MAX_PEER_NAME_LENGTH): string {
   const bytes = crypto.getRandomValues(new Uint8Array(length))
   let name = ''
   for (const b of bytes) {
-    // 252 = 7 * 36: the modulo bias is under 2%, harmless for a name that only has to be unlikely to repeat
+    // 256 is not a multiple of 36, so the first four characters come up 8/7 as often as the
+    // rest: harmless for a name that only has to be unlikely to repeat
     name += ALPHABET[b % ALPHABET.length]
   }
   return name
