@@ -7,6 +7,7 @@ import type { PeerLine } from './namespace.js'
 // mDNS on a real network would find (and announce to) whatever is on it, so these tests run their
 // peers in a network namespace of their own, whose only interface is loopback with multicast on.
 const OURS = fileURLToPath(new URL('./fixtures/lan-peer.js', import.meta.url))
+const LIFECYCLE = fileURLToPath(new URL('./fixtures/lifecycle.js', import.meta.url))
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url))
 const JS_PEER = `${REPO}interop/js-peer/mdns-peer.mjs`
 const NODE24 = `${REPO}tools/node24/node_modules/.bin/node`
@@ -55,6 +56,11 @@ describe('mdns on a loopback-only network namespace', function () {
     const { lines } = await runInNamespace([ours('a', 1, '--garbage'), ours('b', 1)], allDone(['a', 'b']), TIMEOUT_MS)
     expectMutual(lines, ['a', 'b'])
     expect(lines.some(l => l.label === 'a' && l.event === 'garbage-sent')).to.equal(true)
+  })
+
+  it('stop() closes the socket and clears every timer: the process then exits by itself', async () => {
+    const { lines } = await runInNamespace([[process.execPath, LIFECYCLE]], lines => lines.some(l => l.event === 'exit'), TIMEOUT_MS)
+    expect(lines.filter(l => l.event === 'stopped')).to.have.lengthOf(2)
   })
 
   describe('with js-libp2p 3.3.11 and @libp2p/mdns 12', function () {

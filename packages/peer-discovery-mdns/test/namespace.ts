@@ -32,7 +32,9 @@ export interface NamespaceRun {
 /**
  * Runs `commands` (argv arrays) side by side in one new network namespace with only a multicast
  * loopback, collecting the JSON lines they print, until `done(lines)` holds, then kills them all.
- * Rejects when a command exits first with a failure or after `timeoutMs`, with everything printed.
+ * When all of them exit by themselves, a last line `{ label: 'namespace', event: 'exit' }` is
+ * added before `done` is asked. Rejects when a command fails, when all exit before `done` holds,
+ * or after `timeoutMs`, with everything printed.
  */
 export async function runInNamespace (commands: string[][], done: (lines: PeerLine[]) => boolean, timeoutMs: number): Promise<NamespaceRun> {
   const quoted = commands.map(argv => argv.map(a => `'${a.replaceAll("'", "'\\''")}'`).join(' '))
@@ -68,6 +70,16 @@ export async function runInNamespace (commands: string[][], done: (lines: PeerLi
       }
     })
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => { stderr = (stderr + chunk).slice(-64_000) })
-    child.on('exit', (code) => { if (code !== 0 && code != null) { fail(`the namespace exited with ${code}`) } })
+    child.on('exit', (code) => {
+      if (code !== 0 && code != null) { fail(`the namespace exited with ${code}`); return }
+      // every command ended by itself: a last line says so, for `done` to see
+      lines.push({ label: 'namespace', event: 'exit' })
+      if (done(lines)) {
+        clearTimeout(timer)
+        resolve({ lines, stderr })
+      } else {
+        fail('every command exited before done')
+      }
+    })
   })
 }
