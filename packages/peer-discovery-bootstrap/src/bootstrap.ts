@@ -85,7 +85,8 @@ export class Bootstrap extends TypedEventEmitter<PeerDiscoveryEvents> implements
       })
       if (signal.aborted) { return }
       this.safeDispatchEvent('peer', { detail: peer })
-      this.#components.connectionManager.openConnection(peer.id, { signal })
+      // no signal: the connection manager's dialTimeout bounds the dial, as in js-libp2p
+      this.#components.connectionManager.openConnection(peer.id)
         .catch(err => { this.#log.error('could not dial bootstrap peer %p - %e', peer.id, err) })
     }
   }
