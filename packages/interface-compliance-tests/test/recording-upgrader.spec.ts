@@ -1,12 +1,37 @@
+import { TypedEventEmitter } from '@libp2p/interface'
 import { messageStreamPair } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { RecordingUpgrader, rawConnection } from '../src/transport/index.js'
-import type { Connection, MultiaddrConnection } from '@libp2p/interface'
+import type { Connection, MessageStream, MultiaddrConnection, Stream, StreamMuxer, StreamMuxerEvents, StreamMuxerFactory } from '@libp2p/interface'
 
 function rawPair (): [MultiaddrConnection, MultiaddrConnection] {
   const [a, b] = messageStreamPair()
   return [Object.assign(a, { remoteAddr: multiaddr('/memory/b') }), Object.assign(b, { remoteAddr: multiaddr('/memory/a') })]
+}
+
+/** a muxer whose one outbound stream is given, as a transport with native streams brings it */
+class OneStreamMuxer extends TypedEventEmitter<StreamMuxerEvents> implements StreamMuxer {
+  readonly protocol = '/one-stream'
+  readonly status = 'open'
+  readonly streams: Stream[] = []
+  readonly #outbound: MessageStream
+
+  constructor (outbound: MessageStream) {
+    super()
+    this.#outbound = outbound
+  }
+
+  createStream (): Stream {
+    return this.#outbound as unknown as Stream
+  }
+
+  async close (): Promise<void> {}
+  abort (): void {}
+}
+
+function factoryOf (muxer: StreamMuxer): StreamMuxerFactory {
+  return { protocol: muxer.protocol, createStreamMuxer: () => muxer }
 }
 
 describe('RecordingUpgrader', () => {
@@ -65,5 +90,24 @@ describe('RecordingUpgrader', () => {
     const waiting = upgrader.waitFor('outbound', 2, { signal: controller.signal })
     controller.abort()
     await expect(waiting).to.eventually.be.rejected.with.property('name', 'AbortError')
+  })
+
+  it('gives the raw connection as the pipe, or a stream of the muxer a transport brings', async () => {
+    const upgrader = new RecordingUpgrader()
+    const [a, b] = rawPair()
+    await upgrader.upgradeOutbound(a)
+    expect(await upgrader.pipe(a)).to.equal(a)
+
+    const [dialerStream, listenerStream] = messageStreamPair()
+    const outboundMuxer = new OneStreamMuxer(dialerStream)
+    const inboundMuxer = new OneStreamMuxer(listenerStream)
+    const outbound = await upgrader.upgradeOutbound(a, { muxerFactory: factoryOf(outboundMuxer) })
+    expect(outbound.multiplexer).to.equal('/one-stream')
+    expect(await upgrader.pipe(a)).to.equal(dialerStream)
+    await upgrader.upgradeInbound(b, { muxerFactory: factoryOf(inboundMuxer) })
+    const inboundPipe = upgrader.pipe(b, { signal: AbortSignal.timeout(5_000) })
+    inboundMuxer.safeDispatchEvent('stream', { detail: listenerStream as unknown as Stream })
+    expect(await inboundPipe).to.equal(listenerStream)
+    await expect(upgrader.pipe(rawPair()[0])).to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
   })
 })

@@ -3,7 +3,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { RecordingUpgrader, rawConnection } from './recording-upgrader.js'
 import { deadline, isFinal, waitFor } from './stream-helpers.js'
 import type { RecordingUpgraderInit } from './recording-upgrader.js'
-import type { Connection, Listener, MultiaddrConnection, Transport } from '@libp2p/interface'
+import type { Connection, Listener, MessageStream, MultiaddrConnection, Transport } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface TransportTestSetup {
@@ -17,6 +17,21 @@ export interface TransportTestSetup {
   dialAddrs?: Multiaddr[]
   /** addresses neither filter may keep; default `/ip4/127.0.0.1/udp/9/quic-v1` */
   unsupportedAddrs?: Multiaddr[]
+  /**
+   * For a listening transport that upgrades inbound connections with the upgrader it was built
+   * with (its components'), not the one given to createListener(): connections that arrive
+   * through a protocol handler (a relay's STOP, WebRTC signaling) come from no listener. Build
+   * the transport with this upgrader, fresh per setup(): every listener of the test then records
+   * into it, and a listener's `failInbound` is set on it.
+   */
+  inboundUpgrader?: RecordingUpgrader
+  /**
+   * The same for a dialling transport that upgrades with its components' upgrader instead of the
+   * one given to dial() (a dial's `holdOutbound` is set on it). Transport.dial() must use the one
+   * it is given, so such a transport fails 'dial() upgrades with the upgrader it is given' (skip
+   * it, naming the bug); this lets the rest of the suite run meanwhile.
+   */
+  outboundUpgrader?: RecordingUpgrader
 }
 
 export interface TransportTestFixtures {
@@ -24,6 +39,12 @@ export interface TransportTestFixtures {
   setup(): Promise<TransportTestSetup>
   /** called after each test, once the suite closed what it opened */
   teardown(): Promise<void>
+  /**
+   * Tests this transport cannot pass, by title, each with the reason: they are registered as
+   * pending, the reason in their title. Only for what the transport genuinely cannot do (say why);
+   * a title that names no test of the suite is an error.
+   */
+  skip?: Record<string, string>
 }
 
 export interface Listening {
@@ -36,10 +57,14 @@ export interface Listening {
 export interface Dialled {
   connection: Connection
   upgrader: RecordingUpgrader
+  /** the dialer's byte stream: its raw connection, or a stream of the transport's own muxer (pipes.ts) */
+  outbound: MessageStream
+  /** the listener's byte stream */
+  inbound: MessageStream
   /** the dialer's raw connection */
-  outbound: MultiaddrConnection
+  outboundRaw: MultiaddrConnection
   /** the listener's raw connection */
-  inbound: MultiaddrConnection
+  inboundRaw: MultiaddrConnection
 }
 
 /** What the test groups share: the current setup, plus listening and dialling that clean up after themselves */
@@ -48,9 +73,28 @@ export class SuiteContext {
   #setup?: TransportTestSetup
   #listeners: Listener[] = []
   #upgraders: RecordingUpgrader[] = []
+  /** the skip list's titles a test was registered under */
+  readonly #skipped = new Set<string>()
 
   constructor (fixtures: TransportTestFixtures) {
     this.#fixtures = fixtures
+  }
+
+  /** it(), or a pending test whose title gives the fixtures' reason to skip it */
+  test (title: string, fn: (this: Mocha.Context) => void | Promise<void>): void {
+    const reason = this.#fixtures.skip?.[title]
+    if (reason == null) {
+      it(title, fn)
+      return
+    }
+    this.#skipped.add(title)
+    it.skip(`${title} (skipped: ${reason})`, fn)
+  }
+
+  /** after the tests are registered: a skip entry that matched none is a typo, not a skip */
+  checkSkipList (): void {
+    const unknown = Object.keys(this.#fixtures.skip ?? {}).filter(title => !this.#skipped.has(title))
+    if (unknown.length > 0) { throw new InvalidParametersError(`the skip list names no test of the suite: ${unknown.join('; ')}`) }
   }
 
   get setup (): TransportTestSetup {
@@ -79,15 +123,28 @@ export class SuiteContext {
     await this.#fixtures.teardown()
   }
 
+  /** the recording upgrader of a dial: a fresh one, or the setup's outboundUpgrader with `holdOutbound` set */
   upgrader (init?: RecordingUpgraderInit): RecordingUpgrader {
-    const upgrader = new RecordingUpgrader(init)
-    this.#upgraders.push(upgrader)
+    const fixed = this.setup.outboundUpgrader
+    if (fixed != null) { fixed.holdOutbound = init?.holdOutbound ?? false }
+    return this.#track(fixed ?? new RecordingUpgrader(init))
+  }
+
+  /** a fresh recording upgrader, even where the setup fixes the dialer's (cleaned up with the test) */
+  ownUpgrader (init?: RecordingUpgraderInit): RecordingUpgrader {
+    return this.#track(new RecordingUpgrader(init))
+  }
+
+  #track (upgrader: RecordingUpgrader): RecordingUpgrader {
+    if (!this.#upgraders.includes(upgrader)) { this.#upgraders.push(upgrader) }
     return upgrader
   }
 
-  /** a listener of the listening transport on listenAddrs[index], with its own recording upgrader */
+  /** a listener of the listening transport on listenAddrs[index], with its own recording upgrader (or the setup's inboundUpgrader) */
   async listen (init?: RecordingUpgraderInit, index = 0): Promise<Listening> {
-    const upgrader = this.upgrader(init)
+    const fixed = this.setup.inboundUpgrader
+    if (fixed != null) { fixed.failInbound = init?.failInbound }
+    const upgrader = this.#track(fixed ?? new RecordingUpgrader(init))
     const listener = this.setup.listener.createListener({ upgrader })
     this.#listeners.push(listener)
     const listening = waitFor(listener, 'listening')
@@ -103,7 +160,10 @@ export class SuiteContext {
     const upgrader = this.upgrader(init)
     const before = listening.upgrader.inbound.length
     const connection = await this.setup.dialer.dial(listening.addrs[0], { upgrader, signal: deadline() })
-    const inbound = await listening.upgrader.waitFor('inbound', before + 1, { signal: deadline() })
-    return { connection, upgrader, outbound: rawConnection(connection), inbound }
+    const outboundRaw = rawConnection(connection)
+    const inboundRaw = await listening.upgrader.waitFor('inbound', before + 1, { signal: deadline() })
+    const outbound = await upgrader.pipe(outboundRaw, { signal: deadline() })
+    const inbound = await listening.upgrader.pipe(inboundRaw, { signal: deadline() })
+    return { connection, upgrader, outbound, inbound, outboundRaw, inboundRaw }
   }
 }

@@ -4,7 +4,7 @@ import {
   checksumOf, checksumToEnd, deadline, patternChunks, readAll, readAtLeast, sendAll, waitFor, waitForFinal
 } from './stream-helpers.js'
 import type { SuiteContext } from './context.js'
-import type { Connection, MultiaddrConnection } from '@libp2p/interface'
+import type { Connection, MessageStream } from '@libp2p/interface'
 
 const encoder = new TextEncoder()
 const decoder = new TextDecoder()
@@ -20,31 +20,25 @@ const MAX_UNREAD_BYTES = 64 * 1024 * 1024
 const DRAIN_PROBE_MS = 200
 
 /** echo everything until EOF, then close the write side */
-async function echo (maConn: MultiaddrConnection): Promise<void> {
+async function echo (pipe: MessageStream): Promise<void> {
   while (true) {
-    const chunk = await maConn.read({ signal: deadline() })
+    const chunk = await pipe.read({ signal: deadline() })
     if (chunk == null) { break }
-    if (!maConn.send(chunk)) { await maConn.onDrain({ signal: deadline() }) }
+    if (!pipe.send(chunk)) { await pipe.onDrain({ signal: deadline() }) }
   }
-  await maConn.closeWrite({ signal: deadline() })
+  await pipe.closeWrite({ signal: deadline() })
 }
 
 export function dataTests (ctx: SuiteContext): void {
   describe('dial and exchange data', () => {
-    it('dials, announces the connection and carries bytes both ways', async () => {
-      const listening = await ctx.listen()
-      const connectionEvent = waitFor<CustomEvent<Connection>>(listening.listener, 'connection')
-      const { connection, outbound, inbound, upgrader } = await ctx.dial(listening)
-
-      const event = await connectionEvent
-      expect(event?.detail).to.exist()
-      expect(rawConnection(event?.detail as Connection)).to.equal(inbound)
+    ctx.test('dials and carries bytes both ways', async () => {
+      const { connection, upgrader, outbound, inbound, outboundRaw, inboundRaw } = await ctx.dial(await ctx.listen())
       expect(upgrader.outbound).to.have.length(1)
       expect(connection.direction).to.equal('outbound')
-      expect(outbound.direction).to.equal('outbound')
-      expect(inbound.direction).to.equal('inbound')
-      expect(outbound.remoteAddr).to.exist()
-      expect(inbound.remoteAddr).to.exist()
+      expect(outboundRaw.direction).to.equal('outbound')
+      expect(inboundRaw.direction).to.equal('inbound')
+      expect(outboundRaw.remoteAddr).to.exist()
+      expect(inboundRaw.remoteAddr).to.exist()
       expect(outbound.status).to.equal('open')
 
       outbound.send(encoder.encode('hello from the dialer'))
@@ -53,32 +47,54 @@ export function dataTests (ctx: SuiteContext): void {
       expect(decoder.decode((await readAtLeast(outbound, 23, { signal: deadline() })).subarray())).to.equal('hello from the listener')
     })
 
-    it(`carries ${CONCURRENT_DIALS} concurrent connections independently`, async () => {
+    ctx.test('dial() upgrades with the upgrader it is given', async () => {
       const listening = await ctx.listen()
-      const echoes: Array<Promise<void>> = []
-      listening.listener.addEventListener('connection', (evt) => {
-        echoes.push(echo(rawConnection(evt.detail)))
-      })
+      const upgrader = ctx.ownUpgrader()
+      const connection = await ctx.setup.dialer.dial(listening.addrs[0], { upgrader, signal: deadline() })
+      expect(upgrader.outbound).to.have.length(1)
+      expect(rawConnection(connection)).to.equal(upgrader.outbound[0])
+    })
+
+    ctx.test('announces an accepted connection with a connection event', async () => {
+      const listening = await ctx.listen()
+      const connectionEvent = waitFor<CustomEvent<Connection>>(listening.listener, 'connection')
+      const { inboundRaw } = await ctx.dial(listening)
+      const event = await connectionEvent
+      expect(event?.detail).to.exist()
+      expect(rawConnection(event?.detail as Connection)).to.equal(inboundRaw)
+      expect(event?.detail.direction).to.equal('inbound')
+    })
+
+    ctx.test(`carries ${CONCURRENT_DIALS} concurrent connections independently`, async () => {
+      const listening = await ctx.listen()
+      // the listener's side of each connection as its upgrader records it (a listener need not announce them)
+      const echoes = Promise.all(Array.from({ length: CONCURRENT_DIALS }, async (_, i) => {
+        const signal = deadline()
+        const maConn = await listening.upgrader.waitFor('inbound', i + 1, { signal })
+        await echo(await listening.upgrader.pipe(maConn, { signal }))
+      }))
       const replies = await Promise.all(Array.from({ length: CONCURRENT_DIALS }, async (_, i) => {
+        // a signal per connection: one shared by all of them would carry too many listeners
+        const signal = deadline()
         const upgrader = ctx.upgrader()
-        const connection = await ctx.setup.dialer.dial(listening.addrs[0], { upgrader, signal: deadline() })
-        const maConn = rawConnection(connection)
-        maConn.send(encoder.encode(`connection ${i}`))
-        await maConn.closeWrite({ signal: deadline() })
-        return decoder.decode(await readAll(maConn, { signal: deadline() }))
+        const connection = await ctx.setup.dialer.dial(listening.addrs[0], { upgrader, signal })
+        const pipe = await upgrader.pipe(rawConnection(connection), { signal })
+        pipe.send(encoder.encode(`connection ${i}`))
+        await pipe.closeWrite({ signal })
+        return decoder.decode(await readAll(pipe, { signal }))
       }))
       expect(replies).to.deep.equal(Array.from({ length: CONCURRENT_DIALS }, (_, i) => `connection ${i}`))
       expect(listening.upgrader.inbound).to.have.length(CONCURRENT_DIALS)
-      await Promise.all(echoes)
+      await echoes
     })
 
-    it(`moves ${BULK_BYTES / 1024 / 1024} MiB each way at once, intact`, async function () {
+    ctx.test(`moves ${BULK_BYTES / 1024 / 1024} MiB each way at once, intact`, async function () {
       this.timeout(60_000)
       const { outbound, inbound } = await ctx.dial(await ctx.listen())
       const signal = deadline(50_000)
-      const send = async (maConn: MultiaddrConnection, seed: number): Promise<void> => {
-        await sendAll(maConn, patternChunks(BULK_BYTES, BULK_CHUNK_BYTES, seed), { signal })
-        await maConn.closeWrite({ signal })
+      const send = async (pipe: MessageStream, seed: number): Promise<void> => {
+        await sendAll(pipe, patternChunks(BULK_BYTES, BULK_CHUNK_BYTES, seed), { signal })
+        await pipe.closeWrite({ signal })
       }
       const [, , toListener, toDialer] = await Promise.all([
         send(outbound, 1),
@@ -90,7 +106,7 @@ export function dataTests (ctx: SuiteContext): void {
       expect(toDialer).to.equal(checksumOf(patternChunks(BULK_BYTES, BULK_CHUNK_BYTES, 2)))
     })
 
-    it('holds a sender whose receiver does not read: send() returns false and onDrain() waits', async function () {
+    ctx.test('holds a sender whose receiver does not read: send() returns false and onDrain() waits', async function () {
       this.timeout(60_000)
       const { outbound, inbound } = await ctx.dial(await ctx.listen())
       const chunks = patternChunks(MAX_UNREAD_BYTES, BULK_CHUNK_BYTES, 3)
@@ -119,7 +135,7 @@ export function dataTests (ctx: SuiteContext): void {
       expect(await received).to.equal(checksumOf(patternChunks(sent, BULK_CHUNK_BYTES, 3)))
     })
 
-    it('half-closes each direction independently', async () => {
+    ctx.test('half-closes each direction independently', async () => {
       const { outbound, inbound } = await ctx.dial(await ctx.listen())
       outbound.send(encoder.encode('request'))
       await outbound.closeWrite({ signal: deadline() })
@@ -141,7 +157,7 @@ export function dataTests (ctx: SuiteContext): void {
       expect(inbound.status).to.equal('closed')
     })
 
-    it('close() on one end closes both ends cleanly', async () => {
+    ctx.test('close() on one end closes both ends cleanly', async () => {
       const { outbound, inbound } = await ctx.dial(await ctx.listen())
       const closing = outbound.close({ signal: deadline() })
       expect(await inbound.read({ signal: deadline() })).to.equal(null)
@@ -151,7 +167,7 @@ export function dataTests (ctx: SuiteContext): void {
       expect(inbound.status).to.equal('closed')
     })
 
-    it('abort() on one end resets the other: its reads fail', async () => {
+    ctx.test('abort() on one end resets the other: its reads fail', async () => {
       const { outbound, inbound } = await ctx.dial(await ctx.listen())
       const reading = readAll(inbound, { signal: deadline() })
       const remoteClosed = waitFor<CustomEvent<{ error?: Error }>>(inbound, 'close', () => inbound.status !== 'open')

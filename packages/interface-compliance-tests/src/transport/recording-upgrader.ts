@@ -1,7 +1,8 @@
-import { AbortError, StreamCloseEvent, TypedEventEmitter } from '@libp2p/interface'
+import { AbortError, InvalidParametersError, StreamCloseEvent, TypedEventEmitter } from '@libp2p/interface'
+import { Pipe } from './pipes.js'
 import type {
   AbortOptions, Connection, ConnectionEvents, ConnectionStatus, ConnectionTimeline, Direction, Logger,
-  MultiaddrConnection, PeerId, Stream, Upgrader, UpgraderOptions
+  MessageStream, MultiaddrConnection, PeerId, Stream, StreamMuxer, Upgrader, UpgraderOptions
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -15,6 +16,8 @@ export class NotUpgradedError extends Error {
  * What the recording upgrader returns: a Connection over the raw MultiaddrConnection, neither
  * encrypted nor multiplexed. id, remoteAddr, direction, status, timeline, log, close(), abort()
  * and the close event work; remotePeer, streams, newStream() and the rest throw NotUpgradedError.
+ * A transport that brings its own muxer (the upgrader's `muxerFactory`) gets it built: `muxer`
+ * is then set, `multiplexer` and `streams` are the muxer's, and close()/abort() go through it.
  */
 export class RawConnection extends TypedEventEmitter<ConnectionEvents> implements Connection {
   readonly maConn: MultiaddrConnection
@@ -23,10 +26,13 @@ export class RawConnection extends TypedEventEmitter<ConnectionEvents> implement
   readonly direction: Direction
   readonly log: Logger
   readonly direct: boolean
+  /** the transport's own muxer, when it brought one */
+  readonly muxer?: StreamMuxer
 
-  constructor (maConn: MultiaddrConnection) {
+  constructor (maConn: MultiaddrConnection, muxer?: StreamMuxer) {
     super()
     this.maConn = maConn
+    this.muxer = muxer
     this.id = maConn.id
     this.remoteAddr = maConn.remoteAddr
     this.direction = maConn.direction
@@ -55,6 +61,7 @@ export class RawConnection extends TypedEventEmitter<ConnectionEvents> implement
   }
 
   get multiplexer (): string | undefined {
+    if (this.muxer != null) { return this.muxer.protocol }
     throw new NotUpgradedError('a raw connection has no muxer')
   }
 
@@ -63,6 +70,7 @@ export class RawConnection extends TypedEventEmitter<ConnectionEvents> implement
   }
 
   get streams (): Stream[] {
+    if (this.muxer != null) { return this.muxer.streams }
     throw new NotUpgradedError('a raw connection has no streams')
   }
 
@@ -71,11 +79,11 @@ export class RawConnection extends TypedEventEmitter<ConnectionEvents> implement
   }
 
   async close (options?: AbortOptions): Promise<void> {
-    await this.maConn.close(options)
+    await (this.muxer ?? this.maConn).close(options)
   }
 
   abort (err: Error): void {
-    this.maConn.abort(err)
+    (this.muxer ?? this.maConn).abort(err)
   }
 }
 
@@ -109,6 +117,8 @@ export class RecordingUpgrader implements Upgrader {
   failInbound?: Error
   holdOutbound: boolean
   #waiters: CountWaiter[] = []
+  /** the suite's byte stream of each recorded raw connection */
+  readonly #pipes = new Map<MultiaddrConnection, Pipe>()
 
   constructor (init: RecordingUpgraderInit = {}) {
     this.failInbound = init.failInbound
@@ -116,20 +126,30 @@ export class RecordingUpgrader implements Upgrader {
   }
 
   async upgradeOutbound (maConn: MultiaddrConnection, options?: UpgraderOptions): Promise<Connection> {
-    this.#record('outbound', maConn)
+    this.#record('outbound', maConn, options)
     this.outboundOptions.push(options)
     if (this.holdOutbound) {
       await waitForAbort(options?.signal)
     }
-    return new RawConnection(maConn)
+    return this.#connection(maConn, options)
   }
 
   async upgradeInbound (maConn: MultiaddrConnection, options?: UpgraderOptions): Promise<Connection> {
-    this.#record('inbound', maConn)
+    this.#record('inbound', maConn, options)
     if (this.failInbound != null) {
       throw this.failInbound
     }
-    return new RawConnection(maConn)
+    return this.#connection(maConn, options)
+  }
+
+  /**
+   * The byte stream the suite's tests use on a raw connection this upgrader recorded: the raw
+   * connection itself, or a stream of the transport's own muxer (pipes.ts says which one).
+   */
+  async pipe (maConn: MultiaddrConnection, options?: AbortOptions): Promise<MessageStream> {
+    const pipe = this.#pipes.get(maConn)
+    if (pipe == null) { throw new InvalidParametersError(`${maConn.id} was not recorded by this upgrader`) }
+    return pipe.get(options)
   }
 
   /** resolves with the `count`-th raw connection of that direction (1-based) once it arrives */
@@ -161,8 +181,17 @@ export class RecordingUpgrader implements Upgrader {
     return [...this.outbound, ...this.inbound]
   }
 
-  #record (direction: Direction, maConn: MultiaddrConnection): void {
+  #connection (maConn: MultiaddrConnection, options?: UpgraderOptions): RawConnection {
+    const factory = options?.muxerFactory
+    if (factory == null) { return new RawConnection(maConn) }
+    const muxer = factory.createStreamMuxer(maConn, { direction: maConn.direction })
+    this.#pipes.get(maConn)?.setMuxer(muxer)
+    return new RawConnection(maConn, muxer)
+  }
+
+  #record (direction: Direction, maConn: MultiaddrConnection, options?: UpgraderOptions): void {
     const list = direction === 'inbound' ? this.inbound : this.outbound
+    this.#pipes.set(maConn, new Pipe(maConn, options?.muxerFactory != null))
     list.push(maConn)
     const ready = this.#waiters.filter(w => w.direction === direction && w.count <= list.length)
     this.#waiters = this.#waiters.filter(w => !ready.includes(w))
