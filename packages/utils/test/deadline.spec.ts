@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { withTimeout } from '../src/deadline.js'
+import { followAbort, withTimeout } from '../src/deadline.js'
 
 describe('withTimeout', () => {
   it('aborts with a TimeoutError naming the operation', async () => {
@@ -22,5 +22,33 @@ describe('withTimeout', () => {
     const deadline = withTimeout(10_000, 'x', AbortSignal.abort(new RangeError('early')))
     expect(deadline.signal.aborted).to.equal(true)
     deadline.done()
+  })
+
+  it('any number of deadlines follow one signal through one listener, and done() ones no longer follow it', () => {
+    const shutdown = new AbortController()
+    let listeners = 0
+    const add = shutdown.signal.addEventListener.bind(shutdown.signal)
+    shutdown.signal.addEventListener = (...args: Parameters<typeof add>) => { listeners++; add(...args) }
+    const live = Array.from({ length: 50 }, () => withTimeout(10_000, 'x', shutdown.signal))
+    const finished = Array.from({ length: 5 }, () => withTimeout(10_000, 'x', shutdown.signal))
+    for (const d of finished) { d.done() }
+    expect(listeners).to.equal(1)
+    shutdown.abort(new RangeError('stopped'))
+    expect(live.every(d => d.signal.reason instanceof RangeError)).to.equal(true)
+    expect(finished.some(d => d.signal.aborted)).to.equal(false)
+    for (const d of live) { d.done() }
+  })
+})
+
+describe('followAbort', () => {
+  it('calls back with the reason once, and not after unfollowing', () => {
+    const controller = new AbortController()
+    const seen: unknown[] = []
+    followAbort(controller.signal, r => seen.push(r))
+    const stop = followAbort(controller.signal, () => seen.push('unfollowed'))
+    stop()
+    controller.abort('why')
+    controller.abort('again')
+    expect(seen).to.deep.equal(['why'])
   })
 })
