@@ -8,6 +8,7 @@ import type { PeerLine } from './namespace.js'
 // peers in a network namespace of their own, whose only interface is loopback with multicast on.
 const OURS = fileURLToPath(new URL('./fixtures/lan-peer.js', import.meta.url))
 const LIFECYCLE = fileURLToPath(new URL('./fixtures/lifecycle.js', import.meta.url))
+const QUERY_FLOOD = fileURLToPath(new URL('./fixtures/query-flood.js', import.meta.url))
 const REPO = fileURLToPath(new URL('../../../../', import.meta.url))
 const JS_PEER = `${REPO}interop/js-peer/mdns-peer.mjs`
 const NODE24 = `${REPO}tools/node24/node_modules/.bin/node`
@@ -61,6 +62,16 @@ describe('mdns on a loopback-only network namespace', function () {
   it('stop() closes the socket and clears every timer: the process then exits by itself', async () => {
     const { lines } = await runInNamespace([[process.execPath, LIFECYCLE]], lines => lines.some(l => l.event === 'exit'), TIMEOUT_MS)
     expect(lines.filter(l => l.event === 'stopped')).to.have.lengthOf(2)
+  })
+
+  it('answers a flood of queries with one response per second', async () => {
+    const responses = (lines: PeerLine[]): PeerLine[] => lines.filter(l => l.event === 'response')
+    // the first response comes at once, the second gathers the other 99 queries a second later
+    const { lines } = await runInNamespace([[process.execPath, QUERY_FLOOD]], lines => responses(lines).length >= 2, TIMEOUT_MS)
+    const [first, second] = responses(lines) as Array<PeerLine & { afterMs: number }>
+    expect(lines.some(l => l.event === 'flooded')).to.equal(true)
+    expect(responses(lines)).to.have.lengthOf(2)
+    expect(second.afterMs - first.afterMs).to.be.at.least(900)
   })
 
   describe('with js-libp2p 3.3.11 and @libp2p/mdns 12', function () {
