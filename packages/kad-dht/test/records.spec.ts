@@ -154,7 +154,13 @@ describe('records: /ipns/', () => {
     })))
     await expectInvalid(verifyRecord(validators, ipnsKey(key), await ipnsRecord(key, { v1: true, entry: (e) => { e.sequence = 2n } })))
     await expectInvalid(verifyRecord(validators, ipnsKey(key), await ipnsRecord(key, { v1: true, entry: (e) => { e.value = uint8ArrayFromString('/ipfs/other') } })))
-    await expectInvalid(verifyRecord(validators, ipnsKey(key), await ipnsRecord(key, { entry: (e) => { e.ttl = 1n } })))
+    // with value or signatureV1 present, an absent V1 field reads as 0 and must match too (IPNS spec, verification step 7)
+    await expectInvalid(verifyRecord(validators, ipnsKey(key), await ipnsRecord(key, { v1: true, entry: (e) => { delete e.ttl } })))
+    await expectInvalid(verifyRecord(validators, ipnsKey(key), await ipnsRecord(key, { entry: (e) => { e.signatureV1 = new Uint8Array(64) } })))
+  })
+
+  it('ignores V1 fields of a record with neither signatureV1 nor value (V2-only; go accepts it too)', async () => {
+    await verifyRecord(validators, ipnsKey(key), await ipnsRecord(key, { entry: (e) => { e.ttl = 1n } }))
   })
 
   it('refuses an expired record, and accepts it while the clock is before its EOL', async () => {

@@ -37,8 +37,8 @@ export interface IpnsValidatorInit {
  * `/ipns/<peer id multihash>` holds an IPNS record signed by that peer. Valid when: at most
  * IPNS_MAX_RECORD_BYTES; `data` and `signatureV2` present; signatureV2 verifies over
  * 'ipns-signature:' + data with the key in `pubKey` (which must hash to the peer id) or the one
- * the peer id embeds; every legacy V1 field that is present equals its copy in `data` (so a
- * reader of the V1 fields sees what was signed); the EOL in `data` is not past.
+ * the peer id embeds; a record with legacy V1 fields has them equal to `data`'s (checkV1Fields);
+ * the EOL in `data` is not past.
  */
 export function ipnsValidator (init: IpnsValidatorInit = {}): ValidateFn {
   const now = init.now ?? Date.now
@@ -138,12 +138,20 @@ function field (map: CborMap, name: string, type: 'bytes' | 'uint'): Uint8Array 
   throw new InvalidRecordError(`IPNS record's data has no ${type === 'bytes' ? 'byte string' : 'unsigned integer'} ${name}`)
 }
 
+/**
+ * IPNS spec, verification step 7 (boxo does the same): a record with signatureV1 or value is read
+ * by legacy consumers through its V1 fields, so all five must equal the signed ones (an absent
+ * field reads as empty or 0, as in go). A record with neither is V2-only: its V1 fields are
+ * never read, so they are not compared.
+ */
 function checkV1Fields (entry: IpnsEntry, data: IpnsData): void {
-  const mismatch = (entry.value != null && !uint8ArrayEquals(entry.value, data.value)) ||
-    (entry.validity != null && !uint8ArrayEquals(entry.validity, data.validity)) ||
-    (entry.validityType != null && BigInt(validityTypeNumber(entry.validityType)) !== data.validityType) ||
-    (entry.sequence != null && entry.sequence !== data.sequence) ||
-    (entry.ttl != null && entry.ttl !== data.ttl)
+  if (entry.signatureV1 == null && entry.value == null) { return }
+  const empty = new Uint8Array(0)
+  const mismatch = !uint8ArrayEquals(entry.value ?? empty, data.value) ||
+    !uint8ArrayEquals(entry.validity ?? empty, data.validity) ||
+    BigInt(validityTypeNumber(entry.validityType ?? IpnsEntry.ValidityType.EOL)) !== data.validityType ||
+    (entry.sequence ?? 0n) !== data.sequence ||
+    (entry.ttl ?? 0n) !== data.ttl
   if (mismatch) { throw new InvalidRecordError('IPNS record\'s V1 fields differ from its signed data') }
 }
 
