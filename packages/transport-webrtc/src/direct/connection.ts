@@ -71,7 +71,8 @@ export async function dialDirect (ma: Multiaddr, options: DialTransportOptions, 
     const encrypter = noise({ prologueBytes })(ctx.components)
     const secured = await encrypter.secureInbound(stream, { remotePeer: expected, signal })
     ctx.log('WebRTC-Direct connection to %p secured', secured.remotePeer)
-    return await upgrade(ctx.components.upgrader, ctx.init, pc, early, ma, secured.remotePeer, 'outbound', signal, ctx.log)
+    // the dial's upgrader (the transport manager passes the node's), as every transport's dial() does
+    return await upgrade(options.upgrader, ctx.init, pc, early, ma, secured.remotePeer, 'outbound', signal, ctx.log)
   } catch (err: any) {
     pc?.close()
     throw err

@@ -19,7 +19,9 @@ export interface DirectAddress {
 /** `/ip4/<ip>/udp/<port>/webrtc-direct/certhash/<multibase sha-256 multihash>[/p2p/<peer>]`, else undefined */
 export function parseDirectAddress (ma: Multiaddr): DirectAddress | undefined {
   const parts = ma.getComponents()
-  if (parts.length < 5 || parts.length > 6) { return undefined }
+  // ip, udp, webrtc-direct, certhash, an optional /p2p (and, as before, one component after it):
+  // a listener reports its own address without /p2p, and that must be dialable
+  if (parts.length < 4 || parts.length > 6) { return undefined }
   const [ip, udp, direct, certhash, p2p] = parts
   if ((ip.name !== 'ip4' && ip.name !== 'ip6') || udp.name !== 'udp' || direct.name !== 'webrtc-direct' || certhash.name !== 'certhash') { return undefined }
   if (p2p != null && p2p.name !== 'p2p') { return undefined }

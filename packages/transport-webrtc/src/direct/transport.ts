@@ -279,6 +279,8 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
       }, (err: any) => {
         this.#log('inbound WebRTC-Direct connection from %s failed - %s', key, err.message)
         pc.close()
+        // a failed handshake or upgrade is the listener's non-fatal error, as on a socket listener
+        if (this.#addr != null) { this.safeDispatchEvent('error', { detail: err }) }
       })
       .finally(() => { this.#pending.delete(key) })
   }
