@@ -36,7 +36,12 @@ export async function createLibp2p<T extends Record<string, unknown> = Record<st
   const events = new TypedEventEmitter<Libp2pEvents>()
   const datastore = init.datastore ?? new MemoryDatastore()
   const nodeInfo = nodeInfoFrom(init.nodeInfo)
-  const peerStore = persistentPeerStore({ peerId, datastore, events, logger }, init.peerStore)
+  const gater = init.connectionGater ?? {}
+  const peerStore = persistentPeerStore({ peerId, datastore, events, logger }, {
+    ...init.peerStore,
+    // as in js-libp2p, the gater's filterMultiaddrForPeer is the peer store's address filter
+    addressFilter: gater.filterMultiaddrForPeer == null ? undefined : (p, ma) => gater.filterMultiaddrForPeer?.(p, ma) ?? true
+  })
   const base: BaseComponents = {
     peerId, privateKey, logger, events, datastore, peerStore, nodeInfo, connectionGater: init.connectionGater ?? {}
   }

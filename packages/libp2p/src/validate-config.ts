@@ -116,7 +116,7 @@ const peerStore: InitSchema = {
   cacheSize: option.integer(0),
   maxAddressAge: option.unsupported('an address learned without a signed record is kept peerStore.addressTtlMs'),
   maxPeerAge: option.unsupported('peers are kept until removed; a peer with no addresses left keeps its other data'),
-  addressFilter: option.unsupported('no equivalent: every address is stored, up to peerStore.maxAddressesPerPeer (certified ones first)')
+  addressFilter: option.unsupported('give connectionGater.filterMultiaddrForPeer: it is asked before each address is stored')
 }
 
 const factories = option.array(option.func())

@@ -2,6 +2,7 @@ import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
 import { InvalidMessageError, InvalidParametersError, MessageTooLargeError, NotFoundError, isPeerId } from '@libp2p/interface'
 import { peerIdFromMultihash } from '@libp2p/peer-id'
 import { openPeerRecord } from '@libp2p/peer-record'
+import { isMultiaddr } from '@multiformats/multiaddr'
 import { Key } from 'interface-datastore'
 import { base32 } from 'multiformats/bases/base32'
 import { decode } from 'multiformats/hashes/digest'
@@ -12,10 +13,11 @@ import {
 import { applyPeerData, decodePeer, emptyPeer, encodePeer, toPeer } from './record.js'
 import type { PeerStoreLimits, StoredPeer } from './record.js'
 import type {
-  AbortOptions, ComponentLogger, ConsumePeerRecordOptions, Libp2pEvents, Logger, Peer, PeerData, PeerId, PeerInfo, PeerQuery,
+  AbortOptions, Await, ComponentLogger, ConsumePeerRecordOptions, Libp2pEvents, Logger, Peer, PeerData, PeerId, PeerInfo, PeerQuery,
   PeerStore, TypedEventTarget
 } from '@libp2p/interface'
 import type { OpenedPeerRecord, PeerRecord } from '@libp2p/peer-record'
+import type { Multiaddr } from '@multiformats/multiaddr'
 import type { Datastore } from 'interface-datastore'
 
 export interface PeerStoreComponents {
@@ -30,6 +32,12 @@ export interface PeerStoreInit extends Partial<PeerStoreLimits> {
   cacheSize?: number
   /** the clock for address and tag expiry, ms since the epoch (default Date.now); for tests */
   now?(): number
+  /**
+   * asked for each address about to be stored for a peer (by save, patch, merge and
+   * consumePeerRecord): false leaves it out. js-libp2p's option; libp2p passes the connection
+   * gater's filterMultiaddrForPeer.
+   */
+  addressFilter?(peerId: PeerId, multiaddr: Multiaddr): Await<boolean>
 }
 
 /**
@@ -45,6 +53,7 @@ export class PersistentPeerStore implements PeerStore {
   readonly #locks = new Map<string, Promise<unknown>>()
   readonly #log: Logger
   readonly #now: () => number
+  readonly #addressFilter?: (peerId: PeerId, multiaddr: Multiaddr) => Await<boolean>
 
   constructor (components: PeerStoreComponents, init: PeerStoreInit = {}) {
     this.#components = components
@@ -63,6 +72,7 @@ export class PersistentPeerStore implements PeerStore {
       }
     }
     this.#now = init.now ?? Date.now
+    this.#addressFilter = init.addressFilter
     this.#log = components.logger.forComponent('libp2p:peer-store')
   }
 
@@ -146,6 +156,7 @@ export class PersistentPeerStore implements PeerStore {
       return false
     }
     const peerId = record.peerId
+    const multiaddrs = await this.#keep(peerId, record.multiaddrs)
     return this.#locked(peerId, async () => {
       const existing = await this.#loadForWrite(peerId, options)
       if (existing?.peerRecordEnvelope != null) {
@@ -156,7 +167,7 @@ export class PersistentPeerStore implements PeerStore {
         }
       }
       const next = applyPeerData(existing ?? emptyPeer(), {
-        addresses: record.multiaddrs.map(multiaddr => ({ multiaddr, isCertified: true })),
+        addresses: multiaddrs.map(multiaddr => ({ multiaddr, isCertified: true })),
         peerRecordEnvelope: envelope.marshal(),
         publicKey: envelope.publicKey
       }, 'patch', this.#limits, this.#now())
@@ -186,6 +197,14 @@ export class PersistentPeerStore implements PeerStore {
     if (data?.publicKey != null && (typeof data.publicKey.toMultihash !== 'function' || !peerId.equals(data.publicKey.toMultihash().bytes))) {
       throw new InvalidParametersError(`the public key is not the key of ${peerId.toString()}`)
     }
+    if (this.#addressFilter != null && data != null) {
+      // what is not an array or a multiaddr is left for applyPeerData to refuse
+      data = {
+        ...data,
+        addresses: Array.isArray(data.addresses) ? await this.#keep(peerId, data.addresses, a => a?.multiaddr) : data.addresses,
+        multiaddrs: Array.isArray(data.multiaddrs) ? await this.#keep(peerId, data.multiaddrs, ma => ma) : data.multiaddrs
+      }
+    }
     return this.#locked(peerId, async () => {
       const existing = await this.#loadForWrite(peerId, options)
       const next = applyPeerData(existing ?? emptyPeer(), data, mode, this.#limits, this.#now(), (limit, dropped) => {
@@ -197,6 +216,22 @@ export class PersistentPeerStore implements PeerStore {
       }
       return this.#store(peerId, next, existing, options)
     })
+  }
+
+  /** the entries whose address the addressFilter keeps (all of them without a filter) */
+  async #keep<T> (peerId: PeerId, entries: T[], addressOf: (entry: T) => unknown = (entry) => entry): Promise<T[]> {
+    const filter = this.#addressFilter
+    if (filter == null) { return entries }
+    const kept: T[] = []
+    for (const entry of entries) {
+      const ma = addressOf(entry)
+      if (!isMultiaddr(ma) || await filter(peerId, ma) === true) {
+        kept.push(entry)
+      } else {
+        this.#log('%p: the address filter left out %a', peerId, ma)
+      }
+    }
+    return kept
   }
 
   async #store (peerId: PeerId, next: StoredPeer, previous: StoredPeer | undefined, options?: AbortOptions): Promise<Peer> {
