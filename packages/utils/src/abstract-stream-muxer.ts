@@ -42,6 +42,11 @@ export interface AbstractStreamMuxerInit {
   maxOutboundStreams?: number
   /** how long close() waits for the streams and the remote before aborting, ms */
   closeTimeout?: number
+  /**
+   * true when the subclass reports the end of each of its streams itself, with streamEnded()
+   * from the stream's onFinished(); otherwise the muxer listens to each stream's 'close' event
+   */
+  reportsStreamEnds?: boolean
 }
 
 /**
@@ -59,7 +64,9 @@ export interface AbstractStreamMuxerInit {
  * - `onCloseMuxer(options)`: a graceful close begins; announce it where the wire can (GoAway).
  * Then every stream's write side is closed, then `closeConnection()` closes the connection.
  * - `onAbortMuxer(err)`: abort() was called; `onMuxerClosed(err)`: the muxer is closed by any
- * path (stop timers, drop wire state). `onStreamFinished(stream)`: a stream left the registry.
+ * path (stop timers, drop wire state). `onStreamFinished(stream)`: a stream left the registry
+ * (the muxer learns of a stream's end from its 'close' event, or from `streamEnded(stream)` when
+ * the subclass reports ends itself: `reportsStreamEnds`).
  * - `shutdown(err, connection)`: the subclass ends the muxer itself when its wire says so (a read
  * loop's EOF or error, a protocol violation). The connection's own 'close' event does this too,
  * through `onConnectionClose(err)`, unless a subclass that reads the connection overrides it.
@@ -101,6 +108,7 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
   #nextId = 0
   #closing?: Promise<void>
   #remoteClosing = false
+  readonly #reportsStreamEnds: boolean
 
   constructor (init: AbstractStreamMuxerInit) {
     super()
@@ -110,6 +118,7 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
     this.maxInboundStreams = limit('maxInboundStreams', init.maxInboundStreams ?? DEFAULT_MUXER_MAX_INBOUND_STREAMS)
     this.maxOutboundStreams = limit('maxOutboundStreams', init.maxOutboundStreams ?? DEFAULT_MUXER_MAX_OUTBOUND_STREAMS)
     this.closeTimeout = limit('closeTimeout', init.closeTimeout ?? DEFAULT_CLOSE_TIMEOUT_MS)
+    this.#reportsStreamEnds = init.reportsStreamEnds === true
     this.connection.addEventListener('close', (evt) => {
       this.onConnectionClose(evt.detail.error)
     }, { once: true })
@@ -183,6 +192,16 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
   /** the open stream with this id */
   protected getStream (id: string): S | undefined {
     return this.#streams.get(id)
+  }
+
+  /**
+   * A stream reached a final status, for a subclass that reports stream ends itself
+   * (`reportsStreamEnds`): a close event per stream, made only for this, costs more than the rest
+   * of a short stream's bookkeeping. Safe to call for a stream that was never registered or
+   * already left.
+   */
+  protected streamEnded (stream: S): void {
+    this.#remove(stream)
   }
 
   /**
@@ -356,7 +375,9 @@ export abstract class AbstractStreamMuxer<S extends MuxedStream = MuxedStream> e
       throw new InvalidParametersError(`stream id ${stream.id} is already in use on this connection`)
     }
     this.#streams.set(stream.id, stream)
-    stream.addEventListener('close', () => { this.#remove(stream) }, { once: true })
+    if (!this.#reportsStreamEnds) {
+      stream.addEventListener('close', () => { this.#remove(stream) }, { once: true })
+    }
   }
 
   #remove (stream: S): void {

@@ -39,6 +39,31 @@ class ChannelStream extends PairedMessageStream implements Stream {
   readonly metadata: Record<string, unknown> = {}
 }
 
+/** a channel end that tells its muxer when it ends (reportsStreamEnds) */
+class ReportingStream extends ChannelStream {
+  ended?: (stream: ReportingStream) => void
+
+  protected onFinished (): void {
+    this.ended?.(this)
+  }
+}
+
+/** a muxer whose streams report their end to it instead of a 'close' event */
+class ReportingMuxer extends AbstractStreamMuxer<ReportingStream> {
+  constructor (connection: FakePeerConnection) {
+    super({ protocol: '/reporting', connection, log: disabledLogger(), reportsStreamEnds: true, maxOutboundStreams: 1 })
+  }
+
+  protected onCreateStream (id: string): ReportingStream {
+    const log = disabledLogger()
+    const stream = new ReportingStream({ id, direction: 'outbound', log })
+    stream.peer = new ReportingStream({ id: `remote-${id}`, direction: 'inbound', log })
+    stream.peer.peer = stream
+    stream.ended = (s) => { this.streamEnded(s) }
+    return stream
+  }
+}
+
 /** a muxer over native channels: createStream "creates a data channel", the remote gets it */
 class ChannelMuxer extends AbstractStreamMuxer<ChannelStream> {
   peer?: ChannelMuxer
@@ -264,6 +289,18 @@ describe('AbstractStreamMuxer over native streams (the WebRTC shape)', () => {
     expect(muxer.status).to.equal('closed')
     expect(await closed).to.have.property('name', 'TimeoutError')
     expect(connection.closed).to.equal(true)
+  })
+
+  it('reportsStreamEnds: no close listener per stream; streamEnded() takes the stream out of the registry', async () => {
+    const muxer = new ReportingMuxer(new FakePeerConnection())
+    const stream = await muxer.createStream()
+    expect(stream.listenerCount('close')).to.equal(0)
+    expect(muxer.streams).to.deep.equal([stream])
+    stream.abort(new Error('done'))
+    expect(muxer.streams).to.deep.equal([])
+    // counted out of maxOutboundStreams (1): another stream can be opened
+    expect(await muxer.createStream()).to.have.property('direction', 'outbound')
+    muxer.abort(new Error('the test is over'))
   })
 
   it('rejects bad limits with InvalidParametersError', () => {
