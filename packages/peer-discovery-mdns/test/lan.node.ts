@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'aegir/chai'
@@ -13,6 +14,15 @@ const REPO = fileURLToPath(new URL('../../../../', import.meta.url))
 const JS_PEER = `${REPO}interop/js-peer/mdns-peer.mjs`
 const NODE24 = `${REPO}tools/node24/node_modules/.bin/node`
 const TIMEOUT_MS = 40_000
+const INSTALL_TIMEOUT_MS = 180_000
+
+/** `npm ci --prefix <folder>` from the repository root; throws with npm's output when it fails */
+function npmCi (folder: string): void {
+  const result = spawnSync('npm', ['ci', '--prefix', folder, '--no-audit', '--no-fund'], { cwd: REPO, encoding: 'utf8', timeout: INSTALL_TIMEOUT_MS })
+  if (result.status !== 0) {
+    throw new Error(`npm ci --prefix ${folder} failed (${result.error?.message ?? `exit ${result.status}`}): ${result.stderr.slice(-2000)}`)
+  }
+}
 
 function ours (label: string, expect: number, ...flags: string[]): string[] {
   return [process.execPath, OURS, '--label', label, '--expect', String(expect), ...flags]
@@ -76,11 +86,11 @@ describe('mdns on a loopback-only network namespace', function () {
 
   describe('with js-libp2p 3.3.11 and @libp2p/mdns 12', function () {
     before(function () {
-      if (!existsSync(NODE24) || !existsSync(`${REPO}interop/js-peer/node_modules/@libp2p/mdns`)) {
-        // the js peer needs Node 24 and its own install: npm ci --prefix tools/node24 and
-        // npm ci --prefix interop/js-peer (CI does both)
-        this.skip()
-      }
+      // the js peer runs on Node 24 from its own lockfile; install both on first use, as the interop
+      // harness does (a js-peer installed before @libp2p/mdns was pinned lacks it: install again)
+      this.timeout(2 * INSTALL_TIMEOUT_MS)
+      if (!existsSync(NODE24)) { npmCi('tools/node24') }
+      if (!existsSync(`${REPO}interop/js-peer/node_modules/@libp2p/mdns/package.json`)) { npmCi('interop/js-peer') }
     })
 
     it('ours and js-libp2p discover and connect to each other both ways', async () => {
