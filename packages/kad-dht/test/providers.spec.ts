@@ -5,6 +5,7 @@ import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { MemoryDatastore, persistentPeerStore } from '@libp2p/peer-store'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
+import { toString as uint8ArrayToString } from 'uint8arrays/to-string'
 import { MAX_ADDRS_PER_PEER, PROVIDER_ADDRS_TTL_MS, PROVIDER_VALIDITY_MS } from '../src/constants.js'
 import { kadId } from '../src/kad-id.js'
 import { ProviderStore, PROVIDERS_CLEANUP_INTERVAL_MS, Reprovider, REPROVIDE_START_DELAY_MS } from '../src/providers/index.js'
@@ -263,7 +264,7 @@ describe('providers: Reprovider', () => {
     // provides start in the order of their pass, so the passes are these slices
     const passes = [all.slice(0, 8), all.slice(8, 16), all.slice(16)]
     for (const pass of passes) {
-      const ids = pass.map(k => Buffer.from(kadId(k)).toString('hex'))
+      const ids = pass.map(k => uint8ArrayToString(kadId(k), 'base16'))
       expect(ids).to.deep.equal([...ids].sort())
     }
     expect(maxInFlight).to.equal(3)
@@ -290,6 +291,21 @@ describe('providers: Reprovider', () => {
     expect(await run(r)).to.have.lengthOf(1)
     clock += 999
     expect(await run(r)).to.have.lengthOf(0)
+  })
+
+  it('lets a caller that joins a run in progress stop waiting with its own signal', async () => {
+    const r = newReprovider()
+    await r.track(key(1))
+    clock += 1000
+    provided.push([])
+    const first = r.reprovideNow()
+    await settled(() => inFlight === 1, 'the republish starting')
+    const controller = new AbortController()
+    const second = r.reprovideNow({ signal: controller.signal })
+    controller.abort(new Error('test: caller gave up'))
+    await expect(second).to.eventually.be.rejected.with.property('message', 'test: caller gave up')
+    await first
+    expect(provided[0]).to.deep.equal([key(1)])
   })
 
   it('forgets an untracked key', async () => {

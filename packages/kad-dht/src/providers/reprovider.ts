@@ -1,4 +1,4 @@
-import { mapConcurrently } from '@libp2p/utils'
+import { followAbort, mapConcurrently } from '@libp2p/utils'
 import { Key } from 'interface-datastore'
 import { REPROVIDE_INTERVAL_MS } from '../constants.js'
 import { kadId } from '../kad-id.js'
@@ -124,10 +124,10 @@ export class Reprovider implements Startable {
     await this.#lock.run(dsKey.toString(), async () => { await this.#datastore.delete(dsKey, options) })
   }
 
-  /** republish every key that is due now; a call during a run waits for that run */
+  /** republish every key that is due now; a call during a run waits for that run (or its own signal) */
   async reprovideNow (options?: AbortOptions): Promise<void> {
     if (this.#running != null) {
-      await this.#running
+      await untilDoneOrAborted(this.#running, options?.signal)
       return
     }
     const signals = [options?.signal, this.#runs.signal].filter((s): s is AbortSignal => s != null)
@@ -204,5 +204,17 @@ export class Reprovider implements Startable {
 
   #dsKey (key: Uint8Array): Key {
     return new Key(`${this.#prefix}/${datastoreKeyPart(kadId(key))}`)
+  }
+}
+
+/** waits for `promise`, or rejects with the signal's reason if it aborts first */
+async function untilDoneOrAborted (promise: Promise<void>, signal?: AbortSignal): Promise<void> {
+  if (signal == null) { return promise }
+  signal.throwIfAborted()
+  let unfollow = (): void => {}
+  try {
+    await Promise.race([promise, new Promise<never>((resolve, reject) => { unfollow = followAbort(signal, reject) })])
+  } finally {
+    unfollow()
   }
 }
