@@ -6,7 +6,7 @@ describe('isLanAddress', () => {
   const lan = [
     '/ip4/127.0.0.1/tcp/1', '/ip4/10.1.2.3/tcp/1', '/ip4/172.16.0.1/udp/1/quic-v1', '/ip4/172.31.255.255/tcp/1',
     '/ip4/192.168.0.1/tcp/1/ws', '/ip4/169.254.1.1/tcp/1', '/ip6/::1/tcp/1', '/ip6/fe80::1/tcp/1', '/ip6/fd00::1/tcp/1',
-    '/ip6/::ffff:192.168.1.1/tcp/1'
+    '/ip4/100.64.0.1/tcp/1'
   ]
   const notLan = [
     '/ip4/8.8.8.8/tcp/1', '/ip4/172.32.0.1/tcp/1', '/ip4/192.169.0.1/tcp/1', '/ip6/2001:db8::1/tcp/1', '/ip6/::ffff:8.8.8.8/tcp/1',
