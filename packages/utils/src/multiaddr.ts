@@ -29,6 +29,13 @@ export function isPrivateIp (ip: string): boolean {
     if (lower === '::' || lower === '::1') { return true }
     const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(lower)
     if (mapped != null) { return isPrivateIp(mapped[1]) }
+    // the same, as multiaddr prints it: ::ffff:c0a8:101
+    const mappedHex = /^::ffff:([0-9a-f]{1,4}):([0-9a-f]{1,4})$/.exec(lower)
+    if (mappedHex != null) {
+      const hi = parseInt(mappedHex[1], 16)
+      const lo = parseInt(mappedHex[2], 16)
+      return isPrivateIp(`${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`)
+    }
     const first = parseInt(lower.split(':')[0] === '' ? '0' : lower.split(':')[0], 16)
     return (first & 0xfe00) === 0xfc00 || (first & 0xffc0) === 0xfe80
   }
