@@ -15,7 +15,10 @@ export class NotUpgradedError extends Error {
 /**
  * What the recording upgrader returns: a Connection over the raw MultiaddrConnection, neither
  * encrypted nor multiplexed. id, remoteAddr, direction, status, timeline, log, close(), abort()
- * and the close event work; remotePeer, streams, newStream() and the rest throw NotUpgradedError.
+ * and the close event work; streams, newStream() and the rest throw NotUpgradedError. remotePeer
+ * is the peer the upgrade was told of (the dialer's `remotePeer`, else the upgrader's), unproven
+ * but there for a transport that checks it as it would an upgraded connection's (the relay's STOP
+ * handler does); with neither it throws NotUpgradedError too.
  * A transport that brings its own muxer (the upgrader's `muxerFactory`) gets it built: `muxer`
  * is then set, `multiplexer` and `streams` are the muxer's, and close()/abort() go through it.
  */
@@ -28,11 +31,13 @@ export class RawConnection extends TypedEventEmitter<ConnectionEvents> implement
   readonly direct: boolean
   /** the transport's own muxer, when it brought one */
   readonly muxer?: StreamMuxer
+  readonly #remotePeer?: PeerId
 
-  constructor (maConn: MultiaddrConnection, muxer?: StreamMuxer) {
+  constructor (maConn: MultiaddrConnection, muxer?: StreamMuxer, remotePeer?: PeerId) {
     super()
     this.maConn = maConn
     this.muxer = muxer
+    this.#remotePeer = remotePeer
     this.id = maConn.id
     this.remoteAddr = maConn.remoteAddr
     this.direction = maConn.direction
@@ -53,6 +58,7 @@ export class RawConnection extends TypedEventEmitter<ConnectionEvents> implement
   }
 
   get remotePeer (): PeerId {
+    if (this.#remotePeer != null) { return this.#remotePeer }
     throw new NotUpgradedError('a raw connection has no proven remote peer')
   }
 
@@ -98,6 +104,8 @@ export interface RecordingUpgraderInit {
   failInbound?: Error
   /** upgradeOutbound waits until its signal aborts, then rejects with AbortError */
   holdOutbound?: boolean
+  /** the remote peer of the connections it makes where the upgrade names none (a stand-in: nothing proves it) */
+  remotePeer?: PeerId
 }
 
 interface CountWaiter {
@@ -116,6 +124,7 @@ export class RecordingUpgrader implements Upgrader {
   readonly outboundOptions: Array<UpgraderOptions | undefined> = []
   failInbound?: Error
   holdOutbound: boolean
+  readonly remotePeer?: PeerId
   #waiters: CountWaiter[] = []
   /** the suite's byte stream of each recorded raw connection */
   readonly #pipes = new Map<MultiaddrConnection, Pipe>()
@@ -123,6 +132,7 @@ export class RecordingUpgrader implements Upgrader {
   constructor (init: RecordingUpgraderInit = {}) {
     this.failInbound = init.failInbound
     this.holdOutbound = init.holdOutbound ?? false
+    this.remotePeer = init.remotePeer
   }
 
   async upgradeOutbound (maConn: MultiaddrConnection, options?: UpgraderOptions): Promise<Connection> {
@@ -183,10 +193,11 @@ export class RecordingUpgrader implements Upgrader {
 
   #connection (maConn: MultiaddrConnection, options?: UpgraderOptions): RawConnection {
     const factory = options?.muxerFactory
-    if (factory == null) { return new RawConnection(maConn) }
+    const remotePeer = options?.remotePeer ?? this.remotePeer
+    if (factory == null) { return new RawConnection(maConn, undefined, remotePeer) }
     const muxer = factory.createStreamMuxer(maConn, { direction: maConn.direction })
     this.#pipes.get(maConn)?.setMuxer(muxer)
-    return new RawConnection(maConn, muxer)
+    return new RawConnection(maConn, muxer, remotePeer)
   }
 
   #record (direction: Direction, maConn: MultiaddrConnection, options?: UpgraderOptions): void {
