@@ -2,8 +2,8 @@ import { until } from '@libp2p/interface-compliance-tests/wait'
 import { expect } from 'aegir/chai'
 import { compareCloseness, kadId, peerKadId, commonPrefixLength } from '../src/kad-id.js'
 import { randomKeyForCpl } from '../src/routing-table/index.js'
-import { cplOf, newTable, peersInBucket, randomPeers } from './routing-table-fixtures.js'
-import type { PeerId } from '@libp2p/interface'
+import { cplOf, newPeerStore, newTable, peersInBucket, randomPeer, randomPeers } from './routing-table-fixtures.js'
+import type { PeerId, PeerStore } from '@libp2p/interface'
 
 function events (table: EventTarget): { added: string[], removed: string[] } {
   const seen = { added: [] as string[], removed: [] as string[] }
@@ -168,6 +168,31 @@ describe('routing table: ping before evict', () => {
     expect(await Promise.all(results)).to.satisfy((r: boolean[]) => r.every(x => !x))
     expect(ping.calls).to.have.lengthOf(concurrency + maxQueue)
     expect(table.size).to.equal(20)
+  })
+
+  it('bounds the adds in progress: past ping concurrency + queue size + 100, an add is refused at once', async function () {
+    this.timeout(60_000)
+    // a peer store whose address reads wait for the test: every add stays in progress until released
+    const self = await randomPeer()
+    const store = newPeerStore(self)
+    let release = (): void => {}
+    const gate = new Promise<void>(resolve => { release = resolve })
+    const slowStore: PeerStore = {
+      ...store,
+      all: async (query) => store.all(query),
+      merge: async (peer, data, options) => store.merge(peer, data, options),
+      getInfo: async (peer, options) => { await gate; return store.getInfo(peer, options) }
+    }
+    const { table } = await newTable({ kBucketSize: 1024, diversityFilter: true, pingOldContactConcurrency: 1, pingOldContactMaxQueueSize: 4 }, { self, peerStore: slowStore })
+    const bound = 1 + 4 + 100
+    const peers = await randomPeers(bound + 20)
+    let settled = 0
+    const results = peers.map(async p => table.add(p).finally(() => { settled++ }))
+    await until(() => settled === 20, 'the adds past the bound are refused')
+    release()
+    const admitted = await Promise.all(results)
+    expect(admitted.filter(Boolean)).to.have.lengthOf(bound)
+    expect(admitted.slice(bound).some(Boolean)).to.equal(false)
   })
 
   it('stop() aborts pings in flight and waiting; the table keeps its peers', async () => {
