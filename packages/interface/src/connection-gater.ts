@@ -5,13 +5,20 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 
 /**
  * Hooks that refuse connections at each stage of dialling and upgrading. Every hook is optional;
- * returning true denies. The upgrader consults them in the order listed.
+ * the deny* hooks deny by returning true, filterMultiaddrForPeer keeps an address by returning
+ * true. The dial queue and the upgrader consult them in the order listed.
  */
 export interface ConnectionGater {
+  /** by the dial queue, before it looks up or dials any address of the peer */
   denyDialPeer?(peerId: PeerId): Await<boolean>
+  /** by the dial queue, for each address it would dial (ending in /p2p/<peer> when the peer is known) */
   denyDialMultiaddr?(multiaddr: Multiaddr): Await<boolean>
   /** before any handshake on an accepted socket */
   denyInboundConnection?(maConn: MultiaddrConnection): Await<boolean>
+  /**
+   * by the upgrader, before any handshake on a connection a transport dialled, when the peer is
+   * known (the dial names it, or the address ends in /p2p/<peer>)
+   */
   denyOutboundConnection?(peerId: PeerId, maConn: MultiaddrConnection): Await<boolean>
   /** after encryption, when the remote peer is known */
   denyInboundEncryptedConnection?(peerId: PeerId, maConn: MultiaddrConnection): Await<boolean>
@@ -19,6 +26,6 @@ export interface ConnectionGater {
   /** after muxer negotiation */
   denyInboundUpgradedConnection?(peerId: PeerId, maConn: MultiaddrConnection): Await<boolean>
   denyOutboundUpgradedConnection?(peerId: PeerId, maConn: MultiaddrConnection): Await<boolean>
-  /** drop an address before it enters the peer store */
+  /** by the peer store, for each address about to be stored for the peer: false leaves it out */
   filterMultiaddrForPeer?(peerId: PeerId, multiaddr: Multiaddr): Await<boolean>
 }

@@ -2,7 +2,7 @@ import type { AbortOptions } from './abort-options.js'
 import type { Connection, MultiaddrConnection, NewStreamOptions } from './connection.js'
 import type { PeerId } from './peer-id.js'
 import type { Stream } from './stream.js'
-import type { Listener, Transport } from './transport.js'
+import type { DialProfile, Listener, Transport } from './transport.js'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** The node's own addresses: what it listens on, what it announces, what peers observe */
@@ -20,8 +20,28 @@ export interface AddressManager {
 export interface OpenConnectionOptions extends AbortOptions {
   /** dial even if a connection to the peer exists */
   force?: boolean
+  /**
+   * Whether a limited connection (one with `limits`, e.g. relayed) will do; an open unlimited
+   * connection is always preferred. `true`: an open limited connection is reused; with none, any
+   * address is dialled. `false`: the connection must be unlimited: only addresses whose transport
+   * says their connection is unlimited are dialled, even when a limited connection is open, and
+   * `LimitedConnectionError` says so when the peer has none. Unset (`dial()`, services such as
+   * ping): an open limited connection is reused unless the caller named an address whose
+   * connection would be unlimited, which is then tried first; if that dial fails the limited
+   * connection is returned, except when the named address's transport itself dials through
+   * another connection (its caller asked for that upgrade, and gets its error).
+   * (js-libp2p 3 has this option on streams and handlers; here the dial takes it too.)
+   */
+  runOnLimitedConnection?: boolean
+  /**
+   * Set by a transport that opens this connection from inside its own dial of this tier (see
+   * DialProfile): only addresses of lower tiers are dialled, so the inner dial never waits for a
+   * slot in the pool the outer dial holds. Not in js-libp2p.
+   */
+  withinDialTier?: number
 }
 
+/** runOnLimitedConnection applies to both the connection and the stream, as in dialProtocol() */
 export interface OpenStreamOptions extends OpenConnectionOptions, NewStreamOptions {}
 
 export interface IsDialableOptions extends AbortOptions {
@@ -54,8 +74,13 @@ export interface TransportManager {
   getTransports(): Transport[]
   getListeners(): Listener[]
   transportForMultiaddr(ma: Multiaddr): Transport | undefined
-  /** remotePeer, when known, is checked by the encrypter during the upgrade */
-  dial(ma: Multiaddr, options?: AbortOptions & { remotePeer?: PeerId }): Promise<Connection>
+  /**
+   * what the transport that dials `ma` says about that dial (unlimited, tier 0 when it says
+   * nothing); undefined when no transport dials it. Not in js-libp2p.
+   */
+  dialProfile(ma: Multiaddr): DialProfile | undefined
+  /** remotePeer, when known, is checked by the encrypter during the upgrade; the signal bounds the dial */
+  dial(ma: Multiaddr, options: Required<AbortOptions> & { remotePeer?: PeerId }): Promise<Connection>
   listen(addrs: Multiaddr[]): Promise<void>
   getAddrs(): Multiaddr[]
   stop(): Promise<void>

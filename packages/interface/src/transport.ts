@@ -42,7 +42,8 @@ export interface Upgrader {
   upgradeInbound(maConn: MultiaddrConnection, options?: UpgraderOptions): Promise<Connection>
 }
 
-export interface DialTransportOptions extends AbortOptions {
+/** `signal` is required, as in js-libp2p 3: the caller (the dial queue) owns the dial's deadline */
+export interface DialTransportOptions extends Required<AbortOptions> {
   upgrader: Upgrader
   /** the peer being dialled, when known: transports pass it to upgradeOutbound so the encrypter checks it */
   remotePeer?: PeerId
@@ -50,6 +51,26 @@ export interface DialTransportOptions extends AbortOptions {
 
 export interface CreateListenerOptions {
   upgrader: Upgrader
+}
+
+/**
+ * What dialling one address involves, as the transport that dials it tells the dial queue, so the
+ * queue orders a peer's addresses and hands out dial slots knowing nothing of any transport.
+ * js-libp2p's Transport has no such method; a transport without it dials like TCP does
+ * (`{ limited: false, tier: 0 }`).
+ */
+export interface DialProfile {
+  /** the connection this dial yields carries `limits` (a relay's byte and time budget) */
+  limited: boolean
+  /**
+   * 0 for a dial that opens no other connection. A dial that opens other connections through the
+   * connection manager (to reach the peer through them) has a tier above the tier of every dial
+   * it opens, and passes its own tier as `withinDialTier` when it opens them. The dial queue keeps
+   * one pool of dial slots per tier, so a dial never waits for a slot held by a dial that waits
+   * for it. Among a peer's addresses, those whose connection is unlimited are dialled first, and
+   * within each group lower tiers first.
+   */
+  tier: number
 }
 
 export interface Transport {
@@ -61,6 +82,8 @@ export interface Transport {
   listenFilter(multiaddrs: Multiaddr[]): Multiaddr[]
   /** the addresses this transport can dial */
   dialFilter(multiaddrs: Multiaddr[]): Multiaddr[]
+  /** how dialling an address this transport dials relates to other dials (see DialProfile); unlimited and tier 0 without it */
+  dialProfile?(multiaddr: Multiaddr): DialProfile
 }
 
 export function isTransport (other: unknown): other is Transport {

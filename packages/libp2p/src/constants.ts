@@ -53,3 +53,5 @@ export const DEFAULT_PING_MAX_TIMEOUT_MS = 10_000
 export const DEFAULT_PING_WARMUP_SAMPLES = 0
 /** a ping payload (specs/libp2p/ping) */
 export const PING_LENGTH_BYTES = 32
+/** the highest dial tier a transport may declare (Transport.dialProfile): the dial queue keeps one slot pool per tier */
+export const MAX_DIAL_TIER = 7

@@ -1,7 +1,6 @@
 import { InvalidParametersError, isPeerId } from '@libp2p/interface'
 import { peerIdFromString } from '@libp2p/peer-id'
-import { isCircuitAddress } from '@libp2p/utils'
-import { CODE_P2P_CIRCUIT, CODE_WEBRTC, isMultiaddr } from '@multiformats/multiaddr'
+import { isMultiaddr } from '@multiformats/multiaddr'
 import type { PeerId } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -9,25 +8,6 @@ import type { Multiaddr } from '@multiformats/multiaddr'
 export function peerIdFromMultiaddr (ma: Multiaddr): PeerId | undefined {
   const value = ma.getComponents().findLast(c => c.name === 'p2p')?.value
   return value == null ? undefined : peerIdFromString(value)
-}
-
-/** an address that goes through a circuit relay (the check lives in @libp2p/utils) */
-export { isCircuitAddress }
-
-/**
- * An address whose connection is relayed, and so limited by the relay: a circuit address, except
- * `…/p2p-circuit/webrtc/…`, where only the signalling goes through the relay and the connection
- * is a direct (unlimited) WebRTC one.
- */
-export function isLimitedAddress (ma: Multiaddr): boolean {
-  const components = ma.getComponents()
-  const circuit = components.findLastIndex(c => c.code === CODE_P2P_CIRCUIT)
-  return circuit >= 0 && !components.slice(circuit + 1).some(c => c.code === CODE_WEBRTC)
-}
-
-/** a direct connection whose signalling goes through a relay (`…/p2p-circuit/webrtc/…`) */
-export function isSignalledAddress (ma: Multiaddr): boolean {
-  return isCircuitAddress(ma) && !isLimitedAddress(ma)
 }
 
 export interface DialTarget {

@@ -1,6 +1,7 @@
 import { InvalidParametersError, UnsupportedTransportError } from '@libp2p/interface'
+import { MAX_DIAL_TIER } from './constants.js'
 import type {
-  AbortOptions, ComponentLogger, Connection, Libp2pEvents, Listener, Logger, PeerId, Transport,
+  AbortOptions, ComponentLogger, Connection, DialProfile, Libp2pEvents, Listener, Logger, PeerId, Transport,
   TransportManager as TransportManagerInterface, TypedEventTarget, Upgrader
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -62,7 +63,23 @@ export class TransportManager implements TransportManagerInterface {
     return undefined
   }
 
-  async dial (ma: Multiaddr, options: AbortOptions & { remotePeer?: PeerId } = {}): Promise<Connection> {
+  /**
+   * A transport that does not describe its dials dials like TCP: its connection is unlimited and
+   * it opens no other.
+   *
+   * @throws {InvalidParametersError} when the transport declares a tier that is not an integer from 0 to MAX_DIAL_TIER
+   */
+  dialProfile (ma: Multiaddr): DialProfile | undefined {
+    const transport = this.transportForMultiaddr(ma)
+    if (transport == null) { return undefined }
+    const profile = transport.dialProfile?.(ma) ?? { limited: false, tier: 0 }
+    if (!Number.isInteger(profile.tier) || profile.tier < 0 || profile.tier > MAX_DIAL_TIER) {
+      throw new InvalidParametersError(`${transport[Symbol.toStringTag]} declares dial tier ${String(profile.tier)} for ${ma.toString()}: a tier is an integer from 0 to MAX_DIAL_TIER (${MAX_DIAL_TIER})`)
+    }
+    return profile
+  }
+
+  async dial (ma: Multiaddr, options: Required<AbortOptions> & { remotePeer?: PeerId }): Promise<Connection> {
     const transport = this.transportForMultiaddr(ma)
     if (transport == null) {
       throw new UnsupportedTransportError(`no transport can dial ${ma.toString()}`)

@@ -3,6 +3,7 @@ import { handle, select } from '@libp2p/multistream-select'
 import { withTimeout } from '@libp2p/utils'
 import { Connection } from './connection.js'
 import { INBOUND_UPGRADE_TIMEOUT_MS, OUTBOUND_UPGRADE_TIMEOUT_MS } from './constants.js'
+import { peerIdFromMultiaddr } from './get-peer.js'
 import type {
   ComponentLogger, ConnectionEncrypter, ConnectionGater, ConnectionManager, Direction, Libp2pEvents, Logger,
   MessageStream, MultiaddrConnection, PeerId, Registrar, StreamMuxerFactory, TypedEventTarget, Upgrader as UpgraderInterface,
@@ -71,6 +72,16 @@ export class Upgrader implements UpgraderInterface {
   }
 
   async upgradeOutbound (maConn: MultiaddrConnection, options: UpgraderOptions = {}): Promise<ConnectionInterface> {
+    // as in js-libp2p: before any handshake, when the dial names the peer or the address ends in /p2p/<peer>
+    try {
+      const expected = options.remotePeer ?? peerIdFromMultiaddr(maConn.remoteAddr)
+      if (expected != null && await this.#components.connectionGater.denyOutboundConnection?.(expected, maConn) === true) {
+        throw new ConnectionDeniedError(`the connection gater refused the outbound connection to ${expected.toString()}`)
+      }
+    } catch (err: any) {
+      maConn.abort(err)
+      throw err
+    }
     return this.#upgrade(maConn, 'outbound', options, this.#init.outboundUpgradeTimeout ?? OUTBOUND_UPGRADE_TIMEOUT_MS)
   }
 

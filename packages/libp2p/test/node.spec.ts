@@ -1,3 +1,4 @@
+import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { memoryNode, readAll } from './fixtures.js'
 import type { Libp2p } from '../src/libp2p.js'
@@ -129,6 +130,34 @@ describe('libp2p node over memory + plaintext + yamux', () => {
     const b = await memoryNode()
     nodes.push(a, b)
     await expect(a.dial(b.getMultiaddrs()[0])).to.eventually.be.rejected.with.property('name', 'NoValidAddressesError')
+  })
+
+  it('asks the connection gater about an outbound connection to the dialled peer before any handshake (denyOutboundConnection)', async () => {
+    const asked: string[] = []
+    const b = await memoryNode()
+    const a = await memoryNode({
+      connectionGater: {
+        denyOutboundConnection: (peer, maConn) => {
+          asked.push(`${peer.toString()} ${maConn.remoteAddr.toString()}`)
+          return peer.equals(b.peerId)
+        }
+      }
+    })
+    nodes.push(a, b)
+    const err = await a.dial(b.getMultiaddrs()[0]).then(() => undefined, (e: any) => e)
+    expect(err).to.have.property('name', 'DialError')
+    expect(err.errors.map((e: Error) => e.name)).to.deep.equal(['ConnectionDeniedError'])
+    expect(asked).to.deep.equal([`${b.peerId.toString()} ${b.getMultiaddrs()[0].toString()}`])
+    expect(a.getConnections()).to.have.length(0)
+    expect(b.getConnections()).to.have.length(0)
+  })
+
+  it('stores only the addresses the connection gater\'s filterMultiaddrForPeer keeps', async () => {
+    const b = await memoryNode()
+    const a = await memoryNode({ connectionGater: { filterMultiaddrForPeer: (_peer, ma) => !ma.toString().includes('/tcp/') } })
+    nodes.push(a, b)
+    await a.peerStore.merge(b.peerId, { multiaddrs: [...b.getMultiaddrs(), multiaddr('/ip4/127.0.0.1/tcp/1')] })
+    expect((await a.peerStore.get(b.peerId)).addresses.map(x => x.multiaddr.toString())).to.deep.equal(b.getMultiaddrs().map(String))
   })
 
   it('lets the connection gater refuse an inbound connection after encryption', async () => {

@@ -3,6 +3,7 @@ import { defaultLogger } from '@libp2p/logger'
 import { memory } from '@libp2p/memory'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
+import { MAX_DIAL_TIER } from '../src/constants.js'
 import { createLibp2p } from '../src/index.js'
 import { TransportManager } from '../src/transport-manager.js'
 import type { Libp2pEvents, Transport, Upgrader } from '@libp2p/interface'
@@ -64,5 +65,28 @@ describe('TransportManager.add', () => {
       .then(async node => { await node.stop(); return undefined }, (e: any) => e)
     expect(err).to.have.property('name', 'InvalidParametersError')
     expect(err.message).to.include('@libp2p/memory')
+  })
+})
+
+describe('TransportManager.dialProfile', () => {
+  it('asks the transport that dials the address; one that says nothing dials unlimited at tier 0', () => {
+    const tm = manager()
+    const plain = fakeTransport('@test/plain', ma => ma.toString().startsWith('/memory'))
+    const layered = Object.assign(fakeTransport('@test/layered', ma => ma.toString().startsWith('/ip4')), {
+      dialProfile: () => ({ limited: true, tier: 1 })
+    })
+    tm.add(plain)
+    tm.add(layered)
+    expect(tm.dialProfile(multiaddr('/memory/x'))).to.deep.equal({ limited: false, tier: 0 })
+    expect(tm.dialProfile(multiaddr('/ip4/127.0.0.1/tcp/1'))).to.deep.equal({ limited: true, tier: 1 })
+    expect(tm.dialProfile(multiaddr('/dns4/example.com/tcp/1'))).to.equal(undefined)
+  })
+
+  it('refuses a tier that is not an integer from 0 to MAX_DIAL_TIER, naming the transport', () => {
+    for (const tier of [-1, 1.5, MAX_DIAL_TIER + 1, Number.NaN]) {
+      const tm = manager()
+      tm.add(Object.assign(fakeTransport('@test/odd'), { dialProfile: () => ({ limited: false, tier }) }))
+      expect(() => tm.dialProfile(multiaddr('/memory/x'))).to.throw(/@test\/odd/).with.property('name', 'InvalidParametersError')
+    }
   })
 })

@@ -73,7 +73,7 @@ describe('memory transport', () => {
 
   it('refuses non-memory addresses with InvalidMultiaddrError', async () => {
     await expect(listen('/ip4/127.0.0.1/tcp/0')).to.eventually.be.rejected.with.property('name', 'InvalidMultiaddrError')
-    await expect(memory()({}).dial(multiaddr('/ip4/127.0.0.1/tcp/1'), { upgrader: new RecordingUpgrader() }))
+    await expect(memory()({}).dial(multiaddr('/ip4/127.0.0.1/tcp/1'), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
       .to.eventually.be.rejected.with.property('name', 'InvalidMultiaddrError')
   })
 
@@ -83,7 +83,7 @@ describe('memory transport', () => {
   })
 
   it('fails with ConnectionFailedError when nothing listens', async () => {
-    await expect(memory()({}).dial(multiaddr('/memory/nobody-here'), { upgrader: new RecordingUpgrader() }))
+    await expect(memory()({}).dial(multiaddr('/memory/nobody-here'), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
       .to.eventually.be.rejected.with.property('name', 'ConnectionFailedError')
   })
 
@@ -92,7 +92,7 @@ describe('memory transport', () => {
     const upgrader = new RecordingUpgrader()
     await listen(addr, upgrader)
     const target = multiaddr(`${addr}/p2p/${peer}`)
-    const connection = await memory()({}).dial(target, { upgrader: new RecordingUpgrader() })
+    const connection = await memory()({}).dial(target, { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
     expect(connection.remoteAddr.toString()).to.equal(target.toString())
     expect(upgrader.inbound[0].remoteAddr.toString()).to.match(/^\/memory\/ephemeral-memory-\d+$/)
     expect(upgrader.inbound[0].id).to.not.equal(rawConnection(connection).id)
@@ -103,16 +103,16 @@ describe('memory transport', () => {
       const addr = fresh()
       await listen(addr, new RecordingUpgrader(), { maxConnections: 2 })
       const dialer = memory()({})
-      const first = await dialer.dial(multiaddr(addr), { upgrader: new RecordingUpgrader() })
-      await dialer.dial(multiaddr(addr), { upgrader: new RecordingUpgrader() })
-      const err = await dialer.dial(multiaddr(addr), { upgrader: new RecordingUpgrader() }).then(() => undefined, (e: any) => e)
+      const first = await dialer.dial(multiaddr(addr), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
+      await dialer.dial(multiaddr(addr), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
+      const err = await dialer.dial(multiaddr(addr), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }).then(() => undefined, (e: any) => e)
       expect(err?.name).to.equal('ConnectionFailedError')
       expect(err?.cause?.name).to.equal('LimitExceededError')
       expect(err?.message).to.include('maxConnections=2')
 
       // a closed connection frees its slot
       first.abort(new Error('make room'))
-      await dialer.dial(multiaddr(addr), { upgrader: new RecordingUpgrader() })
+      await dialer.dial(multiaddr(addr), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
     })
 
     it('can be set per listener', async () => {
@@ -121,7 +121,7 @@ describe('memory transport', () => {
       const listener = memory({ maxConnections: 10 })({}).createListener(options)
       listeners.push(listener)
       await listener.listen(multiaddr(addr))
-      await expect(memory()({}).dial(multiaddr(addr), { upgrader: new RecordingUpgrader() }))
+      await expect(memory()({}).dial(multiaddr(addr), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
         .to.eventually.be.rejected.with.property('name', 'ConnectionFailedError')
     })
   })
@@ -177,7 +177,7 @@ describe('memory transport', () => {
       const listener = await listen(addr, pending)
       let errors = 0
       listener.addEventListener('error', () => { errors++ })
-      const connection = await memory()({}).dial(multiaddr(addr), { upgrader: new RecordingUpgrader() })
+      const connection = await memory()({}).dial(multiaddr(addr), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
       expect(seen?.aborted).to.equal(false)
       await listener.close()
       expect(seen?.aborted).to.equal(true)
@@ -191,7 +191,7 @@ describe('memory transport', () => {
       const addr = fresh()
       const upgrader = new RecordingUpgrader()
       await listen(addr, upgrader, { latencyMs: 5 })
-      const connection = await memory({ latencyMs: 20 })({}).dial(multiaddr(addr), { upgrader: new RecordingUpgrader() })
+      const connection = await memory({ latencyMs: 20 })({}).dial(multiaddr(addr), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
       const outbound = rawConnection(connection)
       const inbound = upgrader.inbound[0]
       const start = Date.now()
@@ -216,7 +216,7 @@ describe('memory transport', () => {
       const addr = fresh()
       const upgrader = new RecordingUpgrader()
       await listen(addr, upgrader)
-      const connection = await memory({ latencyMs: 10, maxInFlightBytes: 1024 })({}).dial(multiaddr(addr), { upgrader: new RecordingUpgrader() })
+      const connection = await memory({ latencyMs: 10, maxInFlightBytes: 1024 })({}).dial(multiaddr(addr), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
       const outbound = rawConnection(connection)
       const reading = readAll(upgrader.inbound[0])
       let sent = 0
@@ -233,7 +233,7 @@ describe('memory transport', () => {
       const addr = fresh()
       const upgrader = new RecordingUpgrader()
       await listen(addr, upgrader)
-      const connection = await memory({ latencyMs: 5 })({}).dial(multiaddr(addr), { upgrader: new RecordingUpgrader() })
+      const connection = await memory({ latencyMs: 5 })({}).dial(multiaddr(addr), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
       const outbound = rawConnection(connection)
       const inbound = upgrader.inbound[0]
       outbound.send(Uint8Array.of(1, 2, 3))
@@ -251,7 +251,7 @@ describe('memory transport', () => {
     const addr = fresh()
     const upgrader = new RecordingUpgrader()
     await listen(addr, upgrader)
-    const outbound = rawConnection(await memory()({}).dial(multiaddr(addr), { upgrader: new RecordingUpgrader() }))
+    const outbound = rawConnection(await memory()({}).dial(multiaddr(addr), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
     const inbound = upgrader.inbound[0]
     // the dialer stops reading and writing: the listener's later sends fail as on a closed socket
     await outbound.closeRead()

@@ -20,7 +20,7 @@ describe('TCP dial: timeouts and aborts', () => {
   it('gives up with TimeoutError when the handshake does not complete, leaving no socket', async () => {
     const transport = createTransport({ dialTimeout: 100 })
     const before = openSockets()
-    await expect(transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${server.port}`), { upgrader: new TestUpgrader() }))
+    await expect(transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${server.port}`), { upgrader: new TestUpgrader(), signal: AbortSignal.timeout(10_000) }))
       .to.eventually.be.rejected.with.property('name', 'TimeoutError')
     await until(() => openSockets() === before, 'the socket to close')
   })

@@ -14,7 +14,7 @@ describe('TCP transport in a browser', () => {
   })
 
   it('refuses to dial or listen with UnsupportedTransportError', async () => {
-    await expect(transport.dial(multiaddr('/ip4/127.0.0.1/tcp/4001'), { upgrader })).to.eventually.be.rejected.with.property('name', 'UnsupportedTransportError')
+    await expect(transport.dial(multiaddr('/ip4/127.0.0.1/tcp/4001'), { upgrader, signal: AbortSignal.timeout(10_000) })).to.eventually.be.rejected.with.property('name', 'UnsupportedTransportError')
     expect(() => transport.createListener({ upgrader })).to.throw().with.property('name', 'UnsupportedTransportError')
   })
 

@@ -90,7 +90,7 @@ describe('TCP listener', () => {
     for (const e of errors) { expect(['TypeError', 'StreamResetError']).to.include(e.name) }
 
     const inbound = nextEvent<CustomEvent<RawConnection>>(h.listener, 'connection')
-    const out = await h.transport.dial(h.addr, { upgrader: h.upgrader }) as RawConnection
+    const out = await h.transport.dial(h.addr, { upgrader: h.upgrader, signal: AbortSignal.timeout(10_000) }) as RawConnection
     out.maConn.send(Uint8Array.of(0x13, 0, 0, 0))
     expect((await inbound).detail.direction).to.equal('inbound')
   })
@@ -113,7 +113,7 @@ describe('TCP listener', () => {
       expect(out.maConn.status).to.equal('closed')
     }
     expect(h.listener.getAddrs()).to.deep.equal([])
-    await expect(h.transport.dial(h.addr, { upgrader: new TestUpgrader() })).to.eventually.be.rejected.with.property('name', 'DialError')
+    await expect(h.transport.dial(h.addr, { upgrader: new TestUpgrader(), signal: AbortSignal.timeout(10_000) })).to.eventually.be.rejected.with.property('name', 'DialError')
     await until(() => openSockets() === before, 'the sockets to close')
     h = undefined
   })

@@ -87,7 +87,7 @@ describe('TCP transport', () => {
     const port = h.addr.getComponents()[1].value ?? ''
     const inbound = nextEvent<CustomEvent<RawConnection>>(h.listener, 'connection')
     const target = multiaddr(`/dns4/localhost/tcp/${port}/p2p/${PEER}`)
-    const out = await h.transport.dial(target, { upgrader: h.upgrader }) as RawConnection
+    const out = await h.transport.dial(target, { upgrader: h.upgrader, signal: AbortSignal.timeout(10_000) }) as RawConnection
     expect(out.remoteAddr.equals(target)).to.equal(true)
     await exchange([out, (await inbound).detail])
   })
@@ -104,14 +104,14 @@ describe('TCP transport', () => {
 
   it('rejects an address it cannot dial with InvalidMultiaddrError', async () => {
     const transport = createTransport()
-    await expect(transport.dial(multiaddr('/ip4/127.0.0.1/udp/1'), { upgrader: new TestUpgrader() }))
+    await expect(transport.dial(multiaddr('/ip4/127.0.0.1/udp/1'), { upgrader: new TestUpgrader(), signal: AbortSignal.timeout(10_000) }))
       .to.eventually.be.rejected.with.property('name', 'InvalidMultiaddrError')
   })
 
   it('fails a dial to a closed port with DialError carrying ECONNREFUSED', async () => {
     const transport = createTransport()
     const port = await unusedPort()
-    const err = await transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${port}`), { upgrader: new TestUpgrader() })
+    const err = await transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${port}`), { upgrader: new TestUpgrader(), signal: AbortSignal.timeout(10_000) })
       .then(() => undefined, (e: DialError) => e)
     expect(err?.name).to.equal('DialError')
     expect((err?.errors[0] as NodeJS.ErrnoException).code).to.equal('ECONNREFUSED')
@@ -122,7 +122,7 @@ describe('TCP transport', () => {
     const before = openSockets()
     const inbound = nextEvent<CustomEvent<RawConnection>>(h.listener, 'connection')
     const failing = new TestUpgrader({ outbound: () => { throw new TypeError('no thanks') } })
-    await expect(h.transport.dial(h.addr, { upgrader: failing })).to.eventually.be.rejected.with.property('name', 'TypeError')
+    await expect(h.transport.dial(h.addr, { upgrader: failing, signal: AbortSignal.timeout(10_000) })).to.eventually.be.rejected.with.property('name', 'TypeError')
     const remote = (await inbound).detail
     await expect(remote.maConn.read()).to.eventually.be.rejected.with.property('name', 'StreamResetError')
     await until(() => openSockets() === before, 'the sockets to close')

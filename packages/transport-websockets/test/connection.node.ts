@@ -156,7 +156,7 @@ describe('WebSocket connection (MultiaddrConnection over ws)', () => {
       const server = await bareServer()
       try {
         const transport = createTransport({ socketCloseTimeout: 100 })
-        const dialling = transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${server.port}/ws`), { upgrader: new RecordingUpgrader() })
+        const dialling = transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${server.port}/ws`), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
         const remote = await server.next()
         const out = rawConnection(await dialling)
         // a remote that stops reading never sees (so never answers) our close frame
@@ -173,7 +173,7 @@ describe('WebSocket connection (MultiaddrConnection over ws)', () => {
       it(`a close frame with code ${code} from the remote ends the connection ${status}`, async () => {
         const server = await bareServer()
         try {
-          const dialling = createTransport().dial(multiaddr(`/ip4/127.0.0.1/tcp/${server.port}/ws`), { upgrader: new RecordingUpgrader() })
+          const dialling = createTransport().dial(multiaddr(`/ip4/127.0.0.1/tcp/${server.port}/ws`), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
           const remote = await server.next()
           const out = rawConnection(await dialling)
           remote.send(Uint8Array.of(5))
@@ -195,7 +195,7 @@ describe('WebSocket connection (MultiaddrConnection over ws)', () => {
       const echoes: Array<Promise<void>> = []
       listener.addEventListener('connection', (evt) => { echoes.push(echo(rawConnection(evt.detail))) })
       const replies = await Promise.all(Array.from({ length: 16 }, async (_, i) => {
-        const maConn = rawConnection(await transport.dial(addr, { upgrader: new RecordingUpgrader() }))
+        const maConn = rawConnection(await transport.dial(addr, { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
         const text = new TextEncoder().encode(`connection ${i}`)
         maConn.send(text)
         const reply = await readBytes(maConn, text.byteLength)
@@ -247,7 +247,7 @@ describe('WebSocket connection (MultiaddrConnection over ws)', () => {
     it('sends no message over MAX_SEND_MESSAGE_BYTES, and coalesces small sends into one message', async () => {
       const server = await bareServer()
       try {
-        const dialling = createTransport().dial(multiaddr(`/ip4/127.0.0.1/tcp/${server.port}/ws`), { upgrader: new RecordingUpgrader() })
+        const dialling = createTransport().dial(multiaddr(`/ip4/127.0.0.1/tcp/${server.port}/ws`), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
         const remote = await server.next()
         const out = rawConnection(await dialling)
         const messages: number[] = []

@@ -33,7 +33,7 @@ describe('WebSockets dial', () => {
       it(`${scheme}: gives up with TimeoutError when the server never answers, leaving no socket`, async () => {
         const transport = createTransport({ handshakeTimeout: 100 })
         const before = openSockets()
-        await expect(transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${silent.port}/${scheme}`), { upgrader: new RecordingUpgrader() }))
+        await expect(transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${silent.port}/${scheme}`), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
           .to.eventually.be.rejected.with.property('name', 'TimeoutError')
         // our socket, and the one the silent server accepted, once it sees the FIN
         await socketsDropTo(before + 1)
@@ -74,7 +74,7 @@ describe('WebSockets dial', () => {
   describe('failures', () => {
     it('fails a dial to a closed port with DialError carrying ECONNREFUSED', async () => {
       const port = await unusedPort()
-      const err = await createTransport().dial(multiaddr(`/ip4/127.0.0.1/tcp/${port}/ws`), { upgrader: new RecordingUpgrader() })
+      const err = await createTransport().dial(multiaddr(`/ip4/127.0.0.1/tcp/${port}/ws`), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
         .then(() => undefined, (e: DialError) => e)
       expect(err?.name).to.equal('DialError')
       expect((err?.errors[0] as NodeJS.ErrnoException).code).to.equal('ECONNREFUSED')
@@ -85,7 +85,7 @@ describe('WebSockets dial', () => {
       await new Promise<void>(resolve => server.listen({ host: '127.0.0.1', port: 0 }, resolve))
       try {
         const port = (server.address() as AddressInfo).port
-        const err = await createTransport().dial(multiaddr(`/ip4/127.0.0.1/tcp/${port}/ws`), { upgrader: new RecordingUpgrader() })
+        const err = await createTransport().dial(multiaddr(`/ip4/127.0.0.1/tcp/${port}/ws`), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
           .then(() => undefined, (e: DialError) => e)
         expect(err?.name).to.equal('DialError')
         expect(err?.message).to.include('404')
@@ -99,7 +99,7 @@ describe('WebSockets dial', () => {
       h = await listening()
       const failing = new RecordingUpgrader()
       failing.upgradeOutbound = async () => { throw new TypeError('no thanks') }
-      await expect(h.transport.dial(h.addr, { upgrader: failing })).to.eventually.be.rejected.with.property('name', 'TypeError')
+      await expect(h.transport.dial(h.addr, { upgrader: failing, signal: AbortSignal.timeout(10_000) })).to.eventually.be.rejected.with.property('name', 'TypeError')
       const remote = await h.upgrader.waitFor('inbound', 1)
       expect((await readError(remote))?.name).to.equal('StreamResetError')
     })
@@ -108,18 +108,18 @@ describe('WebSockets dial', () => {
   describe('wss certificates', () => {
     it('rejects a certificate it does not trust with DialError', async () => {
       h = await listening('/ip4/127.0.0.1/tcp/0/wss')
-      const err = await createTransport().dial(h.addr, { upgrader: new RecordingUpgrader() }).then(() => undefined, (e: DialError) => e)
+      const err = await createTransport().dial(h.addr, { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }).then(() => undefined, (e: DialError) => e)
       expect(err?.name).to.equal('DialError')
       expect((err?.errors[0] as NodeJS.ErrnoException).code).to.equal('DEPTH_ZERO_SELF_SIGNED_CERT')
     })
 
     it('accepts it with rejectUnauthorized: false (tests only), or with it as `ca`, over IPv4 and IPv6', async () => {
       h = await listening('/ip4/127.0.0.1/tcp/0/wss')
-      await createTransport({ tlsClientOptions: { rejectUnauthorized: false } }).dial(h.addr, { upgrader: new RecordingUpgrader() })
-      await createTransport({ tlsClientOptions: { ca: CERT } }).dial(h.addr, { upgrader: new RecordingUpgrader() })
+      await createTransport({ tlsClientOptions: { rejectUnauthorized: false } }).dial(h.addr, { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
+      await createTransport({ tlsClientOptions: { ca: CERT } }).dial(h.addr, { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
       await h.close()
       h = await listening('/ip6/::1/tcp/0/tls/ws')
-      await createTransport({ tlsClientOptions: { ca: CERT } }).dial(h.addr, { upgrader: new RecordingUpgrader() })
+      await createTransport({ tlsClientOptions: { ca: CERT } }).dial(h.addr, { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
       expect(h.upgrader.inbound).to.have.length(1)
     })
   })

@@ -73,7 +73,7 @@ describe('WebSockets transport in a browser', () => {
     expect(() => transport.createListener({ upgrader: new RecordingUpgrader() })).to.throw().with.property('name', 'UnsupportedTransportError')
     const tcp = multiaddr('/ip4/127.0.0.1/tcp/4001')
     expect(transport.dialFilter([WS_ADDR, tcp, WSS_ADDR]).map(String)).to.deep.equal([WS_ADDR.toString(), WSS_ADDR.toString()])
-    await expect(transport.dial(tcp, { upgrader: new RecordingUpgrader() })).to.eventually.be.rejected.with.property('name', 'InvalidMultiaddrError')
+    await expect(transport.dial(tcp, { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })).to.eventually.be.rejected.with.property('name', 'InvalidMultiaddrError')
   })
 
   it('exchanges bytes both ways with a Node listener', async () => {
@@ -278,7 +278,7 @@ describe('WebSockets transport in a browser', () => {
   })
 
   it('fails with DialError on a closed port and AbortError on an aborted signal', async () => {
-    await expect(transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${CLOSED_PORT}/ws`), { upgrader: new RecordingUpgrader() }))
+    await expect(transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${CLOSED_PORT}/ws`), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
       .to.eventually.be.rejected.with.property('name', 'DialError')
     const controller = new AbortController()
     const dialling = transport.dial(WS_ADDR, { upgrader: new RecordingUpgrader(), signal: controller.signal })

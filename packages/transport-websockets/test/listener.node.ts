@@ -153,7 +153,7 @@ describe('WebSockets listener: bad input', () => {
     expect(h.listener.connectionCount).to.equal(0)
 
     // a well-behaved client still gets through
-    const out = rawConnection(await h.transport.dial(h.addr, { upgrader: new RecordingUpgrader() }))
+    const out = rawConnection(await h.transport.dial(h.addr, { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
     out.send(Uint8Array.of(0x13, 0, 0, 0))
     expect((await h.upgrader.waitFor('inbound', 1)).status).to.equal('open')
     out.abort(new Error('done'))

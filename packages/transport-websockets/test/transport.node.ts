@@ -96,7 +96,7 @@ describe('WebSockets transport (Node)', () => {
       for (const form of forms) {
         const target = multiaddr(form)
         const before = h.upgrader.inbound.length
-        const out = rawConnection(await h.transport.dial(target, { upgrader: new RecordingUpgrader() }))
+        const out = rawConnection(await h.transport.dial(target, { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
         const inb = await h.upgrader.waitFor('inbound', before + 1)
         expect(out.remoteAddr.equals(target), form).to.equal(true)
         await exchange(out, inb)
@@ -105,7 +105,7 @@ describe('WebSockets transport (Node)', () => {
 
     it('fails a /tls/sni dial whose name the certificate does not cover', async () => {
       h = await listening('/ip4/127.0.0.1/tcp/0/wss')
-      await expect(h.transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${h.port}/tls/sni/example.com/ws`), { upgrader: new RecordingUpgrader() }))
+      await expect(h.transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${h.port}/tls/sni/example.com/ws`), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
         .to.eventually.be.rejected.with.property('name', 'DialError')
     })
 
@@ -121,7 +121,7 @@ describe('WebSockets transport (Node)', () => {
 
     it('rejects addresses it cannot dial or listen on with InvalidMultiaddrError', async () => {
       const transport = createTransport()
-      await expect(transport.dial(multiaddr('/ip4/127.0.0.1/tcp/1'), { upgrader: new RecordingUpgrader() }))
+      await expect(transport.dial(multiaddr('/ip4/127.0.0.1/tcp/1'), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
         .to.eventually.be.rejected.with.property('name', 'InvalidMultiaddrError')
       const listener = transport.createListener({ upgrader: new RecordingUpgrader() })
       await expect(listener.listen(multiaddr('/dns4/localhost/tcp/0/ws'))).to.eventually.be.rejected.with.property('name', 'InvalidMultiaddrError')
@@ -214,7 +214,7 @@ describe('WebSockets transport (Node)', () => {
       const res = await get(`http://127.0.0.1:${port}/metrics`)
       expect(res.status).to.equal(200)
       expect(res.text).to.equal('metrics: ok\n')
-      const out = rawConnection(await transport.dial(addr, { upgrader: new RecordingUpgrader() }))
+      const out = rawConnection(await transport.dial(addr, { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
       await exchange(out, await upgrader.waitFor('inbound', 1))
       // and pages still work afterwards
       expect((await get(`http://127.0.0.1:${port}/`)).status).to.equal(200)
@@ -232,7 +232,7 @@ describe('WebSockets transport (Node)', () => {
         const listener = transport.createListener({ upgrader })
         await listener.listen(multiaddr('/ip4/127.0.0.1/tcp/0/ws'))
         expect(listener.getAddrs().map(String)).to.deep.equal([`/ip4/127.0.0.1/tcp/${port}/ws`])
-        const out = rawConnection(await transport.dial(listener.getAddrs()[0], { upgrader: new RecordingUpgrader() }))
+        const out = rawConnection(await transport.dial(listener.getAddrs()[0], { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
         await exchange(out, await upgrader.waitFor('inbound', 1))
         await listener.close()
         expect(server.listening).to.equal(true)
@@ -271,7 +271,7 @@ describe('WebSockets transport (Node)', () => {
         await listener.listen(multiaddr(`/ip4/127.0.0.1/tcp/${port}/tls/ws`))
         expect(listener.getAddrs().map(String)).to.deep.equal([`/ip4/127.0.0.1/tcp/${port}/tls/ws`])
         expect((await get(`https://127.0.0.1:${port}/`)).text).to.equal('metrics: ok\n')
-        const out = rawConnection(await transport.dial(listener.getAddrs()[0], { upgrader: new RecordingUpgrader() }))
+        const out = rawConnection(await transport.dial(listener.getAddrs()[0], { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
         await exchange(out, await upgrader.waitFor('inbound', 1))
         await listener.close()
       } finally {

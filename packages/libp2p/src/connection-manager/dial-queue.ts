@@ -1,11 +1,11 @@
 import { AbortError, DialError, NotFoundError, TimeoutError } from '@libp2p/interface'
-import { BoundedQueue, isCircuitAddress, withTimeout } from '@libp2p/utils'
+import { BoundedQueue, withTimeout } from '@libp2p/utils'
 import { DEFAULT_ADDRESS_DIAL_TIMEOUT_MS, DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MAX_DIAL_QUEUE_LENGTH, DEFAULT_MAX_PARALLEL_DIALS, DEFAULT_MAX_PEER_ADDRS_TO_DIAL } from '../constants.js'
 import { DialToSelfError, LimitedConnectionError, NoValidAddressesError } from '../errors.js'
-import { dialTarget, isLimitedAddress, isSignalledAddress } from '../get-peer.js'
+import { dialTarget } from '../get-peer.js'
 import type { DialTarget } from '../get-peer.js'
 import type {
-  AbortOptions, ComponentLogger, Connection, ConnectionGater, Logger, PeerId, PeerStore, TransportManager
+  AbortOptions, ComponentLogger, Connection, ConnectionGater, DialProfile, Logger, PeerId, PeerStore, TransportManager
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -18,7 +18,9 @@ export interface DialQueueComponents {
 }
 
 export interface DialQueueInit {
+  /** dials in flight at once in each tier's pool of slots */
   maxParallelDials?: number
+  /** dials waiting for a slot in each tier's pool */
   maxDialQueueLength?: number
   maxPeerAddrsToDial?: number
   /**
@@ -30,35 +32,47 @@ export interface DialQueueInit {
   addressDialTimeout?: number
 }
 
-export interface DialQueueOptions extends AbortOptions {
-  /** dial direct addresses only, and refuse a connection that comes out limited (LimitedConnectionError) */
+/** which of the target's addresses a dial may use */
+export interface DialPlan {
+  /** only addresses whose connection is unlimited; a connection that still comes out limited is refused (LimitedConnectionError) */
   unlimitedOnly?: boolean
+  /** only addresses of tiers below this: the caller is a dial of this tier (DialProfile) */
+  withinDialTier?: number
+}
+
+export interface DialQueueOptions extends AbortOptions, DialPlan {
+  /** an attempt of the caller's own, neither joining nor joined by others: its caller wants a new connection */
+  force?: boolean
+}
+
+/** an address and what its transport says about dialling it */
+interface ProfiledAddress {
+  multiaddr: Multiaddr
+  profile: DialProfile
 }
 
 /**
  * Dials one peer at a time per target: concurrent dials to the same peer share one attempt,
  * semaphores bound dials in flight and waiting, and each address gets its own deadline.
  *
- * Circuit addresses are dialled under slots of their own: a circuit dial needs a connection to
- * its relay, a dial of its own, which then never waits behind circuit dials that wait for it (with
- * one pool, circuit dials filling every slot would wait on their relays until the dial timeout).
- * Relay legs are direct dials (the relay transport asks for an unlimited connection), so direct
- * slots never wait on circuit slots. `…/p2p-circuit/webrtc/…` addresses (a direct connection
- * signalled over a relayed one) have a third pool: their transport may open the relayed
- * connection through the connection manager, a circuit dial, which never waits behind them.
+ * Each address is dialled under a slot of its tier's pool (Transport.dialProfile). A dial of
+ * tier n may open dials of lower tiers through the connection manager (its transport reaches the
+ * peer through another connection) and never of its own tier or above (the connection manager
+ * passes `withinDialTier` down), so it never holds a slot that a dial it waits for needs: with
+ * one pool, such dials filling every slot would wait for their inner dials until the dial
+ * timeout. Tier-0 dials open no other connection, so the lowest pool never waits on another.
  *
- * Concurrent dials to one target share one attempt, except that a dial naming only circuit (or
- * only `/webrtc`) addresses is an attempt of its own: a transport dialling the peer over WebRTC
- * can ask the connection manager for the relayed connection to that same peer without joining
- * (and waiting for) the dial it runs in.
+ * Concurrent dials to one target share one attempt, except that a dial naming only addresses of
+ * one tier above 0 is an attempt of its own: a transport dialling the peer at a higher tier can
+ * ask the connection manager for a lower-tier connection to that same peer without joining (and
+ * waiting for) the attempt it runs in. A forced dial (`force`) is always an attempt of its own.
  */
 export class DialQueue {
   readonly #components: DialQueueComponents
-  readonly #slots: BoundedQueue
-  /** circuit addresses: as many again, so a circuit dial never holds a slot its relay leg needs */
-  readonly #circuitSlots: BoundedQueue
-  /** `/webrtc` addresses after `/p2p-circuit`: as many again, so they never hold a slot their relayed connection needs */
-  readonly #signalledSlots: BoundedQueue
+  /** one pool per tier, made when a dial of that tier first comes (transports declare few tiers) */
+  readonly #pools = new Map<number, BoundedQueue>()
+  readonly #maxParallelDials: number
+  readonly #maxDialQueueLength: number
   readonly #maxAddrs: number
   readonly #timeoutMs: number
   readonly #dialTimeoutMs: number
@@ -67,14 +81,8 @@ export class DialQueue {
 
   constructor (components: DialQueueComponents, init: DialQueueInit = {}) {
     this.#components = components
-    const slots = {
-      concurrency: init.maxParallelDials ?? DEFAULT_MAX_PARALLEL_DIALS,
-      maxSize: init.maxDialQueueLength ?? DEFAULT_MAX_DIAL_QUEUE_LENGTH,
-      limitName: 'maxDialQueueLength'
-    }
-    this.#slots = new BoundedQueue(slots)
-    this.#circuitSlots = new BoundedQueue(slots)
-    this.#signalledSlots = new BoundedQueue(slots)
+    this.#maxParallelDials = init.maxParallelDials ?? DEFAULT_MAX_PARALLEL_DIALS
+    this.#maxDialQueueLength = init.maxDialQueueLength ?? DEFAULT_MAX_DIAL_QUEUE_LENGTH
     this.#maxAddrs = init.maxPeerAddrsToDial ?? DEFAULT_MAX_PEER_ADDRS_TO_DIAL
     this.#timeoutMs = init.addressDialTimeout ?? DEFAULT_ADDRESS_DIAL_TIMEOUT_MS
     this.#dialTimeoutMs = init.dialTimeout ?? DEFAULT_DIAL_TIMEOUT_MS
@@ -98,14 +106,18 @@ export class DialQueue {
     if (target.peerId?.equals(this.#components.peerId) === true) {
       throw new DialToSelfError('a node cannot dial itself')
     }
-    const unlimitedOnly = options.unlimitedOnly === true
-    // a dial restricted to direct addresses is not the same attempt as one that may take a circuit
-    const key = (target.peerId?.toString() ?? target.multiaddrs.map(String).sort().join(',')) + addressClass(target) + (unlimitedOnly ? '#unlimited' : '')
+    const plan: DialPlan = { unlimitedOnly: options.unlimitedOnly === true, withinDialTier: options.withinDialTier }
+    // a dial restricted to some addresses is not the same attempt as one that may take any
+    const key = (target.peerId?.toString() ?? target.multiaddrs.map(String).sort().join(',')) +
+      this.#namedTier(target) +
+      (plan.unlimitedOnly === true ? '#unlimited' : '') +
+      (plan.withinDialTier != null ? `#within${plan.withinDialTier}` : '')
     if (options.signal.aborted) { throw abortReason(options.signal) }
+    if (options.force === true) { return this.#dial(target, plan, { signal: options.signal }) }
     let shared = this.#pending.get(key)
     if (shared == null) {
       const controller = new AbortController()
-      const attempt = this.#dial(target, unlimitedOnly, { signal: controller.signal }).finally(() => this.#pending.delete(key))
+      const attempt = this.#dial(target, plan, { signal: controller.signal }).finally(() => this.#pending.delete(key))
       shared = { attempt, controller, waiting: 0 }
       this.#pending.set(key, shared)
     }
@@ -114,47 +126,48 @@ export class DialQueue {
 
   /**
    * whether dial() of these addresses would try one: not this node, the gater allows the peer, and
-   * #addresses() keeps at least one (a transport, the gater, direct only when unlimitedOnly)
+   * #addresses() keeps at least one (a transport, the gater, the plan)
    */
-  async isDialable (multiaddrs: Multiaddr[], unlimitedOnly: boolean, options: AbortOptions = {}): Promise<boolean> {
+  async isDialable (multiaddrs: Multiaddr[], plan: DialPlan, options: AbortOptions = {}): Promise<boolean> {
     try {
       const target = dialTarget(multiaddrs)
       if (target.peerId?.equals(this.#components.peerId) === true) { return false }
       if (target.peerId != null && await this.#components.connectionGater.denyDialPeer?.(target.peerId) === true) { return false }
-      return (await this.#addresses(target, unlimitedOnly, options)).length > 0
+      return (await this.#addresses(target, plan, options)).length > 0
     } catch (err: any) {
       if (options.signal?.aborted === true) { throw err }
       return false
     }
   }
 
-  async #dial (target: DialTarget, unlimitedOnly: boolean, options: AbortOptions): Promise<Connection> {
+  async #dial (target: DialTarget, plan: DialPlan, options: AbortOptions): Promise<Connection> {
     const { connectionGater } = this.#components
     if (target.peerId != null && await connectionGater.denyDialPeer?.(target.peerId) === true) {
       throw new DialError(`the connection gater refused to dial ${target.peerId}`)
     }
-    const addrs = await this.#addresses(target, unlimitedOnly, options)
+    const addrs = await this.#addresses(target, plan, options)
     const errors: Error[] = []
-    const direct = addrs.filter(ma => !isCircuitAddress(ma))
-    const signalled = addrs.filter(isSignalledAddress)
-    const circuits = addrs.filter(isLimitedAddress)
     let connection: Connection | undefined
-    if (direct.length > 0) {
-      connection = await this.#slots.add(async () => this.#dialAddresses(target, direct, errors, options), options)
-    }
-    if (connection == null && signalled.length > 0) {
-      connection = await this.#signalledSlots.add(async () => this.#dialAddresses(target, signalled, errors, options), options)
-    }
-    if (connection == null && circuits.length > 0) {
-      connection = await this.#circuitSlots.add(async () => this.#dialAddresses(target, circuits, errors, options), options)
+    for (const run of runsOfOneTier(addrs)) {
+      connection = await this.#pool(run.tier).add(async () => this.#dialAddresses(target, run.addrs, errors, options), options)
+      if (connection != null) { break }
     }
     if (connection == null) {
       throw new DialError(`all ${addrs.length} addresses failed: ${errors.map(e => e.message).join('; ')}`, errors)
     }
-    if (unlimitedOnly && connection.limits != null) {
+    if (plan.unlimitedOnly === true && connection.limits != null) {
       throw new LimitedConnectionError(`the connection to ${connection.remotePeer.toString()} through ${connection.remoteAddr.toString()} is limited`)
     }
     return connection
+  }
+
+  #pool (tier: number): BoundedQueue {
+    let pool = this.#pools.get(tier)
+    if (pool == null) {
+      pool = new BoundedQueue({ concurrency: this.#maxParallelDials, maxSize: this.#maxDialQueueLength, limitName: 'maxDialQueueLength' })
+      this.#pools.set(tier, pool)
+    }
+    return pool
   }
 
   /** the first address that connects; undefined when all failed (their errors pushed to `errors`) */
@@ -182,51 +195,79 @@ export class DialQueue {
     return undefined
   }
 
-  /** the target's dialable addresses, direct ones first, then `/webrtc` ones (circuits last, or left out when unlimitedOnly) */
-  async #addresses (target: DialTarget, unlimitedOnly: boolean, options: AbortOptions): Promise<Multiaddr[]> {
-    const { peerStore, transportManager, connectionGater } = this.#components
-    let addrs = target.multiaddrs
-    if (addrs.length === 0 && target.peerId != null) {
-      try {
-        addrs = (await peerStore.get(target.peerId, options)).addresses.map(a => a.multiaddr)
-      } catch (err: any) {
-        if (err.name !== NotFoundError.name) { throw err }
-      }
-    }
-    const usable: Multiaddr[] = []
+  /**
+   * the target's dialable addresses in dial order: those whose connection is unlimited first, then
+   * limited ones (left out when unlimitedOnly); within each, lower tiers first, then the order given
+   * (or stored)
+   */
+  async #addresses (target: DialTarget, plan: DialPlan, options: AbortOptions): Promise<ProfiledAddress[]> {
+    const { transportManager, connectionGater } = this.#components
+    const addrs = await this.#known(target, options)
+    const candidates: ProfiledAddress[] = []
     const seen = new Set<string>()
-    let circuits = 0
-    // stable: the order given (or stored) within direct and within circuit addresses
-    const ordered = [...addrs.filter(ma => !isCircuitAddress(ma)), ...addrs.filter(isSignalledAddress), ...addrs.filter(isLimitedAddress)]
-    for (const ma of ordered) {
-      const key = ma.toString()
+    for (const multiaddr of addrs) {
+      const key = multiaddr.toString()
       if (seen.has(key)) { continue }
       seen.add(key)
-      if (transportManager.transportForMultiaddr(ma) == null) { continue }
-      if (unlimitedOnly && isLimitedAddress(ma)) {
-        circuits++
+      const profile = transportManager.dialProfile(multiaddr)
+      if (profile == null) { continue }
+      if (plan.withinDialTier != null && profile.tier >= plan.withinDialTier) { continue }
+      candidates.push({ multiaddr, profile })
+    }
+    // Array.prototype.sort is stable: the given order survives within each class
+    candidates.sort((a, b) => (Number(a.profile.limited) - Number(b.profile.limited)) || (a.profile.tier - b.profile.tier))
+    const usable: ProfiledAddress[] = []
+    let limited = 0
+    for (const candidate of candidates) {
+      if (plan.unlimitedOnly === true && candidate.profile.limited) {
+        limited++
         continue
       }
-      if (await connectionGater.denyDialMultiaddr?.(ma) === true) { continue }
-      usable.push(ma)
+      if (await connectionGater.denyDialMultiaddr?.(candidate.multiaddr) === true) { continue }
+      usable.push(candidate)
       if (usable.length >= this.#maxAddrs) { break }
     }
-    if (usable.length === 0 && circuits > 0) {
-      throw new LimitedConnectionError(`${target.peerId?.toString() ?? 'the peer'} has only relayed addresses (${circuits}), whose connections are limited, and an unlimited connection was asked for`)
+    if (usable.length === 0 && limited > 0) {
+      throw new LimitedConnectionError(`${target.peerId?.toString() ?? 'the peer'} has only addresses whose connections are limited (${limited}), and an unlimited connection was asked for`)
     }
     if (usable.length === 0) {
       throw new NoValidAddressesError(`no dialable address for ${target.peerId?.toString() ?? addrs.map(String).join(', ')}`)
     }
     return usable
   }
+
+  /** the addresses the caller named, else those the peer store holds for the peer */
+  async #known (target: DialTarget, options: AbortOptions): Promise<Multiaddr[]> {
+    if (target.multiaddrs.length > 0 || target.peerId == null) { return target.multiaddrs }
+    try {
+      return (await this.#components.peerStore.get(target.peerId, options)).addresses.map(a => a.multiaddr)
+    } catch (err: any) {
+      if (err.name !== NotFoundError.name) { throw err }
+      return []
+    }
+  }
+
+  /** '#tier<n>' for a dial naming only addresses of one tier n above 0, else '' (see the class comment) */
+  #namedTier (target: DialTarget): string {
+    if (target.multiaddrs.length === 0) { return '' }
+    const tiers = new Set(target.multiaddrs.map(ma => this.#components.transportManager.dialProfile(ma)?.tier))
+    const [tier] = tiers
+    return tiers.size === 1 && tier != null && tier > 0 ? `#tier${tier}` : ''
+  }
 }
 
-/** '#limited' for a dial naming circuit addresses only, '#signalled' for `/webrtc` ones only, else '' */
-function addressClass (target: DialTarget): string {
-  if (target.multiaddrs.length === 0) { return '' }
-  if (target.multiaddrs.every(isLimitedAddress)) { return '#limited' }
-  if (target.multiaddrs.every(isSignalledAddress)) { return '#signalled' }
-  return ''
+/** consecutive addresses of one tier, in dial order: each run is dialled under one slot of its tier's pool */
+function runsOfOneTier (addrs: ProfiledAddress[]): Array<{ tier: number, addrs: Multiaddr[] }> {
+  const runs: Array<{ tier: number, addrs: Multiaddr[] }> = []
+  for (const { multiaddr, profile } of addrs) {
+    const last = runs[runs.length - 1]
+    if (last?.tier === profile.tier) {
+      last.addrs.push(multiaddr)
+    } else {
+      runs.push({ tier: profile.tier, addrs: [multiaddr] })
+    }
+  }
+  return runs
 }
 
 /**

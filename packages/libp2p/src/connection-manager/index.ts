@@ -5,16 +5,16 @@ import {
   DEFAULT_MAX_INCOMING_PENDING_CONNECTIONS, KEEP_ALIVE_TAG
 } from '../constants.js'
 import { LimitedConnectionError, NoValidAddressesError } from '../errors.js'
-import { dialTarget, isLimitedAddress, isSignalledAddress } from '../get-peer.js'
+import { dialTarget } from '../get-peer.js'
 import { DialQueue } from './dial-queue.js'
 import { IpFilter } from './ip-filter.js'
+import { decideLimited } from './limited-connections.js'
 import { InboundRateLimiter } from './rate-limiter.js'
 import { ReconnectQueue } from './reconnect-queue.js'
 import type { DialQueueComponents, DialQueueInit } from './dial-queue.js'
 import type {
   AbortOptions, Connection, ConnectionManager as ConnectionManagerInterface, IsDialableOptions, Libp2pEvents, Logger,
-  MultiaddrConnection, NewStreamOptions, OpenConnectionOptions as BaseOpenConnectionOptions, PeerId, Startable, Stream,
-  TypedEventTarget
+  MultiaddrConnection, OpenConnectionOptions, OpenStreamOptions, PeerId, Startable, Stream, TypedEventTarget
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -58,22 +58,8 @@ export interface ConnectionManagerInit extends DialQueueInit {
   outboundStreamProtocolNegotiationTimeout?: number
 }
 
-export interface OpenConnectionOptions extends BaseOpenConnectionOptions {
-  /**
-   * Whether a limited (relayed) connection will do. An open unlimited connection is always
-   * preferred. `true`: an open limited connection is reused; with none, any address is dialled.
-   * `false`: the connection must be unlimited: only direct addresses are dialled (with
-   * `…/p2p-circuit/webrtc/…` ones, whose connection is direct and only the signalling relayed),
-   * even when a limited connection is open, and `LimitedConnectionError` says so when the peer has
-   * none. Unset (`dial()`, services such as ping): an open limited connection is reused unless the
-   * caller named a direct (or `/webrtc`) address, which is then tried first (the limited connection
-   * is returned if a direct dial fails; a `/webrtc` dial's error is thrown).
-   */
-  runOnLimitedConnection?: boolean
-}
-
-/** runOnLimitedConnection applies to both the connection and the stream, as in dialProtocol() */
-export interface OpenStreamOptions extends OpenConnectionOptions, NewStreamOptions {}
+/** runOnLimitedConnection and withinDialTier are declared once, in `@libp2p/interface`'s OpenConnectionOptions */
+export type { OpenConnectionOptions, OpenStreamOptions }
 
 export interface ConnectionManagerComponents extends DialQueueComponents {
   events: TypedEventTarget<Libp2pEvents>
@@ -146,30 +132,24 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
   async openConnection (peer: PeerId | Multiaddr | Multiaddr[], options: OpenConnectionOptions = {}): Promise<Connection> {
     // a PeerId, or multiaddrs ending in /p2p/<id>, reuse an open connection to that peer
     const target = dialTarget(peer)
-    let limited: Connection | undefined
-    if (options.force !== true && target.peerId != null) {
-      const open = this.getConnections(target.peerId).filter(c => c.status === 'open')
-      const unlimited = open.find(c => c.limits == null)
-      if (unlimited != null) { return unlimited }
-      limited = open[0]
-      // a /webrtc address after /p2p-circuit asks for a direct connection: the limited one will not do
-      const namedDirect = target.multiaddrs.some(ma => !isLimitedAddress(ma))
-      if (limited != null && (options.runOnLimitedConnection === true || (options.runOnLimitedConnection == null && !namedDirect))) {
-        return limited
-      }
-    }
-    // a second circuit next to an open one gains nothing: with a limited connection open, dial direct addresses only
-    const unlimitedOnly = options.runOnLimitedConnection === false || limited != null
+    const open = options.force !== true && target.peerId != null
+      ? this.getConnections(target.peerId).filter(c => c.status === 'open')
+      : []
+    const named = target.multiaddrs.map(ma => this.#components.transportManager.dialProfile(ma))
+    const decision = decideLimited(open, named, options.runOnLimitedConnection)
+    if (decision.reuse != null) { return decision.reuse }
     try {
-      return await this.#dialQueue.dial(peer, { signal: options.signal, unlimitedOnly })
+      return await this.#dialQueue.dial(peer, {
+        signal: options.signal, force: options.force, unlimitedOnly: decision.unlimitedOnly, withinDialTier: options.withinDialTier
+      })
     } catch (err: any) {
-      // a failed /webrtc dial does not fall back to the limited connection: its caller asked for a direct one
-      if (limited?.status === 'open' && options.runOnLimitedConnection == null && !target.multiaddrs.some(isSignalledAddress)) {
-        this.#log('no direct connection to %p (%e); the limited one will do', limited.remotePeer, err)
-        return limited
+      const { fallback, limited } = decision
+      if (fallback?.status === 'open') {
+        this.#log('no unlimited connection to %p (%e); the limited one will do', fallback.remotePeer, err)
+        return fallback
       }
       if (limited != null && err.name === NoValidAddressesError.name) {
-        throw new LimitedConnectionError(`only a limited connection to ${limited.remotePeer.toString()} is open, no direct address of it is known, and an unlimited connection was asked for`)
+        throw new LimitedConnectionError(`only a limited connection to ${limited.remotePeer.toString()} is open, no address of it with an unlimited connection is known, and an unlimited connection was asked for`)
       }
       throw err
     }
@@ -183,7 +163,7 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
   async isDialable (multiaddrs: Multiaddr | Multiaddr[], options: IsDialableOptions = {}): Promise<boolean> {
     const list = Array.isArray(multiaddrs) ? multiaddrs : [multiaddrs]
     if (list.length === 0) { return false }
-    return this.#dialQueue.isDialable(list, options.runOnLimitedConnection === false, options)
+    return this.#dialQueue.isDialable(list, { unlimitedOnly: options.runOnLimitedConnection === false }, options)
   }
 
   async closeConnections (peerId: PeerId, options?: AbortOptions): Promise<void> {

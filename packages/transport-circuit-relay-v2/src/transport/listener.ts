@@ -10,18 +10,16 @@ import { circuitAddress, parseCircuitAddress } from './addresses.js'
 import { hopRequest } from './hop-request.js'
 import type { RelayDiscovery, RelaySeeker } from './discovery.js'
 import type {
-  ComponentLogger, Connection, Listener, ListenerEvents, Logger, OpenConnectionOptions, PeerId, PeerStore
+  ComponentLogger, Connection, ConnectionManager, Listener, ListenerEvents, Logger, PeerId, PeerStore
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /**
- * The connection manager as the relay client uses it. `runOnLimitedConnection: false` (libp2p's
- * OpenConnectionOptions) asks for an unlimited connection: the relay is dialled on its direct
- * addresses only, never through another relay.
+ * The connection manager as the relay client uses it. `runOnLimitedConnection: false` asks for an
+ * unlimited connection: the relay is dialled on addresses whose connection is unlimited only,
+ * never through another relay.
  */
-export interface RelayConnectionManager {
-  openConnection(peer: PeerId | Multiaddr | Multiaddr[], options?: OpenConnectionOptions & { runOnLimitedConnection?: boolean }): Promise<Connection>
-}
+export type RelayConnectionManager = Pick<ConnectionManager, 'openConnection'>
 
 export interface CircuitListenerComponents {
   peerId: PeerId

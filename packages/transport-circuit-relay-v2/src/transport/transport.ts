@@ -16,10 +16,16 @@ import { CircuitListener, isDiscoveryAddress } from './listener.js'
 import { RelayedConnection } from './relayed-connection.js'
 import type { RelayConnectionManager } from './listener.js'
 import type {
-  ComponentLogger, Connection, CreateListenerOptions, DialTransportOptions, Libp2pEvents, Listener, Logger, PeerId, PeerStore,
+  ComponentLogger, Connection, CreateListenerOptions, DialProfile, DialTransportOptions, Libp2pEvents, Listener, Logger, PeerId, PeerStore,
   Registrar, Startable, Stream, Transport, TypedEventTarget, Upgrader
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+
+/**
+ * A circuit's connection carries the relay's limits, and its dial opens the connection to the
+ * relay (tier 0 in the dial queue's terms) through the connection manager
+ */
+const CIRCUIT_DIAL: DialProfile = { limited: true, tier: 1 }
 
 export interface CircuitRelayTransportComponents {
   peerId: PeerId
@@ -128,6 +134,10 @@ export class CircuitRelayTransport implements Transport, Startable {
     return multiaddrs.filter(ma => parseCircuitAddress(ma)?.targetId != null)
   }
 
+  dialProfile (_multiaddr: Multiaddr): DialProfile {
+    return CIRCUIT_DIAL
+  }
+
   createListener (_options: CreateListenerOptions): Listener {
     return new CircuitListener(this.#components, {
       reservationTimeoutMs: this.#reservationTimeoutMs,
@@ -150,8 +160,10 @@ export class CircuitRelayTransport implements Transport, Startable {
     const { signal, done } = withTimeout(this.#connectTimeoutMs, `a circuit through ${relay.toString()}`, options.signal)
     try {
       const relayTarget = parsed.relay.getComponents().length === 1 ? relay : parsed.relay
-      // the relay leg is a direct dial (its own dial slot, never a circuit)
-      const toRelay = await this.#components.connectionManager.openConnection(relayTarget, { signal, runOnLimitedConnection: false })
+      // the relay leg: an unlimited connection, from a lower tier's slots than this dial holds
+      const toRelay = await this.#components.connectionManager.openConnection(relayTarget, {
+        signal, runOnLimitedConnection: false, withinDialTier: CIRCUIT_DIAL.tier
+      })
       if (toRelay.limits != null) {
         throw new UnexpectedPeerError(`the connection to relay ${relay.toString()} is itself relayed`)
       }
@@ -161,9 +173,14 @@ export class CircuitRelayTransport implements Transport, Startable {
       }, signal)
       const remoteAddr = circuitAddress(toRelay.remoteAddr, relay.toString(), target.toString())
       this.#log('circuit to %p through %p, limits %o', target, relay, answer.limit)
-      return await options.upgrader.upgradeOutbound(new RelayedConnection(stream, remoteAddr), {
-        signal, remotePeer: target, limits: limitsFromMessage(answer.limit)
-      })
+      const circuit = new RelayedConnection(stream, remoteAddr)
+      try {
+        return await options.upgrader.upgradeOutbound(circuit, { signal, remotePeer: target, limits: limitsFromMessage(answer.limit) })
+      } catch (err: any) {
+        // an upgrader need not end what it failed to upgrade (libp2p's does): the circuit ends here either way
+        circuit.abort(err)
+        throw err
+      }
     } finally {
       done()
     }
@@ -203,15 +220,15 @@ export class CircuitRelayTransport implements Transport, Startable {
       done()
     }
     const remoteAddr = circuitAddress(connection.remoteAddr, relay.toString(), initiator.toString())
+    const circuit = new RelayedConnection(bytes.unwrap(), remoteAddr)
     try {
-      const relayed = await this.#components.upgrader.upgradeInbound(new RelayedConnection(bytes.unwrap(), remoteAddr), {
-        limits: limitsFromMessage(request.limit)
-      })
+      const relayed = await this.#components.upgrader.upgradeInbound(circuit, { limits: limitsFromMessage(request.limit) })
       if (!relayed.remotePeer.equals(initiator)) {
         relayed.abort(new UnexpectedPeerError(`the relay announced ${initiator.toString()} but ${relayed.remotePeer.toString()} connected`))
       }
     } catch (err: any) {
       this.#log('inbound circuit from %p through %p failed - %e', initiator, relay, err)
+      circuit.abort(err)
     }
   }
 

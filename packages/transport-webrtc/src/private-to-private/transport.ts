@@ -11,17 +11,23 @@ import { answerSignaling, initiateSignaling } from './signaling.js'
 import type { DataChannelOptions } from '../stream.js'
 import type { SignalingResult } from './signaling.js'
 import type {
-  ComponentLogger, Connection, ConnectionManager, CreateListenerOptions, DialTransportOptions, Libp2pEvents, Listener, Logger,
+  ComponentLogger, Connection, ConnectionManager, CreateListenerOptions, DialProfile, DialTransportOptions, Libp2pEvents, Listener, Logger,
   PeerId, Registrar, Startable, Stream, Transport, TransportManager, TypedEventTarget, Upgrader
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+
+/**
+ * The WebRTC connection is direct, so unlimited; its dial opens the relayed connection to signal
+ * over (a circuit dial, tier 1 in the dial queue's terms) through the connection manager
+ */
+const SIGNALLED_DIAL: DialProfile = { limited: false, tier: 2 }
 
 export interface WebRTCTransportComponents {
   peerId: PeerId
   registrar: Registrar
   upgrader: Upgrader
   transportManager: TransportManager
-  connectionManager: Pick<ConnectionManager, 'getConnections'>
+  connectionManager: Pick<ConnectionManager, 'getConnections' | 'openConnection'>
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
 }
@@ -92,6 +98,10 @@ export class WebRTCTransport implements Transport, Startable {
     return multiaddrs.filter(ma => parseDialAddress(ma) != null)
   }
 
+  dialProfile (_multiaddr: Multiaddr): DialProfile {
+    return SIGNALLED_DIAL
+  }
+
   createListener (_options: CreateListenerOptions): Listener {
     const listener = new WebRTCListener(this.#components)
     this.#listeners.add(listener)
@@ -113,10 +123,13 @@ export class WebRTCTransport implements Transport, Startable {
     let stream: Stream | undefined
     let pc: RTCPeerConnection | undefined
     try {
-      // an open connection to the peer carries the signaling; else a circuit, dialled through the
-      // transport manager: the connection manager's queue holds this very dial for the peer
+      // An open connection to the peer carries the signaling; else a relayed connection of this
+      // dial's own (force: concurrent dials to one peer do not share one, as a relayed connection
+      // takes few signaling streams at once), from a lower tier's slots than this dial holds
       const relayed = this.#components.connectionManager.getConnections(target).find(c => c.status === 'open') ??
-        await this.#components.transportManager.dial(parsed.circuit, { signal, remotePeer: target })
+        await this.#components.connectionManager.openConnection(parsed.circuit, {
+          signal, force: true, runOnLimitedConnection: true, withinDialTier: SIGNALLED_DIAL.tier
+        })
       let result: SignalingResult | undefined
       for (let attempt = 1; result == null; attempt++) {
         stream = await relayed.newStream(SIGNALING_PROTOCOL, { signal, runOnLimitedConnection: true })
@@ -133,7 +146,7 @@ export class WebRTCTransport implements Transport, Startable {
         }
       }
       this.#log('connected to %p over WebRTC', target)
-      return await this.#upgrade(result, ma, target, 'outbound', signal)
+      return await this.#upgrade(options.upgrader, result, ma, target, 'outbound', signal)
     } catch (err: any) {
       stream?.abort(err)
       pc?.close()
@@ -151,7 +164,7 @@ export class WebRTCTransport implements Transport, Startable {
       pc = createPeerConnection(await this.#rtcConfiguration())
       const result = await answerSignaling(stream, pc, { signal, log: this.#log, maxEarlyStreams: this.#init.maxEarlyStreams })
       const remoteAddr = webrtcAddress(relayed.remoteAddr) ?? relayed.remoteAddr
-      const connection = await this.#upgrade(result, remoteAddr, relayed.remotePeer, 'inbound', signal)
+      const connection = await this.#upgrade(this.#components.upgrader, result, remoteAddr, relayed.remotePeer, 'inbound', signal)
       for (const listener of this.#listeners) { listener.onConnection(connection) }
     } catch (err: any) {
       this.#log('inbound WebRTC connection from %p failed - %s', relayed.remotePeer, err.message)
@@ -162,8 +175,9 @@ export class WebRTCTransport implements Transport, Startable {
     }
   }
 
-  async #upgrade (result: SignalingResult, remoteAddr: Multiaddr, remotePeer: PeerId, direction: 'inbound' | 'outbound', signal: AbortSignal): Promise<Connection> {
-    return upgrade(this.#components.upgrader, this.#init, result.pc, result.earlyChannels, remoteAddr, remotePeer, direction, signal, this.#log)
+  /** outbound: the upgrader dial() was given, as the Transport contract says; inbound: the node's */
+  async #upgrade (upgrader: Upgrader, result: SignalingResult, remoteAddr: Multiaddr, remotePeer: PeerId, direction: 'inbound' | 'outbound', signal: AbortSignal): Promise<Connection> {
+    return upgrade(upgrader, this.#init, result.pc, result.earlyChannels, remoteAddr, remotePeer, direction, signal, this.#log)
   }
 
   async #rtcConfiguration (): Promise<RTCConfiguration> {
