@@ -63,10 +63,18 @@ export class FrameWriter {
 
   /** a frame the remote made us send; throws LimitExceededError if the remote floods them without reading */
   writeControl (type: FrameTypeValue, flags: number, streamId: number, length: number): void {
+    this.reserveControl()
+    this.write(type, flags, streamId, length)
+  }
+
+  /**
+   * Count one reply the remote made us owe, to be written next with write() (a SYN's ACK or RST,
+   * which the muxer base writes); throws LimitExceededError if the remote floods them without reading.
+   */
+  reserveControl (): void {
     if (this.blocked && ++this.#unsentControl > MAX_UNSENT_CONTROL_FRAMES) {
       throw new LimitExceededError('MAX_UNSENT_CONTROL_FRAMES', MAX_UNSENT_CONTROL_FRAMES, 'the remote floods yamux frames that need replies without reading them')
     }
-    this.write(type, flags, streamId, length)
   }
 
   /** hand the queued frames to the connection now */

@@ -1,4 +1,58 @@
-import { MAX_ID_GAP_RANGES } from './constants.js'
+import { LimitExceededError, ProtocolError } from '@libp2p/interface'
+import { MAX_ID_GAP_RANGES, MAX_STREAM_ID } from './constants.js'
+import { frameName } from './frame.js'
+
+/**
+ * The stream ids of one session: ours (the client's odd, the server's even, growing) and the
+ * remote's, and which frames may name which id.
+ */
+export class SessionStreamIds {
+  readonly #remote: RemoteStreamIds
+  readonly #remoteIsClient: boolean
+  #next: number
+
+  /** `client`: we dialled (the yamux client opens odd ids) */
+  constructor (client: boolean) {
+    this.#remoteIsClient = !client
+    this.#next = client ? 1 : 2
+    this.#remote = new RemoteStreamIds(client ? 2 : 1)
+  }
+
+  /** the id of our next stream; throws LimitExceededError once they are used up */
+  next (): number {
+    const id = this.#next
+    if (id > MAX_STREAM_ID) {
+      throw new LimitExceededError('streamIds', MAX_STREAM_ID, 'the yamux stream ids of this connection are used up; open a new connection')
+    }
+    this.#next += 2
+    return id
+  }
+
+  /**
+   * A frame without SYN for `id`, which names no open stream: returns if the stream existed and
+   * finished (the frame is late and ignored), throws ProtocolError if it was never opened.
+   */
+  checkFinished (id: number, type: number): void {
+    const existed = this.#isRemote(id) ? this.#remote.existed(id) : id < this.#next
+    if (!existed) {
+      throw new ProtocolError(`yamux ${frameName(type)} frame for stream ${id}, which was never opened`)
+    }
+  }
+
+  /** the remote opens `id` (SYN): throws ProtocolError for an id of our parity or one used before */
+  openRemote (id: number): void {
+    if (!this.#isRemote(id)) {
+      throw new ProtocolError(`yamux SYN for stream ${id}, an id of our parity`)
+    }
+    if (!this.#remote.open(id)) {
+      throw new ProtocolError(`yamux SYN reuses stream id ${id}`)
+    }
+  }
+
+  #isRemote (id: number): boolean {
+    return (id % 2 === 1) === this.#remoteIsClient
+  }
+}
 
 /**
  * Which ids the remote has used, to tell a late frame for a finished stream (ignored) from a

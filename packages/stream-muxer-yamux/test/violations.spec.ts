@@ -146,7 +146,7 @@ describe('remote GoAway', () => {
     const start = Date.now()
     peer.send(frame(GO_AWAY, 0, 0, 0))
     const err = await closing
-    expect(err?.name).to.equal('ConnectionClosedError')
+    expect(err?.name).to.equal('TimeoutError')
     expect(Date.now() - start).to.be.at.least(closeTimeout - 10)
     expect(conn.status).to.equal('aborted')
   })
