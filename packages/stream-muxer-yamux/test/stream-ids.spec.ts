@@ -1,7 +1,7 @@
 import { expect } from 'aegir/chai'
 import fc from 'fast-check'
 import { MAX_ID_GAP_RANGES } from '../src/constants.js'
-import { RemoteStreamIds } from '../src/stream-ids.js'
+import { RemoteStreamIds, SessionStreamIds } from '../src/stream-ids.js'
 
 describe('remote stream ids', () => {
   it('accepts growing ids once each', () => {
@@ -50,5 +50,31 @@ describe('remote stream ids', () => {
     // recent ones are remembered
     expect(ids.open(1 + 9_999 * 20_000 - 2)).to.equal(true)
     expect(MAX_ID_GAP_RANGES).to.be.lessThan(10_000)
+  })
+})
+
+describe('session stream ids', () => {
+  it('gives the client odd ids and the server even ones, growing', () => {
+    const client = new SessionStreamIds(true)
+    const server = new SessionStreamIds(false)
+    expect([client.next(), client.next(), client.next()]).to.deep.equal([1, 3, 5])
+    expect([server.next(), server.next()]).to.deep.equal([2, 4])
+  })
+
+  it('tells late frames for finished streams (ignored) from frames for ids never opened (ProtocolError)', () => {
+    const ids = new SessionStreamIds(true)
+    ids.next()
+    ids.openRemote(2)
+    expect(() => { ids.checkFinished(1, 1) }).to.not.throw()
+    expect(() => { ids.checkFinished(2, 0) }).to.not.throw()
+    expect(() => { ids.checkFinished(3, 1) }).to.throw().with.property('name', 'ProtocolError')
+    expect(() => { ids.checkFinished(4, 0) }).to.throw().with.property('name', 'ProtocolError')
+  })
+
+  it('refuses a remote SYN with our parity or a used id (ProtocolError)', () => {
+    const ids = new SessionStreamIds(false)
+    expect(() => { ids.openRemote(2) }).to.throw(/our parity/).with.property('name', 'ProtocolError')
+    ids.openRemote(1)
+    expect(() => { ids.openRemote(1) }).to.throw(/reuses/).with.property('name', 'ProtocolError')
   })
 })
