@@ -1,4 +1,5 @@
 import { AbortError, LimitExceededError } from '@libp2p/interface'
+import { followAbort } from './deadline.js'
 import type { AbortOptions } from '@libp2p/interface'
 
 export interface BoundedQueueInit {
@@ -15,7 +16,8 @@ interface Job<T> {
   resolve(value: T): void
   reject(err: Error): void
   signal?: AbortSignal
-  onAbort?(): void
+  /** stops following the signal (the job left the wait list) */
+  unfollow?(): void
 }
 
 /**
@@ -57,12 +59,12 @@ export class BoundedQueue {
     return new Promise<T>((resolve, reject) => {
       const job: Job<T> = { fn, resolve, reject, signal }
       if (signal != null) {
-        job.onAbort = () => {
+        // through followAbort: many jobs waiting on one long-lived signal share one listener
+        job.unfollow = followAbort(signal, () => {
           const i = this.#waiting.indexOf(job)
           if (i !== -1) { this.#waiting.splice(i, 1) }
           reject(new AbortError('the job was aborted while it waited'))
-        }
-        signal.addEventListener('abort', job.onAbort, { once: true })
+        })
       }
       this.#waiting.push(job)
     })
@@ -81,7 +83,7 @@ export class BoundedQueue {
   #next (): void {
     const job = this.#waiting.shift()
     if (job == null) { return }
-    if (job.onAbort != null) { job.signal?.removeEventListener('abort', job.onAbort) }
+    job.unfollow?.()
     this.#run(job).then(job.resolve, job.reject)
   }
 }
