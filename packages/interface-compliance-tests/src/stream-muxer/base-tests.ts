@@ -10,14 +10,14 @@ const utf8 = new TextDecoder()
 export function baseTests (common: StreamMuxerSuiteSetup): void {
   describe('streams', () => {
     let factory: StreamMuxerFactory
-    const muxers = new MuxerTracker()
+    const muxers = new MuxerTracker(common.connectionPair)
 
     before(async () => { factory = await common.setup() })
     after(async () => { await common.teardown?.() })
     afterEach(() => { muxers.abortAll() })
 
-    it('has a protocol and starts open with no streams', () => {
-      const { dialer, listener } = muxers.pair(factory)
+    it('has a protocol and starts open with no streams', async () => {
+      const { dialer, listener } = await muxers.open(factory)
       expect(factory.protocol).to.be.a('string').with.length.greaterThan(0)
       expect(dialer.protocol).to.equal(factory.protocol)
       expect(dialer.status).to.equal('open')
@@ -26,7 +26,7 @@ export function baseTests (common: StreamMuxerSuiteSetup): void {
     })
 
     it('opens a stream from the dialer: the remote gets a stream event and data flows both ways', async () => {
-      const { dialer, listener } = muxers.pair(factory)
+      const { dialer, listener } = await muxers.open(factory)
       const [local, remote] = await openPair(dialer, listener)
       expect(local.direction).to.equal('outbound')
       expect(remote.direction).to.equal('inbound')
@@ -40,7 +40,7 @@ export function baseTests (common: StreamMuxerSuiteSetup): void {
     })
 
     it('opens a stream from the listener', async () => {
-      const { dialer, listener } = muxers.pair(factory)
+      const { dialer, listener } = await muxers.open(factory)
       const [local, remote] = await openPair(listener, dialer)
       expect(remote.direction).to.equal('inbound')
       local.send(text.encode('from the listener'))
@@ -49,7 +49,7 @@ export function baseTests (common: StreamMuxerSuiteSetup): void {
     })
 
     it('delivers data sent in the same tick the stream was opened', async () => {
-      const { dialer, listener } = muxers.pair(factory)
+      const { dialer, listener } = await muxers.open(factory)
       const remote = nextStream(listener)
       const local = await dialer.createStream()
       local.send(text.encode('early'))
@@ -58,7 +58,7 @@ export function baseTests (common: StreamMuxerSuiteSetup): void {
     })
 
     it('half-closes: closeWrite gives the remote EOF and the other direction keeps working', async () => {
-      const { dialer, listener } = muxers.pair(factory)
+      const { dialer, listener } = await muxers.open(factory)
       const [local, remote] = await openPair(dialer, listener)
       local.send(text.encode('request'))
       await local.closeWrite()
@@ -77,7 +77,7 @@ export function baseTests (common: StreamMuxerSuiteSetup): void {
     })
 
     it('close() ends the stream once the remote closes too', async () => {
-      const { dialer, listener } = muxers.pair(factory)
+      const { dialer, listener } = await muxers.open(factory)
       const [local, remote] = await openPair(dialer, listener)
       const echoing = echo(remote)
       local.send(text.encode('ping'))
@@ -89,7 +89,7 @@ export function baseTests (common: StreamMuxerSuiteSetup): void {
     })
 
     it('abort() resets the remote: its reads fail with StreamResetError', async () => {
-      const { dialer, listener } = muxers.pair(factory)
+      const { dialer, listener } = await muxers.open(factory)
       const [local, remote] = await openPair(dialer, listener)
       const reading = remote.read()
       const closeEvent = new Promise<Error | undefined>((resolve) => {
@@ -107,7 +107,7 @@ export function baseTests (common: StreamMuxerSuiteSetup): void {
     })
 
     it('a reset reaches a remote that is blocked writing', async () => {
-      const { dialer, listener } = muxers.pair(factory)
+      const { dialer, listener } = await muxers.open(factory)
       const [local, remote] = await openPair(dialer, listener)
       const chunk = new Uint8Array(64 * 1024)
       const writing = (async () => {
@@ -122,7 +122,7 @@ export function baseTests (common: StreamMuxerSuiteSetup): void {
     })
 
     it('works as an it-pipe duplex (sink and source)', async () => {
-      const { dialer, listener } = muxers.pair(factory)
+      const { dialer, listener } = await muxers.open(factory)
       listener.addEventListener('stream', (evt) => { void evt.detail.sink(evt.detail.source) })
       const local = await dialer.createStream()
       const input = ['a', 'bc', 'def'].map((s) => text.encode(s))
@@ -131,7 +131,7 @@ export function baseTests (common: StreamMuxerSuiteSetup): void {
     })
 
     it('gives every stream of a connection a unique id', async () => {
-      const { dialer, listener } = muxers.pair(factory)
+      const { dialer, listener } = await muxers.open(factory)
       for (let i = 0; i < 40; i++) {
         await openPair(dialer, listener)
         await openPair(listener, dialer)
@@ -144,7 +144,7 @@ export function baseTests (common: StreamMuxerSuiteSetup): void {
     })
 
     it('lists open streams only', async () => {
-      const { dialer, listener } = muxers.pair(factory)
+      const { dialer, listener } = await muxers.open(factory)
       const [a] = await openPair(dialer, listener)
       const [b] = await openPair(dialer, listener)
       expect(dialer.streams).to.have.members([a, b])

@@ -1,33 +1,50 @@
 import { messageStreamPair } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import type { MessageStream, Stream, StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
-import type { PairedMessageStream } from '@libp2p/utils'
 
 export interface MuxerPair {
   /** the muxer of the dialer (outbound connection: the yamux client) */
   dialer: StreamMuxer
   /** the muxer of the listener */
   listener: StreamMuxer
-  dialerConnection: PairedMessageStream
-  listenerConnection: PairedMessageStream
+  dialerConnection: MessageStream
+  listenerConnection: MessageStream
 }
+
+/** the connections one muxer pair runs over: the dialer's, then the listener's */
+export type ConnectionPair = [MessageStream, MessageStream]
 
 /** Every muxer a test creates, so afterEach can abort what the test left open */
 export class MuxerTracker {
   readonly #muxers: StreamMuxer[] = []
+  readonly #connect?: () => Promise<ConnectionPair>
 
+  /** `connect`: the suite setup's connectionPair(), if it has one */
+  constructor (connect?: () => Promise<ConnectionPair>) {
+    this.#connect = connect
+  }
+
+  /** a muxer pair over the setup's connections, or over an in-memory pair if it brings none */
+  async open (factory: StreamMuxerFactory): Promise<MuxerPair> {
+    return this.#over(factory, this.#connect === undefined ? messageStreamPair() : await this.#connect())
+  }
+
+  /** a muxer pair over a new in-memory connection pair */
   pair (factory: StreamMuxerFactory): MuxerPair {
-    const [dialerConnection, listenerConnection] = messageStreamPair()
-    const dialer = factory.createStreamMuxer(dialerConnection, { direction: 'outbound' })
-    const listener = factory.createStreamMuxer(listenerConnection, { direction: 'inbound' })
-    this.#muxers.push(dialer, listener)
-    return { dialer, listener, dialerConnection, listenerConnection }
+    return this.#over(factory, messageStreamPair())
   }
 
   abortAll (): void {
     for (const muxer of this.#muxers.splice(0)) {
       muxer.abort(new Error('the test is over'))
     }
+  }
+
+  #over (factory: StreamMuxerFactory, [dialerConnection, listenerConnection]: ConnectionPair): MuxerPair {
+    const dialer = factory.createStreamMuxer(dialerConnection, { direction: 'outbound' })
+    const listener = factory.createStreamMuxer(listenerConnection, { direction: 'inbound' })
+    this.#muxers.push(dialer, listener)
+    return { dialer, listener, dialerConnection, listenerConnection }
   }
 }
 

@@ -1,6 +1,7 @@
 /**
  * The suite every stream muxer passes, run over an in-memory connection with real flow control
- * (`messageStreamPair()` from `@libp2p/utils`):
+ * (`messageStreamPair()` from `@libp2p/utils`), or over the connections the setup's
+ * `connectionPair()` makes (a muxer whose streams are native: WebRTC data channels):
  *
  * ```ts
  * import streamMuxerSuite from '@libp2p/interface-compliance-tests/stream-muxer'

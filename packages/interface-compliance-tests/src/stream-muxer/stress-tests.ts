@@ -1,6 +1,6 @@
 import { expect } from 'aegir/chai'
 import { until } from '../wait/index.js'
-import { echo, firstDifference, macrotasks, MuxerTracker, openPair, pattern, readAll, sendAll } from './helpers.js'
+import { closed, echo, firstDifference, isFinal, macrotasks, MuxerTracker, openPair, pattern, readAll, sendAll } from './helpers.js'
 import type { StreamMuxerSuiteSetup } from './setup.js'
 import type { Stream, StreamMuxerFactory } from '@libp2p/interface'
 
@@ -10,14 +10,14 @@ export function stressTests (common: StreamMuxerSuiteSetup): void {
   describe('many streams, large transfers, back-pressure', function () {
     this.timeout(120_000)
     let factory: StreamMuxerFactory
-    const muxers = new MuxerTracker()
+    const muxers = new MuxerTracker(common.connectionPair)
 
     before(async () => { factory = await common.setup() })
     after(async () => { await common.teardown?.() })
     afterEach(() => { muxers.abortAll() })
 
     it('carries 128 concurrent streams each way, each with its own data', async () => {
-      const { dialer, listener } = muxers.pair(factory)
+      const { dialer, listener } = await muxers.open(factory)
       const count = 128
       for (const muxer of [dialer, listener]) {
         muxer.addEventListener('stream', (evt) => { void echo(evt.detail) })
@@ -40,7 +40,7 @@ export function stressTests (common: StreamMuxerSuiteSetup): void {
     })
 
     it('transfers 8 MiB each way at once, byte-exact, in chunks of varied sizes', async () => {
-      const { dialer, listener } = muxers.pair(factory)
+      const { dialer, listener } = await muxers.open(factory)
       const [local, remote] = await openPair(dialer, listener)
       const up = pattern(1, 8 * MiB)
       const down = pattern(2, 8 * MiB)
@@ -62,43 +62,60 @@ export function stressTests (common: StreamMuxerSuiteSetup): void {
       expect(firstDifference(receivedDown, down)).to.equal(-1)
     })
 
-    it('stops a sender whose receiver does not read, keeps unread data bounded, then delivers everything', async () => {
-      const { dialer, listener } = muxers.pair(factory)
-      const [local, remote] = await openPair(dialer, listener)
-      const bound = common.maxUnreadBytesPerStream ?? 16 * MiB
-      const total = bound * 2 + 8 * MiB
-      const chunk = pattern(3, 64 * 1024)
-      let accepted = 0
-      let waiting = false
-      const sending = (async () => {
-        while (accepted < total) {
-          const more = local.send(chunk)
-          accepted += chunk.byteLength
-          if (!more) {
-            waiting = true
-            await local.onDrain()
-            waiting = false
+    if (common.flowControl === false) {
+      // a muxer without flow control cannot stop the sender: it bounds unread data by aborting instead
+      it('aborts a stream whose receiver does not read once its unread data would pass the bound, and resets the sender', async () => {
+        const { dialer, listener } = await muxers.open(factory)
+        const [local, remote] = await openPair(dialer, listener)
+        const bound = common.maxUnreadBytesPerStream ?? 16 * MiB
+        const remoteEnd = new Promise<Error | undefined>((resolve) => {
+          remote.addEventListener('close', (evt) => { resolve(evt.detail.error) }, { once: true })
+        })
+        const sending = sendAll(local, pattern(3, bound * 2)).catch(() => {})
+        expect(['LimitExceededError', 'StreamBufferError']).to.include((await remoteEnd)?.name)
+        await closed(local, () => isFinal(local))
+        expect(local.status).to.equal('reset')
+        await sending
+      })
+    } else {
+      it('stops a sender whose receiver does not read, keeps unread data bounded, then delivers everything', async () => {
+        const { dialer, listener } = await muxers.open(factory)
+        const [local, remote] = await openPair(dialer, listener)
+        const bound = common.maxUnreadBytesPerStream ?? 16 * MiB
+        const total = bound * 2 + 8 * MiB
+        const chunk = pattern(3, 64 * 1024)
+        let accepted = 0
+        let waiting = false
+        const sending = (async () => {
+          while (accepted < total) {
+            const more = local.send(chunk)
+            accepted += chunk.byteLength
+            if (!more) {
+              waiting = true
+              await local.onDrain()
+              waiting = false
+            }
           }
-        }
-        await local.closeWrite()
-      })()
-      await until(() => waiting, 'the sender waits for drain')
-      await macrotasks()
-      const acceptedWhenBlocked = accepted
-      expect(waiting).to.equal(true)
-      expect(remote.readBufferLength).to.be.at.most(bound)
-      expect(local.writeBufferLength).to.be.at.most(4 * MiB)
-      await macrotasks()
-      expect(accepted, 'a blocked sender must really wait').to.equal(acceptedWhenBlocked)
-      expect(remote.readBufferLength).to.be.at.most(bound)
-      const received = await readAll(remote)
-      await sending
-      expect(received.byteLength).to.equal(total)
-      expect(firstDifference(received.subarray(total - chunk.byteLength), chunk)).to.equal(-1)
-    })
+          await local.closeWrite()
+        })()
+        await until(() => waiting, 'the sender waits for drain')
+        await macrotasks()
+        const acceptedWhenBlocked = accepted
+        expect(waiting).to.equal(true)
+        expect(remote.readBufferLength).to.be.at.most(bound)
+        expect(local.writeBufferLength).to.be.at.most(4 * MiB)
+        await macrotasks()
+        expect(accepted, 'a blocked sender must really wait').to.equal(acceptedWhenBlocked)
+        expect(remote.readBufferLength).to.be.at.most(bound)
+        const received = await readAll(remote)
+        await sending
+        expect(received.byteLength).to.equal(total)
+        expect(firstDifference(received.subarray(total - chunk.byteLength), chunk)).to.equal(-1)
+      })
+    }
 
     it('a stream whose reader is stalled does not block the other streams', async () => {
-      const { dialer, listener } = muxers.pair(factory)
+      const { dialer, listener } = await muxers.open(factory)
       const [stalled] = await openPair(dialer, listener)
       const chunk = new Uint8Array(64 * 1024)
       let stalledWaiting = false
@@ -119,7 +136,7 @@ export function stressTests (common: StreamMuxerSuiteSetup): void {
     })
 
     it('opens and closes 500 streams one after another', async () => {
-      const { dialer, listener } = muxers.pair(factory)
+      const { dialer, listener } = await muxers.open(factory)
       listener.addEventListener('stream', (evt) => { void echo(evt.detail) })
       for (let i = 0; i < 500; i++) {
         const stream = await dialer.createStream()
