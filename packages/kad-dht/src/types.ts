@@ -147,6 +147,8 @@ export type Selectors = Record<string, SelectFn>
 export interface RoutingTable {
   /** peers in the table */
   readonly size: number
+  /** whether the peer is in the table (js-libp2p's RoutingTable has only size) */
+  has(peer: PeerId): boolean
 }
 
 export interface SetModeOptions extends AbortOptions {

@@ -2,15 +2,8 @@ import { expect } from 'aegir/chai'
 import { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
 import { EventTypes } from '../src/index.js'
-import { dhtNetwork, stopAll } from './fixtures.js'
+import { collect, dhtNetwork, stopAll } from './fixtures.js'
 import type { DHTNode } from './fixtures.js'
-import type { QueryEvent } from '../src/index.js'
-
-async function collect (source: AsyncIterable<QueryEvent>): Promise<QueryEvent[]> {
-  const out: QueryEvent[] = []
-  for await (const e of source) { out.push(e) }
-  return out
-}
 
 describe('a small DHT network over the memory transport', function () {
   this.timeout(120_000)
