@@ -146,8 +146,9 @@ export class KadDHTService extends TypedEventEmitter<PeerDiscoveryEvents> implem
       maxInboundStreams: init.maxInboundStreams,
       maxOutboundStreams: init.maxOutboundStreams,
       incomingMessageTimeout: init.incomingMessageTimeout,
-      context: this.#ctx,
-      onRequest: (peer) => { this.#offer(peer) }
+      // a peer that asks is not offered to the table: clients ask too, and only servers belong there
+      // (spec); servers are learnt through identify (the topology below) and by answering
+      context: this.#ctx
     })
     this.#refresh = new RoutingTableRefresh(this.routingTable, {
       interval: init.querySelfInterval ?? QUERY_SELF_INTERVAL_MS,

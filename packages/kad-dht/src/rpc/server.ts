@@ -4,7 +4,7 @@ import { decodeMessage, encodeMessage } from '../message/codec.js'
 import { SignalGroup } from '../signal-group.js'
 import { handleRequest } from './handlers.js'
 import type { HandlerContext } from './handlers.js'
-import type { ComponentLogger, Connection, Logger, PeerId, Registrar, Stream } from '@libp2p/interface'
+import type { ComponentLogger, Connection, Logger, Registrar, Stream } from '@libp2p/interface'
 
 export interface RpcServerComponents {
   registrar: Registrar
@@ -19,8 +19,6 @@ export interface RpcServerInit {
   maxOutboundStreams?: number
   /** ms an inbound stream may wait for its next request before it is closed */
   incomingMessageTimeout?: number
-  /** told of each peer that sent a well-formed request (it speaks the protocol) */
-  onRequest?(peer: PeerId, connection: Connection): void
 }
 
 /**
@@ -92,7 +90,6 @@ export class RpcServer {
           wait.done()
         }
         const request = decodeMessage(bytes)
-        this.#init.onRequest?.(from, connection)
         const reply = await handleRequest(this.#init.context, from, request, { signal: shutdown })
         if (reply != null) { await lp.write(encodeMessage(reply), { signal: shutdown }) }
       }
