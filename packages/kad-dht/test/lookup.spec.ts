@@ -23,7 +23,7 @@ function simulated (all: PeerId[], options: { dead?: Set<string>, known?: number
     options.onQuery?.(peer, ctx)
     yield sendQueryEvent(peer, MessageType.FIND_NODE, ctx.path)
     // a turn of the event loop, as a real reply would take
-    await new Promise(resolve => setImmediate(resolve))
+    await new Promise(resolve => setTimeout(resolve, 0))
     if (options.dead?.has(peer.toString()) === true) { throw new Error('no answer') }
     const closer = closestTo(currentTarget, all.filter(p => !p.equals(peer)), options.known ?? 20)
     yield peerResponseEvent(peer, MessageType.FIND_NODE, ctx.path, { closer: closer.map(id => ({ id, multiaddrs: [] })) })
@@ -103,7 +103,7 @@ describe('the iterative lookup', function () {
     const liar = async function * (peer: PeerId, ctx: QueryContext): AsyncGenerator<QueryEvent> {
       calls++
       yield sendQueryEvent(peer, MessageType.FIND_NODE, ctx.path)
-      await new Promise(resolve => setImmediate(resolve))
+      await new Promise(resolve => setTimeout(resolve, 0))
       // every peer returns 64 fresh ids that do not answer
       yield peerResponseEvent(peer, MessageType.FIND_NODE, ctx.path, { closer: fakes.splice(0, 64).map(id => ({ id, multiaddrs: [] })) })
       fakes.push(...await peers(64))
