@@ -2,8 +2,10 @@
 # Builds the go-libp2p interop peer outside the repo.
 #
 #   interop/go-peer/build.sh            -> binary at $OUT (printed as the last stdout line)
+#   interop/go-peer/build.sh dht        -> the DHT peer (module in dht/, own go.mod) instead
 #
-# OUT defaults to ${INTEROP_CACHE:-$HOME/.cache/libp2p-ts-interop}/go-peer/go-peer.
+# OUT defaults to ${INTEROP_CACHE:-$HOME/.cache/libp2p-ts-interop}/go-peer/go-peer
+# (go-peer/go-dht-peer for `dht`).
 # GOCACHE / GOMODCACHE keep Go's defaults (outside the repo) unless set by the caller.
 # Skips the build when $OUT is newer than every source file here.
 # Without a usable Go toolchain it prints "go toolchain not present", writes the marker
@@ -13,7 +15,13 @@ set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 OUT_DIR="${INTEROP_CACHE:-$HOME/.cache/libp2p-ts-interop}/go-peer"
-OUT="${OUT:-$OUT_DIR/go-peer}"
+# The DHT peer is a separate module (dht/go.mod): go-libp2p-kad-dht needs a newer go-libp2p than
+# the ping/perf peer is pinned to, and one module would move both.
+case "${1:-}" in
+  "") SRC="$HERE"; OUT="${OUT:-$OUT_DIR/go-peer}" ;;
+  dht) SRC="$HERE/dht"; OUT="${OUT:-$OUT_DIR/go-dht-peer}" ;;
+  *) echo "usage: build.sh [dht]" >&2; exit 2 ;;
+esac
 MARKER="$OUT.unavailable"
 MIN_GO="1.25.7" # go-libp2p v0.48.0's go directive
 
@@ -21,7 +29,9 @@ mkdir -p "$(dirname "$OUT")"
 
 sources_newer_than_out() {
   [ -x "$OUT" ] || return 0
-  [ -n "$(find "$HERE" -maxdepth 3 -newer "$OUT" \( -name '*.go' -o -name go.mod -o -name go.sum -o -name build.sh \) -print -quit)" ]
+  # build.sh itself counts for both; the main module does not look inside dht/.
+  [ "$HERE/build.sh" -nt "$OUT" ] && return 0
+  [ -n "$(find "$SRC" -maxdepth 3 \( -path "$HERE/dht" -a ! -path "$SRC" \) -prune -o -newer "$OUT" \( -name '*.go' -o -name go.mod -o -name go.sum \) -print -quit)" ]
 }
 
 unavailable() {
@@ -34,7 +44,7 @@ unavailable() {
 
 if ! sources_newer_than_out; then
   rm -f "$MARKER"
-  echo "go-peer is up to date (build skipped)"
+  echo "$(basename "$OUT") is up to date (build skipped)"
   echo "$OUT"
   exit 0
 fi
@@ -59,13 +69,13 @@ if [ "$(printf '%s\n%s\n' "$MIN_GO" "$have" | sort -V | head -n1)" != "$MIN_GO" 
   unavailable "go toolchain not present (found $GO_VERSION, need >= go$MIN_GO)"
 fi
 
-echo "building go-peer with $GO_VERSION -> $OUT"
+echo "building $(basename "$OUT") with $GO_VERSION -> $OUT"
 start=$(date +%s.%N)
 (
-  cd "$HERE"
+  cd "$SRC"
   CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=readonly" "$GO_BIN" build -trimpath -o "$OUT" .
 )
 end=$(date +%s.%N)
 rm -f "$MARKER"
-printf 'go-peer built in %.1f s\n' "$(echo "$end - $start" | bc 2>/dev/null || awk "BEGIN{print $end - $start}")"
+printf '%s built in %.1f s\n' "$(basename "$OUT")" "$(echo "$end - $start" | bc 2>/dev/null || awk "BEGIN{print $end - $start}")"
 echo "$OUT"

@@ -113,13 +113,22 @@ export async function spawnJsPeer (opts = {}) {
   for (const ma of opts.listen ?? ['/ip4/127.0.0.1/tcp/0']) args.push('--listen', ma)
   if (opts.agent != null) args.push('--agent', opts.agent)
   if (opts.pushDebounceMs != null) args.push('--push-debounce-ms', String(opts.pushDebounceMs))
+  return spawnLinePeer(name, NODE24, args, { ...opts, cwd: JS_PEER_DIR })
+}
+
+/**
+ * Starts any program that speaks the js peer's JSON-line protocol (a ready line, then answers to
+ * {id, cmd, …} requests on stdin; e.g. the go and rust DHT peers) and waits for its ready line.
+ * Same handle as spawnJsPeer, stopped by stopAllJsPeers too.
+ */
+export async function spawnLinePeer (name, command, args, opts = {}) {
   const verbose = opts.verbose ?? process.env.INTEROP_VERBOSE != null
   // NODE_OPTIONS of the test process (loaders, coverage hooks, flags for Node 20) is not meant for
   // the peer's Node 24: drop it unless the caller sets one for the peer
   const inherited = { ...process.env }
   delete inherited.NODE_OPTIONS
-  const child = spawn(NODE24, args, {
-    cwd: JS_PEER_DIR,
+  const child = spawn(command, args, {
+    cwd: opts.cwd,
     env: { ...inherited, ...opts.env },
     stdio: ['pipe', 'pipe', 'pipe']
   })
