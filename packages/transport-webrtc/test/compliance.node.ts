@@ -44,29 +44,22 @@ async function componentsNode (listen: string[] = []): Promise<ComponentsNode> {
 const NO_RECEIVER_BACK_PRESSURE = 'a data channel delivers every message as it arrives: an unread receiver cannot hold the sender'
 
 /**
- * Issue 10: concurrent dials to one peer signal over the same relayed connection once one is open,
- * and the listener accepts MAX_INBOUND_SIGNALING_STREAMS (2) signaling streams per connection at
- * once: the third dial's stream is reset and the dial fails with StreamResetError instead of
- * waiting its turn. The fix (queue signaling per relayed connection on the dialer, or a higher
- * limit) belongs in src/private-to-private/, which is being refactored; un-skip this then.
+ * Issue 10: 16 concurrent dials to one peer fail now and then (about one run in three here): a
+ * signaling stream is reset (StreamResetError, or DialError 'cannot send: the stream was reset').
+ * Likely cause, not yet confirmed: dials that share one relayed connection exceed the listener's
+ * MAX_INBOUND_SIGNALING_STREAMS (2 per connection) and the extra stream is refused rather than
+ * queued. To fix in src/private-to-private/ (the dialer queues signaling per relayed connection,
+ * or the limit is raised); un-skip this then.
  */
-const CONCURRENT_SIGNALING = 'issue 10: a third concurrent dial over one relayed connection gets its signaling stream reset (2 per connection)'
-
-/**
- * Issue 10: the dialer upgrades with its components' upgrader, not the one given to dial() (the
- * transport manager passes the node's, so a node does not notice; Transport.dial() must use it).
- * The fix is a one-liner in src/private-to-private/transport.ts (#upgrade for 'outbound' takes
- * options.upgrader), which is being refactored; the suite meanwhile records the dialer's
- * connections with the components' upgrader (`outboundUpgrader`).
- */
-const DIAL_UPGRADER = 'issue 10: dial() upgrades with the components\' upgrader, not the one it is given'
+const CONCURRENT_SIGNALING = 'issue 10: concurrent dials to one peer now and then fail with a reset signaling stream'
 
 /**
  * Issue 10: when the listener's upgrade fails it aborts the signaling stream and closes its peer
- * connection, but the dialer's connection, already upgraded, does not end within the suite's
- * 10 s (its WebRTCConnection ends on 'failed' or 'closed', which the dialer's peer connection
- * does not reach in that time; the same test passes on WebRTC-Direct). To investigate in
- * src/private-to-private/ once its refactor lands.
+ * connection, but in most runs (7 of 11 here) the dialer's connection, already upgraded, does
+ * not end within the suite's 10 s: its WebRTCConnection ends on 'failed' or 'closed', which the
+ * dialer's peer connection does not reach in that time (the same test passes on WebRTC-Direct).
+ * To investigate in src/private-to-private/ (the dialer could end the connection when the
+ * signaling stream is reset after the answer).
  */
 const DIALER_OUTLIVES_FAILED_UPGRADE = 'issue 10: the dialer\'s connection does not end when the listener\'s upgrade fails'
 
@@ -129,11 +122,10 @@ describe('WebRTC (private-to-private) transport compliance (a relay node, a list
       const listenerNode = await track(componentsNode([`${relay.getMultiaddrs()[0].toString()}/p2p-circuit`]))
       const dialerNode = await track(componentsNode())
       // inbound WebRTC connections come through the signaling handler, upgraded with the
-      // transport's components' upgrader (no listener receives them); outbound ones too (DIAL_UPGRADER)
+      // transport's components' upgrader (no listener receives them), so that one records them
       const inboundUpgrader = new RecordingUpgrader()
-      const outboundUpgrader = new RecordingUpgrader()
       const listener = webRTC({ rtcConfiguration })({ ...listenerNode.services.components, upgrader: inboundUpgrader }) as Transport & Startable
-      const dialer = webRTC({ rtcConfiguration })({ ...dialerNode.services.components, upgrader: outboundUpgrader }) as Transport & Startable
+      const dialer = webRTC({ rtcConfiguration })(dialerNode.services.components)
       await listener.start()
       started = [listener]
       return {
@@ -141,8 +133,7 @@ describe('WebRTC (private-to-private) transport compliance (a relay node, a list
         listener,
         listenAddrs: [multiaddr('/webrtc')],
         unsupportedAddrs: [multiaddr('/ip4/127.0.0.1/tcp/4001'), multiaddr('/ip4/127.0.0.1/udp/9/webrtc-direct')],
-        inboundUpgrader,
-        outboundUpgrader
+        inboundUpgrader
       }
     },
     async teardown () {
@@ -151,7 +142,6 @@ describe('WebRTC (private-to-private) transport compliance (a relay node, a list
     skip: {
       'holds a sender whose receiver does not read: send() returns false and onDrain() waits': NO_RECEIVER_BACK_PRESSURE,
       'carries 16 concurrent connections independently': CONCURRENT_SIGNALING,
-      'dial() upgrades with the upgrader it is given': DIAL_UPGRADER,
       'a failed inbound upgrade ends the dialer\'s connection': DIALER_OUTLIVES_FAILED_UPGRADE,
       'dialling an address nobody listens on fails with a typed error': NO_LISTENER_OWNS_CONNECTIONS,
       'a failed inbound upgrade is reported with an error event': NO_LISTENER_OWNS_CONNECTIONS,

@@ -25,13 +25,6 @@ export interface TransportTestSetup {
    * into it, and a listener's `failInbound` is set on it.
    */
   inboundUpgrader?: RecordingUpgrader
-  /**
-   * The same for a dialling transport that upgrades with its components' upgrader instead of the
-   * one given to dial() (a dial's `holdOutbound` is set on it). Transport.dial() must use the one
-   * it is given, so such a transport fails 'dial() upgrades with the upgrader it is given' (skip
-   * it, naming the bug); this lets the rest of the suite run meanwhile.
-   */
-  outboundUpgrader?: RecordingUpgrader
 }
 
 export interface TransportTestFixtures {
@@ -123,15 +116,8 @@ export class SuiteContext {
     await this.#fixtures.teardown()
   }
 
-  /** the recording upgrader of a dial: a fresh one, or the setup's outboundUpgrader with `holdOutbound` set */
+  /** the recording upgrader of a dial (the suite aborts what it recorded when the test ends) */
   upgrader (init?: RecordingUpgraderInit): RecordingUpgrader {
-    const fixed = this.setup.outboundUpgrader
-    if (fixed != null) { fixed.holdOutbound = init?.holdOutbound ?? false }
-    return this.#track(fixed ?? new RecordingUpgrader(init))
-  }
-
-  /** a fresh recording upgrader, even where the setup fixes the dialer's (cleaned up with the test) */
-  ownUpgrader (init?: RecordingUpgraderInit): RecordingUpgrader {
     return this.#track(new RecordingUpgrader(init))
   }
 

@@ -49,7 +49,7 @@ export function dataTests (ctx: SuiteContext): void {
 
     ctx.test('dial() upgrades with the upgrader it is given', async () => {
       const listening = await ctx.listen()
-      const upgrader = ctx.ownUpgrader()
+      const upgrader = ctx.upgrader()
       const connection = await ctx.setup.dialer.dial(listening.addrs[0], { upgrader, signal: deadline() })
       expect(upgrader.outbound).to.have.length(1)
       expect(rawConnection(connection)).to.equal(upgrader.outbound[0])

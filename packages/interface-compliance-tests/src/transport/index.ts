@@ -23,9 +23,9 @@
  * `muxerFactory`) gets it built, and the tests run on one of its streams per connection instead.
  *
  * A transport whose listener needs a running node (a relay reservation, WebRTC signaling) is
- * built over that node's components in setup(); where it upgrades with its components' upgrader
- * rather than the one passed to createListener()/dial(), setup() returns that recording upgrader
- * as `inboundUpgrader`/`outboundUpgrader`. `skip` names the tests a transport genuinely cannot
+ * built over that node's components in setup(); where it upgrades inbound connections with its
+ * components' upgrader rather than the one passed to createListener(), setup() returns that
+ * recording upgrader as `inboundUpgrader`. `skip` names the tests a transport genuinely cannot
  * pass, each with the reason (transport-circuit-relay-v2 and transport-webrtc show both).
  */
 import { SuiteContext } from './context.js'
