@@ -7,8 +7,9 @@ import {
   ALPHA, DISJOINT_PATHS, K, PROTOCOL, QUERY_SELF_INTERVAL_MS, QUERY_TIMEOUT_MS, RPC_TIMEOUT_MS
 } from './constants.js'
 import { drain } from './drain.js'
-import { commonPrefixLength, peerKadId } from './kad-id.js'
+import { commonPrefixLength, kadId, peerKadId } from './kad-id.js'
 import { isPubliclyDialable } from './mode.js'
+import { NetworkSizeEstimator } from './netsize.js'
 import { Network } from './network.js'
 import { get, put } from './operations/content-fetching.js'
 import { findProviders, provide } from './operations/content-routing.js'
@@ -59,6 +60,7 @@ export class KadDHTService extends TypedEventEmitter<PeerDiscoveryEvents> implem
   readonly #peerRouting: DHTPeerRouting
   readonly #contentRouting: DHTContentRouting
   readonly #selfKadId: Uint8Array
+  readonly #netSize = new NetworkSizeEstimator()
   #mode: 'client' | 'server' = 'client'
   #started = false
   #topologyId?: string
@@ -131,6 +133,9 @@ export class KadDHTService extends TypedEventEmitter<PeerDiscoveryEvents> implem
         return this.routingTable.closestPeers(target, count)
       },
       onPeerAnswered: (peer) => { this.#offer(peer) },
+      onLookupDone: (key, closest) => { this.#netSize.add(kadId(key), closest.map(peerKadId)) },
+      networkSize: () => this.#netSize.estimate(),
+      optimisticProvide: init.optimisticProvide === true,
       records: this.#records,
       providers: this.#providers,
       validators: this.validators,

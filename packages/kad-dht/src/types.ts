@@ -248,6 +248,13 @@ export interface KadDHTInit {
   onPeerConnectTimeout?: number
   /** ms an inbound stream may wait for the next request */
   incomingMessageTimeout?: number
+  /**
+   * go's optimistic provide (Kubo's default): provider records go to peers closer than the
+   * expected distance of the k-th closest as soon as the lookup meets them, and provide returns
+   * once three quarters of k are stored. Needs a network size estimate, which the node learns
+   * from its lookups; until then provide runs the whole lookup. Default false (js has no such option)
+   */
+  optimisticProvide?: boolean
 }
 
 /** What the DHT takes from the node (js-libp2p's KadDHTComponents) */

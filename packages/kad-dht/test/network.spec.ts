@@ -10,7 +10,7 @@ describe('a small DHT network over the memory transport', function () {
   let nodes: DHTNode[] = []
 
   before(async () => {
-    nodes = await dhtNetwork(Number(process.env.DHT_NODES ?? 12))
+    nodes = await dhtNetwork(Number(process.env.DHT_NODES ?? 12), { init: { optimisticProvide: true } })
   })
 
   after(async () => {
@@ -54,6 +54,26 @@ describe('a small DHT network over the memory transport', function () {
       const found = []
       for await (const p of node.contentRouting.findProviders(cid)) { found.push(p) }
       expect(found.map(p => p.id.toString())).to.include(nodes[5].peerId.toString())
+    }
+  })
+
+  it('optimistic provide: records reach close peers early, and every node still finds the provider', async () => {
+    const provider = nodes[8]
+    // the estimate comes from finished lookups: a few random ones give it enough samples
+    for (let i = 0; i < 4; i++) {
+      await collect(provider.services.dht.getClosestPeers(crypto.getRandomValues(new Uint8Array(32))))
+    }
+    const cid = CID.createV1(0x55, await sha256.digest(new TextEncoder().encode('optimistic')))
+    const events = await collect(provider.services.dht.provide(cid))
+    expect(events.filter(e => e.type === EventTypes.PEER_RESPONSE && e.messageName === 'ADD_PROVIDER').length).to.be.greaterThan(0)
+    // optimistic: the first ADD_PROVIDER goes out while the lookup is still running
+    const firstStore = events.findIndex(e => e.type === EventTypes.SEND_QUERY && e.messageName === 'ADD_PROVIDER')
+    const lastLookupStep = events.findLastIndex(e => e.type === EventTypes.PEER_RESPONSE && e.messageName === 'FIND_NODE')
+    expect(firstStore).to.be.within(0, lastLookupStep)
+    for (const node of nodes) {
+      const found = []
+      for await (const p of node.contentRouting.findProviders(cid)) { found.push(p.id.toString()) }
+      expect(found).to.include(provider.peerId.toString())
     }
   })
 })

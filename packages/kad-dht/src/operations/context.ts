@@ -27,6 +27,12 @@ export interface OperationContext {
   closestPeers(target: Uint8Array, count: number): PeerId[]
   /** a peer answered a DHT request: it speaks the protocol in server mode */
   onPeerAnswered(peer: PeerId): void
+  /** a lookup toward `key` ended with these closest peers (feeds the network size estimate) */
+  onLookupDone?(key: Uint8Array, closest: PeerId[]): void
+  /** the estimated number of DHT servers, once enough lookups finished */
+  networkSize?(): number | undefined
+  /** send provider records to close peers as the lookup finds them (go's optimistic provide) */
+  optimisticProvide?: boolean
   records: {
     get(key: Uint8Array, options?: AbortOptions): Promise<DHTRecord | undefined>
     put(record: DHTRecord, options?: AbortOptions): Promise<unknown>

@@ -13,7 +13,9 @@ export async function * getClosestPeers (ctx: OperationContext, key: Uint8Array,
   yield * underDeadline(ctx, options, async function * (signal) {
     const lookup = lookupFor(ctx, key, signal, (peer, query) => ask(ctx, peer, findNode(key), query))
     yield * lookup.run()
-    for (const id of lookup.closest(ctx.k)) {
+    const closest = lookup.closest(ctx.k)
+    ctx.onLookupDone?.(key, closest)
+    for (const id of closest) {
       yield finalPeerEvent(ctx.self, await knownInfo(ctx, id), LOCAL_PATH)
     }
   })
@@ -48,7 +50,7 @@ export async function * findPeer (ctx: OperationContext, id: PeerId, options: Ro
   })
 }
 
-function findNode (key: Uint8Array): { type: MessageType, key: Uint8Array, closer: [], providers: [] } {
+export function findNode (key: Uint8Array): { type: MessageType, key: Uint8Array, closer: [], providers: [] } {
   return { type: MessageType.FIND_NODE, key, closer: [], providers: [] }
 }
 
