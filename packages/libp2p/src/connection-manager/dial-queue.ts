@@ -40,10 +40,7 @@ export interface DialPlan {
   withinDialTier?: number
 }
 
-export interface DialQueueOptions extends AbortOptions, DialPlan {
-  /** an attempt of the caller's own, neither joining nor joined by others: its caller wants a new connection */
-  force?: boolean
-}
+export interface DialQueueOptions extends AbortOptions, DialPlan {}
 
 /** an address and what its transport says about dialling it */
 interface ProfiledAddress {
@@ -65,7 +62,7 @@ interface ProfiledAddress {
  * Concurrent dials to one target share one attempt, except that a dial naming only addresses of
  * one tier above 0 is an attempt of its own: a transport dialling the peer at a higher tier can
  * ask the connection manager for a lower-tier connection to that same peer without joining (and
- * waiting for) the attempt it runs in. A forced dial (`force`) is always an attempt of its own.
+ * waiting for) the attempt it runs in.
  */
 export class DialQueue {
   readonly #components: DialQueueComponents
@@ -113,7 +110,6 @@ export class DialQueue {
       (plan.unlimitedOnly === true ? '#unlimited' : '') +
       (plan.withinDialTier != null ? `#within${plan.withinDialTier}` : '')
     if (options.signal.aborted) { throw abortReason(options.signal) }
-    if (options.force === true) { return this.#dial(target, plan, { signal: options.signal }) }
     let shared = this.#pending.get(key)
     if (shared == null) {
       const controller = new AbortController()

@@ -140,7 +140,7 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
     if (decision.reuse != null) { return decision.reuse }
     try {
       return await this.#dialQueue.dial(peer, {
-        signal: options.signal, force: options.force, unlimitedOnly: decision.unlimitedOnly, withinDialTier: options.withinDialTier
+        signal: options.signal, unlimitedOnly: decision.unlimitedOnly, withinDialTier: options.withinDialTier
       })
     } catch (err: any) {
       const { fallback, limited } = decision

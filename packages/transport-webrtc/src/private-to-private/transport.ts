@@ -7,6 +7,7 @@ import { createPeerConnection } from '../rtc.js'
 import { upgrade } from '../upgrade.js'
 import { parseDialAddress, parseListenAddress, webrtcAddress } from './addresses.js'
 import { WebRTCListener } from './listener.js'
+import { SignalingTurns } from './signaling-turns.js'
 import { answerSignaling, initiateSignaling } from './signaling.js'
 import type { DataChannelOptions } from '../stream.js'
 import type { SignalingResult } from './signaling.js'
@@ -64,6 +65,7 @@ export class WebRTCTransport implements Transport, Startable {
   readonly #init: WebRTCTransportInit
   readonly #log: Logger
   readonly #listeners = new Set<WebRTCListener>()
+  readonly #turns = new SignalingTurns()
   #started = false
 
   constructor (components: WebRTCTransportComponents, init: WebRTCTransportInit = {}) {
@@ -123,27 +125,27 @@ export class WebRTCTransport implements Transport, Startable {
     let stream: Stream | undefined
     let pc: RTCPeerConnection | undefined
     try {
-      // An open connection to the peer carries the signaling; else a relayed connection of this
-      // dial's own (force: concurrent dials to one peer do not share one, as a relayed connection
-      // takes few signaling streams at once), from a lower tier's slots than this dial holds
+      // The first open connection to the peer carries the signaling, as before this dial went
+      // through the connection manager (openConnection would prefer an unlimited one, such as an
+      // earlier WebRTC connection: signaling over one, a failed inbound upgrade left the dialer's
+      // connection open in the compliance suite more often). Else the relayed connection, dialled
+      // from a lower tier's slots than this dial holds and shared by concurrent dials to the
+      // peer, which take turns on it.
       const relayed = this.#components.connectionManager.getConnections(target).find(c => c.status === 'open') ??
         await this.#components.connectionManager.openConnection(parsed.circuit, {
-          signal, force: true, runOnLimitedConnection: true, withinDialTier: SIGNALLED_DIAL.tier
+          signal, runOnLimitedConnection: true, withinDialTier: SIGNALLED_DIAL.tier
         })
+      const endTurn = await this.#turns.take(relayed, signal)
       let result: SignalingResult | undefined
-      for (let attempt = 1; result == null; attempt++) {
-        stream = await relayed.newStream(SIGNALING_PROTOCOL, { signal, runOnLimitedConnection: true })
-        pc = createPeerConnection(await this.#rtcConfiguration())
-        try {
-          result = await initiateSignaling(stream, pc, { signal, log: this.#log, maxEarlyStreams: this.#init.maxEarlyStreams })
-        } catch (err: any) {
-          // node-datachannel now and then closes a peer connection while ICE checks run (seen on
-          // loopback under load); a fresh one on a new signaling stream connects
-          if (err.name !== ConnectionFailedError.name || attempt >= SIGNALING_ATTEMPTS) { throw err }
-          this.#log('WebRTC connection to %p failed (%s), signaling again', target, err.message)
-          stream.abort(err)
-          pc.close()
+      try {
+        for (let attempt = 1; result == null; attempt++) {
+          stream = await relayed.newStream(SIGNALING_PROTOCOL, { signal, runOnLimitedConnection: true })
+          pc = createPeerConnection(await this.#rtcConfiguration())
+          result = await this.#initiate(stream, pc, target, attempt, signal)
         }
+      } finally {
+        // on failure the stream is aborted below, which ends the turn
+        endTurn(stream)
       }
       this.#log('connected to %p over WebRTC', target)
       return await this.#upgrade(options.upgrader, result, ma, target, 'outbound', signal)
@@ -153,6 +155,21 @@ export class WebRTCTransport implements Transport, Startable {
       throw err
     } finally {
       done()
+    }
+  }
+
+  /** one signaling exchange as the dialer; undefined when its peer connection failed and another attempt may follow */
+  async #initiate (stream: Stream, pc: RTCPeerConnection, target: PeerId, attempt: number, signal: AbortSignal): Promise<SignalingResult | undefined> {
+    try {
+      return await initiateSignaling(stream, pc, { signal, log: this.#log, maxEarlyStreams: this.#init.maxEarlyStreams })
+    } catch (err: any) {
+      // node-datachannel now and then closes a peer connection while ICE checks run (seen on
+      // loopback under load); a fresh one on a new signaling stream connects
+      if (err.name !== ConnectionFailedError.name || attempt >= SIGNALING_ATTEMPTS) { throw err }
+      this.#log('WebRTC connection to %p failed (%s), signaling again', target, err.message)
+      stream.abort(err)
+      pc.close()
+      return undefined
     }
   }
 
