@@ -1,10 +1,11 @@
 // A js-libp2p 3.3.11 node with @libp2p/kad-dht 16.4.5 for the mixed-network DHT test
 // (interop/test/dht-mixed.spec.mjs). Run it with Node >= 22 (tools/node24/node_modules/.bin/node).
 //
-//   node dht-peer.mjs
+//   node dht-peer.mjs [--client]
 //
 // It listens on 127.0.0.1 TCP with Noise and Yamux, runs identify, ping and the DHT in server mode
-// (clientMode: false) on the default /ipfs/kad/1.0.0 and keeps loopback addresses
+// (clientMode: false; --client: client mode, holding no records of others, so that its lookups get
+// answers off the wire) on the default /ipfs/kad/1.0.0 and keeps loopback addresses
 // (passthroughMapper). Records are /pk/ ones, which kad-dht validates with no configuration.
 //
 // stdout: {"event":"ready","peerId":…,"multiaddrs":[…],"pid":…}, then one line per answered request;
@@ -12,6 +13,7 @@
 // {"id":1,"ok":true,"result":{…}} or {"id":1,"ok":false,"error":{"name":…,"message":…}}. Requests
 // run concurrently; the commands are those of dht-commands.mjs plus `stop`. Logs go to stderr.
 import { createInterface } from 'node:readline'
+import { parseArgs } from 'node:util'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { identify } from '@libp2p/identify'
@@ -24,6 +26,8 @@ import { createLibp2p } from 'libp2p'
 import { CID } from 'multiformats/cid'
 import { runDhtCommand } from './dht-commands.mjs'
 
+const { values: args } = parseArgs({ options: { client: { type: 'boolean', default: false } } })
+
 const node = await createLibp2p({
   addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
   transports: [tcp()],
@@ -31,11 +35,14 @@ const node = await createLibp2p({
   streamMuxers: [yamux()],
   // js-libp2p refuses loopback dials by default outside tests
   connectionGater: { denyDialMultiaddr: () => false },
+  // every node of the test dials from 127.0.0.1: the per-IP inbound rate limit (5/s by default)
+  // would refuse the network's first connections and lookups
+  connectionManager: { inboundConnectionThreshold: 1000 },
   services: {
     identify: identify(),
     ping: ping(),
     dht: kadDHT({
-      clientMode: false,
+      clientMode: args.client,
       peerInfoMapper: passthroughMapper
     })
   }

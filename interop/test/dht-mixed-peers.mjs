@@ -22,12 +22,6 @@ const DEFAULT_COMMAND_TIMEOUT_MS = 60_000
 /**
  * Builds (or finds up to date) a peer binary with its build script. Returns { bin } or
  * { skip: reason } when the toolchain is absent; throws when a build with the toolchain fails.
- *
- * @param name
- * @param script
- * @param args
- * @param env
- * @param toolchain
  */
 function buildPeer (name, script, args, env, toolchain) {
   const v = spawnSync(toolchain[0], toolchain.slice(1), { encoding: 'utf8', timeout: 30_000 })
@@ -52,17 +46,18 @@ function buildPeer (name, script, args, env, toolchain) {
 export const buildGoPeer = () => buildPeer('go', 'interop/go-peer/build.sh', ['dht'], {}, ['go', 'version'])
 export const buildRustPeer = () => buildPeer('rust', 'interop/rust-peer/build.sh', [], { BIN: 'rust-dht' }, ['cargo', '--version'])
 
-export async function startGoPeer (name, bin) {
-  return spawnLinePeer(name, bin, [])
+// `client`: a DHT client (it queries, serves nothing, and so holds no records of others)
+export async function startGoPeer (name, bin, { client = false } = {}) {
+  return spawnLinePeer(name, bin, client ? ['-client'] : [])
 }
 
-export async function startRustPeer (name, bin) {
-  return spawnLinePeer(name, bin, [])
+export async function startRustPeer (name, bin, { client = false } = {}) {
+  return spawnLinePeer(name, bin, client ? ['--client'] : [])
 }
 
-export async function startJsPeer (name) {
+export async function startJsPeer (name, { client = false } = {}) {
   ensureJsPeer()
-  return spawnLinePeer(name, NODE24, [path.join(JS_PEER_DIR, 'dht-peer.mjs')], { cwd: JS_PEER_DIR })
+  return spawnLinePeer(name, NODE24, [path.join(JS_PEER_DIR, 'dht-peer.mjs'), ...(client ? ['--client'] : [])], { cwd: JS_PEER_DIR })
 }
 
 let ours
@@ -82,12 +77,8 @@ export async function loadOurs () {
   return ours
 }
 
-/**
- * our node in this process, with the DHT in server mode keeping loopback addresses
- *
- * @param name
- */
-export async function startOurPeer (name) {
+/** our node in this process, with the DHT in server (or client) mode keeping loopback addresses */
+export async function startOurPeer (name, { client = false } = {}) {
   const m = await loadOurs()
   const node = await m.libp2p.createLibp2p({
     addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
@@ -95,10 +86,12 @@ export async function startOurPeer (name) {
     connectionEncrypters: [m.noise.noise()],
     streamMuxers: [m.yamux.yamux()],
     connectionGater: { denyDialMultiaddr: () => false },
+    // every node dials from 127.0.0.1: see js-peer/dht-peer.mjs
+    connectionManager: { inboundConnectionThreshold: 1000 },
     services: {
       identify: m.identify.identify(),
       ping: m.ping.ping(),
-      dht: m.dht.kadDHT({ clientMode: false, peerInfoMapper: m.dht.passthroughMapper })
+      dht: m.dht.kadDHT({ clientMode: client, peerInfoMapper: m.dht.passthroughMapper })
     }
   })
   const deps = { multiaddr: m.ma.multiaddr, peerIdFromString: m.peerId.peerIdFromString, parseCid: (s) => CID.parse(s) }
@@ -142,13 +135,7 @@ export function randomContent () {
   return { cid: CID.createV1(0x55, decodeDigest(multihash)).toString(), multihash: multihash.toString('hex') }
 }
 
-/**
- * resolves once `check()` resolves truthy, asking again after each answer; gives up after timeoutMs
- *
- * @param what
- * @param check
- * @param timeoutMs
- */
+/** resolves once `check()` resolves truthy, asking again after each answer; gives up after timeoutMs */
 export async function eventually (what, check, timeoutMs) {
   const deadline = Date.now() + timeoutMs
   let last

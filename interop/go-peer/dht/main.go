@@ -2,7 +2,8 @@
 // (interop/test/dht-mixed.spec.mjs). It is its own Go module so that the ping/perf peer one
 // directory up keeps its go-libp2p version: go-libp2p-kad-dht v0.42.2 requires a newer go-libp2p.
 //
-// It listens on 127.0.0.1 TCP with Noise and Yamux and runs the DHT in server mode under the
+// It listens on 127.0.0.1 TCP with Noise and Yamux and runs the DHT in server mode (client mode
+// with -client: it then holds no records of others, so its lookups get answers off the wire) under the
 // default /ipfs prefix, with go's default validators: go-libp2p-kad-dht refuses any namespace but
 // pk and ipns under /ipfs ("protocol prefix /ipfs must have exactly two namespaced validators"),
 // so the test's records are /pk/ records. It prints one JSON line {"event":"ready",...} on
@@ -68,15 +69,20 @@ func main() {
 	log.SetPrefix("[go-dht-peer] ")
 
 	listen := flag.String("listen", "/ip4/127.0.0.1/tcp/0", "listen multiaddr")
+	client := flag.Bool("client", false, "client mode: query the DHT without serving it")
 	flag.Parse()
 
-	if err := run(*listen); err != nil {
+	mode := dht.ModeServer
+	if *client {
+		mode = dht.ModeClient
+	}
+	if err := run(*listen, mode); err != nil {
 		log.Printf("error: %v", err)
 		os.Exit(1)
 	}
 }
 
-func run(listen string) error {
+func run(listen string, mode dht.ModeOpt) error {
 	h, err := libp2p.New(
 		libp2p.ListenAddrStrings(listen),
 		libp2p.Transport(tcp.NewTCPTransport),
@@ -91,7 +97,7 @@ func run(listen string) error {
 	// dht.New's defaults already keep loopback peers (its private/public filters are only
 	// installed by the dual DHT); the address filter is left nil for the same reason.
 	d, err := dht.New(h,
-		dht.Mode(dht.ModeServer),
+		dht.Mode(mode),
 		dht.ProtocolPrefix("/ipfs"),
 	)
 	if err != nil {

@@ -1,7 +1,8 @@
 //! rust-libp2p 0.56 Kademlia node for the mixed-network DHT interop test
 //! (interop/test/dht-mixed.spec.mjs; see interop/rust-peer/README.md).
 //!
-//! It listens on 127.0.0.1 TCP with Noise and Yamux, runs kad in server mode on
+//! It listens on 127.0.0.1 TCP with Noise and Yamux, runs kad in server mode (`--client`: client
+//! mode) on
 //! `/ipfs/kad/1.0.0` with a memory store that keeps every record (rust's default record
 //! filtering, `StoreInserts::Unfiltered`), and answers identify and ping: js-libp2p's DHT only
 //! admits peers that answer `/ipfs/ping/1.0.0`.
@@ -94,7 +95,9 @@ fn new_behaviour(key: &identity::Keypair) -> Behaviour {
     cfg.set_query_timeout(Duration::from_secs(30));
     let mut kad = kad::Behaviour::with_config(peer_id, MemoryStore::new(peer_id), cfg);
     // Auto mode waits for a confirmed external address, which a loopback node never gets.
-    kad.set_mode(Some(Mode::Server));
+    // `--client`: a client holds no records of others, so its lookups get answers off the wire.
+    let client = std::env::args().any(|a| a == "--client");
+    kad.set_mode(Some(if client { Mode::Client } else { Mode::Server }));
     Behaviour {
         ping: ping::Behaviour::new(ping::Config::new()),
         identify: identify::Behaviour::new(
