@@ -54,6 +54,7 @@ export class KadDHTService extends TypedEventEmitter<PeerDiscoveryEvents> implem
   readonly #records: RecordStore
   readonly #providers: ProviderStore
   readonly #reprovider: Reprovider
+  readonly #republisher: Reprovider
   readonly #server: RpcServer
   readonly #refresh: RoutingTableRefresh
   readonly #ctx: OperationContext
@@ -110,6 +111,14 @@ export class KadDHTService extends TypedEventEmitter<PeerDiscoveryEvents> implem
       maxQueueSize: init.reprovide?.maxQueueSize,
       datastorePrefix,
       provide: async (key, options) => { await drain(provide(this.#ctx, key, options)) }
+    })
+
+    // the records this node put are put again before they expire on other peers (36 h): the
+    // reprovider's schedule and persistence, republishing the locally stored value
+    this.#republisher = new Reprovider({ datastore: components.datastore, logger: components.logger }, {
+      interval: init.reprovide?.interval,
+      datastorePrefix: `${datastorePrefix}/published`,
+      provide: async (key, options) => { await this.#republish(key, options) }
     })
 
     const network = new Network({ connectionManager: components.connectionManager, logger: components.logger }, {
@@ -182,6 +191,7 @@ export class KadDHTService extends TypedEventEmitter<PeerDiscoveryEvents> implem
     await this.routingTable.start()
     this.#providers.start()
     this.#reprovider.start()
+    this.#republisher.start()
     await this.#applyMode()
     this.#components.events.addEventListener('self:peer:update', this.#onSelfUpdate)
     this.#topologyId = await this.#components.registrar.register(this.protocol, {
@@ -198,6 +208,7 @@ export class KadDHTService extends TypedEventEmitter<PeerDiscoveryEvents> implem
     this.#refresh.stop()
     await this.#server.unregister()
     await this.#reprovider.stop()
+    await this.#republisher.stop()
     await this.#providers.stop()
     await this.routingTable.stop()
   }
@@ -227,7 +238,22 @@ export class KadDHTService extends TypedEventEmitter<PeerDiscoveryEvents> implem
   }
 
   put (key: Uint8Array, value: Uint8Array, options: RoutingOptions = {}): AsyncIterable<QueryEvent> {
-    return withProgress(put(this.#ctx, key, value, options), options)
+    const republisher = this.#republisher
+    const ctx = this.#ctx
+    return withProgress((async function * () {
+      yield * put(ctx, key, value, options)
+      await republisher.track(key, options)
+    })(), options)
+  }
+
+  /** puts this node's stored value for `key` again; a record no longer stored is no longer republished */
+  async #republish (key: Uint8Array, options: AbortOptions): Promise<void> {
+    const record = await this.#records.get(key, options)
+    if (record == null) {
+      await this.#republisher.untrack(key, options)
+      return
+    }
+    await drain(put(this.#ctx, key, record.value, options))
   }
 
   findPeer (id: PeerId, options: RoutingOptions = {}): AsyncIterable<QueryEvent> {
