@@ -41,6 +41,8 @@ describe('kad-dht: ours + js + go + rust in one network (TCP, 127.0.0.1)', funct
   const contents = {}
   /** where each get's value came from, printed at the end */
   const sources = []
+  /** how many addresses came with each provider found (rust's answer lists ids only), printed at the end */
+  const providerAddrs = []
   /** peer id → node name */
   const names = new Map()
 
@@ -121,6 +123,7 @@ describe('kad-dht: ours + js + go + rust in one network (TCP, 127.0.0.1)', funct
   after(async function () {
     this.timeout(30_000)
     if (sources.length > 0) { console.log(`      get answered by: ${sources.join('; ')}`) }
+    if (providerAddrs.length > 0) { console.log(`      addresses with the provider found: ${providerAddrs.join('; ')}`) }
     await Promise.allSettled([...KINDS.flatMap(k => Array.isArray(nodes[k]) ? nodes[k] : []), ...Object.values(clients)].map(n => n.stop()))
     await stopAllJsPeers()
   })
@@ -160,8 +163,11 @@ describe('kad-dht: ours + js + go + rust in one network (TCP, 127.0.0.1)', funct
           it(`${from} → ${to}${role.suffix}`, async function () {
             needs(this, to)
             const provider = nodes[from][0].peerId
-            const res = await role.node(to).send('findProviders', { ...contents[from], peer: provider, timeoutMs: OP_TIMEOUT_MS })
-            assert.ok(res.providers.some(p => p.id === provider), `${provider} not among ${JSON.stringify(res.providers)}`)
+            const seeker = role.node(to)
+            const res = await seeker.send('findProviders', { ...contents[from], peer: provider, timeoutMs: OP_TIMEOUT_MS })
+            const found = res.providers.find(p => p.id === provider)
+            assert.ok(found != null, `${provider} not among ${JSON.stringify(res.providers)}`)
+            providerAddrs.push(`${from}→${seeker.name}: ${found.multiaddrs.length}${found.multiaddrs.length > 1 ? ` ${JSON.stringify(found.multiaddrs)}` : ""}`)
           })
         }
       }
