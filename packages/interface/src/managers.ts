@@ -44,10 +44,8 @@ export interface OpenConnectionOptions extends AbortOptions {
 /** runOnLimitedConnection applies to both the connection and the stream, as in dialProtocol() */
 export interface OpenStreamOptions extends OpenConnectionOptions, NewStreamOptions {}
 
-export interface IsDialableOptions extends AbortOptions {
-  /** false: only a direct (unlimited) address counts */
-  runOnLimitedConnection?: boolean
-}
+/** `runOnLimitedConnection: false`: only an address whose connection would be unlimited counts */
+export interface IsDialableOptions extends AbortOptions, Pick<OpenConnectionOptions, 'runOnLimitedConnection'> {}
 
 /** Opens, tracks, limits and prunes connections */
 export interface ConnectionManager {

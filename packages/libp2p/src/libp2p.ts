@@ -6,7 +6,7 @@ import type { Components } from './components.js'
 import type {
   AbortOptions, ComponentLogger, Connection, ContentRouting, Libp2pEvents, NewStreamOptions, PeerDiscovery, PeerId, PeerRouting,
   PeerStore, PublicKey, Stream, StreamHandler, StreamHandlerOptions, Logger, Startable, Topology, Transport, TypedEventTarget,
-  EventHandler, IsDialableOptions
+  EventHandler, IsDialableOptions, OpenConnectionOptions
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -15,17 +15,8 @@ const PUBLIC_KEY_PREFIX = new TextEncoder().encode('/pk/')
 
 export type Libp2pStatus = 'starting' | 'started' | 'stopping' | 'stopped'
 
-export interface DialOptions extends AbortOptions {
-  /** dial even if a connection exists */
-  force?: boolean
-  /**
-   * Whether a limited (relayed) connection will do (an open unlimited one is always preferred).
-   * `true`: an open limited connection is returned. `false`: only an unlimited connection: direct
-   * addresses are dialled, and `LimitedConnectionError` when the peer has none. Unset: an open
-   * limited connection is returned unless a direct address is given, which is tried first.
-   */
-  runOnLimitedConnection?: boolean
-}
+/** `force` and `runOnLimitedConnection` as the connection manager's openConnection() takes them (@libp2p/interface) */
+export interface DialOptions extends OpenConnectionOptions {}
 
 /**
  * `runOnLimitedConnection` here is the stream's: set, it is passed to the dial as well; unset, a
