@@ -167,7 +167,7 @@ describe('kad-dht: ours + js + go + rust in one network (TCP, 127.0.0.1)', funct
             const res = await seeker.send('findProviders', { ...contents[from], peer: provider, timeoutMs: OP_TIMEOUT_MS })
             const found = res.providers.find(p => p.id === provider)
             assert.ok(found != null, `${provider} not among ${JSON.stringify(res.providers)}`)
-            providerAddrs.push(`${from}→${seeker.name}: ${found.multiaddrs.length}${found.multiaddrs.length > 1 ? ` ${JSON.stringify(found.multiaddrs)}` : ""}`)
+            providerAddrs.push(`${from}→${seeker.name}: ${found.multiaddrs.length}${found.multiaddrs.length > 1 ? ` ${JSON.stringify(found.multiaddrs)}` : ''}`)
           })
         }
       }
