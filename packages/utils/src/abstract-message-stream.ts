@@ -3,12 +3,13 @@ import {
   StreamResetEvent, StreamStateError, TimeoutError, TypedEventEmitter
 } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { abortAfter } from './abort-after.js'
+import { abortAfter } from './deadline.js'
 import {
   DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_INACTIVITY_TIMEOUT_MS, DEFAULT_MAX_READ_BUFFER_BYTES,
   DEFAULT_MAX_READ_BUFFER_LENGTH_BYTES, DEFAULT_MAX_WRITE_BUFFER_BYTES, DEFAULT_WRITE_HIGH_WATER_BYTES,
   DEFAULT_WRITE_LOW_WATER_BYTES
 } from './constants.js'
+import { followAbort } from './deadline.js'
 import { Waiters } from './waiters.js'
 import type {
   AbortOptions, ByteSource, Direction, EventHandler, Logger, MessageStream, MessageStreamEvents, ReadStatus,
@@ -463,8 +464,9 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
     await new Promise<void>((resolve, reject) => {
       const onAbort = (): void => { reject(signal.reason instanceof Error ? signal.reason : new AbortError()) }
       if (signal.aborted) { onAbort(); return }
-      signal.addEventListener('abort', onAbort, { once: true })
-      ;(this.#closing as Promise<void>).then(resolve, reject).finally(() => { signal.removeEventListener('abort', onAbort) })
+      // followAbort: many streams closing under one shared signal (a connection's close) share one listener
+      const unfollow = followAbort(signal, onAbort)
+      ;(this.#closing as Promise<void>).then(resolve, reject).finally(unfollow)
     })
   }
 

@@ -1,4 +1,5 @@
 import { AbortError } from '@libp2p/interface'
+import { followAbort } from './deadline.js'
 import type { AbortOptions, MessageStream } from '@libp2p/interface'
 
 function isFinal (stream: MessageStream): boolean {
@@ -25,8 +26,9 @@ export async function closeAndWait (stream: MessageStream, options: AbortOptions
   if (isFinal(stream)) { return }
   const signal = options.signal
   await new Promise<void>((resolve, reject) => {
+    let unfollow = (): void => {}
     const onClose = (): void => {
-      signal?.removeEventListener('abort', onAbort)
+      unfollow()
       resolve()
     }
     const onAbort = (): void => {
@@ -37,6 +39,6 @@ export async function closeAndWait (stream: MessageStream, options: AbortOptions
     }
     if (signal?.aborted === true) { onAbort(); return }
     stream.addEventListener('close', onClose, { once: true })
-    signal?.addEventListener('abort', onAbort, { once: true })
+    if (signal != null) { unfollow = followAbort(signal, onAbort) }
   })
 }
