@@ -3,13 +3,12 @@ import {
   StreamResetEvent, StreamStateError, TimeoutError, TypedEventEmitter
 } from '@libp2p/interface'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { abortAfter } from './deadline.js'
 import {
   DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_INACTIVITY_TIMEOUT_MS, DEFAULT_MAX_READ_BUFFER_BYTES,
   DEFAULT_MAX_READ_BUFFER_LENGTH_BYTES, DEFAULT_MAX_WRITE_BUFFER_BYTES, DEFAULT_WRITE_HIGH_WATER_BYTES,
   DEFAULT_WRITE_LOW_WATER_BYTES
 } from './constants.js'
-import { followAbort } from './deadline.js'
+import { abortAfter, followAbort } from './deadline.js'
 import { Waiters } from './waiters.js'
 import type {
   AbortOptions, ByteSource, Direction, EventHandler, Logger, MessageStream, MessageStreamEvents, ReadStatus,

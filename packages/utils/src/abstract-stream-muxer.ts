@@ -1,6 +1,6 @@
 import { ConnectionClosedError, InvalidParametersError, LimitExceededError, TimeoutError, TypedEventEmitter } from '@libp2p/interface'
-import { abortAfter } from './abort-after.js'
 import { DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_MUXER_MAX_INBOUND_STREAMS, DEFAULT_MUXER_MAX_OUTBOUND_STREAMS } from './constants.js'
+import { abortAfter } from './deadline.js'
 import { Waiters } from './waiters.js'
 import type { AbstractMessageStream } from './abstract-message-stream.js'
 import type {

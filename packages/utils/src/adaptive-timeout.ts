@@ -1,3 +1,5 @@
+import { withTimeout } from './deadline.js'
+
 export interface AdaptiveTimeoutInit {
   /** ms: used until enough samples exist, and the lower bound after (default 2 s) */
   minTimeout?: number
@@ -16,6 +18,8 @@ export interface AdaptiveTimeoutSignal extends AbortSignal {
   start: number
   /** ms this signal allows */
   timeout: number
+  /** release the timer and the caller signal's listener (cleanUp() calls it) */
+  clear(): void
 }
 
 /**
@@ -48,18 +52,20 @@ export class AdaptiveTimeout {
     return Math.round(Math.max(this.#min, Math.min(this.#max, t)))
   }
 
-  /** a signal that aborts after the current timeout, or when `signal` aborts */
+  /** a signal that aborts after the current timeout, or when `signal` aborts; pass it to cleanUp() once finished */
   getTimeoutSignal (options: { signal?: AbortSignal } = {}): AdaptiveTimeoutSignal {
     const ms = this.timeout
-    const timeout = AbortSignal.timeout(ms)
-    const signal = (options.signal == null ? timeout : AbortSignal.any([options.signal, timeout])) as AdaptiveTimeoutSignal
+    const deadline = withTimeout(ms, 'an operation with an adaptive timeout', options.signal)
+    const signal = deadline.signal as AdaptiveTimeoutSignal
     signal.start = Date.now()
     signal.timeout = ms
+    signal.clear = () => { deadline.done() }
     return signal
   }
 
-  /** record the operation's outcome: only successes teach the timeout */
+  /** record the operation's outcome (only successes teach the timeout) and release the signal */
   cleanUp (signal: AdaptiveTimeoutSignal): void {
+    signal.clear()
     if (signal.aborted) { return }
     this.record(Date.now() - signal.start)
   }

@@ -31,5 +31,23 @@ describe('AdaptiveTimeout', () => {
     const signal = t.getTimeoutSignal({ signal: controller.signal })
     controller.abort()
     expect(signal.aborted).to.equal(true)
+    t.cleanUp(signal)
+  })
+
+  it('cleanUp() releases the caller signal and the timer', () => {
+    const t = new AdaptiveTimeout({ minTimeout: 5, maxTimeout: 5, warmupSamples: 0 })
+    const controller = new AbortController()
+    const signal = t.getTimeoutSignal({ signal: controller.signal })
+    t.cleanUp(signal)
+    controller.abort()
+    expect(signal.aborted).to.equal(false)
+  })
+
+  it('aborts with a TimeoutError', async () => {
+    const t = new AdaptiveTimeout({ minTimeout: 5, maxTimeout: 5, warmupSamples: 0 })
+    const signal = t.getTimeoutSignal()
+    await new Promise<void>(resolve => { signal.addEventListener('abort', () => { resolve() }) })
+    expect(signal.reason).to.have.property('name', 'TimeoutError')
+    t.cleanUp(signal)
   })
 })

@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { abortAfter } from '../src/abort-after.js'
+import { abortAfter } from '../src/deadline.js'
 import { PairedMessageStream, disabledLogger, messageStreamPair } from '../src/stream-pair.js'
 import type { MessageStreamPairInit } from '../src/stream-pair.js'
 import type { AbortOptions } from '@libp2p/interface'

@@ -1,5 +1,5 @@
 import { expect } from 'aegir/chai'
-import { followAbort, withTimeout } from '../src/deadline.js'
+import { anySignal, followAbort, withTimeout } from '../src/deadline.js'
 
 describe('withTimeout', () => {
   it('aborts with a TimeoutError naming the operation', async () => {
@@ -37,6 +37,44 @@ describe('withTimeout', () => {
     expect(live.every(d => d.signal.reason instanceof RangeError)).to.equal(true)
     expect(finished.some(d => d.signal.aborted)).to.equal(false)
     for (const d of live) { d.done() }
+  })
+})
+
+describe('withTimeout past the longest timer', () => {
+  it('does not fire at once when ms is beyond setTimeout\'s range', async () => {
+    const far = withTimeout(2 ** 32, 'far')
+    const near = withTimeout(5, 'near')
+    await new Promise<void>(resolve => { near.signal.addEventListener('abort', () => { resolve() }) })
+    expect(far.signal.aborted).to.equal(false)
+    far.done()
+    near.done()
+  })
+})
+
+describe('anySignal', () => {
+  it('aborts with the reason of the first signal that aborts, and never on its own', () => {
+    const a = new AbortController()
+    const b = new AbortController()
+    const joined = anySignal(a.signal, undefined, b.signal)
+    expect(joined.signal.aborted).to.equal(false)
+    b.abort(new RangeError('b'))
+    a.abort(new TypeError('a'))
+    expect(joined.signal.reason).to.be.instanceOf(RangeError)
+    joined.done()
+  })
+
+  it('is aborted at once by an already aborted signal', () => {
+    const joined = anySignal(new AbortController().signal, AbortSignal.abort('early'))
+    expect(joined.signal.reason).to.equal('early')
+    joined.done()
+  })
+
+  it('no longer follows its signals after done()', () => {
+    const a = new AbortController()
+    const joined = anySignal(a.signal)
+    joined.done()
+    a.abort()
+    expect(joined.signal.aborted).to.equal(false)
   })
 })
 
