@@ -147,7 +147,8 @@ export class CircuitListener extends TypedEventEmitter<ListenerEvents> implement
         throw new UnexpectedPeerError(`the connection to relay ${relay.toString()} is itself relayed`)
       }
       const { answer, stream } = await hopRequest(connection, { type: HopMessage.Type.RESERVE }, signal)
-      void stream.close({ signal: AbortSignal.timeout(this.#init.reservationTimeoutMs) }).catch(err => { stream.abort(err) })
+      const closing = withTimeout(this.#init.reservationTimeoutMs, `closing the reservation stream to ${relay.toString()}`)
+      void stream.close({ signal: closing.signal }).catch(err => { stream.abort(err) }).finally(() => { closing.done() })
       const reservation = answer.reservation
       if (reservation?.expire == null) {
         throw new InvalidMessageError(`relay ${relay.toString()} granted a reservation without an expiry`)
