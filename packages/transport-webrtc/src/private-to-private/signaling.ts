@@ -1,5 +1,5 @@
 import { ConnectionFailedError, InvalidMessageError, ProtocolError } from '@libp2p/interface'
-import { HandshakeStream } from '@libp2p/utils'
+import { anySignal, HandshakeStream, withTimeout } from '@libp2p/utils'
 import { INIT_CHANNEL_LABEL, LISTENER_CANDIDATE_HOLD_MS, MAX_ICE_CANDIDATES, MAX_SIGNALING_MESSAGE_BYTES } from '../constants.js'
 import { EarlyChannels } from '../muxer.js'
 import { SignalingMessage } from '../pb/signaling.js'
@@ -224,9 +224,9 @@ async function exchangeCandidates (stream: Stream, bytes: HandshakeStream<Stream
   const eofMeansReady = listener
   const candidates = new RemoteCandidates(pc, options.log, listener ? LISTENER_CANDIDATE_HOLD_MS : undefined)
   const stopReading = new AbortController()
-  const readSignal = AbortSignal.any([options.signal, stopReading.signal])
+  const reading = anySignal(options.signal, stopReading.signal)
   // resolves at the remote's EOF, rejects on a protocol error (which fails the attempt)
-  const readEnded = readCandidates(stream, bytes, candidates, readSignal)
+  const readEnded = readCandidates(stream, bytes, candidates, reading.signal)
   const readFailure = readEnded.then(async () => new Promise<never>(() => {}))
   const ready = eofMeansReady ? Promise.race([sctpReady, readEnded]) : sctpReady
   try {
@@ -234,13 +234,15 @@ async function exchangeCandidates (stream: Stream, bytes: HandshakeStream<Stream
   } finally {
     stopReading.abort()
     await readEnded.catch(() => {})
+    reading.done()
     candidates.release()
   }
   await writer.flushed()
   void (async () => {
     await stream.closeWrite({ signal: options.signal })
     await readCandidates(stream, bytes, candidates, options.signal).catch(() => {})
-    await stream.close({ signal: AbortSignal.timeout(5_000) })
+    const closing = withTimeout(5_000, 'closing the signaling stream')
+    await stream.close({ signal: closing.signal }).finally(() => { closing.done() })
   })().catch((err: Error) => { stream.abort(err) })
 }
 
