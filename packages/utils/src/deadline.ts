@@ -47,10 +47,14 @@ export function followAbort (signal: AbortSignal, onAbort: (reason: unknown) => 
   return () => { callbacks.delete(onAbort) }
 }
 
-/** a signal of its own that follows others until done(); the target of its own deadline, if any */
+/**
+ * A signal of its own that follows others until done(); the target of its own deadline, if any.
+ * `signal` and `done` are own properties: callers destructure them (`const { signal, done } = ...`).
+ */
 class JoinedSignal implements Deadline, Abortable {
   readonly #controller = new AbortController()
   readonly #unfollow: Array<() => void> = []
+  readonly signal = this.#controller.signal
   deadline?: AbortDeadline
 
   constructor (signals: Array<AbortSignal | undefined>) {
@@ -64,15 +68,11 @@ class JoinedSignal implements Deadline, Abortable {
     }
   }
 
-  get signal (): AbortSignal {
-    return this.#controller.signal
-  }
-
   abort (reason: unknown): void {
     this.#controller.abort(reason)
   }
 
-  done (): void {
+  readonly done = (): void => {
     this.deadline?.cancel()
     for (const stop of this.#unfollow) { stop() }
     this.#unfollow.length = 0

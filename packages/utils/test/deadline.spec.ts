@@ -51,6 +51,19 @@ describe('withTimeout past the longest timer', () => {
   })
 })
 
+describe('destructured', () => {
+  it('signal and done() work taken off the returned object', () => {
+    const a = new AbortController()
+    const { signal, done } = withTimeout(10_000, 'x', a.signal)
+    done()
+    a.abort()
+    expect(signal.aborted).to.equal(false)
+    const joined = anySignal(a.signal)
+    const { done: stop } = joined
+    stop()
+  })
+})
+
 describe('anySignal', () => {
   it('aborts with the reason of the first signal that aborts, and never on its own', () => {
     const a = new AbortController()
