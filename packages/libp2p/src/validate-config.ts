@@ -25,10 +25,9 @@ function hasMethods (what: string, ...names: string[]): OptionRule {
 const GATER_METHODS = [
   'denyDialPeer', 'denyDialMultiaddr', 'denyInboundConnection', 'denyOutboundConnection',
   'denyInboundEncryptedConnection', 'denyOutboundEncryptedConnection', 'denyInboundUpgradedConnection',
-  'denyOutboundUpgradedConnection', 'filterMultiaddrForPeer'
+  'denyOutboundUpgradedConnection', 'denyInboundRelayReservation', 'denyOutboundRelayedConnection',
+  'denyInboundRelayedConnection', 'filterMultiaddrForPeer'
 ]
-/** js-libp2p's relay gater methods: our relay server and transport do not consult the gater */
-const RELAY_GATER_METHODS = ['denyInboundRelayReservation', 'denyOutboundRelayedConnection', 'denyInboundRelayedConnection']
 
 /**
  * A gater may be a class instance (methods on its prototype): its own properties are checked,
@@ -38,9 +37,6 @@ const connectionGater: OptionRule = (value, path) => {
   if (typeof value !== 'object' || value === null) { return `${path} must be an object of deny* / filter* functions` }
   for (const [key, fn] of Object.entries(value)) {
     if (fn === undefined) { continue }
-    if (RELAY_GATER_METHODS.includes(key)) {
-      return option.unsupported('the circuit relay does not consult the gater: limit reservations with circuitRelayServer({ reservations }), and relayed connections with denyInboundConnection / denyOutboundConnection')(fn, `${path}.${key}`)
-    }
     if (!GATER_METHODS.includes(key)) { return `unknown option ${path}.${key} (known: ${GATER_METHODS.join(', ')})` }
     if (typeof fn !== 'function') { return `${path}.${key} must be a function` }
   }

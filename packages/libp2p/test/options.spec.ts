@@ -58,7 +58,13 @@ describe('createLibp2p options', () => {
         protocolPrefix: 'test'
       },
       transportManager: { failOnUnsupportedListenAddress: false },
-      connectionGater: { denyDialPeer: () => false, filterMultiaddrForPeer: () => true },
+      connectionGater: {
+        denyDialPeer: () => false,
+        filterMultiaddrForPeer: () => true,
+        denyInboundRelayReservation: () => false,
+        denyOutboundRelayedConnection: () => false,
+        denyInboundRelayedConnection: () => false
+      },
       datastore: new MemoryDatastore(),
       peerStore: { maxAddressesPerPeer: 8, maxProtocolsPerPeer: 8, maxMetadataPerPeer: 8, maxMetadataValueBytes: 64, maxTagsPerPeer: 8, addressTtlMs: 1000, cacheSize: 8 },
       logger: defaultLogger(),
@@ -83,7 +89,7 @@ describe('createLibp2p options', () => {
     ['a datastore that is not one', { datastore: {} }, 'datastore'],
     ['a js-libp2p option it lacks', { connectionManager: { addressSorter: () => 0 } }, 'connectionManager.addressSorter'],
     ['a js-libp2p adaptive timeout option', { connectionMonitor: { pingTimeout: { timeoutMultiplier: 2 } } }, 'connectionMonitor.pingTimeout.timeoutMultiplier'],
-    ['a js-libp2p relay gater method', { connectionGater: { denyInboundRelayReservation: () => true } }, 'connectionGater.denyInboundRelayReservation'],
+    ['a relay gater method that is not a function', { connectionGater: { denyInboundRelayReservation: true } }, 'connectionGater.denyInboundRelayReservation'],
     ['js-libp2p\'s faultTolerance', { transportManager: { faultTolerance: 1 } }, 'transportManager.faultTolerance']
   ]
   for (const [what, init, path] of refused) {

@@ -28,6 +28,12 @@
  * Relayed connections are limited (`connection.limits`): protocols run on them only when their
  * handler or dial passes `runOnLimitedConnection: true`. The connection manager reuses an open one
  * for callers that accept it instead of opening another circuit.
+ *
+ * The node's connection gater is asked as js-libp2p asks it: the relay calls
+ * `denyInboundRelayReservation(source)` on each reservation request and
+ * `denyOutboundRelayedConnection(source, destination)` on each circuit request; the transport calls
+ * `denyInboundRelayedConnection(relay, remotePeer)` on each circuit a relay announces. A hook that
+ * returns true refuses that request with PERMISSION_DENIED.
  */
 export { circuitRelayServer } from './server/index.js'
 export type { CircuitRelayServer, CircuitRelayServerInit, CircuitRelayServerComponents, RelayReservationsInit } from './server/index.js'

@@ -14,7 +14,7 @@ import { ReservationVoucherRecord, sealVoucher } from '../voucher.js'
 import { ReservationStore } from './reservation-store.js'
 import type { Limit } from '../pb/circuit.js'
 import type {
-  AddressManager, ComponentLogger, Connection, ConnectionManager, Libp2pEvents, Logger, PeerId, PeerStore, PrivateKey, Registrar, Startable,
+  AddressManager, ComponentLogger, Connection, ConnectionGater, ConnectionManager, Libp2pEvents, Logger, PeerId, PeerStore, PrivateKey, Registrar, Startable,
   Stream, TypedEventTarget
 } from '@libp2p/interface'
 
@@ -25,6 +25,8 @@ export interface CircuitRelayServerComponents {
   connectionManager: Pick<ConnectionManager, 'getConnections'>
   addressManager: Pick<AddressManager, 'getAddresses'>
   peerStore: Pick<PeerStore, 'merge'>
+  /** asked about each reservation (denyInboundRelayReservation) and circuit (denyOutboundRelayedConnection) */
+  connectionGater: Pick<ConnectionGater, 'denyInboundRelayReservation' | 'denyOutboundRelayedConnection'>
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
 }
@@ -230,6 +232,12 @@ export class CircuitRelayService implements CircuitRelayServer {
   async #reserve (bytes: HandshakeStream, connection: Connection, signal: AbortSignal): Promise<void> {
     const { peerId, privateKey, addressManager } = this.#components
     const peer = connection.remotePeer
+    // asked before the store so that a refused peer takes no slot, as js-libp2p's relay does
+    if (await this.#components.connectionGater.denyInboundRelayReservation?.(peer) === true) {
+      this.#log('refused a reservation for %p: the connection gater denied it', peer)
+      await this.#answer(bytes, { type: HopMessage.Type.STATUS, status: Status.PERMISSION_DENIED }, signal)
+      return
+    }
     const result = this.#reservations.reserve(peer, ipOf(connection.remoteAddr))
     if (!result.ok) {
       this.#log('refused a reservation for %p: %s reached', peer, result.reason)
@@ -283,6 +291,9 @@ export class CircuitRelayService implements CircuitRelayServer {
     }
     if (this.#reservations.get(target) == null) {
       return refuse(Status.NO_RESERVATION, `${target} has no reservation`)
+    }
+    if (await this.#components.connectionGater.denyOutboundRelayedConnection?.(source, target) === true) {
+      return refuse(Status.PERMISSION_DENIED, `the connection gater denied a circuit ${source.toString()} -> ${target.toString()}`)
     }
     if (this.#circuits >= this.#maxCircuits) {
       return refuse(Status.RESOURCE_LIMIT_EXCEEDED, new LimitExceededError('maxCircuits', this.#maxCircuits, 'too many circuits').message)

@@ -16,7 +16,7 @@ import { CircuitListener, isDiscoveryAddress } from './listener.js'
 import { RelayedConnection } from './relayed-connection.js'
 import type { RelayConnectionManager } from './listener.js'
 import type {
-  ComponentLogger, Connection, CreateListenerOptions, DialProfile, DialTransportOptions, Libp2pEvents, Listener, Logger, PeerId, PeerStore,
+  ComponentLogger, Connection, ConnectionGater, CreateListenerOptions, DialProfile, DialTransportOptions, Libp2pEvents, Listener, Logger, PeerId, PeerStore,
   Registrar, Startable, Stream, Transport, TypedEventTarget, Upgrader
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -33,6 +33,8 @@ export interface CircuitRelayTransportComponents {
   connectionManager: RelayConnectionManager
   peerStore: Pick<PeerStore, 'merge' | 'all'>
   upgrader: Upgrader
+  /** asked about each relayed connection a relay announces (denyInboundRelayedConnection) */
+  connectionGater: Pick<ConnectionGater, 'denyInboundRelayedConnection'>
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
 }
@@ -209,6 +211,10 @@ export class CircuitRelayTransport implements Transport, Startable {
       if (!this.#relays.has(relay.toString())) {
         await this.#answer(bytes, Status.PERMISSION_DENIED, signal)
         throw new RelayRefusedError(Status.PERMISSION_DENIED, `${relay.toString()} is not a relay this node holds a reservation on`)
+      }
+      if (await this.#components.connectionGater.denyInboundRelayedConnection?.(relay, initiator) === true) {
+        await this.#answer(bytes, Status.PERMISSION_DENIED, signal)
+        throw new RelayRefusedError(Status.PERMISSION_DENIED, `the connection gater denied a circuit from ${initiator.toString()} through ${relay.toString()}`)
       }
       await this.#answer(bytes, Status.OK, signal)
     } catch (err: any) {
