@@ -1,5 +1,6 @@
-import { AbortError, MuxerUnavailableError, TimeoutError, serviceCapabilities } from '@libp2p/interface'
+import { AbortError, MuxerUnavailableError, serviceCapabilities } from '@libp2p/interface'
 import { defaultLogger } from '@libp2p/logger'
+import { withTimeout } from '@libp2p/utils'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, NOISE_PROTOCOL_ID } from './constants.js'
 import { crypto } from './crypto/index.js'
 import { initiatorHandshake, responderHandshake } from './handshake.js'
@@ -91,7 +92,7 @@ export class Noise implements ConnectionEncrypter {
   }
 
   async #secure (initiator: boolean, connection: MessageStream, options: SecureConnectionOptions = {}): Promise<NoiseSecuredConnection> {
-    const deadline = this.#deadline(options.signal)
+    const deadline = withTimeout(this.#timeoutMs, 'the Noise handshake', options.signal)
     try {
       const localMuxers = options.streamMuxers?.map(muxer => muxer.protocol) ?? this.#extensions?.streamMuxers ?? []
       const init = {
@@ -116,12 +117,14 @@ export class Noise implements ConnectionEncrypter {
           secured.streamMuxer == null ? '' : `, muxer ${secured.streamMuxer.protocol}`)
       }
       return secured
-    } catch (err: any) {
+    } catch (cause: any) {
+      // a caller's abort reason that is not an Error (abort('why')) still fails with a typed error
+      const err: Error = cause instanceof Error ? cause : new AbortError('the Noise handshake was aborted')
       this.#log.error('%s %s handshake failed - %e', connection.id, initiator ? 'outbound' : 'inbound', err)
       connection.abort(err)
       throw err
     } finally {
-      deadline.clear()
+      deadline.done()
     }
   }
 
@@ -140,25 +143,6 @@ export class Noise implements ConnectionEncrypter {
       ? { streamMuxers, webtransportCerthashes: certhashes }
       : undefined
     return encodeHandshakePayload(this.#privateKey.publicKey, signature, extensions)
-  }
-
-  #deadline (signal?: AbortSignal): { signal: AbortSignal, clear(): void } {
-    const controller = new AbortController()
-    const onAbort = (): void => {
-      controller.abort(signal?.reason instanceof Error ? signal.reason : new AbortError('the Noise handshake was aborted'))
-    }
-    if (signal?.aborted === true) { onAbort() }
-    signal?.addEventListener('abort', onAbort, { once: true })
-    const timer = setTimeout(() => {
-      controller.abort(new TimeoutError(`the Noise handshake did not finish within ${this.#timeoutMs} ms`))
-    }, this.#timeoutMs)
-    return {
-      signal: controller.signal,
-      clear: () => {
-        clearTimeout(timer)
-        signal?.removeEventListener('abort', onAbort)
-      }
-    }
   }
 }
 
