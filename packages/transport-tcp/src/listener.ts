@@ -1,5 +1,6 @@
 import { createServer } from 'node:net'
 import { AbortError, InvalidMultiaddrError, ListenError, TypedEventEmitter } from '@libp2p/interface'
+import { withTimeout } from '@libp2p/utils'
 import { listenAddresses, toListenAddress, toMultiaddr } from './multiaddr.js'
 import type { TCPConnection } from './connection.js'
 import type { TCPSettings, WrapSocket } from './transport.js'
@@ -185,9 +186,8 @@ export class TCPListenerImpl extends TypedEventEmitter<ListenerEvents> implement
     this.#shutdown.abort(reason)
 
     const timeoutMs = this.#init.settings.listenerCloseTimeout
-    const signals = [AbortSignal.timeout(Math.max(timeoutMs, 0))]
-    if (options?.signal != null) { signals.push(options.signal) }
-    const signal = AbortSignal.any(signals)
+    const deadline = withTimeout(Math.max(timeoutMs, 0), 'closing the listener\'s connections (listenerCloseTimeout)', options?.signal)
+    const signal = deadline.signal
 
     await Promise.all([...this.#conns].map(async ([maConn, conn]) => {
       if (conn != null && timeoutMs > 0) {
@@ -200,6 +200,8 @@ export class TCPListenerImpl extends TypedEventEmitter<ListenerEvents> implement
       // not upgraded, or the connection closed without closing its socket
       maConn.abort(reason)
     }))
+    // every close above caught its own error: the deadline is released on every path
+    deadline.done()
     await serverClosed
     this.#status = 'closed'
     this.#log('closed')

@@ -1,6 +1,7 @@
 import { createServer as createHttpServer } from 'node:http'
 import { createServer as createHttpsServer } from 'node:https'
 import { AbortError, InvalidMultiaddrError, InvalidParametersError, ListenError, TypedEventEmitter } from '@libp2p/interface'
+import { withTimeout } from '@libp2p/utils'
 import { WebSocketServer } from 'ws'
 import { WS_CLOSE_BACKSTOP_MARGIN_MS } from './constants.js'
 import { toListenAddress } from './multiaddr.js'
@@ -152,9 +153,8 @@ export class WebSocketListenerImpl extends TypedEventEmitter<ListenerEvents> imp
     this.#handshakes.clear()
 
     const timeoutMs = this.#init.settings.listenerCloseTimeout
-    const signals = [AbortSignal.timeout(Math.max(timeoutMs, 0))]
-    if (options?.signal != null) { signals.push(options.signal) }
-    const signal = AbortSignal.any(signals)
+    const deadline = withTimeout(Math.max(timeoutMs, 0), 'closing the listener\'s connections (listenerCloseTimeout)', options?.signal)
+    const signal = deadline.signal
     await Promise.all([...this.#conns].map(async ([maConn, conn]) => {
       if (conn != null && timeoutMs > 0) {
         try {
@@ -166,6 +166,8 @@ export class WebSocketListenerImpl extends TypedEventEmitter<ListenerEvents> imp
       // not upgraded, or the connection closed without closing its WebSocket
       maConn.abort(reason)
     }))
+    // every close above caught its own error: the deadline is released on every path
+    deadline.done()
 
     const server = this.#server
     this.#unattach()
