@@ -1,5 +1,5 @@
 import { TimeoutError } from '@libp2p/interface'
-import { DEFAULT_CLOSE_TIMEOUT_MS, Waiters } from '@libp2p/utils'
+import { abortAfter, DEFAULT_CLOSE_TIMEOUT_MS, Waiters } from '@libp2p/utils'
 import type {
   AbortOptions, ByteSource, EventHandler, Logger, MessageStreamEvents, MultiaddrConnection, ReadStatus, Stream, StreamStatus,
   StreamTimeline, WriteStatus, Direction
@@ -79,16 +79,14 @@ export class RelayedConnection implements MultiaddrConnection {
     const closed = new Waiters<void>()
     const onClose = (): void => { closed.resolveAll() }
     this.#stream.addEventListener('close', onClose)
-    const timer = setTimeout(() => {
-      this.#stream.abort(new TimeoutError(`the relayed connection did not close within ${this.#closeTimeout} ms`))
-    }, this.#closeTimeout)
+    const deadline = abortAfter(this.#stream, this.#closeTimeout, ms => new TimeoutError(`the relayed connection did not close within ${ms} ms`))
     try {
       if (!isFinal(this.#stream.status)) { await closed.wait(options) }
     } catch (err: any) {
       this.#stream.abort(err)
       throw err
     } finally {
-      clearTimeout(timer)
+      deadline.cancel()
       this.#stream.removeEventListener('close', onClose)
     }
   }
