@@ -194,6 +194,14 @@ export class WebRTCTransport implements Transport, Startable {
 
   /** outbound: the upgrader dial() was given, as the Transport contract says; inbound: the node's */
   async #upgrade (upgrader: Upgrader, result: SignalingResult, remoteAddr: Multiaddr, remotePeer: PeerId, direction: 'inbound' | 'outbound', signal: AbortSignal): Promise<Connection> {
+    // The remote may have closed its peer connection while signaling ended (a listener whose
+    // upgrade failed does, and the dialer's wait for 'init' to close then ends with it). The
+    // connection ends on a state change after this point, so one already final would never
+    // be noticed: the upgraded connection would outlive its peer connection.
+    const state = result.pc.connectionState
+    if (state === 'closed' || state === 'failed') {
+      throw new ConnectionFailedError(`the WebRTC connection ${state} before its upgrade`)
+    }
     return upgrade(upgrader, this.#init, result.pc, result.earlyChannels, remoteAddr, remotePeer, direction, signal, this.#log)
   }
 
