@@ -1,4 +1,5 @@
 import { AbortError } from '@libp2p/interface'
+import { anySignal } from '@libp2p/utils'
 import { randomKeyForCpl } from './routing-table/index.js'
 import type { KadRoutingTable } from './routing-table/index.js'
 import type { AbortOptions, Logger, Startable } from '@libp2p/interface'
@@ -59,7 +60,8 @@ export class RoutingTableRefresh implements Startable {
   async refresh (options: AbortOptions = {}): Promise<void> {
     const controller = new AbortController()
     this.#running = controller
-    const signal = options.signal == null ? controller.signal : AbortSignal.any([options.signal, controller.signal])
+    const joined = anySignal(options.signal, controller.signal)
+    const signal = joined.signal
     try {
       await this.#init.lookup(this.#init.selfKey, { signal })
       for (const cpl of this.#table.staleBuckets(this.#init.interval)) {
@@ -69,6 +71,7 @@ export class RoutingTableRefresh implements Startable {
       }
       this.#init.onRefresh?.()
     } finally {
+      joined.done()
       if (this.#running === controller) { this.#running = undefined }
     }
   }

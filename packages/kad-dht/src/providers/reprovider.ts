@@ -1,4 +1,4 @@
-import { followAbort, mapConcurrently } from '@libp2p/utils'
+import { anySignal, followAbort, mapConcurrently } from '@libp2p/utils'
 import { Key } from 'interface-datastore'
 import { REPROVIDE_INTERVAL_MS } from '../constants.js'
 import { kadId } from '../kad-id.js'
@@ -130,9 +130,11 @@ export class Reprovider implements Startable {
       await untilDoneOrAborted(this.#running, options?.signal)
       return
     }
-    const signals = [options?.signal, this.#runs.signal].filter((s): s is AbortSignal => s != null)
-    const signal = signals.length === 0 ? undefined : AbortSignal.any(signals)
-    this.#running = this.#run({ signal }).finally(() => { this.#running = undefined })
+    const joined = anySignal(options?.signal, this.#runs.signal)
+    this.#running = this.#run({ signal: joined.signal }).finally(() => {
+      this.#running = undefined
+      joined.done()
+    })
     await this.#running
   }
 

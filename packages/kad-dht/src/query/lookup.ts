@@ -1,3 +1,4 @@
+import { anySignal } from '@libp2p/utils'
 import { compareCloseness, peerKadId } from '../kad-id.js'
 import { SignalGroup } from '../signal-group.js'
 import { EventTypes } from '../types.js'
@@ -87,7 +88,8 @@ export class Lookup {
 
   async * run (): AsyncGenerator<QueryEvent, void, undefined> {
     const stop = new AbortController()
-    const signal = AbortSignal.any([this.#init.signal, stop.signal])
+    const joined = anySignal(this.#init.signal, stop.signal)
+    const signal = joined.signal
     const requests = new SignalGroup(signal)
     const events: QueryEvent[] = []
     const wakeup = new Wakeup(signal)
@@ -102,6 +104,7 @@ export class Lookup {
       }
     } finally {
       stop.abort()
+      joined.done()
     }
   }
 

@@ -1,5 +1,5 @@
 import { AbortError, InvalidParametersError, TypedEventEmitter } from '@libp2p/interface'
-import { BoundedQueue, option, validateInit, withTimeout } from '@libp2p/utils'
+import { anySignal, BoundedQueue, option, validateInit, withTimeout } from '@libp2p/utils'
 import { K } from '../constants.js'
 import { peerKadId } from '../kad-id.js'
 import { Buckets, BUCKET_COUNT } from './buckets.js'
@@ -304,7 +304,8 @@ export class KadRoutingTable extends TypedEventEmitter<RoutingTableEvents> imple
 
   async #pingOld (old: TableEntry, options: AbortOptions): Promise<'alive' | 'dead' | 'none'> {
     const stopping = this.#stopping.signal
-    const waiting = options.signal == null ? stopping : AbortSignal.any([stopping, options.signal])
+    const joined = anySignal(stopping, options.signal)
+    const waiting = joined.signal
     try {
       return await this.#pings.add(async () => {
         const deadline = withTimeout(this.#pingTimeout, `ping of ${old.key}`, waiting)
@@ -323,6 +324,8 @@ export class KadRoutingTable extends TypedEventEmitter<RoutingTableEvents> imple
       // the queue was full, or the wait for a slot was aborted
       this.#log.trace('not contesting %p - %e', old.peer, err)
       return 'none'
+    } finally {
+      joined.done()
     }
   }
 }
