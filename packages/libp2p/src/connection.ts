@@ -1,21 +1,24 @@
 import { ConnectionClosedError, LimitExceededError, StreamAbortEvent, StreamCloseEvent, TypedEventEmitter } from '@libp2p/interface'
 import { handle, select } from '@libp2p/multistream-select'
+import { withTimeout } from '@libp2p/utils'
 import { DEFAULT_MAX_OUTBOUND_STREAMS, INBOUND_STREAM_NEGOTIATION_TIMEOUT_MS, OUTBOUND_STREAM_NEGOTIATION_TIMEOUT_MS } from './constants.js'
 import { LimitedConnectionError } from './errors.js'
 import type {
   AbortOptions, ComponentLogger, Connection as ConnectionInterface, CreateStreamOptions, ConnectionEvents, ConnectionLimits, ConnectionStatus,
   ConnectionTimeline, Direction, Logger, MultiaddrConnection, NewStreamOptions, PeerId, Registrar, Stream, StreamMuxer
 } from '@libp2p/interface'
+import type { Deadline } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /**
- * createStream() options whose signal is an AbortSignal.timeout() made only if the muxer reads it
- * (a class with a prototype getter: an object literal with a getter is slow to make and to use)
+ * createStream() options whose signal is a withTimeout() deadline made only if the muxer reads it
+ * (a class with a prototype getter: an object literal with a getter is slow to make and to use);
+ * done() once createStream() settled
  */
 class DeadlineOnDemand implements CreateStreamOptions {
   readonly protocol: string
   readonly #ms: number
-  #signal?: AbortSignal
+  #deadline?: Deadline
 
   constructor (protocol: string, ms: number) {
     this.protocol = protocol
@@ -23,8 +26,12 @@ class DeadlineOnDemand implements CreateStreamOptions {
   }
 
   get signal (): AbortSignal {
-    this.#signal ??= AbortSignal.timeout(this.#ms)
-    return this.#signal
+    this.#deadline ??= withTimeout(this.#ms, `opening a ${this.protocol} stream (outboundStreamProtocolNegotiationTimeout)`)
+    return this.#deadline.signal
+  }
+
+  done (): void {
+    this.#deadline?.done()
   }
 }
 
@@ -137,7 +144,13 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
     // unacknowledged ones) gets a signal, made only if it asks for one.
     const signal = options.signal
     const startedAt = signal == null ? performance.now() : 0
-    const muxed = await this.#muxer.createStream(signal != null ? { signal, protocol: list[0] } : this.#deadlineOnDemand(list[0]))
+    const onDemand = signal == null ? new DeadlineOnDemand(list[0], this.#outboundTimeoutMs) : undefined
+    let muxed: Stream
+    try {
+      muxed = await this.#muxer.createStream(onDemand ?? { signal, protocol: list[0] })
+    } finally {
+      onDemand?.done()
+    }
     try {
       const timeoutMs = signal == null ? Math.max(1, this.#outboundTimeoutMs - (performance.now() - startedAt)) : undefined
       const stream = await select(muxed, list, { signal, timeout: timeoutMs, log: muxed.log, negotiateFully: options.negotiateFully })
@@ -196,11 +209,6 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
       this.log('inbound stream %s failed - %e', muxed.id, err)
       muxed.abort(err)
     }
-  }
-
-  /** createStream() options whose signal (the negotiation timeout) is made when first read */
-  #deadlineOnDemand (protocol: string): CreateStreamOptions {
-    return new DeadlineOnDemand(protocol, this.#outboundTimeoutMs)
   }
 
   /** `adding`: 1 when the new stream is not in the muxer's list yet */

@@ -1,5 +1,5 @@
 import { AbortError, NotFoundError } from '@libp2p/interface'
-import { mapConcurrently, mergeIterables } from '@libp2p/utils'
+import { anySignal, mapConcurrently, mergeIterables } from '@libp2p/utils'
 import { NoPeerRoutersError, QueriedForSelfError } from './errors.js'
 import { routerMethods } from './routers.js'
 import type { AbortOptions, ComponentLogger, Logger, PeerId, PeerInfo, PeerRouting, PeerStore, RoutingOptions } from '@libp2p/interface'
@@ -35,7 +35,8 @@ export class CompoundPeerRouting implements PeerRouting {
     const finders = this.#methods('findPeer')
     if (peerId.equals(this.#components.peerId)) { throw new QueriedForSelfError('peerRouting.findPeer was asked for this node') }
     const done = new AbortController()
-    const signal = options.signal == null ? done.signal : AbortSignal.any([options.signal, done.signal])
+    const joined = anySignal(options.signal, done.signal)
+    const signal = joined.signal
     try {
       const found = await Promise.any(finders.map(async finder => finder(peerId, { ...options, signal })))
       await this.#remember(found, options)
@@ -47,6 +48,7 @@ export class CompoundPeerRouting implements PeerRouting {
       throw new NotFoundError(`no peer router found ${peerId.toString()}`, { cause: err })
     } finally {
       done.abort(new AbortError('another router answered'))
+      joined.done()
     }
   }
 

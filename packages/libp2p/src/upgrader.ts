@@ -86,8 +86,7 @@ export class Upgrader implements UpgraderInterface {
   }
 
   async #upgrade (maConn: MultiaddrConnection, direction: Direction, options: UpgraderOptions, timeoutMs: number): Promise<ConnectionInterface> {
-    // one controller and one timer, cleared when the upgrade settles, rather than an
-    // AbortSignal.timeout() left running and an AbortSignal.any() joining it to the caller's
+    // a deadline released when the upgrade settles, not left to the garbage collector
     const deadline = withTimeout(timeoutMs, 'the upgrade', options.signal)
     const signal = deadline.signal
     const gater = this.#components.connectionGater

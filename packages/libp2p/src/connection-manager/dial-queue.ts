@@ -171,8 +171,7 @@ export class DialQueue {
     for (const ma of addrs) {
       const callerSignal = options.signal
       if (callerSignal?.aborted === true) { throw new AbortError('the dial was aborted') }
-      // one controller and one timer, cleared when the dial settles, rather than an
-      // AbortSignal.timeout() left running and an AbortSignal.any() per address
+      // a deadline released when the dial settles, not left to the garbage collector
       const deadline = withTimeout(this.#timeoutMs, 'the dial', callerSignal)
       try {
         return await this.#components.transportManager.dial(ma, { signal: deadline.signal, remotePeer: target.peerId })
