@@ -186,7 +186,7 @@ export default function connectionEncrypterSuite (fixtures: ConnectionEncrypterT
         const local = await make()
         const remote = await make()
         const [a, b] = messageStreamPair()
-        const signal = AbortSignal.timeout(SILENCE_MS)
+        const signal = deadline(SILENCE_MS)
         const handshake = direction === 'outbound'
           ? local.encrypter.secureOutbound(a, { remotePeer: remote.peerId, signal })
           : local.encrypter.secureInbound(a, { signal })
@@ -200,7 +200,7 @@ export default function connectionEncrypterSuite (fixtures: ConnectionEncrypterT
         const local = await make()
         const remote = await make()
         const [a] = messageStreamPair()
-        const signal = AbortSignal.timeout(SILENCE_MS)
+        const signal = deadline(SILENCE_MS)
         const handshake = direction === 'outbound'
           ? local.encrypter.secureOutbound(a, { remotePeer: remote.peerId, signal })
           : local.encrypter.secureInbound(a, { signal })

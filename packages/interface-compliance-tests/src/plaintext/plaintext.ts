@@ -1,7 +1,7 @@
 import { publicKeyFromProtobuf, publicKeyToProtobuf } from '@libp2p/crypto/keys'
-import { AbortError, InvalidMessageError, InvalidPublicKeyError, ProtocolError, TimeoutError, UnexpectedPeerError } from '@libp2p/interface'
+import { AbortError, InvalidMessageError, InvalidPublicKeyError, ProtocolError, UnexpectedPeerError } from '@libp2p/interface'
 import { peerIdFromPrivateKey, peerIdFromPublicKey } from '@libp2p/peer-id'
-import { handshakeStream } from '@libp2p/utils'
+import { handshakeStream, withTimeout } from '@libp2p/utils'
 import { DEFAULT_HANDSHAKE_TIMEOUT_MS, MAX_EXCHANGE_BYTES, PLAINTEXT_PROTOCOL } from './constants.js'
 import { Exchange } from './pb/exchange.js'
 import type {
@@ -46,8 +46,8 @@ export class PlaintextEncrypter implements ConnectionEncrypter {
   }
 
   async #handshake (connection: MessageStream, options?: SecureConnectionOptions): Promise<SecuredConnection> {
-    const timeout = AbortSignal.timeout(this.#timeoutMs)
-    const signal = options?.signal == null ? timeout : AbortSignal.any([options.signal, timeout])
+    const deadline = withTimeout(this.#timeoutMs, 'the plaintext handshake', options?.signal)
+    const signal = deadline.signal
     const stream = handshakeStream(connection)
     try {
       const local: Exchange = {
@@ -66,12 +66,15 @@ export class PlaintextEncrypter implements ConnectionEncrypter {
       let err: Error = cause
       if (options?.signal?.aborted === true) {
         err = new AbortError('the plaintext handshake was aborted')
-      } else if (timeout.aborted) {
-        err = new TimeoutError(`the plaintext handshake did not finish within ${this.#timeoutMs} ms`)
+      } else if (signal.aborted) {
+        // the deadline's TimeoutError
+        err = signal.reason
       }
       this.#log.error('%s handshake failed - %e', connection.direction, err)
       connection.abort(err)
       throw err
+    } finally {
+      deadline.done()
     }
   }
 

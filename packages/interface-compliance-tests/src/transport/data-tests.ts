@@ -117,7 +117,7 @@ export function dataTests (ctx: SuiteContext): void {
         if (outbound.send(chunk)) { continue }
         // the pipe is full when a drain does not come while nobody reads
         try {
-          await outbound.onDrain({ signal: AbortSignal.timeout(DRAIN_PROBE_MS) })
+          await outbound.onDrain({ signal: deadline(DRAIN_PROBE_MS) })
         } catch (err: any) {
           expect(err.name).to.be.oneOf(['TimeoutError', 'AbortError'])
           held = true

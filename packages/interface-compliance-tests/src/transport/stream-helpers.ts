@@ -1,13 +1,17 @@
 import { AbortError, TimeoutError } from '@libp2p/interface'
+import { withTimeout } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import type { AbortOptions, MessageStream } from '@libp2p/interface'
 
 /** the default deadline of a wait in the suites: a wait that fails is a bug, never a slow machine */
 export const WAIT_TIMEOUT_MS = 10_000
 
-/** a signal that fires after `ms` (default WAIT_TIMEOUT_MS), for every wait in a test */
+/**
+ * a signal that aborts with a TimeoutError after `ms` (default WAIT_TIMEOUT_MS), for every wait in
+ * a test; it follows no other signal, so a deadline left to expire holds nothing but its queue entry
+ */
 export function deadline (ms: number = WAIT_TIMEOUT_MS): AbortSignal {
-  return AbortSignal.timeout(ms)
+  return withTimeout(ms, 'a wait in the compliance suite').signal
 }
 
 /** read to EOF and return everything; rejects with the stream's error */
