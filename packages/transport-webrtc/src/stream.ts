@@ -1,5 +1,5 @@
 import { InvalidMessageError, InvalidParametersError, LimitExceededError, MessageTooLargeError, TimeoutError } from '@libp2p/interface'
-import { AbstractMessageStream, decodeVarint, Waiters } from '@libp2p/utils'
+import { AbstractMessageStream, abortAfter, decodeVarint, Waiters } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import {
   BUFFERED_AMOUNT_LOW_THRESHOLD_BYTES, BUFFERED_AMOUNT_LOW_TIMEOUT_MS, DATA_CHANNEL_OPEN_TIMEOUT_MS, FIN_ACK_TIMEOUT_MS,
@@ -9,7 +9,7 @@ import { DataChannelError } from './errors.js'
 import { encodeFrame } from './framing.js'
 import { Message } from './pb/message.js'
 import type { AbortOptions, Direction, Logger, Stream } from '@libp2p/interface'
-import type { SendResult } from '@libp2p/utils'
+import type { AbortDeadline, SendResult } from '@libp2p/utils'
 
 /** Options of every data-channel stream (js-libp2p's names; times in ms, sizes in bytes) */
 export interface DataChannelOptions {
@@ -56,8 +56,8 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
   readonly #finAck = new Waiters<void>()
   #finAcked = false
   #inSendData = false
-  #openTimer?: ReturnType<typeof setTimeout>
-  #drainTimer?: ReturnType<typeof setTimeout>
+  #openDeadline?: AbortDeadline
+  #drainDeadline?: AbortDeadline
   #lingerTimer?: ReturnType<typeof setTimeout>
   #remoteFin = false
 
@@ -88,8 +88,8 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
     }
     channel.onmessage = (evt: MessageEvent) => { this.#onMessage(evt.data) }
     channel.onbufferedamountlow = () => {
-      clearTimeout(this.#drainTimer)
-      this.#drainTimer = undefined
+      this.#drainDeadline?.cancel()
+      this.#drainDeadline = undefined
       this.#resume()
     }
     channel.onclose = () => { this.#onChannelClosed() }
@@ -101,9 +101,7 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
     if (channel.readyState === 'connecting') {
       channel.onopen = () => { this.#onOpen() }
       const openTimeoutMs = init.openTimeout ?? DATA_CHANNEL_OPEN_TIMEOUT_MS
-      this.#openTimer = setTimeout(() => {
-        this.abort(new TimeoutError(`data channel ${this.id} did not open within ${openTimeoutMs} ms`))
-      }, openTimeoutMs)
+      this.#openDeadline = abortAfter(this, openTimeoutMs, ms => new TimeoutError(`data channel ${this.id} did not open within ${ms} ms`))
     } else if (channel.readyState !== 'open') {
       queueMicrotask(() => { this.#onChannelClosed() })
     }
@@ -125,7 +123,7 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
     try {
       while (sent < data.byteLength) {
         if (this.#channel.bufferedAmount > this.#maxBufferedAmount) {
-          this.#armDrainTimer()
+          this.#armDrainDeadline()
           return { sentBytes: sent, canSendMore: false }
         }
         const end = Math.min(sent + this.#maxPayload, data.byteLength)
@@ -164,8 +162,8 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
   }
 
   protected onFinished (): void {
-    clearTimeout(this.#openTimer)
-    clearTimeout(this.#drainTimer)
+    this.#openDeadline?.cancel()
+    this.#drainDeadline?.cancel()
     this.#finAck.resolveAll()
     const channel = this.#channel
     channel.onbufferedamountlow = null
@@ -192,8 +190,8 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
   // ---- channel events ------------------------------------------------------------------------
 
   #onOpen (): void {
-    clearTimeout(this.#openTimer)
-    this.#openTimer = undefined
+    this.#openDeadline?.cancel()
+    this.#openDeadline = undefined
     this.#opened.resolveAll()
     this.#resume()
   }
@@ -308,11 +306,9 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
     }
   }
 
-  #armDrainTimer (): void {
-    if (this.#drainTimer !== undefined) { return }
-    this.#drainTimer = setTimeout(() => {
-      this.abort(new TimeoutError(`data channel ${this.id}: bufferedAmount stayed above ${this.#maxBufferedAmount} bytes for ${this.#drainTimeoutMs} ms`))
-    }, this.#drainTimeoutMs)
+  #armDrainDeadline (): void {
+    if (this.#drainDeadline !== undefined) { return }
+    this.#drainDeadline = abortAfter(this, this.#drainTimeoutMs, ms => new TimeoutError(`data channel ${this.id}: bufferedAmount stayed above ${this.#maxBufferedAmount} bytes for ${ms} ms`))
   }
 
   #isDone (): boolean {
