@@ -1,5 +1,5 @@
 import { AbortError, InvalidParametersError, ProtocolError } from '@libp2p/interface'
-import { ProtocolService } from '@libp2p/utils'
+import { anySignal, ProtocolService } from '@libp2p/utils'
 import { BackgroundTask } from './background-task.js'
 import {
   DEFAULT_IDLE_TIMEOUT_MS, DEFAULT_MAX_DOWNLOAD_BYTES, DEFAULT_MAX_INBOUND_STREAMS, DEFAULT_MAX_OUTBOUND_STREAMS,
@@ -15,24 +15,6 @@ import type { Connection, Logger, Multiaddr, PeerId, Startable, Stream } from '@
 function checkCount (name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value < 0) {
     throw new InvalidParametersError(`${name} must be an integer from 0 to Number.MAX_SAFE_INTEGER, got ${value}`)
-  }
-}
-
-/** one signal that aborts when any of `signals` does; `done()` detaches it */
-function linkSignals (...signals: Array<AbortSignal | undefined>): { signal: AbortSignal, done(): void } {
-  const controller = new AbortController()
-  const given = signals.filter((s): s is AbortSignal => s != null)
-  const onAbort = (evt: Event): void => { controller.abort((evt.target as AbortSignal).reason) }
-  for (const signal of given) {
-    if (signal.aborted) {
-      controller.abort(signal.reason)
-      break
-    }
-    signal.addEventListener('abort', onAbort, { once: true })
-  }
-  return {
-    signal: controller.signal,
-    done: () => { for (const signal of given) { signal.removeEventListener('abort', onAbort) } }
   }
 }
 
@@ -102,7 +84,7 @@ export class Perf implements PerfInterface, Startable {
     if (!(intervalMs > 0) || !Number.isFinite(intervalMs)) {
       throw new InvalidParametersError(`reportInterval must be a positive number of ms, got ${intervalMs}`)
     }
-    const { signal, done } = linkSignals(options.signal, shutdown)
+    const { signal, done } = anySignal(options.signal, shutdown)
     const counters: TransferCounters = { uploadBytes: 0, downloadBytes: 0 }
     const start = performance.now()
     let connection: Connection | undefined
