@@ -1,17 +1,28 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util'
 import { multiaddr } from '@multiformats/multiaddr'
+import { DEFAULT_DATA_DIR, DEFAULT_NODE_MAX_RESERVATIONS } from './constants.js'
 import { demo } from './demo.js'
 import { integerFlag } from './flags.js'
 import { loadOrCreateKey } from './key-file.js'
+import { runNodeCommand } from './node-command.js'
 import { startNode } from './node.js'
 import { runPerfCommand } from './perf.js'
 import { DEFAULT_RELAY_LISTEN, startRelay } from './relay.js'
+import { untilSignal } from './signals.js'
 import type { Libp2p } from 'libp2p'
 
 const USAGE = `usage: libp2p <command> [options]   (also installed as libp2p-node)
 
 commands:
+  node [options]               the public node: circuit relay v2 server and Kademlia DHT server over
+                               TCP + WebSockets, state kept in a data directory, until SIGINT/SIGTERM
+      --data-dir <dir>           state: LevelDB datastore and identity key (default ./${DEFAULT_DATA_DIR})
+      --key <file>               the identity instead of <dir>/identity.key (created when missing)
+      --listen <ma>...           listen addresses (default ${DEFAULT_RELAY_LISTEN.join(' ')})
+      --announce <ma>...         announce these instead (the public address behind NAT)
+      --max-reservations <N>     relay reservations held at once (default ${DEFAULT_NODE_MAX_RESERVATIONS})
+      --dht-lan                  keep private and loopback addresses in the DHT (a LAN or test network)
   demo                         two nodes on loopback: dial, identify, ping, echo
   listen [--listen <ma>]...    run a node (TCP, Noise, Yamux, identify, ping, /echo/1.0.0) until Ctrl-C
   ping <multiaddr> [--count N] ping a peer N times (default 3)
@@ -23,17 +34,6 @@ commands:
       --max-reservations <N>     reservations held at once (default 15)
   perf [options]               the libp2p/test-plans perf command (libp2p perf --help)
 `
-
-/**
- * Resolves on Ctrl-C or SIGTERM. Call it before printing the addresses: whoever reads them may
- * signal at once, and a signal with no handler yet kills the process instead of stopping the node.
- */
-async function untilSignal (): Promise<void> {
-  await new Promise<void>(resolve => {
-    process.once('SIGINT', resolve)
-    process.once('SIGTERM', resolve)
-  })
-}
 
 function printAddresses (node: Libp2p): void {
   process.stdout.write(`peer id ${node.peerId.toString()}\n`)
@@ -47,7 +47,7 @@ async function main (): Promise<number> {
     return runPerfCommand(argv.slice(1), {
       out: (line) => { process.stdout.write(line + '\n') },
       err: (line) => { process.stderr.write(line + '\n') },
-      untilSignal
+      untilSignal: async () => { await untilSignal() }
     })
   }
   const { positionals, values } = parseArgs({
@@ -58,6 +58,8 @@ async function main (): Promise<number> {
       announce: { type: 'string', multiple: true },
       key: { type: 'string' },
       'max-reservations': { type: 'string' },
+      'data-dir': { type: 'string' },
+      'dht-lan': { type: 'boolean' },
       count: { type: 'string', default: '3' },
       help: { type: 'boolean', short: 'h' }
     }
@@ -71,6 +73,19 @@ async function main (): Promise<number> {
     case 'demo':
       await demo(line => { process.stdout.write(line + '\n') })
       return 0
+    case 'node': {
+      const maxReservations = values['max-reservations'] != null ? integerFlag('max-reservations', values['max-reservations'], 1) : undefined
+      return runNodeCommand({
+        dataDir: values['data-dir'],
+        key: values.key,
+        listen: values.listen,
+        announce: values.announce,
+        maxReservations,
+        dhtLan: values['dht-lan'],
+        out: (line) => { process.stdout.write(line + '\n') },
+        err: (line) => { process.stderr.write(line + '\n') }
+      })
+    }
     case 'listen': {
       const node = await startNode({ listen: values.listen ?? ['/ip4/0.0.0.0/tcp/0', '/ip6/::/tcp/0'] })
       const stopped = untilSignal()

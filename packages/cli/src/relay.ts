@@ -10,7 +10,7 @@ import type { CircuitRelayServer } from '@libp2p/circuit-relay-v2'
 import type { Identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
-import type { Libp2p } from 'libp2p'
+import type { Libp2p, Libp2pInit } from 'libp2p'
 
 export type RelayNode = Libp2p<{ identify: Identify, ping: Ping, relay: CircuitRelayServer }>
 
@@ -28,17 +28,26 @@ export interface RelayOptions {
 export const DEFAULT_RELAY_LISTEN = ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws']
 
 /**
- * A public relay node: TCP and WebSockets (so browsers can reach it), Noise, Yamux, identify,
- * ping and a circuit relay v2 server with its default limits, which browsers and NATed peers
- * reserve on to be reachable at `<relay>/p2p-circuit/p2p/<peer>`.
+ * What every public node has: its identity, TCP and WebSockets (so browsers can reach it) with
+ * Noise and Yamux, listening on `listen` (default DEFAULT_RELAY_LISTEN) and announcing `announce`.
  */
-export async function startRelay (options: RelayOptions = {}): Promise<RelayNode> {
-  return createLibp2p({
+export function publicTransports (options: Pick<RelayOptions, 'privateKey' | 'listen' | 'announce'>): Pick<Libp2pInit, 'privateKey' | 'addresses' | 'transports' | 'connectionEncrypters' | 'streamMuxers'> {
+  return {
     privateKey: options.privateKey,
     addresses: { listen: options.listen ?? DEFAULT_RELAY_LISTEN, announce: options.announce },
     transports: [tcp(), webSockets()],
     connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
+    streamMuxers: [yamux()]
+  }
+}
+
+/**
+ * A public relay node: identify, ping and a circuit relay v2 server with its default limits, which
+ * browsers and NATed peers reserve on to be reachable at `<relay>/p2p-circuit/p2p/<peer>`.
+ */
+export async function startRelay (options: RelayOptions = {}): Promise<RelayNode> {
+  return createLibp2p({
+    ...publicTransports(options),
     services: {
       identify: identify(),
       ping: ping(),

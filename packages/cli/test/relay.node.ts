@@ -1,21 +1,10 @@
-import { mkdtemp, rm, stat } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { circuitRelayTransport } from '@libp2p/circuit-relay-v2'
-import { identify } from '@libp2p/identify'
-import { ping } from '@libp2p/ping'
-import { tcp } from '@libp2p/tcp'
-import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
-import { createLibp2p } from 'libp2p'
+import { relayClient, tempDirPerTest } from './fixtures/nodes.js'
 import { BinProcess, runBin } from './fixtures/process.js'
-import type { Identify } from '@libp2p/identify'
-import type { Ping } from '@libp2p/ping'
-import type { Libp2p } from 'libp2p'
 
 /** starts `libp2p relay` and resolves once it printed its peer id and both listen addresses */
 async function startRelayProcess (args: string[]): Promise<{ proc: BinProcess, peerId: string, addrs: string[], out(): string }> {
@@ -33,27 +22,9 @@ async function startRelayProcess (args: string[]): Promise<{ proc: BinProcess, p
   return { proc, peerId, addrs, out: () => proc.stdout + proc.stderr }
 }
 
-async function clientNode (listen: string[] = []): Promise<Libp2p<{ identify: Identify, ping: Ping }>> {
-  return createLibp2p({
-    addresses: { listen },
-    transports: [tcp(), webSockets(), circuitRelayTransport()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: { identify: identify(), ping: ping() }
-  })
-}
-
 describe('libp2p relay', function () {
   this.timeout(60_000)
-  let dir: string
-
-  beforeEach(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'libp2p-relay-'))
-  })
-
-  afterEach(async () => {
-    await rm(dir, { recursive: true, force: true })
-  })
+  const temp = tempDirPerTest('libp2p-relay-')
 
   it('relays: a peer reserves over WebSockets and another reaches it through the relay over TCP; SIGTERM stops it cleanly', async () => {
     const relay = await startRelayProcess(['--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws'])
@@ -64,12 +35,12 @@ describe('libp2p relay', function () {
       expect(tcpAddr).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\/12D3KooW/)
       expect(wsAddr).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/ws\/p2p\/12D3KooW/)
       // the listener reserves a slot through the relay's WebSocket address, as a browser would
-      const listener = await clientNode([`${wsAddr}/p2p-circuit`])
+      const listener = await relayClient([`${wsAddr}/p2p-circuit`])
       nodes.push(listener)
       // it is announced under every address the relay gave in its reservation
       const circuits = listener.getMultiaddrs().map(String).filter(a => a.includes('/p2p-circuit'))
       expect(circuits).to.include.members([`${wsAddr}/p2p-circuit/p2p/${listener.peerId.toString()}`, `${tcpAddr}/p2p-circuit/p2p/${listener.peerId.toString()}`])
-      const dialer = await clientNode()
+      const dialer = await relayClient()
       nodes.push(dialer)
       const viaTcp = multiaddr(`${tcpAddr}/p2p-circuit/p2p/${listener.peerId.toString()}`)
       expect(await dialer.services.ping.ping(viaTcp)).to.be.a('number')
@@ -82,6 +53,7 @@ describe('libp2p relay', function () {
   })
 
   it('--key: creates the identity readable by its owner only, and keeps the peer id across restarts', async () => {
+    const dir = temp.dir()
     const keyFile = join(dir, 'relay.key')
     const first = await startRelayProcess(['--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws', '--key', keyFile])
     expect(await first.proc.stop()).to.equal(0)

@@ -1,0 +1,17 @@
+/** another process (usually a second `libp2p node`) has the data directory's datastore open */
+export class DatastoreLockedError extends Error {
+  static name = 'DatastoreLockedError'
+  name = 'DatastoreLockedError'
+}
+
+/** LevelDB reports the data directory's datastore as corrupt */
+export class DatastoreCorruptError extends Error {
+  static name = 'DatastoreCorruptError'
+  name = 'DatastoreCorruptError'
+}
+
+/** the datastore could not be opened for another reason (permissions, a full disk, ...): `cause` holds it */
+export class DatastoreOpenError extends Error {
+  static name = 'DatastoreOpenError'
+  name = 'DatastoreOpenError'
+}
