@@ -14,6 +14,7 @@ import { calibrateProxy, startDelayProxy } from './lib/delay-proxy.mjs'
 import { buildRows, median, renderTable, summarize } from './lib/report.mjs'
 import { ensureJsPeer } from '../interop/test/harness.mjs'
 import { PERF_INTEROP_OUT, runPerfInterop } from './lib/perf-interop.mjs'
+import { DHT_OUT, runDht } from './lib/dht.mjs'
 import { BENCH_DIR, JS_EXPECTED_VERSIONS, JS_MODULES_DIR, REPO_DIR, nodeFlagsFor, stackVersions } from './lib/stacks.mjs'
 
 const MiB = 1024 * 1024
@@ -57,7 +58,8 @@ const requested = cli.only != null ? cli.only.split(',').map(s => s.trim()) : SC
 // `perf-interop` (lib/perf-interop.mjs) is opt-in: it runs the test-plans perf binaries (ours, go)
 // rather than the stacks adapter, and writes its own JSON (bench/results/perf-interop.json, or
 // --out when it is the only scenario)
-for (const s of requested) if (!SCENARIOS.includes(s) && s !== 'perf-interop') throw new TypeError(`unknown scenario ${s}; one of ${SCENARIOS.join(', ')}, perf-interop`)
+const OPT_IN = ['perf-interop', 'dht']
+for (const s of requested) if (!SCENARIOS.includes(s) && !OPT_IN.includes(s)) throw new TypeError(`unknown scenario ${s}; one of ${[...SCENARIOS, ...OPT_IN].join(', ')}`)
 if (requested.includes('perf-interop')) {
   const alone = requested.length === 1
   const outGiven = process.argv.some(a => a === '--out' || a.startsWith('--out='))
@@ -69,7 +71,21 @@ if (requested.includes('perf-interop')) {
   })
   if (alone) process.exit(0)
 }
-const only = requested.filter(s => s !== 'perf-interop')
+// `dht` (lib/dht.mjs) is opt-in too: networks of up to 1,000 in-process nodes per stack, ~25 min;
+// its JSON is bench/results/dht.json (or --out when it is the only scenario)
+if (requested.includes('dht')) {
+  const alone = requested.filter(s => s !== 'perf-interop').length === 1
+  const outGiven = process.argv.some(a => a === '--out' || a.startsWith('--out='))
+  await runDht({
+    quick: cli.quick,
+    stacks: cli.stacks.split(',').map(s => s.trim()),
+    out: alone && outGiven ? cli.out : DHT_OUT,
+    command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    git: git('rev-parse', '--short', 'HEAD')
+  })
+  if (alone) process.exit(0)
+}
+const only = requested.filter(s => !OPT_IN.includes(s))
 const stacks = cli.stacks.split(',').map(s => s.trim())
 for (const s of stacks) if (s !== 'js' && s !== 'ours') throw new TypeError(`unknown stack ${s}`)
 

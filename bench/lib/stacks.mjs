@@ -26,7 +26,7 @@ export const JS_EXPECTED_VERSIONS = {
 const OURS_PACKAGES = ['libp2p', '@libp2p/tcp', '@chainsafe/libp2p-noise', '@chainsafe/libp2p-yamux', '@libp2p/ping', '@libp2p/identify']
 
 /** generous limits on both stacks, so no scenario trips a default connection or stream cap */
-const LIMITS = {
+export const LIMITS = {
   maxConnections: 10_000,
   maxIncomingPendingConnections: 256,
   inboundConnectionThreshold: 1_000_000,
