@@ -24,3 +24,21 @@ export const DEFAULT_NODE_MAX_CIRCUITS = 256
 
 /** how long stopping may take (closing connections, flushing the datastore) before the process gives up */
 export const STOP_DEADLINE_MS = 10_000
+
+/** circuits one peer is part of at once (the relay's default) */
+export const DEFAULT_NODE_MAX_CIRCUITS_PER_PEER = 8
+
+/** how long a reservation lasts, in ms (the relay's default and the spec's suggestion: 2 hours) */
+export const DEFAULT_NODE_RESERVATION_TTL_MS = 2 * 60 * 60 * 1000
+
+/** how long one circuit may last, in ms (the relay's default: 2 minutes) */
+export const DEFAULT_NODE_CIRCUIT_DURATION_LIMIT_MS = 2 * 60 * 1000
+
+/** bytes one circuit may carry in each direction (the relay's default: 128 KiB) */
+export const DEFAULT_NODE_CIRCUIT_DATA_LIMIT = 128 * 1024
+
+/** connections open at once (libp2p's connection manager default, unchanged until the load test sizes it) */
+export const DEFAULT_NODE_MAX_CONNECTIONS = 300
+
+/** the exit code of a usage error (unknown command or flag, a bad value from any source), as most CLIs use */
+export const USAGE_EXIT_CODE = 2

@@ -15,3 +15,12 @@ export class DatastoreOpenError extends Error {
   static name = 'DatastoreOpenError'
   name = 'DatastoreOpenError'
 }
+
+/**
+ * The command line was wrong (an unknown command or flag, a bad value from a flag, the config file
+ * or the environment): bin.ts prints the message and exits with USAGE_EXIT_CODE before starting anything
+ */
+export class UsageError extends Error {
+  static name = 'UsageError'
+  name = 'UsageError'
+}

@@ -3,6 +3,7 @@ import { dataDirPaths, openDatastore } from './data-dir.js'
 import { loadOrCreateKey } from './key-file.js'
 import { startPublicNode } from './public-node.js'
 import { untilSignal, withinDeadline } from './signals.js'
+import type { NodeLimits } from './public-node.js'
 
 export interface NodeCommandOptions {
   dataDir?: string
@@ -10,7 +11,7 @@ export interface NodeCommandOptions {
   key?: string
   listen?: string[]
   announce?: string[]
-  maxReservations?: number
+  limits?: Partial<NodeLimits>
   dhtLan?: boolean
   out(line: string): void
   err(line: string): void
@@ -35,7 +36,7 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
       datastore,
       listen: options.listen,
       announce: options.announce,
-      maxReservations: options.maxReservations,
+      limits: options.limits,
       dhtLan: options.dhtLan
     })
   } catch (err) {

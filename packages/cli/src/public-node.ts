@@ -1,9 +1,10 @@
 import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
+import { InvalidParametersError } from '@libp2p/interface'
 import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p/kad-dht'
 import { ping } from '@libp2p/ping'
 import { createLibp2p } from 'libp2p'
-import { DEFAULT_NODE_MAX_CIRCUITS, DEFAULT_NODE_MAX_RESERVATIONS, DEFAULT_NODE_MAX_RESERVATIONS_PER_IP } from './constants.js'
+import { NODE_SETTINGS } from './node-settings.js'
 import { publicTransports } from './relay.js'
 import type { CircuitRelayServer } from '@libp2p/circuit-relay-v2'
 import type { Identify } from '@libp2p/identify'
@@ -11,6 +12,24 @@ import type { PrivateKey } from '@libp2p/interface'
 import type { KadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { Libp2p, Libp2pInit } from 'libp2p'
+
+/** the limits `libp2p node` takes from its settings (node-settings.ts has their defaults and ranges) */
+export interface NodeLimits {
+  maxReservations: number
+  maxReservationsPerIp: number
+  reservationTtl: number
+  maxCircuits: number
+  maxCircuitsPerPeer: number
+  circuitDurationLimit: number
+  circuitDataLimit: number
+  maxConnections: number
+}
+
+function limit (options: PublicNodeOptions, key: keyof NodeLimits): number {
+  const value = options.limits?.[key] ?? NODE_SETTINGS.find(s => s.key === key)?.default
+  if (typeof value !== 'number') { throw new InvalidParametersError(`no default for the node limit ${key}`) }
+  return value
+}
 
 export type PublicNode = Libp2p<{ identify: Identify, ping: Ping, relay: CircuitRelayServer, dht: KadDHT }>
 
@@ -22,8 +41,8 @@ export interface PublicNodeOptions {
   listen?: string[]
   /** the addresses to announce instead of the listen addresses (a public IP or DNS name behind NAT) */
   announce?: string[]
-  /** reservations held at once (default DEFAULT_NODE_MAX_RESERVATIONS) */
-  maxReservations?: number
+  /** the relay's and connection manager's limits; each unset one has the default in NODE_SETTINGS */
+  limits?: Partial<NodeLimits>
   /**
    * keep private and loopback addresses in what the DHT stores and hands out (a LAN or a test
    * network); by default only public addresses are, as on the public DHT
@@ -40,14 +59,19 @@ export async function startPublicNode (options: PublicNodeOptions): Promise<Publ
   return createLibp2p({
     ...publicTransports(options),
     datastore: options.datastore,
+    connectionManager: { maxConnections: limit(options, 'maxConnections') },
     services: {
       identify: identify(),
       ping: ping(),
       relay: circuitRelayServer({
-        maxCircuits: DEFAULT_NODE_MAX_CIRCUITS,
+        maxCircuits: limit(options, 'maxCircuits'),
+        maxCircuitsPerPeer: limit(options, 'maxCircuitsPerPeer'),
         reservations: {
-          maxReservations: options.maxReservations ?? DEFAULT_NODE_MAX_RESERVATIONS,
-          maxReservationsPerIp: DEFAULT_NODE_MAX_RESERVATIONS_PER_IP
+          maxReservations: limit(options, 'maxReservations'),
+          maxReservationsPerIp: limit(options, 'maxReservationsPerIp'),
+          reservationTtl: limit(options, 'reservationTtl'),
+          defaultDurationLimit: limit(options, 'circuitDurationLimit'),
+          defaultDataLimit: BigInt(limit(options, 'circuitDataLimit'))
         }
       }),
       dht: kadDHT({

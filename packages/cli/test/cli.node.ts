@@ -27,10 +27,10 @@ describe('libp2p (the cli)', function () {
     }
   })
 
-  it('ping exits 1 on a --count that is not a positive whole number, before dialling', async () => {
+  it('ping exits 2 (a usage error) on a --count that is not a positive whole number, before dialling', async () => {
     for (const count of ['0', 'x', '-2', '1.5']) {
       const result = await runBin(['ping', '/ip4/127.0.0.1/tcp/1/p2p/12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN', `--count=${count}`])
-      expect(result.code, count).to.equal(1)
+      expect(result.code, count).to.equal(2)
       expect(result.stderr, count).to.match(/--count must be a whole number from 1/)
     }
   })

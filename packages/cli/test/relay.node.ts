@@ -65,10 +65,10 @@ describe('libp2p relay', function () {
     expect(second.out()).to.not.include('created identity')
   })
 
-  it('refuses a bad --max-reservations and a key file that is not a key, exiting 1', async () => {
-    for (const args of [['--max-reservations', '0'], ['--key', fileURLToPath(import.meta.url)]]) {
+  it('refuses a bad --max-reservations (a usage error: exit 2) and a key file that is not a key (exit 1)', async () => {
+    for (const [args, code] of [[['--max-reservations', '0'], 2], [['--key', fileURLToPath(import.meta.url)], 1]] as const) {
       const result = await runBin(['relay', '--listen', '/ip4/127.0.0.1/tcp/0', ...args])
-      expect(result.code, result.stderr).to.equal(1)
+      expect(result.code, result.stderr).to.equal(code)
       expect(result.stderr).to.not.equal('')
     }
   })
