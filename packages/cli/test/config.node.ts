@@ -29,6 +29,17 @@ describe('libp2p node configuration (flags > config file > LIBP2P_* > defaults)'
     expect(envName('dhtLan')).to.equal('LIBP2P_DHT_LAN')
   })
 
+  it('the README\'s settings table has a row per setting with its flag, key, variable and default', async () => {
+    const readme = await readFile(new URL('../../README.md', import.meta.url), 'utf8')
+    for (const s of NODE_SETTINGS) {
+      const row = readme.split('\n').find(line => line.startsWith(`| \`--${flagName(s.key)}`) && line.includes(`| \`${s.key}\` |`))
+      expect(row, s.key).to.be.a('string')
+      expect(row).to.include(`\`${envName(s.key)}\``)
+      if (typeof s.default === 'number' || typeof s.default === 'boolean') { expect(row).to.include(`\`${s.default}\``) }
+      if (s.type === 'integer') { expect(row).to.include(`${s.min} to ${s.max}`) }
+    }
+  })
+
   it('--print-config shows each winner and its source, and starts nothing', async () => {
     const file = await configFile({ maxReservations: 50, maxCircuits: 40, listen: ['/ip4/127.0.0.1/tcp/0'] })
     const run = await runBin(['node', '--config', file, '--max-circuits', '9', '--print-config'], {
