@@ -47,6 +47,7 @@ const { values: cli } = parseArgs({
     stacks: { type: 'string', default: 'js,ours' },
     identify: { type: 'boolean', default: false },
     'delay-ms': { type: 'string' },
+    sizes: { type: 'string' },
     'cpu-prof': { type: 'string' },
     out: { type: 'string', default: join(BENCH_DIR, 'results', 'latest.json') }
   }
@@ -79,6 +80,7 @@ if (requested.includes('dht')) {
   await runDht({
     quick: cli.quick,
     stacks: cli.stacks.split(',').map(s => s.trim()),
+    sizes: cli.sizes,
     out: alone && outGiven ? cli.out : DHT_OUT,
     command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
     git: git('rev-parse', '--short', 'HEAD')

@@ -58,7 +58,19 @@ async function main () {
       neighbours[j].add(i)
     }
   }
-  await withTimeout(inBatches(edges, concurrency, ([i, j]) => nodes[i].dial(nodes[j].getMultiaddrs(), { signal: AbortSignal.timeout(queryTimeoutMs) })), stepTimeoutMs, 'dialling')
+  // a dial that fails under load is tried once more; the ones that fail twice are counted
+  const dialFailures = []
+  const dial = async ([i, j]) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await nodes[i].dial(nodes[j].getMultiaddrs(), { signal: AbortSignal.timeout(queryTimeoutMs) })
+        return
+      } catch (err) {
+        if (attempt === 2) { dialFailures.push(`${err.name}: ${err.message}`); neighbours[i].delete(j); neighbours[j].delete(i); return }
+      }
+    }
+  }
+  await withTimeout(inBatches(edges, concurrency, dial), stepTimeoutMs, 'dialling')
   // identify tells each end that the other is a DHT server; wait for both tables to say so
   let unconfirmed = null
   try {
@@ -68,7 +80,7 @@ async function main () {
     progress('tables-incomplete', { nodes: unconfirmed, error: err.message })
   }
   const connectedMs = performance.now() - t0 - createdMs
-  progress('connected', { edges: edges.length, ms: Math.round(connectedMs) })
+  progress('connected', { edges: edges.length, dialFailures: dialFailures.length, ms: Math.round(connectedMs) })
 
   const refreshStart = performance.now()
   const refreshFailures = []
@@ -123,6 +135,7 @@ async function main () {
     n,
     delayMs,
     edges: edges.length,
+    dialFailures: { count: dialFailures.length, first: dialFailures.slice(0, 3) },
     tablesIncomplete: unconfirmed,
     timings: { createdMs, connectedMs, refreshMs },
     refreshFailures: { count: refreshFailures.length, first: refreshFailures.slice(0, 3) },

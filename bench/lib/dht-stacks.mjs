@@ -84,7 +84,8 @@ function nodeInit (index, transport, m, dht) {
     transports: [transport],
     connectionEncrypters: [m.noise()],
     streamMuxers: [m.yamux()],
-    connectionManager: LIMITS,
+    // 5 s (the default) is too short for Noise + identify among hundreds of busy nodes on 2 cores
+    connectionManager: { ...LIMITS, dialTimeout: 30_000 },
     connectionMonitor: { enabled: false },
     services: { identify: m.identify(), ping: m.ping(), dht }
   }

@@ -65,19 +65,28 @@ function renderDhtTable (rows) {
   return [head, ...lines].map(cells => `| ${cells.join(' | ')} |`).join('\n')
 }
 
-export async function runDht ({ quick = false, stacks = ['ours', 'js'], out = DHT_OUT, command, git }) {
-  const plan = quick ? QUICK : FULL
+/** `ours=200,500/js=200` -> { ours: [200, 500], js: [200] } */
+export function parseSizes (text) {
+  return Object.fromEntries(text.split('/').map(part => {
+    const [stack, list] = part.split('=')
+    return [stack.trim(), list.split(',').map(Number)]
+  }))
+}
+
+export async function runDht ({ quick = false, stacks = ['ours', 'js'], sizes, out = DHT_OUT, command, git }) {
+  const plan = { ...(quick ? QUICK : FULL) }
+  if (sizes != null) plan.sizes = { ours: [], js: [], ...parseSizes(sizes) }
   const runs = []
-  const maxN = Math.max(...stacks.flatMap(s => plan.sizes[s]))
+  const maxN = Math.max(...stacks.flatMap(s => plan.sizes[s] ?? []))
   for (let n = 1; n <= maxN; n++) {
-    for (const stack of stacks) if (plan.sizes[stack].includes(n)) runs.push({ stack, n })
+    for (const stack of stacks) if (plan.sizes[stack]?.includes(n) === true) runs.push({ stack, n })
   }
   const meta = { command, date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, totalMemMiB: Math.round(os.totalmem() / MiB), git, loadavgStart: loadavg(), versions: { js: jsDhtVersions() }, plan, common: COMMON }
   log(`load average ${meta.loadavgStart.join(' ')}; runs: ${runs.map(r => `${r.stack} ${r.n}`).join(', ')}`)
   const results = []
   for (const { stack, n } of runs) {
     // generous: 1,000 nodes take minutes to build on 2 shared cores
-    const stepTimeoutMs = 120_000 + n * 600
+    const stepTimeoutMs = 120_000 + n * 1500
     const hardTimeoutMs = 3 * stepTimeoutMs + (plan.lookups + 2 * plan.provides) * COMMON.queryTimeoutMs
     const params = { ...COMMON, n, lookups: plan.lookups, provides: plan.provides, stepTimeoutMs, hardTimeoutMs }
     const child = spawnChild({
@@ -107,10 +116,12 @@ export async function runDht ({ quick = false, stacks = ['ours', 'js'], out = DH
       clearInterval(ticker)
       await child.stop(5000)
     }
+    // after every run, so a run stopped during a large N keeps the smaller ones
+    mkdirSync(dirname(out), { recursive: true })
+    writeFileSync(out, JSON.stringify({ meta, results }, null, 2) + '\n')
   }
   meta.loadavgEnd = loadavg()
   const table = renderDhtTable(results.map(r => ({ stack: r.stack, n: r.n, s: r.summary, error: r.error })))
-  mkdirSync(dirname(out), { recursive: true })
   writeFileSync(out, JSON.stringify({ meta, results }, null, 2) + '\n')
   console.log(`\nDHT: findPeer (useCache: false) of random nodes, ${COMMON.delayMs} ms one-way delay per chunk, memory transport + Noise + Yamux`)
   console.log(`node ${meta.node}, ${meta.cpus} cpus, git ${git ?? '?'}, load average start ${meta.loadavgStart.join(' ')}, end ${meta.loadavgEnd.join(' ')}\n`)
