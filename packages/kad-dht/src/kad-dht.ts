@@ -2,6 +2,7 @@ import {
   contentRoutingSymbol, peerDiscoverySymbol, peerRoutingSymbol, serviceCapabilities, serviceDependencies,
   TypedEventEmitter
 } from '@libp2p/interface'
+import { followAbort } from '@libp2p/utils'
 import { CODE_P2P } from '@multiformats/multiaddr'
 import {
   ALPHA, DISJOINT_PATHS, K, PROTOCOL, QUERY_SELF_INTERVAL_MS, QUERY_TIMEOUT_MS, RPC_TIMEOUT_MS
@@ -144,6 +145,7 @@ export class KadDHTService extends TypedEventEmitter<PeerDiscoveryEvents> implem
       onPeerAnswered: (peer) => { this.#offer(peer) },
       onLookupDone: (key, closest) => { this.#netSize.add(kadId(key), closest.map(peerKadId)) },
       networkSize: () => this.#netSize.estimate(),
+      waitForPeers: async (signal) => { await this.#waitForPeers(signal) },
       optimisticProvide: init.optimisticProvide === true,
       records: this.#records,
       providers: this.#providers,
@@ -280,6 +282,23 @@ export class KadDHTService extends TypedEventEmitter<PeerDiscoveryEvents> implem
 
   async cancelReprovide (cid: CID, options: AbortOptions = {}): Promise<void> {
     await this.#reprovider.untrack(cid.multihash.bytes, options)
+  }
+
+  async #waitForPeers (signal: AbortSignal): Promise<void> {
+    if (this.routingTable.size > 0 || this.#init.allowQueryWithZeroPeers === true) { return }
+    signal.throwIfAborted()
+    this.#log('the routing table is empty: the query waits for a peer')
+    await new Promise<void>((resolve, reject) => {
+      const onAdd = (): void => {
+        unfollow()
+        resolve()
+      }
+      const unfollow = followAbort(signal, (reason) => {
+        this.routingTable.removeEventListener('peer:add', onAdd)
+        reject(reason)
+      })
+      this.routingTable.addEventListener('peer:add', onAdd, { once: true })
+    })
   }
 
   /** a peer that speaks the protocol and answered: offered to the routing table */

@@ -4,8 +4,8 @@ import { ping } from '@libp2p/ping'
 import { createNode } from '@libp2p/test-fixtures'
 import { expect } from 'aegir/chai'
 import { PROTOCOL } from '../src/constants.js'
-import { kadDHT } from '../src/index.js'
-import { connect, dhtNode, stopAll } from './fixtures.js'
+import { EventTypes, kadDHT } from '../src/index.js'
+import { collect, connect, dhtNode, stopAll } from './fixtures.js'
 import type { DHTNode } from './fixtures.js'
 
 describe('DHT modes and the periodic refresh', function () {
@@ -52,6 +52,20 @@ describe('DHT modes and the periodic refresh', function () {
     expect(node.getProtocols()).to.not.include(PROTOCOL)
     await node.services.dht.setMode('server')
     expect(node.getProtocols()).to.include(PROTOCOL)
+  })
+
+  it('a query on an empty routing table waits for a peer (js-libp2p does too), or for the caller\'s signal', async () => {
+    const a = await dhtNode()
+    const b = await dhtNode()
+    nodes.push(a, b)
+    const controller = new AbortController()
+    const waiting = collect(a.services.dht.getClosestPeers(b.peerId.toMultihash().bytes, { signal: controller.signal }))
+    controller.abort(new RangeError('gave up'))
+    await expect(waiting).to.eventually.be.rejectedWith(RangeError)
+    const query = collect(a.services.dht.getClosestPeers(b.peerId.toMultihash().bytes))
+    await connect(a, b)
+    const finals = (await query).filter(e => e.type === EventTypes.FINAL_PEER)
+    expect(finals.map(e => e.type === EventTypes.FINAL_PEER ? e.peer.id.toString() : '')).to.include(b.peerId.toString())
   })
 
   it('the periodic refresh runs, and runs again (js-libp2p\'s did not until 16.3.4)', async () => {

@@ -74,7 +74,7 @@ export async function * get (ctx: OperationContext, key: Uint8Array, options: Ge
     }
     const answered: PeerId[] = []
     yield * underDeadline(ctx, options, async function * (signal) {
-      const lookup = lookupFor(ctx, key, signal, (peer, query) => ask(ctx, peer, message, query, readRecord))
+      const lookup = await lookupFor(ctx, key, signal, (peer, query) => ask(ctx, peer, message, query, readRecord))
       for await (const event of lookup.run()) {
         yield event
         if (event.type !== EventTypes.PEER_RESPONSE || event.record == null) { continue }

@@ -62,7 +62,7 @@ async function * optimisticLookup (ctx: OperationContext, key: Uint8Array, size:
       if (outcome.type === EventTypes.PEER_RESPONSE) { count.stored++ }
       return [outcome]
     }
-    const lookup = lookupFor(ctx, key, signal, (peer, query) => ask(ctx, peer, findNode(key), query))
+    const lookup = await lookupFor(ctx, key, signal, (peer, query) => ask(ctx, peer, findNode(key), query))
     for await (const event of lookup.run()) {
       yield event
       if (event.type === EventTypes.PEER_RESPONSE && !into.sent.has(event.from.toString()) &&
@@ -112,7 +112,7 @@ export async function * findProviders (ctx: OperationContext, key: Uint8Array, o
   if (options.useNetwork === false || seen.size >= max) { return }
   const message: KadMessage = { type: MessageType.GET_PROVIDERS, key, closer: [], providers: [] }
   yield * underDeadline(ctx, options, async function * (signal) {
-    const lookup = lookupFor(ctx, key, signal, (peer, query) => ask(ctx, peer, message, query))
+    const lookup = await lookupFor(ctx, key, signal, (peer, query) => ask(ctx, peer, message, query))
     for await (const event of lookup.run()) {
       yield event
       if (event.type !== EventTypes.PEER_RESPONSE) { continue }

@@ -29,6 +29,11 @@ export interface OperationContext {
   onPeerAnswered(peer: PeerId): void
   /** a lookup toward `key` ended with these closest peers (feeds the network size estimate) */
   onLookupDone?(key: Uint8Array, closest: PeerId[]): void
+  /**
+   * resolves once the routing table has a peer (at once when it has one, or when queries on an
+   * empty table are allowed); rejects with the signal's reason
+   */
+  waitForPeers?(signal: AbortSignal): Promise<void>
   /** the estimated number of DHT servers, once enough lookups finished */
   networkSize?(): number | undefined
   /** send provider records to close peers as the lookup finds them (go's optimistic provide) */
@@ -102,9 +107,14 @@ export async function remember (ctx: OperationContext, peers: PeerInfo[]): Promi
   return mapped
 }
 
-/** a lookup toward `key`, seeded from the routing table */
-export function lookupFor (ctx: OperationContext, key: Uint8Array, signal: AbortSignal, query: (peer: PeerId, context: QueryContext) => AsyncIterable<QueryEvent>): Lookup {
+/**
+ * A lookup toward `key`, seeded from the routing table. On an empty table it first waits (bounded by
+ * the query's signal) for a peer to join, as js-libp2p does, rather than ending at once with
+ * nothing found or, for a put or a provide, stored nowhere.
+ */
+export async function lookupFor (ctx: OperationContext, key: Uint8Array, signal: AbortSignal, query: (peer: PeerId, context: QueryContext) => AsyncIterable<QueryEvent>): Promise<Lookup> {
   const target = kadId(key)
+  await ctx.waitForPeers?.(signal)
   return new Lookup({
     target,
     seeds: ctx.closestPeers(target, ctx.k),

@@ -11,7 +11,7 @@ import type { PeerId, PeerInfo, RoutingOptions } from '@libp2p/interface'
  */
 export async function * getClosestPeers (ctx: OperationContext, key: Uint8Array, options: RoutingOptions = {}): AsyncGenerator<QueryEvent, void, undefined> {
   yield * underDeadline(ctx, options, async function * (signal) {
-    const lookup = lookupFor(ctx, key, signal, (peer, query) => ask(ctx, peer, findNode(key), query))
+    const lookup = await lookupFor(ctx, key, signal, (peer, query) => ask(ctx, peer, findNode(key), query))
     yield * lookup.run()
     const closest = lookup.closest(ctx.k)
     ctx.onLookupDone?.(key, closest)
@@ -37,7 +37,7 @@ export async function * findPeer (ctx: OperationContext, id: PeerId, options: Ro
   if (options.useNetwork === false) { return }
   const key = id.toMultihash().bytes
   yield * underDeadline(ctx, options, async function * (signal) {
-    const lookup = lookupFor(ctx, key, signal, (peer, query) => ask(ctx, peer, findNode(key), query))
+    const lookup = await lookupFor(ctx, key, signal, (peer, query) => ask(ctx, peer, findNode(key), query))
     for await (const event of lookup.run()) {
       yield event
       if (event.type !== EventTypes.PEER_RESPONSE) { continue }
