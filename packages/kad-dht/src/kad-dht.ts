@@ -35,7 +35,12 @@ import type { CID } from 'multiformats/cid'
  * stores, the request server and the lookups) and runs their lifecycle; every operation's logic
  * is in operations/, the wire in network.ts and rpc/.
  */
-export class KadDHTService extends TypedEventEmitter<PeerDiscoveryEvents> implements SingleKadDHT, Startable {
+/** the DHT's events: discovered peers, and `refresh` after each routing table refresh (a name js does not use) */
+export interface KadDHTServiceEvents extends PeerDiscoveryEvents {
+  refresh: CustomEvent
+}
+
+export class KadDHTService extends TypedEventEmitter<KadDHTServiceEvents> implements SingleKadDHT, Startable {
   readonly [Symbol.toStringTag] = '@libp2p/kad-dht'
   readonly [serviceCapabilities] = ['@libp2p/content-routing', '@libp2p/peer-routing', '@libp2p/peer-discovery', '@libp2p/kad-dht']
   readonly [serviceDependencies] = ['@libp2p/identify', '@libp2p/ping']
@@ -173,7 +178,7 @@ export class KadDHTService extends TypedEventEmitter<PeerDiscoveryEvents> implem
       selfKey: components.peerId.toMultihash().bytes,
       lookup: async (key, options) => { await drain(getClosestPeers(this.#ctx, key, options)) },
       log: this.#log,
-      onRefresh: () => { this.safeDispatchEvent('refresh' as any) }
+      onRefresh: () => { this.safeDispatchEvent('refresh') }
     })
     this.#peerRouting = new DHTPeerRouting(this)
     this.#contentRouting = new DHTContentRouting(this)

@@ -1,5 +1,4 @@
 import { identify } from '@libp2p/identify'
-import { TimeoutError } from '@libp2p/interface'
 import { until } from '@libp2p/interface-compliance-tests/wait'
 import { ping } from '@libp2p/ping'
 import { createNode } from '@libp2p/test-fixtures'
@@ -61,15 +60,6 @@ export async function connect (a: DHTNode, b: DHTNode): Promise<void> {
 
 export async function stopAll (nodes: DHTNode[]): Promise<void> {
   await Promise.all(nodes.map(async n => n.stop()))
-}
-
-/** an async condition, checked every 10 ms until it holds; TimeoutError naming `what` after `timeout` ms */
-export async function eventually (condition: () => Promise<boolean>, what: string, timeout = 10_000): Promise<void> {
-  const deadline = Date.now() + timeout
-  while (!(await condition())) {
-    if (Date.now() > deadline) { throw new TimeoutError(`${what}: not within ${timeout} ms`) }
-    await new Promise(resolve => setTimeout(resolve, 10))
-  }
 }
 
 /** every event of a query */

@@ -11,7 +11,7 @@ import { PROTOCOL } from '../src/constants.js'
 import { decodeMessage, encodeMessage } from '../src/message/codec.js'
 import { encodeRecord } from '../src/records/index.js'
 import { EventTypes, MessageType } from '../src/types.js'
-import { collect, connect, dhtNode, eventually, stopAll } from './fixtures.js'
+import { collect, connect, dhtNode, stopAll } from './fixtures.js'
 import type { DHTNode } from './fixtures.js'
 import type { QueryEvent } from '../src/types.js'
 import type { Stream } from '@libp2p/interface'
@@ -128,7 +128,7 @@ describe('the DHT under bad input', function () {
         providers = providerIds(await collect(server.services.dht.findProviders(cid, { useNetwork: false })))
         return providers.length > 0
       }
-      await eventually(stored, 'the valid provider is stored')
+      await until(stored, 'the valid provider is stored', { timeout: 10_000, interval: 10 })
       expect(providers).to.deep.equal([c.peerId.toString()])
     })
 

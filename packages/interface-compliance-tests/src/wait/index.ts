@@ -25,15 +25,16 @@ export interface UntilOptions {
 }
 
 /**
- * Resolves as soon as `condition()` holds, checking it now and then every `interval` ms; rejects
+ * Resolves as soon as `condition()` holds (or the promise it returns resolves true), checking it now
+ * and then every `interval` ms; rejects
  * with a TimeoutError naming `what` when it still does not hold after `timeout` ms. A condition
  * that throws rejects with its error.
  */
-export async function until (condition: () => boolean, what: string, options: UntilOptions = {}): Promise<void> {
+export async function until (condition: () => boolean | Promise<boolean>, what: string, options: UntilOptions = {}): Promise<void> {
   const timeout = options.timeout ?? DEFAULT_UNTIL_TIMEOUT_MS
   const interval = options.interval ?? DEFAULT_UNTIL_INTERVAL_MS
   const deadline = Date.now() + timeout
-  while (!condition()) {
+  while (!(await condition())) {
     if (Date.now() >= deadline) {
       throw new TimeoutError(`gave up waiting until ${what}: not within ${timeout} ms`)
     }

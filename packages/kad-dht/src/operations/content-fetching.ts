@@ -1,9 +1,9 @@
-import { mapConcurrently } from '@libp2p/utils'
+import { ProtocolError } from '@libp2p/interface'
+import { anySignal, mapConcurrently } from '@libp2p/utils'
 import { equals as equalBytes } from 'uint8arrays/equals'
 import { GET_QUORUM } from '../constants.js'
 import { drain } from '../drain.js'
 import { LOCAL_PATH, valueEvent } from '../query/events.js'
-import { SignalGroup } from '../signal-group.js'
 import { EventTypes, MessageType } from '../types.js'
 import { ask, lookupFor, underDeadline } from './context.js'
 import { closestPeersInto } from './peer-routing.js'
@@ -31,13 +31,12 @@ export async function * put (ctx: OperationContext, key: Uint8Array, value: Uint
   yield * underDeadline(ctx, options, async function * (signal) {
     const checkEcho = async (reply: KadMessage): Promise<undefined> => {
       if (reply.record == null || !equalBytes(ctx.decodeRecord(reply.record).value, value)) {
-        throw new Error('PUT_VALUE reply does not echo the record')
+        throw new ProtocolError('PUT_VALUE reply does not echo the record')
       }
       return undefined
     }
-    const requests = new SignalGroup(signal)
     const puts = mapConcurrently(closest, async peer => {
-      const request = requests.child()
+      const request = anySignal(signal)
       try {
         return await collect(ask(ctx, peer, message, { signal: request.signal, path: LOCAL_PATH }, checkEcho))
       } finally {
@@ -68,7 +67,7 @@ export async function * get (ctx: OperationContext, key: Uint8Array, options: Ge
     const readRecord = async (reply: KadMessage): Promise<{ record: DHTRecord } | undefined> => {
       if (reply.record == null) { return undefined }
       const record = ctx.decodeRecord(reply.record)
-      if (!equalBytes(record.key, key)) { throw new Error('GET_VALUE reply carries a record for another key') }
+      if (!equalBytes(record.key, key)) { throw new ProtocolError('GET_VALUE reply carries a record for another key') }
       await ctx.verifyRecord(key, record.value, options)
       return { record }
     }
@@ -101,9 +100,8 @@ async function correct (ctx: OperationContext, key: Uint8Array, found: Array<{ f
     await ctx.records.put({ key, value: best }, options).catch(err => { ctx.log('could not correct the local record - %e', err) })
   }
   const message: KadMessage = { type: MessageType.PUT_VALUE, key, record, closer: [], providers: [] }
-  const requests = new SignalGroup(options.signal ?? new AbortController().signal)
   const sends = mapConcurrently(targets.filter(p => !p.equals(ctx.self)), async peer => {
-    const request = requests.child()
+    const request = anySignal(options.signal)
     await ctx.network.request(peer, message, { signal: request.signal })
       .catch(err => { ctx.log('correction to %p failed - %e', peer, err) })
       .finally(() => { request.done() })

@@ -1,9 +1,8 @@
-import { mapConcurrently } from '@libp2p/utils'
+import { anySignal, mapConcurrently } from '@libp2p/utils'
 import { kadId, peerKadId } from '../kad-id.js'
 import { normalisedDistance } from '../netsize.js'
 import { LOCAL_PATH, peerResponseEvent, providerEvent, sendQueryEvent } from '../query/events.js'
 import { queryError } from '../query/lookup.js'
-import { SignalGroup } from '../signal-group.js'
 import { EventTypes, MessageType } from '../types.js'
 import { ask, lookupFor, remember, underDeadline } from './context.js'
 import { closestPeersInto, findNode } from './peer-routing.js'
@@ -41,8 +40,7 @@ export async function * provide (ctx: OperationContext, key: Uint8Array, options
   }
   const rest = closest.filter(p => !sent.has(p.toString())).slice(0, Math.max(0, ctx.k - sent.size))
   yield * underDeadline(ctx, options, async function * (signal) {
-    const requests = new SignalGroup(signal)
-    const sends = mapConcurrently(rest, async peer => addProviderTo(ctx, peer, message, requests), ctx.alpha)
+    const sends = mapConcurrently(rest, async peer => addProviderTo(ctx, peer, message, signal), ctx.alpha)
     for await (const events of sends) { yield * events }
   })
 }
@@ -53,12 +51,11 @@ async function * optimisticLookup (ctx: OperationContext, key: Uint8Array, size:
   const threshold = ctx.k / (size + 1)
   const enough = Math.ceil(ctx.k * OPTIMISTIC_RETURN_RATIO)
   yield * underDeadline(ctx, options, async function * (signal) {
-    const requests = new SignalGroup(signal)
     const stores: Array<Promise<QueryEvent[]>> = []
     const count = { stored: 0 }
     const store = async (peer: PeerId): Promise<QueryEvent[]> => {
       // SEND_QUERY was yielded when the store began, in the lookup's flow: keep the outcome only
-      const [, outcome] = await addProviderTo(ctx, peer, message, requests)
+      const [, outcome] = await addProviderTo(ctx, peer, message, signal)
       if (outcome.type === EventTypes.PEER_RESPONSE) { count.stored++ }
       return [outcome]
     }
@@ -79,9 +76,9 @@ async function * optimisticLookup (ctx: OperationContext, key: Uint8Array, size:
 }
 
 /** ADD_PROVIDER to one peer: SEND_QUERY, then PEER_RESPONSE once sent (there is no reply) or QUERY_ERROR */
-async function addProviderTo (ctx: OperationContext, peer: PeerId, message: KadMessage, requests: SignalGroup): Promise<QueryEvent[]> {
+async function addProviderTo (ctx: OperationContext, peer: PeerId, message: KadMessage, signal: AbortSignal): Promise<QueryEvent[]> {
   const sent = sendQueryEvent(peer, MessageType.ADD_PROVIDER, LOCAL_PATH)
-  const request = requests.child()
+  const request = anySignal(signal)
   try {
     await ctx.network.send(peer, message, { signal: request.signal })
     return [sent, peerResponseEvent(peer, MessageType.ADD_PROVIDER, LOCAL_PATH)]

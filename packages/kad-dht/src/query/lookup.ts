@@ -1,6 +1,5 @@
 import { anySignal } from '@libp2p/utils'
 import { compareCloseness, peerKadId } from '../kad-id.js'
-import { SignalGroup } from '../signal-group.js'
 import { EventTypes } from '../types.js'
 import type { DisjointPath, QueryErrorEvent, QueryEvent } from '../types.js'
 import type { PeerId } from '@libp2p/interface'
@@ -90,14 +89,13 @@ export class Lookup {
     const stop = new AbortController()
     const joined = anySignal(this.#init.signal, stop.signal)
     const signal = joined.signal
-    const requests = new SignalGroup(signal)
     const events: QueryEvent[] = []
     const wakeup = new Wakeup(signal)
     try {
       while (true) {
         signal.throwIfAborted()
         wakeup.reset()
-        for (const path of this.#paths) { this.#advance(path, requests, (evt) => { events.push(evt); wakeup.notify() }, () => { wakeup.notify() }) }
+        for (const path of this.#paths) { this.#advance(path, signal, (evt) => { events.push(evt); wakeup.notify() }, () => { wakeup.notify() }) }
         while (events.length > 0) { yield events.shift() as QueryEvent }
         if (this.#paths.every(p => p.done)) { return }
         await wakeup.wait()
@@ -109,7 +107,7 @@ export class Lookup {
   }
 
   /** ends the path or starts requests to its closest waiting peers */
-  #advance (path: Path, requests: SignalGroup, emit: (evt: QueryEvent) => void, settled: () => void): void {
+  #advance (path: Path, signal: AbortSignal, emit: (evt: QueryEvent) => void, settled: () => void): void {
     if (path.done) { return }
     const live = path.candidates.filter(c => c.state !== 'failed').slice(0, this.#init.k)
     const waiting = live.filter(c => c.state === 'waiting')
@@ -125,7 +123,7 @@ export class Lookup {
       this.#queries++
       // each request gets a signal of its own, aborted with the lookup's through one listener, so
       // α requests do not each hang a listener on the caller's signal
-      const request = requests.child()
+      const request = anySignal(signal)
       void this.#ask(path, candidate, request.signal, emit).finally(() => {
         request.done()
         path.running--

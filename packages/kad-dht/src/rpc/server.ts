@@ -1,7 +1,6 @@
-import { lpStream, withTimeout } from '@libp2p/utils'
+import { anySignal, lpStream, withTimeout } from '@libp2p/utils'
 import { INCOMING_MESSAGE_TIMEOUT_MS, MAX_INBOUND_STREAMS, MAX_MESSAGE_SIZE, MAX_OUTBOUND_STREAMS } from '../constants.js'
 import { decodeMessage, encodeMessage } from '../message/codec.js'
-import { SignalGroup } from '../signal-group.js'
 import { handleRequest } from './handlers.js'
 import type { HandlerContext } from './handlers.js'
 import type { ComponentLogger, Connection, Logger, Registrar, Stream } from '@libp2p/interface'
@@ -31,7 +30,6 @@ export class RpcServer {
   readonly #init: RpcServerInit
   readonly #log: Logger
   #shutdown = new AbortController()
-  #streams = new SignalGroup(this.#shutdown.signal)
   #registered = false
 
   constructor (components: RpcServerComponents, init: RpcServerInit) {
@@ -47,7 +45,6 @@ export class RpcServer {
   async register (): Promise<void> {
     if (this.#registered) { return }
     this.#shutdown = new AbortController()
-    this.#streams = new SignalGroup(this.#shutdown.signal)
     await this.#components.registrar.handle(this.#init.protocol, (stream, connection) => { void this.#serve(stream, connection) }, {
       maxInboundStreams: this.#init.maxInboundStreams ?? MAX_INBOUND_STREAMS,
       maxOutboundStreams: this.#init.maxOutboundStreams ?? MAX_OUTBOUND_STREAMS,
@@ -65,7 +62,8 @@ export class RpcServer {
   }
 
   async #serve (stream: Stream, connection: Connection): Promise<void> {
-    const request = this.#streams.child()
+    // anySignal follows the shutdown signal through one shared listener, however many streams are served
+    const request = anySignal(this.#shutdown.signal)
     try {
       await this.#answer(stream, connection, request.signal)
     } finally {
