@@ -127,7 +127,14 @@ export class DataChannelStream extends AbstractMessageStream implements Stream {
           return { sentBytes: sent, canSendMore: false }
         }
         const end = Math.min(sent + this.#maxPayload, data.byteLength)
-        this.#channel.send(encodeFrame(undefined, data.sublist(sent, end)))
+        try {
+          this.#channel.send(encodeFrame(undefined, data.sublist(sent, end)))
+        } catch (err: any) {
+          // node-datachannel's channel closed natively before its readyState said so (seen from a
+          // bufferedamountlow resume): nothing more can go out, and the close event ends the stream
+          if (this.log.enabled) { this.log('%s send on a closing channel - %s', this.id, err.message) }
+          return { sentBytes: sent, canSendMore: false }
+        }
         sent = end
       }
     } finally {
