@@ -2,7 +2,7 @@ import { expect } from 'aegir/chai'
 import { until } from '../wait/index.js'
 import { closed, echo, MuxerTracker, nextStream, openPair, readAll } from './helpers.js'
 import type { StreamMuxerSuiteSetup } from './setup.js'
-import type { StreamMuxerFactory } from '@libp2p/interface'
+import type { Stream, StreamMuxer, StreamMuxerFactory } from '@libp2p/interface'
 
 const text = new TextEncoder()
 const utf8 = new TextDecoder()
@@ -132,12 +132,24 @@ export function baseTests (common: StreamMuxerSuiteSetup): void {
 
     it('gives every stream of a connection a unique id', async () => {
       const { dialer, listener } = await muxers.open(factory)
+      const opened = new Map<StreamMuxer, Stream[]>([[dialer, []], [listener, []]])
+      const endings = new Map<Stream, string>()
+      const watch = (s: Stream): Stream => {
+        s.addEventListener('close', (evt) => { endings.set(s, `${evt.local === true ? 'local' : 'remote'} ${evt.error?.name ?? ''} ${evt.error?.message ?? ''}`) })
+        return s
+      }
       for (let i = 0; i < 40; i++) {
-        await openPair(dialer, listener)
-        await openPair(listener, dialer)
+        for (const [from, to] of [[dialer, listener], [listener, dialer]]) {
+          const [local, remote] = await openPair(from, to)
+          opened.get(from)?.push(watch(local))
+          opened.get(to)?.push(watch(remote))
+        }
       }
       for (const muxer of [dialer, listener]) {
         const ids = muxer.streams.map((s) => s.id)
+        // a stream that ended on its own says how, so a failure here can be told apart from an id clash
+        const gone = (opened.get(muxer) ?? []).filter((s) => !muxer.streams.includes(s))
+        expect(gone.map((s) => `${s.id} ${s.direction} ${s.status}: ${endings.get(s) ?? ''}`), 'streams that ended by themselves').to.deep.equal([])
         expect(ids).to.have.length(80)
         expect(new Set(ids).size).to.equal(80)
       }
