@@ -11,7 +11,7 @@ import { dirname, join, relative } from 'node:path'
 import { parseArgs } from 'node:util'
 import { spawnChild } from './lib/children.mjs'
 import { calibrateProxy, startDelayProxy } from './lib/delay-proxy.mjs'
-import { buildRows, median, renderTable, summarize } from './lib/report.mjs'
+import { buildRows, median, renderLimitTable, renderTable, summarize } from './lib/report.mjs'
 import { ensureJsPeer } from '../interop/test/harness.mjs'
 import { PERF_INTEROP_OUT, runPerfInterop } from './lib/perf-interop.mjs'
 import { DHT_OUT, runDht } from './lib/dht.mjs'
@@ -20,12 +20,17 @@ import { BENCH_DIR, JS_EXPECTED_VERSIONS, JS_MODULES_DIR, REPO_DIR, nodeFlagsFor
 const MiB = 1024 * 1024
 const SERVER = join(BENCH_DIR, 'lib', 'server.mjs')
 const CLIENT = join(BENCH_DIR, 'lib', 'client.mjs')
-const SCENARIOS = ['throughput', 'connect', 'streams', 'memory', 'wire']
+const LIMIT_CHILD = join(BENCH_DIR, 'lib', 'limit-child.mjs')
+const SCENARIOS = ['throughput', 'limit', 'styles', 'connect', 'streams', 'memory', 'wire']
+/** scenarios that measure no stack: run once per round, not once per stack */
+const STACKLESS = ['limit']
 /** the table's scenario labels each scenario fills (the CPU rows come from the throughput runs) */
-const ROW_GROUPS = { throughput: ['1 throughput', '2 cpu'], connect: ['3 connect'], streams: ['4 streams'], memory: ['5 memory'], wire: ['6 wire'] }
+const ROW_GROUPS = { throughput: ['1 throughput', '2 cpu'], limit: [], styles: ['7 styles'], connect: ['3 connect'], streams: ['4 streams'], memory: ['5 memory'], wire: ['6 wire'] }
 
 const FULL = {
   throughput: { rounds: 3, uploadBytes: 256 * MiB, downloadBytes: 256 * MiB, warmupBytes: 16 * MiB, timeoutMs: 180_000 },
+  limit: { rounds: 3, uploadBytes: 256 * MiB, downloadBytes: 256 * MiB, warmupBytes: 16 * MiB, timeoutMs: 120_000 },
+  styles: { rounds: 3, bytes: 64 * MiB, warmupBytes: 8 * MiB, timeoutMs: 300_000 },
   connect: { rounds: 3, iterations: 200, warmup: 10, maxMs: 120_000, timeoutMs: 180_000 },
   streams: { rounds: 3, sequential: 2000, parallel: 4000, concurrency: 32, warmup: 100, maxMs: 30_000, timeoutMs: 120_000 },
   memory: { rounds: 2, connections: 1000, settleMs: 2000, timeoutMs: 300_000 },
@@ -33,6 +38,8 @@ const FULL = {
 }
 const QUICK = {
   throughput: { rounds: 1, uploadBytes: 32 * MiB, downloadBytes: 32 * MiB, warmupBytes: 4 * MiB, timeoutMs: 60_000 },
+  limit: { rounds: 1, uploadBytes: 32 * MiB, downloadBytes: 32 * MiB, warmupBytes: 4 * MiB, timeoutMs: 60_000 },
+  styles: { rounds: 1, bytes: 8 * MiB, warmupBytes: 1 * MiB, timeoutMs: 60_000 },
   connect: { rounds: 1, iterations: 30, warmup: 3, maxMs: 30_000, timeoutMs: 60_000 },
   streams: { rounds: 1, sequential: 300, parallel: 600, concurrency: 32, warmup: 20, maxMs: 15_000, timeoutMs: 60_000 },
   memory: { rounds: 1, connections: 100, settleMs: 500, timeoutMs: 60_000 },
@@ -177,6 +184,37 @@ const RUNNERS = {
     })
   },
 
+  async limit (_stack, cfg) {
+    const hardTimeoutMs = cfg.timeoutMs + 30_000
+    const server = spawnChild({ role: 'limit server', script: LIMIT_CHILD, args: ['--role', 'server', '--params', JSON.stringify({ hardTimeoutMs })], hardTimeoutMs })
+    try {
+      const ready = await server.waitFor(m => m.type === 'ready', 30_000)
+      const client = spawnChild({
+        role: 'limit client',
+        script: LIMIT_CHILD,
+        args: ['--role', 'client', '--params', JSON.stringify({ hardTimeoutMs, port: ready.port, uploadBytes: cfg.uploadBytes, downloadBytes: cfg.downloadBytes, warmupBytes: cfg.warmupBytes })],
+        hardTimeoutMs
+      })
+      const res = await clientResult(client, cfg)
+      const done = []
+      for (let i = 0; i < res.warmupExchanges + 2; i++) done.push(await server.waitFor(m => m.type === 'limit-done', 10_000))
+      return {
+        upload: { ...res.upload, serverCpuUs: done[res.warmupExchanges].cpuUs },
+        download: { ...res.download, serverCpuUs: done[res.warmupExchanges + 1].cpuUs }
+      }
+    } finally {
+      await server.stop(5000)
+    }
+  },
+
+  async styles (stack, cfg) {
+    return withServer(stack, cfg, {}, async (server, ready) => {
+      const client = startClient(stack, 'styles', ready.addr, cfg, { bytes: cfg.bytes, warmupBytes: cfg.warmupBytes })
+      const res = await clientResult(client, cfg)
+      return { read: res.read, write: res.write, payloadIntact: res.payloadIntact }
+    })
+  },
+
   async connect (stack, cfg) {
     return withServer(stack, cfg, {}, async (server, ready) => {
       const client = startClient(stack, 'connect', ready.addr, cfg, { iterations: cfg.iterations, warmup: cfg.warmup, maxMs: cfg.maxMs })
@@ -238,9 +276,15 @@ const RUNNERS = {
   }
 }
 
+function prefixed (prefix, obj) {
+  return Object.fromEntries(Object.entries(obj).map(([k, v]) => [`${prefix} ${k}`, v]))
+}
+
 function roundLine (name, r) {
   const f = (x, d = 0) => Number.isFinite(x) ? x.toFixed(d) : '-'
   switch (name) {
+    case 'limit': return `up ${f(r.upload.bytes / r.upload.ms / 1000)} MB/s, down ${f(r.download.bytes / r.download.ms / 1000)} MB/s, CPU ${f((r.upload.cpuUs + r.upload.serverCpuUs + r.download.cpuUs + r.download.serverCpuUs) * 1000 / (r.upload.bytes + r.download.bytes), 2)} ns/B`
+    case 'styles': return Object.entries({ ...prefixed('read', r.read), ...prefixed('write', r.write) }).map(([k, x]) => `${k} ${x == null ? 'n/a' : f(x.bytes / x.ms / 1000)}`).join(', ') + ' MB/s'
     case 'throughput': return `up ${f(r.upload.bytes / r.upload.ms / 1000)} MB/s, down ${f(r.download.bytes / r.download.ms / 1000)} MB/s, CPU ${f((r.upload.cpuUs + r.upload.serverCpuUs + r.download.cpuUs + r.download.serverCpuUs) * 1000 / (r.upload.bytes + r.download.bytes), 2)} ns/B`
     case 'connect': return `median dial+ping ${f(median(r.samples.map(s => s.totalMs)), 2)} ms over ${r.samples.length}${r.extraConnections > 0 ? `, ${r.extraConnections} extra connections opened` : ''}`
     case 'streams': return `sequential ${f(r.sequential.perSecond)}/s, parallel ${f(r.parallel.perSecond)}/s`
@@ -307,7 +351,7 @@ for (const name of only) {
     log(`[wire] raw TCP connect + 1-byte echo through the ${cfg.delayMs} ms proxy: ${rec.proxyCalibrationMs.map(x => x.toFixed(1)).join(', ')} ms (1 RTT = ${2 * cfg.delayMs} ms)`)
   }
   for (let r = 0; r < cfg.rounds; r++) {
-    const order = r % 2 === 0 ? stacks : [...stacks].reverse()
+    const order = STACKLESS.includes(name) ? ['limit'] : r % 2 === 0 ? stacks : [...stacks].reverse()
     const round = {}
     for (const stack of order) {
       const t0 = performance.now()
@@ -327,11 +371,11 @@ meta.loadavgEnd = loadavg()
 meta.durationS = Math.round((Date.now() - startedAt.getTime()) / 1000)
 
 const summary = summarize(results)
-const errors = { js: new Set(), ours: new Set() }
+const errors = { js: new Set(), ours: new Set(), limit: new Set() }
 const failures = []
 for (const [name, rec] of Object.entries(results)) {
   rec.rounds.forEach((round, i) => {
-    for (const stack of stacks) {
+    for (const stack of [...stacks, 'limit']) {
       if (round[stack]?.error != null) {
         for (const label of ROW_GROUPS[name]) errors[stack].add(label)
         failures.push({ scenario: name, round: i + 1, stack, ...round[stack] })
@@ -350,6 +394,11 @@ console.log(`\nlibp2p benchmark: ours vs js-libp2p ${jsVersions.libp2p ?? '?'} (
 console.log(`node ${meta.node}, ${meta.cpus} cpus (${meta.cpuModel}), load average start ${meta.loadavgStart.join(' ')}, end ${meta.loadavgEnd.join(' ')}, ${meta.durationS} s`)
 console.log(`MB = 10^6 bytes; (x) = best round; ratios are ours/js on the medians\n`)
 console.log(table)
+const limitTable = renderLimitTable(summary)
+if (limitTable != null) {
+  console.log('\nthe limit: the same bytes through a bare TCP pair, Noise framing, ChaCha20-Poly1305 from node:crypto, no libp2p\n')
+  console.log(limitTable)
+}
 if (failures.length > 0) {
   console.log(`\n${failures.length} failed run(s):`)
   for (const f of failures) {

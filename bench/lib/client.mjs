@@ -4,6 +4,7 @@
 import { emit, errorInfo, measureMemory, parseArgs, superviseChild, withTimeout } from './child-io.mjs'
 import { echoOneByte, firstEcho, payloadIntact, perfExchange } from './protocols.mjs'
 import { loadStack } from './stacks.mjs'
+import { runStyles } from './styles.mjs'
 
 const args = parseArgs()
 const params = args.params ?? {}
@@ -41,6 +42,13 @@ const scenarios = {
       download: { bytes: params.downloadBytes, ...download },
       payloadIntact: payloadIntact()
     }
+  },
+
+  async styles (A, ma) {
+    const connection = await node.dial(ma)
+    const res = await runStyles(A, connection, { bytes: params.bytes, warmupBytes: params.warmupBytes })
+    await closeQuietly(connection)
+    return { ...res, payloadIntact: payloadIntact() }
   },
 
   async connect (A, ma) {

@@ -48,6 +48,17 @@ export function summarize (scenarios) {
       }
     }
 
+    const sty = ok('styles')
+    for (const [dir, key] of [['read', 'styleRead'], ['write', 'styleWrite']]) {
+      for (const style of Object.keys(sty[0]?.[dir] ?? {})) {
+        const runs = sty.map(r => r[dir][style]).filter(x => x != null)
+        if (runs.length === 0) continue
+        const mbps = runs.map(x => x.bytes / (x.ms / 1000) / MB)
+        s[`${key}:${style}`] = { value: median(mbps), best: best(mbps), all: mbps }
+        s[`${key}Cpu:${style}`] = { value: median(runs.map(x => x.cpuUs * 1000 / x.bytes)) }
+      }
+    }
+
     const cn = ok('connect').flatMap(r => r.samples)
     if (cn.length > 0) {
       s.connectPingMs = { value: median(cn.map(x => x.totalMs)), best: best(cn.map(x => x.totalMs), false), p90: quantile(cn.map(x => x.totalMs), 0.9), n: cn.length }
@@ -94,7 +105,37 @@ export function summarize (scenarios) {
       }
     }
   }
+  const lim = (scenarios.limit?.rounds ?? []).map(r => r.limit).filter(r => r != null && r.error == null)
+  if (lim.length > 0) {
+    out.limit = {
+      uploadMBps: { value: median(lim.map(r => r.upload.bytes / (r.upload.ms / 1000) / MB)) },
+      downloadMBps: { value: median(lim.map(r => r.download.bytes / (r.download.ms / 1000) / MB)) },
+      cpuNsPerByte: { value: median(lim.map(r => (r.upload.cpuUs + r.upload.serverCpuUs + r.download.cpuUs + r.download.serverCpuUs) * 1000 / (r.upload.bytes + r.download.bytes))) }
+    }
+  }
   return out
+}
+
+/** the limit table: the bare TCP + ChaCha20-Poly1305 pair against each stack's throughput rows */
+const LIMIT_ROWS = [
+  ['upload MB/s (median)', 'uploadMBps', 0],
+  ['download MB/s (median)', 'downloadMBps', 0],
+  ['CPU ns/byte, both ends, up+down', 'cpuNsPerByte', 2]
+]
+
+export function renderLimitTable (summary) {
+  if (summary.limit == null) return null
+  const header = ['metric', 'limit', 'ours', 'ours/limit', 'js-libp2p', 'js/limit']
+  const body = LIMIT_ROWS.map(([label, key, digits]) => {
+    const l = summary.limit[key]?.value
+    const o = summary.ours[key]?.value
+    const j = summary.js[key]?.value
+    const r = (x) => x != null && l != null ? (x / l).toFixed(2) : '-'
+    return [label, fmt(l, digits), fmt(o, digits), r(o), fmt(j, digits), r(j)]
+  })
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map(b => b[i].length)))
+  const line = (cells) => '| ' + cells.map((c, i) => i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])).join(' | ') + ' |'
+  return [line(header), '|' + widths.map((w, i) => i === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':').join('|') + '|', ...body.map(line)].join('\n')
 }
 
 /** rows of the table: [label, key, unit, digits, target?] */
@@ -120,7 +161,19 @@ export const ROWS = [
   ['6 wire', 'RTTs after TCP: (proxy - direct) / RTT', 'wireNetRtts', 2, { kind: 'absolute', stack: 'ours', max: 2.25, text: 'ours <= 2 (+0.25)' }],
   ['6 wire', '  of which dial, RTTs', 'wireNetDialRtts', 2],
   ['6 wire', '  of which first stream + echo, RTTs', 'wireNetFirstEchoRtts', 2],
-  ['6 wire', 'wall time via proxy / RTT', 'wireRtts', 2]
+  ['6 wire', 'wall time via proxy / RTT', 'wireRtts', 2],
+  ['7 styles', 'read: for await, MB/s', 'styleRead:for-await', 0],
+  ['7 styles', 'read: message events, MB/s', 'styleRead:events', 0],
+  ['7 styles', 'read: it-pipe source, MB/s', 'styleRead:it-pipe', 0],
+  ['7 styles', 'read: lpStream 64 KiB, MB/s', 'styleRead:lp', 0],
+  ['7 styles', 'write: send()/onDrain(), MB/s', 'styleWrite:send-ondrain', 0],
+  ['7 styles', 'write: sink (js 3 has none), MB/s', 'styleWrite:sink', 0],
+  ['7 styles', 'write: lpStream 64 KiB, MB/s', 'styleWrite:lp', 0],
+  ['7 styles', 'CPU ns/byte, reader, for await', 'styleReadCpu:for-await', 2],
+  ['7 styles', 'CPU ns/byte, reader, message events', 'styleReadCpu:events', 2],
+  ['7 styles', 'CPU ns/byte, reader, lpStream', 'styleReadCpu:lp', 2],
+  ['7 styles', 'CPU ns/byte, writer, send()/onDrain()', 'styleWriteCpu:send-ondrain', 2],
+  ['7 styles', 'CPU ns/byte, writer, lpStream', 'styleWriteCpu:lp', 2]
 ]
 
 function fmt (v, digits) {

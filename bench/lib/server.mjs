@@ -1,9 +1,10 @@
-// Server child: one listening node serving /perf/1.0.0 and /bench/echo/1.0.0.
+// Server child: one listening node serving /perf/1.0.0, /bench/echo/1.0.0 and /bench/lp/1.0.0.
 //   node [--expose-gc] [--import shim] server.mjs --stack ours|js --params '{"hardTimeoutMs":…}'
 // stdout: {"type":"ready","addr":…,"peerId":…}, then perf-done / mem / handler-error lines.
 // stdin commands: {"cmd":"mem"} (gc, then memory and connection count). EOF on stdin stops it.
 import { emit, errorInfo, measureMemory, parseArgs, superviseChild, withTimeout } from './child-io.mjs'
 import { registerHandlers } from './protocols.mjs'
+import { registerStyleHandlers } from './styles.mjs'
 import { loadStack } from './stacks.mjs'
 
 const args = parseArgs()
@@ -32,6 +33,7 @@ try {
   const A = await loadStack(args.stack)
   node = await A.createNode({ listen: true, withIdentify: params.withIdentify === true })
   await registerHandlers(A, node, emit)
+  await registerStyleHandlers(A, node, emit)
   const addr = node.getMultiaddrs().map(String).find(a => a.includes('/tcp/'))
   if (addr == null) throw new Error('server: no TCP listen address')
   emit({ type: 'ready', addr, peerId: node.peerId.toString(), pid: process.pid })

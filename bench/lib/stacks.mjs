@@ -5,6 +5,7 @@
 //   closeWrite: ours `closeWrite()`; js-libp2p 3 `close()` (which closes the write side)
 //   drain:      ours `onDrain()`; js-libp2p 3 waits for the 'drain' event, because its onDrain()
 //               latches after the first drain (shared/RECIPES.md 7.1)
+//   lpStream, pipe: each stack's own @libp2p/utils lpStream and it-pipe (the styles rows)
 import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -70,13 +71,15 @@ async function importJs (name) {
 }
 
 async function loadOurs () {
-  const [{ createLibp2p }, { tcp }, { noise }, { yamux }, { ping }, { multiaddr }] = await Promise.all([
+  const [{ createLibp2p }, { tcp }, { noise }, { yamux }, { ping }, { multiaddr }, { lpStream }, { pipe }] = await Promise.all([
     import('libp2p'), import('@libp2p/tcp'), import('@chainsafe/libp2p-noise'), import('@chainsafe/libp2p-yamux'),
-    import('@libp2p/ping'), import('@multiformats/multiaddr')
+    import('@libp2p/ping'), import('@multiformats/multiaddr'), import('@libp2p/utils'), import('it-pipe')
   ])
   return {
     name: 'ours',
     multiaddr,
+    lpStream,
+    pipe,
     async createNode ({ listen, withIdentify }) {
       const services = { ping: ping() }
       if (withIdentify) services.identify = (await import('@libp2p/identify')).identify()
@@ -117,13 +120,15 @@ async function loadJs () {
   if (typeof Promise.withResolvers !== 'function') {
     throw new Error(`js-libp2p 3.x needs Promise.withResolvers: run with --import ${JS_SHIM}`)
   }
-  const [{ createLibp2p }, { tcp }, { noise }, { yamux }, { ping }, { multiaddr }] = await Promise.all([
+  const [{ createLibp2p }, { tcp }, { noise }, { yamux }, { ping }, { multiaddr }, { lpStream }, { pipe }] = await Promise.all([
     importJs('libp2p'), importJs('@libp2p/tcp'), importJs('@chainsafe/libp2p-noise'), importJs('@chainsafe/libp2p-yamux'),
-    importJs('@libp2p/ping'), importJs('@multiformats/multiaddr')
+    importJs('@libp2p/ping'), importJs('@multiformats/multiaddr'), importJs('@libp2p/utils'), importJs('it-pipe')
   ])
   return {
     name: 'js',
     multiaddr,
+    lpStream,
+    pipe,
     async createNode ({ listen, withIdentify }) {
       const services = { ping: ping() }
       if (withIdentify) services.identify = (await importJs('@libp2p/identify')).identify()
