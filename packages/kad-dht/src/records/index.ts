@@ -10,4 +10,6 @@ export { RecordStore, MAX_RECORDS, MAX_RECORD_VALUE_BYTES, MAX_RECORD_KEY_BYTES 
 export type { RecordStoreInit, RecordStoreComponents } from './record-store.js'
 export { ipnsValidator, selectIpnsRecord, IPNS_MAX_RECORD_BYTES } from './ipns.js'
 export type { IpnsValidatorInit } from './ipns.js'
+export { signIpnsRecord, readIpnsRecord, ipnsRecordKey } from './ipns-sign.js'
+export type { IpnsRecordInit, IpnsRecordContent } from './ipns-sign.js'
 export { validatePublicKeyRecord, selectPublicKeyRecord } from './public-key.js'
