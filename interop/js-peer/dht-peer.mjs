@@ -1,12 +1,14 @@
 // A js-libp2p 3.3.11 node with @libp2p/kad-dht 16.4.5 for the mixed-network DHT test
 // (interop/test/dht-mixed.spec.mjs). Run it with Node >= 22 (tools/node24/node_modules/.bin/node).
 //
-//   node dht-peer.mjs [--client]
+//   node dht-peer.mjs [--client] [--bootstrap <multiaddr>]...
 //
 // It listens on 127.0.0.1 TCP with Noise and Yamux, runs identify, ping and the DHT in server mode
 // (clientMode: false; --client: client mode, holding no records of others, so that its lookups get
 // answers off the wire) on the default /ipfs/kad/1.0.0 and keeps loopback addresses
 // (passthroughMapper). Records are /pk/ ones, which kad-dht validates with no configuration.
+// --bootstrap adds @libp2p/bootstrap with these peers as its list, so that the node joins the DHT
+// through them as an application configured with bootstrap({ list }) does.
 //
 // stdout: {"event":"ready","peerId":…,"multiaddrs":[…],"pid":…}, then one line per answered request;
 // stdin: one request per line, {"id":1,"cmd":"get","key":"2f706b2f…","timeoutMs":30000}, answered by
@@ -26,13 +28,18 @@ import { createLibp2p } from 'libp2p'
 import { CID } from 'multiformats/cid'
 import { runDhtCommand } from './dht-commands.mjs'
 
-const { values: args } = parseArgs({ options: { client: { type: 'boolean', default: false } } })
+const { values: args } = parseArgs({
+  options: { client: { type: 'boolean', default: false }, bootstrap: { type: 'string', multiple: true, default: [] } }
+})
+// loaded only when asked for: a node_modules installed before @libp2p/bootstrap was added still runs the rest
+const { bootstrap } = args.bootstrap.length > 0 ? await import('@libp2p/bootstrap') : {}
 
 const node = await createLibp2p({
   addresses: { listen: ['/ip4/127.0.0.1/tcp/0'] },
   transports: [tcp()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
+  peerDiscovery: args.bootstrap.length > 0 ? [bootstrap({ list: args.bootstrap })] : [],
   // js-libp2p refuses loopback dials by default outside tests
   connectionGater: { denyDialMultiaddr: () => false },
   // every node of the test dials from 127.0.0.1: the per-IP inbound rate limit (5/s by default)

@@ -6,7 +6,9 @@
 //
 // Environment (used when the matching flag is absent): JS_PEER_LISTEN (comma-separated
 // multiaddrs), JS_PEER_AGENT, JS_PEER_PUSH_DEBOUNCE_MS, JS_PEER_TLS_CERT, JS_PEER_TLS_KEY,
-// JS_PEER_RELAY_SERVER=1, JS_PEER_RELAY_CLIENT=1, JS_PEER_WEBRTC=1. --relay-server runs a circuit relay v2 (default limits);
+// JS_PEER_RELAY_SERVER=1, JS_PEER_RELAY_CLIENT=1, JS_PEER_WEBRTC=1, JS_PEER_INBOUND_CONNECTION_THRESHOLD
+// (js-libp2p's inbound connections per host per second, 5 by default: every circuit through a relay
+// comes from the relay's host, and js re-dials a circuit for each dialProtocol). --relay-server runs a circuit relay v2 (default limits);
 // --relay-client (implied by a /p2p-circuit listen address) adds the circuit relay transport, and
 // the test protocols then also run on limited (relayed) connections. --webrtc (implied by a /webrtc
 // listen address; implies --relay-client) adds @libp2p/webrtc's webRTC() on 127.0.0.1 (private-to-private).
@@ -77,6 +79,8 @@ const { webRTC, webRTCDirect } = webrtc || webrtcDirect ? await import('@libp2p/
 /** options of the https server that wss listeners use */
 const https = tlsCert != null ? { cert: readFileSync(tlsCert), key: readFileSync(tlsKey) } : undefined
 
+const inboundThreshold = process.env.JS_PEER_INBOUND_CONNECTION_THRESHOLD
+
 const log = (...args) => { if (process.env.JS_PEER_VERBOSE != null) console.error('[js-peer]', ...args) }
 
 const HANDLERS = {
@@ -100,6 +104,7 @@ const node = await createLibp2p({
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   connectionGater: { denyDialMultiaddr: () => false },
+  ...(inboundThreshold != null ? { connectionManager: { inboundConnectionThreshold: Number(inboundThreshold) } } : {}),
   ...(agent != null ? { nodeInfo: { userAgent: agent } } : {}),
   services: {
     identify: identify(),
