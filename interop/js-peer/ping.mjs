@@ -35,11 +35,13 @@ function exit (code, message) {
   process.exit(code)
 }
 
-const LISTEN_SUFFIX = { tcp: '', ws: '/ws' }
-if (!['tcp', 'ws', 'wss'].includes(transport)) exit(2, `unsupported transport '${transport}' (supported: tcp, ws, wss as dialer)`)
+const LISTEN = { tcp: '/tcp/0', ws: '/tcp/0/ws', 'webrtc-direct': '/udp/0/webrtc-direct' }
+if (!['tcp', 'ws', 'wss', 'webrtc-direct'].includes(transport)) exit(2, `unsupported transport '${transport}' (supported: tcp, ws, wss as dialer, webrtc-direct)`)
 if (transport === 'wss' && !isDialer) exit(2, 'wss is dial-only for this peer (as in test-plans)')
-if (env.security !== 'noise') exit(2, `unsupported security '${env.security}' (supported: noise)`)
-if (env.muxer !== 'yamux') exit(2, `unsupported muxer '${env.muxer}' (supported: yamux)`)
+// webrtc-direct is standalone: its own encryption and muxing
+const standalone = transport === 'webrtc-direct'
+if (!standalone && env.security !== 'noise') exit(2, `unsupported security '${env.security}' (supported: noise)`)
+if (!standalone && env.muxer !== 'yamux') exit(2, `unsupported muxer '${env.muxer}' (supported: yamux)`)
 if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) exit(2, `bad test_timeout_seconds '${env.test_timeout_seconds}'`)
 
 const deadline = setTimeout(() => exit(1, `test_timeout_seconds (${timeoutSeconds}) elapsed`), timeoutSeconds * 1000)
@@ -52,8 +54,13 @@ const isLoopbackIp = (s) => /^127\./.test(s) || s === '::1'
 const ipProto = ip.includes(':') ? 'ip6' : 'ip4'
 
 const node = await createLibp2p({
-  addresses: { listen: isDialer ? [] : [`/${ipProto}/${ip}/tcp/0${LISTEN_SUFFIX[transport]}`] },
-  transports: [transport === 'tcp' ? tcp() : webSockets()],
+  addresses: { listen: isDialer ? [] : [`/${ipProto}/${ip}${LISTEN[transport]}`] },
+  transports: [transport === 'tcp'
+    ? tcp()
+    : transport === 'webrtc-direct'
+      // node-datachannel gathers no loopback candidates unless bound to the address (RECIPES)
+      ? (await import('@libp2p/webrtc')).webRTCDirect({ rtcConfiguration: { iceServers: [], bindAddress: isLoopbackIp(ip) ? ip : undefined } })
+      : webSockets()],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   connectionGater: { denyDialMultiaddr: () => false },

@@ -1,16 +1,17 @@
 // Our node as a libp2p test-plans transport-interop peer ("ping test"). See docs/INTEROP.md.
 //
-//   transport=tcp|ws|wss security=noise muxer=yamux is_dialer=true|false ip=127.0.0.1 \
+//   transport=tcp|ws|wss|webrtc-direct security=noise muxer=yamux is_dialer=true|false ip=127.0.0.1 \
 //   redis_addr=127.0.0.1:6390 test_timeout_seconds=60 node interop/ours-ping/ping.mjs
 //
-// Listener: listens on /ip4/$ip/tcp/0[/ws|/tls/ws], RPUSHes one address (a non-loopback one, or
+// Listener: listens on /ip4/$ip/tcp/0[/ws|/tls/ws] (or /ip4/$ip/udp/0/webrtc-direct), RPUSHes one address (a non-loopback one, or
 // the loopback one when $ip is loopback) with /p2p/<id> to `listenerAddr`, then waits to be killed
 // (exit 1 after test_timeout_seconds). Dialer: BLPOPs the address, dials it and pings once, and
 // prints {"handshakePlusOneRTTMillis":…,"pingRTTMilllis":…} (float ms) on stdout. Logs go to stderr.
 // Exit codes: 0 success, 1 test failure, 2 unsupported configuration.
 //
 // The node is the one of packages/cli/src/node.ts (createLibp2p, tcp, noise, yamux, identify, ping),
-// with @libp2p/websockets for ws/wss, imported from the workspace packages' dist (npm run build).
+// with @libp2p/websockets for ws/wss and @libp2p/webrtc's webRTCDirect() for webrtc-direct (a
+// standalone transport: its own encryption and muxing, so no security/muxer), imported from the workspace packages' dist (npm run build).
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
@@ -40,14 +41,16 @@ function exit (code, message) {
 }
 
 const TRANSPORTS = {
-  tcp: { suffix: '' },
-  ws: { suffix: '/ws' },
-  wss: { suffix: '/tls/ws' }
+  tcp: { listen: '/tcp/0' },
+  ws: { listen: '/tcp/0/ws' },
+  wss: { listen: '/tcp/0/tls/ws' },
+  'webrtc-direct': { listen: '/udp/0/webrtc-direct', standalone: true }
 }
 
 if (TRANSPORTS[transport] == null) exit(2, `unsupported transport '${transport}' (supported: ${Object.keys(TRANSPORTS).join(', ')})`)
-if (security !== 'noise') exit(2, `unsupported security '${security}' (supported: noise)`)
-if (muxer !== 'yamux') exit(2, `unsupported muxer '${muxer}' (supported: yamux)`)
+const standalone = TRANSPORTS[transport].standalone === true
+if (!standalone && security !== 'noise') exit(2, `unsupported security '${security}' (supported: noise)`)
+if (!standalone && muxer !== 'yamux') exit(2, `unsupported muxer '${muxer}' (supported: yamux)`)
 if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) exit(2, `bad test_timeout_seconds '${env.test_timeout_seconds}'`)
 
 // the whole test must end within test_timeout_seconds; the listener keeps running until then
@@ -96,6 +99,10 @@ const multiaddr = await load('@multiformats/multiaddr', 'multiaddr')
 let transportFactory
 if (transport === 'tcp') {
   transportFactory = (await load('@libp2p/tcp', 'tcp'))()
+} else if (transport === 'webrtc-direct') {
+  // node-datachannel gathers no loopback candidates unless bound to the address (RECIPES)
+  const bindAddress = isLoopbackIp(ip) ? ip : undefined
+  transportFactory = (await load('@libp2p/webrtc', 'webRTCDirect'))({ rtcConfiguration: { iceServers: [], bindAddress } })
 } else {
   const webSockets = await load('@libp2p/websockets', 'webSockets')
   transportFactory = webSockets(transport === 'wss'
@@ -108,7 +115,7 @@ if (transport === 'tcp') {
 
 const ipProto = ip.includes(':') ? 'ip6' : 'ip4'
 const node = await createLibp2p({
-  addresses: { listen: isDialer ? [] : [`/${ipProto}/${ip}/tcp/0${TRANSPORTS[transport].suffix}`] },
+  addresses: { listen: isDialer ? [] : [`/${ipProto}/${ip}${TRANSPORTS[transport].listen}`] },
   transports: [transportFactory],
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],

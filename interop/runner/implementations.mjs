@@ -40,7 +40,7 @@ export const TRANSPORTS = {
 export const IMPLEMENTATIONS = [
   {
     id: 'ours',
-    transports: ['tcp', 'ws', 'wss'],
+    transports: ['tcp', 'ws', 'wss', 'webrtc-direct'],
     security: ['noise'],
     muxers: ['yamux'],
     order: 0,
@@ -48,7 +48,7 @@ export const IMPLEMENTATIONS = [
   },
   {
     id: 'js-v3.3',
-    transports: ['tcp', 'ws', { name: 'wss', dialOnly: true }],
+    transports: ['tcp', 'ws', { name: 'wss', dialOnly: true }, 'webrtc-direct'],
     security: ['noise'],
     muxers: ['yamux'],
     order: 1,
