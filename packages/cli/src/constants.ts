@@ -42,3 +42,18 @@ export const DEFAULT_NODE_MAX_CONNECTIONS = 300
 
 /** the exit code of a usage error (unknown command or flag, a bad value from any source), as most CLIs use */
 export const USAGE_EXIT_CODE = 2
+
+/** `libp2p ping --timeout`: how long one ping, its dial included, may take (the ping service's default) */
+export const DEFAULT_CLIENT_PING_TIMEOUT_MS = 10_000
+
+/** `libp2p dht ... --timeout`: how long reaching the bootstrap peers and the query may take together */
+export const DEFAULT_CLIENT_DHT_TIMEOUT_MS = 60_000
+
+/** `libp2p listen --relay ... --timeout`: how long a reservation request may take (the relay transport's default) */
+export const DEFAULT_CLIENT_RESERVATION_TIMEOUT_MS = 10_000
+
+/** `libp2p dht put --lifetime`: how long the IPNS record stays valid (kubo publishes for 48 h; a day suits a test value) */
+export const DEFAULT_DHT_PUT_LIFETIME_MS = 24 * 60 * 60 * 1000
+
+/** `libp2p dht put`: how long resolvers may cache the record (kubo's default TTL: 1 hour) */
+export const DEFAULT_DHT_PUT_TTL_MS = 60 * 60 * 1000
