@@ -1,9 +1,10 @@
-// Our browser node in Chromium as a test-plans transport-interop dialer (`chromium-ours` in
-// interop/runner/implementations.mjs; docs/INTEROP.md). The runner spawns dist/chromium-ping
-// (written by build.sh, which also bundles the node into dist/ours.js) with the contract's env:
+// A browser node in Chromium as a test-plans transport-interop dialer: ours (`chromium-ours` in
+// interop/runner/implementations.mjs; docs/INTEROP.md) or js-libp2p 3.3.11 bundled from npm
+// (`chromium-js`). The runner spawns dist/chromium-ping-<stack> (written by build.sh <stack>, which
+// also bundles entry.mjs into dist/<stack>.js) with the contract's env:
 //
-//   transport=ws|wss security=noise muxer=yamux is_dialer=true redis_addr=127.0.0.1:6390 \
-//   test_timeout_seconds=60 dist/chromium-ping
+//   transport=ws|wss|webrtc-direct security=noise muxer=yamux is_dialer=true redis_addr=127.0.0.1:6390 \
+//   test_timeout_seconds=60 dist/chromium-ping-ours
 //
 // It serves, on http://127.0.0.1:<random port>/, a page (index.html with the config inline, /bundle.js,
 // /page.mjs) and the Redis proxy of the test-plans browser images (POST /redis with a JSON array such
@@ -23,7 +24,9 @@ import { CHROMIUM, CHROMIUM_ARGS, chromiumUnavailable } from '../browser/chromiu
 import { RespClient } from '../runner/resp.mjs'
 
 const HERE = path.dirname(fileURLToPath(import.meta.url))
-const BUNDLE = path.join(HERE, 'dist', 'ours.js')
+// the launcher passes the stack: ours or js
+const STACK = process.argv[2] ?? 'ours'
+const BUNDLE = path.join(HERE, 'dist', `${STACK}.js`)
 const PAGE = path.join(HERE, 'page.mjs')
 const LAUNCH_TIMEOUT_MS = 30_000
 const CLOSE_TIMEOUT_MS = 5_000
@@ -36,7 +39,7 @@ const redisAddr = env.redis_addr ?? 'redis:6379'
 const timeoutSeconds = Number(env.test_timeout_seconds ?? 180)
 const started = Date.now()
 
-const log = (...args) => console.error('[chromium-ours dialer]', ...args)
+const log = (...args) => console.error(`[chromium-${STACK} dialer]`, ...args)
 
 let chromiumPid
 function killChromium () {
@@ -55,10 +58,13 @@ function exit (code, message) {
 process.on('SIGTERM', () => exit(143, 'SIGTERM'))
 process.on('SIGINT', () => exit(130, 'SIGINT'))
 
-if (!isDialer) exit(2, 'chromium-ours only dials (is_dialer must be true)')
-if (transport !== 'ws' && transport !== 'wss') exit(2, `unsupported transport '${transport}' (supported: ws, wss)`)
-if (env.security !== 'noise') exit(2, `unsupported security '${env.security}' (supported: noise)`)
-if (env.muxer !== 'yamux') exit(2, `unsupported muxer '${env.muxer}' (supported: yamux)`)
+if (STACK !== 'ours' && STACK !== 'js') exit(2, `unknown stack '${STACK}' (ours or js)`)
+if (!isDialer) exit(2, `chromium-${STACK} only dials (is_dialer must be true)`)
+if (!['ws', 'wss', 'webrtc-direct'].includes(transport)) exit(2, `unsupported transport '${transport}' (supported: ws, wss, webrtc-direct)`)
+// webrtc-direct is standalone: its own encryption and muxing
+const standalone = transport === 'webrtc-direct'
+if (!standalone && env.security !== 'noise') exit(2, `unsupported security '${env.security}' (supported: noise)`)
+if (!standalone && env.muxer !== 'yamux') exit(2, `unsupported muxer '${env.muxer}' (supported: yamux)`)
 if (!Number.isFinite(timeoutSeconds) || timeoutSeconds <= 0) exit(2, `bad test_timeout_seconds '${env.test_timeout_seconds}'`)
 setTimeout(() => exit(1, `test_timeout_seconds (${timeoutSeconds}) elapsed`), timeoutSeconds * 1000).unref()
 
@@ -70,7 +76,7 @@ if (!fs.existsSync(BUNDLE)) exit(1, `${path.relative(process.cwd(), BUNDLE)} mis
 
 const INDEX_HTML = `<!doctype html>
 <meta charset="utf-8">
-<title>chromium-ours ping</title>
+<title>chromium-${STACK} ping</title>
 <script type="application/json" id="config">${JSON.stringify({ timeoutSeconds, transport })}</script>
 <script type="module" src="/page.mjs"></script>
 `

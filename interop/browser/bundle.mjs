@@ -30,17 +30,17 @@ const NODE_IMPORT = /(?:\bfrom\s*|\bimport\s*\(?\s*|\brequire\s*\(\s*)["'`]node:
 
 /**
  * @param {'ours'|'js'} stack
- * @param {{ minify?: boolean }} [opts]
+ * @param {{ minify?: boolean, entry?: string }} [opts] entry: another entry file (default entry.mjs)
  * `inputs` are the files esbuild read, `keptInputs` those with code left in the output after tree shaking.
  *
  * @returns {Promise<{ stack, code: Uint8Array, bytes, gzipBytes, ms, nodeImports: string[], nodeInputs: string[], inputs: string[], keptInputs: string[], esbuild: string }>}
  */
-export async function buildBrowserBundle (stack, { minify = true } = {}) {
+export async function buildBrowserBundle (stack, { minify = true, entry = ENTRY } = {}) {
   const resolveDir = RESOLVE_DIRS[stack]
   if (resolveDir == null) throw new BundleError(`unknown stack ${stack}`)
   const started = performance.now()
   const result = await esbuild.build({
-    stdin: { contents: await fs.readFile(ENTRY, 'utf8'), resolveDir, sourcefile: `entry-${stack}.mjs`, loader: 'js' },
+    stdin: { contents: await fs.readFile(entry, 'utf8'), resolveDir, sourcefile: `${path.basename(entry, '.mjs')}-${stack}.mjs`, loader: 'js' },
     bundle: true,
     format: 'esm',
     platform: 'browser',

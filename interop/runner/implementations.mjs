@@ -14,8 +14,8 @@
 //   run         how to get the command; one of the kinds in prepare.mjs:
 //     { kind: 'node', script }                   the machine's Node (process.execPath)
 //     { kind: 'node24', script, setup: 'js-peer' } Node 24 from tools/node24, js-peer's node_modules
-//     { kind: 'build-script', script, toolchain: [commands], binEnv, buildTimeoutSeconds }
-//         runs `bash <script>` in its folder; the last stdout line naming an executable file is the
+//     { kind: 'build-script', script, args, toolchain: [commands], binEnv, buildTimeoutSeconds }
+//         runs `bash <script> [args...]` in its folder; the last stdout line naming an executable file is the
 //         peer binary. Skipped, not failed, when the script does not exist, when a toolchain
 //         command is not on PATH and the script finds none either (it exits 0 printing "… not
 //         present" or fails), or when the build takes longer than buildTimeoutSeconds (the
@@ -71,14 +71,24 @@ export const IMPLEMENTATIONS = [
     run: { kind: 'build-script', script: 'interop/rust-peer/build.sh', toolchain: ['cargo'], binEnv: 'INTEROP_RUST_PEER_BIN', buildTimeoutSeconds: 1200 }
   },
   {
-    // our browser bundle (interop/browser) in headless Chromium, driven by a Node wrapper that serves
-    // the page and a Redis proxy; build.sh bundles it, and prints "Chromium not present" (a skip)
-    // without /usr/bin/chromium or playwright-core
+    // our browser node (interop/browser-ping/entry.mjs) in headless Chromium, driven by a Node
+    // wrapper that serves the page and a Redis proxy; build.sh bundles it, and prints "Chromium not
+    // present" (a skip) without /usr/bin/chromium or playwright-core
     id: 'chromium-ours',
-    transports: [{ name: 'ws', dialOnly: true }, { name: 'wss', dialOnly: true }],
+    transports: [{ name: 'ws', dialOnly: true }, { name: 'wss', dialOnly: true }, { name: 'webrtc-direct', dialOnly: true }],
     security: ['noise'],
     muxers: ['yamux'],
     order: 1,
-    run: { kind: 'build-script', script: 'interop/browser-ping/build.sh', buildTimeoutSeconds: 120 }
+    run: { kind: 'build-script', script: 'interop/browser-ping/build.sh', args: ['ours'], buildTimeoutSeconds: 120 }
+  },
+  {
+    // the same page and entry bundled against js-libp2p 3.3.11 and its modules from npm
+    // (interop/js-peer/node_modules): js-libp2p as a browser application ships it
+    id: 'chromium-js-v3.3',
+    transports: [{ name: 'ws', dialOnly: true }, { name: 'wss', dialOnly: true }, { name: 'webrtc-direct', dialOnly: true }],
+    security: ['noise'],
+    muxers: ['yamux'],
+    order: 1,
+    run: { kind: 'build-script', script: 'interop/browser-ping/build.sh', args: ['js'], buildTimeoutSeconds: 120 }
   }
 ]

@@ -76,7 +76,7 @@ const KINDS = {
     say(`${impl.id}: bash ${run.script} (log: ${display(root, logFile)}, limit ${timeoutS} s)`)
     const started = Date.now()
     // its own process group, so a timeout stops the compiler it started too
-    const child = spawn('bash', [script], { cwd: path.dirname(script), stdio: ['ignore', 'pipe', 'pipe'], detached: true })
+    const child = spawn('bash', [script, ...(run.args ?? [])], { cwd: path.dirname(script), stdio: ['ignore', 'pipe', 'pipe'], detached: true })
     let stdout = ''
     let stderr = ''
     child.stdout.setEncoding('utf8').on('data', (d) => { stdout += d; logStream.write(d) })
