@@ -144,6 +144,9 @@ async function nodeCommand (args: string[]): Promise<number> {
       maxConnections: v('maxConnections')
     },
     dhtLan: v('dhtLan'),
+    httpListen: v('httpListen'),
+    appDir: v('appDir') ?? undefined,
+    http: { maxConnections: v('httpMaxConnections'), headersTimeout: v('httpHeadersTimeout'), maxEventClients: v('httpMaxEventClients') },
     out: (line) => { process.stdout.write(line + '\n') },
     err: (line) => { process.stderr.write(line + '\n') }
   })

@@ -1,8 +1,11 @@
 import { STOP_DEADLINE_MS } from './constants.js'
 import { dataDirPaths, openDatastore } from './data-dir.js'
+import { DEFAULT_HTTP_HEADERS_TIMEOUT_MS, DEFAULT_HTTP_LISTEN, DEFAULT_HTTP_MAX_CONNECTIONS, DEFAULT_HTTP_MAX_EVENT_CLIENTS } from './http/constants.js'
+import { parseHttpListen, startNodeHttpServer } from './http/index.js'
 import { loadOrCreateKey } from './key-file.js'
 import { startPublicNode } from './public-node.js'
 import { untilSignal, withinDeadline } from './signals.js'
+import type { HttpServer } from './http/index.js'
 import type { NodeLimits } from './public-node.js'
 
 export interface NodeCommandOptions {
@@ -13,6 +16,11 @@ export interface NodeCommandOptions {
   announce?: string[]
   limits?: Partial<NodeLimits>
   dhtLan?: boolean
+  /** the HTTP server's address (status page, /health, /metrics), or `none` (default DEFAULT_HTTP_LISTEN) */
+  httpListen?: string
+  /** a directory the HTTP server serves at /app/ */
+  appDir?: string
+  http?: { maxConnections?: number, headersTimeout?: number, maxEventClients?: number }
   out(line: string): void
   err(line: string): void
 }
@@ -23,9 +31,12 @@ export interface NodeCommandOptions {
  * within STOP_DEADLINE_MS and closes the datastore so LevelDB has flushed. Resolves with the exit code.
  */
 export async function runNodeCommand (options: NodeCommandOptions): Promise<number> {
+  // a bad address is a usage error, found before the data directory is touched
+  const httpAddress = parseHttpListen(options.httpListen ?? DEFAULT_HTTP_LISTEN)
   const paths = dataDirPaths(options.dataDir)
   const datastore = await openDatastore(paths)
   let node
+  let http: HttpServer | undefined
   try {
     const keyFile = options.key ?? paths.keyFile
     const key = await loadOrCreateKey(keyFile)
@@ -39,7 +50,20 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
       limits: options.limits,
       dhtLan: options.dhtLan
     })
+    if (httpAddress != null) {
+      http = await startNodeHttpServer({
+        address: httpAddress,
+        node,
+        datastore,
+        appDir: options.appDir,
+        limits: { maxConnections: options.limits?.maxConnections, maxReservations: options.limits?.maxReservations, maxCircuits: options.limits?.maxCircuits },
+        maxConnections: options.http?.maxConnections ?? DEFAULT_HTTP_MAX_CONNECTIONS,
+        headersTimeout: options.http?.headersTimeout ?? DEFAULT_HTTP_HEADERS_TIMEOUT_MS,
+        maxEventClients: options.http?.maxEventClients ?? DEFAULT_HTTP_MAX_EVENT_CLIENTS
+      })
+    }
   } catch (err) {
+    await node?.stop()
     await datastore.close()
     throw err
   }
@@ -47,11 +71,14 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
   options.out(`data directory ${paths.dir}`)
   options.out(`peer id ${node.peerId.toString()}`)
   for (const ma of node.getMultiaddrs()) { options.out(`listening on ${ma.toString()}`) }
+  if (http != null) { options.out(`status page ${http.url}`) }
   const signal = await stopped
   options.out(`${signal}: stopping (a second signal exits at once)`)
   const started = node
   try {
     await withinDeadline(STOP_DEADLINE_MS, 'stopping the node', async () => {
+      // the HTTP server first: /health must not report a node that is going away as healthy
+      await http?.close()
       await started.stop()
       await datastore.close()
     })

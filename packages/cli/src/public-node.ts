@@ -9,7 +9,7 @@ import { publicTransports } from './relay.js'
 import type { CircuitRelayServer } from '@libp2p/circuit-relay-v2'
 import type { Identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
-import type { KadDHT } from '@libp2p/kad-dht'
+import type { SingleKadDHT } from '@libp2p/kad-dht'
 import type { Ping } from '@libp2p/ping'
 import type { Libp2p, Libp2pInit } from 'libp2p'
 
@@ -31,7 +31,7 @@ function limit (options: PublicNodeOptions, key: keyof NodeLimits): number {
   return value
 }
 
-export type PublicNode = Libp2p<{ identify: Identify, ping: Ping, relay: CircuitRelayServer, dht: KadDHT }>
+export type PublicNode = Libp2p<{ identify: Identify, ping: Ping, relay: CircuitRelayServer, dht: SingleKadDHT }>
 
 export interface PublicNodeOptions {
   privateKey: PrivateKey
