@@ -15,6 +15,8 @@ import { buildRows, median, renderLimitTable, renderTable, summarize } from './l
 import { ensureJsPeer } from '../interop/test/harness.mjs'
 import { PERF_INTEROP_OUT, runPerfInterop } from './lib/perf-interop.mjs'
 import { DHT_OUT, runDht } from './lib/dht.mjs'
+import { NODE_OUT, runNodeLoad } from './lib/node-load.mjs'
+import { NODE_SOAK_OUT, runNodeSoak } from './lib/node-soak.mjs'
 import { BENCH_DIR, JS_EXPECTED_VERSIONS, JS_MODULES_DIR, REPO_DIR, nodeFlagsFor, stackVersions } from './lib/stacks.mjs'
 
 const MiB = 1024 * 1024
@@ -55,6 +57,7 @@ const { values: cli } = parseArgs({
     identify: { type: 'boolean', default: false },
     'delay-ms': { type: 'string' },
     sizes: { type: 'string' },
+    duration: { type: 'string' },
     'cpu-prof': { type: 'string' },
     out: { type: 'string', default: join(BENCH_DIR, 'results', 'latest.json') }
   }
@@ -66,7 +69,7 @@ const requested = cli.only != null ? cli.only.split(',').map(s => s.trim()) : SC
 // `perf-interop` (lib/perf-interop.mjs) is opt-in: it runs the test-plans perf binaries (ours, go)
 // rather than the stacks adapter, and writes its own JSON (bench/results/perf-interop.json, or
 // --out when it is the only scenario)
-const OPT_IN = ['perf-interop', 'dht']
+const OPT_IN = ['perf-interop', 'dht', 'node', 'node-soak']
 for (const s of requested) if (!SCENARIOS.includes(s) && !OPT_IN.includes(s)) throw new TypeError(`unknown scenario ${s}; one of ${[...SCENARIOS, ...OPT_IN].join(', ')}`)
 if (requested.includes('perf-interop')) {
   const alone = requested.length === 1
@@ -94,6 +97,23 @@ if (requested.includes('dht')) {
   })
   if (alone) process.exit(0)
 }
+// `node` and `node-soak` (lib/node-load.mjs, lib/node-soak.mjs): the public node holding 1,000
+// reservations and 200 circuits (ours and js, ~15 min), and under churn for --duration minutes
+// (default 30); their JSON is bench/results/node.json and node-soak.json (or --out when alone)
+for (const [name, run, defaultOut] of [['node', runNodeLoad, NODE_OUT], ['node-soak', runNodeSoak, NODE_SOAK_OUT]]) {
+  if (!requested.includes(name)) continue
+  const outGiven = process.argv.some(a => a === '--out' || a.startsWith('--out='))
+  await run({
+    quick: cli.quick,
+    rounds: cli.rounds != null ? Number(cli.rounds) : undefined,
+    stacks: cli.stacks.split(',').map(s => s.trim()),
+    durationMin: cli.duration != null ? Number(cli.duration) : undefined,
+    out: requested.length === 1 && outGiven ? cli.out : defaultOut,
+    command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    git: git('rev-parse', '--short', 'HEAD')
+  })
+}
+if (requested.every(s => OPT_IN.includes(s))) process.exit(0)
 const only = requested.filter(s => !OPT_IN.includes(s))
 const stacks = cli.stacks.split(',').map(s => s.trim())
 for (const s of stacks) if (s !== 'js' && s !== 'ours') throw new TypeError(`unknown stack ${s}`)
