@@ -66,3 +66,9 @@ export const SIGNALING_ATTEMPTS = 2
 
 /** inbound signaling streams handled at once per relayed connection (a retry may overlap the attempt it replaces) */
 export const MAX_INBOUND_SIGNALING_STREAMS = 2
+
+/** where webRTCDirect() keeps its listener certificate in the node's datastore (js-libp2p's key) */
+export const DEFAULT_CERTIFICATE_DATASTORE_KEY = '/libp2p/webrtc-direct/certificate'
+
+/** a generated listener certificate is replaced this long before it expires (js-libp2p's default: one day), ms */
+export const DEFAULT_CERTIFICATE_RENEWAL_THRESHOLD_MS = 86_400_000

@@ -36,9 +36,10 @@ const direct: InitSchema = {
   })),
   certificateLifespan: option.integer(1),
   maxPendingConnections: option.integer(1),
-  certificateDatastoreKey: option.unsupported('the certificate is not stored: pass certificate to keep the same one (and certhash) across restarts'),
-  certificateKeychainName: option.unsupported('the certificate is not stored: pass certificate to keep the same one (and certhash) across restarts'),
-  certificateRenewalThreshold: option.unsupported('certificates are not renewed: give certificateLifespan and restart the node before it ends')
+  certificateDatastoreKey: option.string(undefined, /^\//),
+  certificateKeychainName: option.unsupported('there is no keychain: the certificate\'s private key is kept with it in the datastore under certificateDatastoreKey'),
+  certificateRenewalThreshold: option.ms(1),
+  certificateClock: option.object('a CertificateClock: { now(), setTimer(fn, ms) }')
 }
 
 /** throws InvalidParametersError naming the first bad option of webRTC(init) */

@@ -24,10 +24,14 @@ optionTests('webRTC()', webRTC, {
 })
 
 optionTests('webRTCDirect()', webRTCDirect, {
-  valid: [{ ...common, certificate: { privateKey: 'k', pem: 'p', certhash: 'h' }, certificateLifespan: 1000, maxPendingConnections: 8 }],
+  valid: [
+    { ...common, certificate: { privateKey: 'k', pem: 'p', certhash: 'h' }, certificateLifespan: 1000, maxPendingConnections: 8 },
+    { certificateDatastoreKey: '/my/cert', certificateRenewalThreshold: 500, certificateLifespan: 1000, certificateClock: { now: () => 0, setTimer: () => () => {} } }
+  ],
   refused: [
     ...refused,
     ['an incomplete certificate', { certificate: { pem: 'p' } }, 'certificate'],
-    ['a certificate store option it lacks', { certificateDatastoreKey: '/x' }, 'certificateDatastoreKey']
+    ['a datastore key that is not a path', { certificateDatastoreKey: 'x' }, 'certificateDatastoreKey'],
+    ['a certificate option it lacks (no keychain)', { certificateKeychainName: 'x' }, 'certificateKeychainName']
   ]
 })

@@ -1,6 +1,6 @@
 // Node only: the listener's self-signed ECDSA P-256 certificate. The key pair and the signature
 // come from node:crypto; this file only writes the X.509 DER structure around them (RFC 5280).
-import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
+import { X509Certificate, createHash, createPrivateKey, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 
 /** a listener certificate as js-libp2p's `TransportCertificate`: PEM texts and the multibase certhash */
 export interface TransportCertificate {
@@ -52,22 +52,35 @@ export function certificateFingerprint (certPem: string): Uint8Array {
   return new Uint8Array(createHash('sha256').update(pemToDer(certPem)).digest())
 }
 
+/** a certificate's validity starts this long before it was made, so a peer whose clock is behind accepts it, ms */
+export const CERTIFICATE_BACKDATE_MS = 86_400_000
+
+/** a listener certificate in use: PEM texts, the DTLS fingerprint and the end of its validity */
+export interface ListenerCertificate {
+  pem: string
+  privateKey: string
+  fingerprint: Uint8Array
+  /** notAfter, ms since the epoch */
+  expires: number
+}
+
 /**
- * A fresh self-signed ECDSA P-256 certificate valid from a day ago for `lifespanMs`, with its
- * key (PEM) and its SHA-256 fingerprint.
+ * A fresh self-signed ECDSA P-256 certificate valid from CERTIFICATE_BACKDATE_MS before `now`
+ * until `now + lifespanMs`, with its key (PEM) and its SHA-256 fingerprint.
  */
-export function generateCertificate (lifespanMs: number): { pem: string, privateKey: string, fingerprint: Uint8Array } {
+export function generateCertificate (lifespanMs: number, now: number = Date.now()): ListenerCertificate {
   const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' })
   const serial = randomBytes(8)
   serial[0] &= 0x7f
   serial[0] |= 0x01 // positive and minimally encoded
-  const now = Date.now()
+  // whole seconds: GeneralizedTime has no fraction here, and `expires` must equal what a reader parses
+  const expires = Math.floor((now + lifespanMs) / 1000) * 1000
   const tbs = seq(
     der(0xa0, der(0x02, Uint8Array.of(2))), // version v3
     der(0x02, serial),
     ECDSA_SHA256,
     NAME,
-    seq(time(new Date(now - 86_400_000)), time(new Date(now + lifespanMs))),
+    seq(time(new Date(now - CERTIFICATE_BACKDATE_MS)), time(new Date(expires))),
     NAME,
     new Uint8Array(publicKey.export({ type: 'spki', format: 'der' }))
   )
@@ -77,6 +90,23 @@ export function generateCertificate (lifespanMs: number): { pem: string, private
   return {
     pem: certPem,
     privateKey: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
-    fingerprint: certificateFingerprint(certPem)
+    fingerprint: certificateFingerprint(certPem),
+    expires
+  }
+}
+
+/**
+ * A certificate and its private key read back from PEM: undefined when either does not parse or
+ * the key is not the certificate's (a stored pair that cannot serve is replaced, not used).
+ */
+export function readCertificate (pem: string, privateKey: string): ListenerCertificate | undefined {
+  try {
+    const cert = new X509Certificate(pem)
+    if (!cert.checkPrivateKey(createPrivateKey(privateKey))) { return undefined }
+    const expires = new Date(cert.validTo).getTime()
+    if (!Number.isFinite(expires)) { return undefined }
+    return { pem, privateKey, fingerprint: certificateFingerprint(pem), expires }
+  } catch {
+    return undefined
   }
 }

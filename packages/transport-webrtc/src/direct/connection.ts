@@ -11,6 +11,7 @@ import type { DirectAddress } from './sdp.js'
 import type { WebRTCTransportInit } from '../private-to-private/transport.js'
 import type { ComponentLogger, Connection, DialTransportOptions, Logger, PeerId, PrivateKey, Upgrader } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
+import type { Datastore } from 'interface-datastore'
 
 /** what webRTCDirect() needs from the node (Node and browser builds) */
 export interface WebRTCDirectTransportComponents {
@@ -18,6 +19,8 @@ export interface WebRTCDirectTransportComponents {
   privateKey: PrivateKey
   upgrader: Upgrader
   logger: ComponentLogger
+  /** the Node listener keeps its certificate here (without one, a new certificate every start) */
+  datastore?: Datastore
 }
 
 /**

@@ -5,23 +5,25 @@ import { withTimeout } from '@libp2p/utils'
 import { multiaddr } from '@multiformats/multiaddr'
 import { PeerConnection } from 'node-datachannel'
 import { RTCPeerConnection as PolyfillPeerConnection } from 'node-datachannel/polyfill'
-import { LISTENER_CLOSE_TIMEOUT_MS, MAX_MESSAGE_SIZE_BYTES, SIGNALING_TIMEOUT_MS } from '../constants.js'
+import { DEFAULT_CERTIFICATE_DATASTORE_KEY, DEFAULT_CERTIFICATE_RENEWAL_THRESHOLD_MS, LISTENER_CLOSE_TIMEOUT_MS, MAX_MESSAGE_SIZE_BYTES, SIGNALING_TIMEOUT_MS } from '../constants.js'
 import { checkWebRTCDirectInit } from '../init-schema.js'
 import { EarlyChannels } from '../muxer.js'
 import { DataChannelStream } from '../stream.js'
 import { upgrade } from '../upgrade.js'
-import { certificateFingerprint, generateCertificate } from './certificate.js'
+import { CertificateStore, systemClock } from './certificate-store.js'
+import { generateCertificate, readCertificate } from './certificate.js'
 import { channelOpen, dialDirect } from './connection.js'
 import { nativeRtcConfig } from './rtc-config.js'
 import { certhash, dialableDirectAddresses, inventedDescription, newUfrag, noisePrologue, parseSdpFingerprint } from './sdp.js'
 import { acquireUdpMux } from './udp-mux.js'
-import type { TransportCertificate } from './certificate.js'
+import type { CertificateClock } from './certificate-store.js'
+import type { ListenerCertificate, TransportCertificate } from './certificate.js'
 import type { WebRTCDirectConnectionInit, WebRTCDirectTransportComponents } from './connection.js'
 import type { StunRequest } from './udp-mux.js'
-import type { AbortOptions, Connection, CreateListenerOptions, DialTransportOptions, Listener, ListenerEvents, Logger, Transport } from '@libp2p/interface'
+import type { AbortOptions, Connection, CreateListenerOptions, DialTransportOptions, Listener, ListenerEvents, Logger, Startable, Transport } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
-export type { TransportCertificate }
+export type { TransportCertificate, CertificateClock }
 
 /** a pending inbound handshake per client (host:port:ufrag); more clients are ignored until some finish */
 export const MAX_PENDING_DIRECT_CONNECTIONS = 64
@@ -31,10 +33,26 @@ export const CERTIFICATE_LIFESPAN_MS = 2_592_000_000
 export type { WebRTCDirectTransportComponents }
 
 export interface WebRTCTransportDirectInit extends WebRTCDirectConnectionInit {
-  /** the listener's ECDSA P-256 certificate; by default one is generated per transport instance */
+  /**
+   * the listener's ECDSA P-256 certificate, used as given (never renewed); by default one is
+   * generated, kept in the node's datastore and renewed before it expires
+   */
   certificate?: TransportCertificate
   /** ms a generated certificate is valid for (default 30 days) */
   certificateLifespan?: number
+  /**
+   * the datastore key the generated certificate and its private key are kept under, so a restarted
+   * node serves the same certhash (default '/libp2p/webrtc-direct/certificate'; js-libp2p keeps
+   * only the certificate there and the key in its keychain, which this node does not have)
+   */
+  certificateDatastoreKey?: string
+  /**
+   * ms before its expiry a generated certificate is replaced (default one day); its successor is
+   * announced beside it from min(this, (certificateLifespan - this) / 2) before the switch
+   */
+  certificateRenewalThreshold?: number
+  /** the clock of the renewals (not a js-libp2p option): tests pass one they advance (default: Date.now and timers) */
+  certificateClock?: CertificateClock
   /** inbound handshakes in progress at once (default 64); clients beyond it are ignored (not a js-libp2p option) */
   maxPendingConnections?: number
   /**
@@ -86,32 +104,70 @@ async function freeUdpPort (host: string): Promise<number> {
  * Noise XX on data channel 0 with the DTLS fingerprints as prologue (the listener initiates) and
  * upgrades with the data-channel muxer.
  */
-export class WebRTCDirectTransport implements Transport {
+export class WebRTCDirectTransport implements Transport, Startable {
   readonly [Symbol.toStringTag] = '@libp2p/webrtc-direct'
   readonly [transportSymbol] = true
   readonly #components: WebRTCDirectTransportComponents
   readonly #init: WebRTCTransportDirectInit
   readonly #log: Logger
-  readonly #certificate: { pem: string, privateKey: string, fingerprint: Uint8Array }
+  /** init.certificate, served as given */
+  readonly #given?: ListenerCertificate
+  readonly #store: CertificateStore
+  /** a transport used without start() (outside a node) serves an in-memory certificate */
+  #unstarted?: ListenerCertificate
+  readonly #listeners = new Set<WebRTCDirectListener>()
 
   constructor (components: WebRTCDirectTransportComponents, init: WebRTCTransportDirectInit = {}) {
     this.#components = components
     this.#init = init
     this.#log = components.logger.forComponent('libp2p:webrtc-direct')
     if (init.certificate != null) {
-      const fingerprint = certificateFingerprint(init.certificate.pem)
-      if (certhash(fingerprint) !== init.certificate.certhash) {
+      this.#given = readCertificate(init.certificate.pem, init.certificate.privateKey)
+      if (this.#given == null) {
+        throw new InvalidParametersError('certificate.pem and certificate.privateKey are not a PEM certificate and its private key')
+      }
+      if (certhash(this.#given.fingerprint) !== init.certificate.certhash) {
         throw new InvalidParametersError('certificate.certhash is not the SHA-256 multihash of certificate.pem')
       }
-      this.#certificate = { pem: init.certificate.pem, privateKey: init.certificate.privateKey, fingerprint }
-    } else {
-      this.#certificate = generateCertificate(init.certificateLifespan ?? CERTIFICATE_LIFESPAN_MS)
     }
+    const lifespan = init.certificateLifespan ?? CERTIFICATE_LIFESPAN_MS
+    const renewalThreshold = init.certificateRenewalThreshold ?? DEFAULT_CERTIFICATE_RENEWAL_THRESHOLD_MS
+    if (renewalThreshold >= lifespan) {
+      throw new InvalidParametersError(`certificateRenewalThreshold (${renewalThreshold} ms) must be less than certificateLifespan (${lifespan} ms)`)
+    }
+    this.#store = new CertificateStore({
+      datastore: components.datastore,
+      datastoreKey: init.certificateDatastoreKey ?? DEFAULT_CERTIFICATE_DATASTORE_KEY,
+      lifespan,
+      renewalThreshold,
+      clock: init.certificateClock ?? systemClock,
+      log: this.#log
+    }, () => {
+      // the addresses changed (a successor announced, or the switch): the node re-reads them
+      for (const listener of this.#listeners) { listener.certificatesChanged() }
+    })
   }
 
-  /** the listener certificate (its certhash is in the listen addresses) */
+  async start (): Promise<void> {
+    if (this.#given == null) { await this.#store.start() }
+  }
+
+  stop (): void {
+    this.#store.stop()
+  }
+
+  /** the certificates announced, the one served first */
+  #certificates (): ListenerCertificate[] {
+    if (this.#given != null) { return [this.#given] }
+    const announced = this.#store.announced
+    if (announced.length > 0) { return announced }
+    this.#unstarted ??= generateCertificate(this.#init.certificateLifespan ?? CERTIFICATE_LIFESPAN_MS)
+    return [this.#unstarted]
+  }
+
+  /** the listener certificate served now (its certhash is in the listen addresses) */
   get certificate (): TransportCertificate {
-    const { pem, privateKey, fingerprint } = this.#certificate
+    const { pem, privateKey, fingerprint } = this.#certificates()[0]
     return { pem, privateKey, certhash: certhash(fingerprint) }
   }
 
@@ -124,10 +180,13 @@ export class WebRTCDirectTransport implements Transport {
   }
 
   createListener (options: CreateListenerOptions): Listener {
-    return new WebRTCDirectListener({
+    const listener = new WebRTCDirectListener({
       ...this.#components,
       upgrader: options.upgrader ?? this.#components.upgrader
-    }, this.#init, this.#certificate, this.#log)
+    }, this.#init, () => this.#certificates(), this.#log)
+    this.#listeners.add(listener)
+    listener.addEventListener('close', () => { this.#listeners.delete(listener) }, { once: true })
+    return listener
   }
 
   async dial (ma: Multiaddr, options: DialTransportOptions): Promise<Connection> {
@@ -167,7 +226,8 @@ function parseListenAddress (ma: Multiaddr): { host: string, port: number } | un
 export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> implements Listener {
   readonly #components: WebRTCDirectTransportComponents
   readonly #init: WebRTCTransportDirectInit
-  readonly #certificate: { pem: string, privateKey: string, fingerprint: Uint8Array }
+  /** the certificates announced, the one served first */
+  readonly #certificates: () => ListenerCertificate[]
   readonly #log: Logger
   /** handshakes in progress, by client host:port:ufrag (the client repeats its STUN request until answered) */
   readonly #pending = new Map<string, RTCPeerConnection>()
@@ -178,12 +238,17 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
   #addr?: { host: string, port: number }
 
   constructor (components: WebRTCDirectTransportComponents, init: WebRTCTransportDirectInit,
-    certificate: { pem: string, privateKey: string, fingerprint: Uint8Array }, log: Logger) {
+    certificates: () => ListenerCertificate[], log: Logger) {
     super()
     this.#components = components
     this.#init = init
-    this.#certificate = certificate
+    this.#certificates = certificates
     this.#log = log
+  }
+
+  /** the transport renewed its certificate: the node re-reads this listener's addresses */
+  certificatesChanged (): void {
+    if (this.#addr != null) { this.safeDispatchEvent('listening') }
   }
 
   /** inbound handshakes in progress */
@@ -205,8 +270,9 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
 
   getAddrs (): Multiaddr[] {
     if (this.#addr == null) { return [] }
-    const ip = this.#addr.host.includes(':') ? 'ip6' : 'ip4'
-    return [multiaddr(`/${ip}/${this.#addr.host}/udp/${this.#addr.port}/webrtc-direct/certhash/${certhash(this.#certificate.fingerprint)}`)]
+    const { host, port } = this.#addr
+    const ip = host.includes(':') ? 'ip6' : 'ip4'
+    return this.#certificates().map(c => multiaddr(`/${ip}/${host}/udp/${port}/webrtc-direct/certhash/${certhash(c.fingerprint)}`))
   }
 
   async close (options?: AbortOptions): Promise<void> {
@@ -245,6 +311,8 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
       this.#log('ignoring WebRTC-Direct client %s: %d handshakes in progress', key, this.#pending.size)
       return
     }
+    // this client's handshake stays on the certificate served now, even across a renewal
+    const certificate = this.#certificates()[0]
     let native: NativePeerConnection
     try {
       native = new PeerConnection(`direct-listen-${pcCount++}`, {
@@ -255,8 +323,8 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
         portRangeBegin: addr.port,
         portRangeEnd: addr.port,
         disableFingerprintVerification: true,
-        certificatePemFile: this.#certificate.pem,
-        keyPemFile: this.#certificate.privateKey,
+        certificatePemFile: certificate.pem,
+        keyPemFile: certificate.privateKey,
         maxMessageSize: MAX_MESSAGE_SIZE_BYTES
       })
     } catch (err: any) {
@@ -266,7 +334,7 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
     const pc = wrap(native)
     this.#pending.set(key, pc)
     const remoteAddr = multiaddr(`/${req.host.includes(':') ? 'ip6' : 'ip4'}/${req.host}/udp/${req.port}/webrtc-direct`)
-    this.#accept(native, pc, { host: req.host, port: req.port, ufrag: req.ufrag, localUfrag: req.localUfrag }, remoteAddr)
+    this.#accept(native, pc, { host: req.host, port: req.port, ufrag: req.ufrag, localUfrag: req.localUfrag }, remoteAddr, certificate.fingerprint)
       .then(connection => {
         if (this.#addr == null) {
           // the listener closed during the handshake
@@ -285,7 +353,7 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
       .finally(() => { this.#pending.delete(key) })
   }
 
-  async #accept (native: NativePeerConnection, pc: RTCPeerConnection, req: { host: string, port: number, ufrag: string, localUfrag: string }, remoteAddr: Multiaddr): Promise<Connection> {
+  async #accept (native: NativePeerConnection, pc: RTCPeerConnection, req: { host: string, port: number, ufrag: string, localUfrag: string }, remoteAddr: Multiaddr, localFingerprint: Uint8Array): Promise<Connection> {
     const timeoutMs = this.#init.inboundConnectionTimeout ?? SIGNALING_TIMEOUT_MS
     const { signal, done } = withTimeout(timeoutMs, `a WebRTC-Direct connection from ${remoteAddr.toString()}`)
     try {
@@ -298,7 +366,7 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
       const clientFingerprint = parseSdpFingerprint(native.remoteFingerprint().value)
       const stream = new DataChannelStream({ ...this.#init.dataChannel, id: 'noise', channel: channel0, direction: 'inbound', log: this.#log })
       // the server is the Noise initiator
-      const encrypter = noise({ prologueBytes: noisePrologue(clientFingerprint, this.#certificate.fingerprint) })(this.#components)
+      const encrypter = noise({ prologueBytes: noisePrologue(clientFingerprint, localFingerprint) })(this.#components)
       const secured = await encrypter.secureOutbound(stream, { signal })
       return await upgrade(this.#components.upgrader, this.#init, pc, early, remoteAddr, secured.remotePeer, 'inbound', signal, this.#log)
     } finally {
