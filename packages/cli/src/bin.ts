@@ -1,21 +1,19 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises'
-import { parseArgs } from 'node:util'
-import { multiaddr } from '@multiformats/multiaddr'
+import { parseCommandArgs } from './commands/command.js'
+import { demoCommand } from './commands/demo.js'
+import { DHT_COMMANDS, DHT_HELP } from './commands/dht.js'
+import { idCommand } from './commands/id.js'
+import { listenCommand } from './commands/listen.js'
+import { nodeCommand } from './commands/node.js'
+import { pingCommand } from './commands/ping.js'
+import { Progress } from './commands/progress.js'
+import { relayCommand } from './commands/relay.js'
 import { USAGE_EXIT_CODE } from './constants.js'
-import { demo } from './demo.js'
 import { UsageError } from './errors.js'
-import { integerFlag } from './flags.js'
-import { loadOrCreateKey } from './key-file.js'
-import { runNodeCommand } from './node-command.js'
-import { resolveNodeConfig } from './node-config.js'
-import { CONFIG_FLAG, NODE_SETTINGS, flagName, nodeHelp } from './node-settings.js'
-import { startNode } from './node.js'
 import { runPerfCommand } from './perf.js'
-import { DEFAULT_RELAY_LISTEN, startRelay } from './relay.js'
 import { untilSignal } from './signals.js'
-import type { Libp2p } from 'libp2p'
-import type { ParseArgsConfig } from 'node:util'
+import type { Command, CommandIO } from './commands/command.js'
 
 const USAGE = `usage: libp2p <command> [options]   (also installed as libp2p-node)
 
@@ -23,74 +21,48 @@ commands:
   node [options]               the public node: circuit relay v2 server and Kademlia DHT server over
                                TCP + WebSockets, state kept in a data directory, until SIGINT/SIGTERM
                                (libp2p node --help: its settings, from flags, a config file or LIBP2P_* variables)
-  demo                         two nodes on loopback: dial, identify, ping, echo
-  listen [--listen <ma>]...    run a node (TCP, Noise, Yamux, identify, ping, /echo/1.0.0) until Ctrl-C
-  ping <multiaddr> [--count N] ping a peer N times (default 3)
+  id [--key <file>]            print a peer id and public key (of a key file, or a fresh key)
+  ping <multiaddr> [--count N] ping a peer N times (default 3) over TCP, WebSockets, WebRTC-Direct or a relay
+  listen [--listen <ma>]... [--relay <multiaddr>]...
+                               run a node until Ctrl-C (every transport; identify, ping, /echo/1.0.0),
+                               with --relay also reachable through a reservation on that relay
+  dht <get|put|provide|find-providers|find-peer> ... --bootstrap <multiaddr>
+                               query the DHT as a client (libp2p help dht)
   relay [options]              run a public circuit relay v2 node (TCP + WebSockets) until Ctrl-C
+  demo                         two nodes on loopback: dial, identify, ping, echo
   perf [options]               the libp2p/test-plans perf command (libp2p perf --help)
-  help [<command>]             this text, or a command's
+  help [<command>]             this text, or a command's (libp2p help dht get)
 
   libp2p --version             the version of this package
+
+Exit codes: 0 done (found), 1 failed or not found (the error's name and message on stderr),
+2 usage error.
 `
 
-/** `libp2p <command> --help` and `libp2p help <command>` of the commands other than node and perf */
-const COMMAND_HELP: Record<string, string> = {
-  demo: `usage: libp2p demo
+const COMMANDS: Record<string, Command> = Object.fromEntries(
+  [nodeCommand, idCommand, pingCommand, listenCommand, relayCommand, demoCommand].map(c => [c.name, c])
+)
 
-two nodes on loopback: dial, identify, ping, echo
-`,
-  listen: `usage: libp2p listen [--listen <ma>]...
-
-run a node (TCP, Noise, Yamux, identify, ping, /echo/1.0.0) until Ctrl-C
-  --listen <ma>...        listen addresses (default /ip4/0.0.0.0/tcp/0 /ip6/::/tcp/0)
-`,
-  ping: `usage: libp2p ping <multiaddr> [--count N]
-
-ping a peer N times
-  --count <n>             how many pings, a whole number from 1 (default 3)
-`,
-  relay: `usage: libp2p relay [options]
-
-run a public circuit relay v2 node (TCP + WebSockets) until Ctrl-C
-  --listen <ma>...        listen addresses (default ${DEFAULT_RELAY_LISTEN.join(' ')})
-  --announce <ma>...      announce these instead (the public address behind NAT)
-  --key <file>            the identity: read, or created (Ed25519, mode 0600) when missing;
-                          without it the peer id changes on every start
-  --max-reservations <n>  reservations held at once (default 15)
-`,
+/** texts for help of the commands that are not a Command here */
+const OTHER_HELP: Record<string, string> = {
+  dht: DHT_HELP,
   perf: 'usage: libp2p perf [options]   (libp2p perf --help lists them)\n',
   help: 'usage: libp2p help [<command>]\n'
 }
 
-function commandHelp (command: string): string {
-  return command === 'node' ? nodeHelp() : COMMAND_HELP[command] ?? USAGE
+/** the Command of `words` (`ping`, `dht get`), or undefined when there is none */
+function findCommand (words: string[]): Command | undefined {
+  if (words[0] === 'dht') { return words[1] == null ? undefined : DHT_COMMANDS[words[1]] }
+  return COMMANDS[words[0]]
 }
 
-/** `libp2p help [<command>]` */
-function helpText (command: string | undefined): string {
-  if (command == null) { return USAGE }
-  if (command !== 'node' && COMMAND_HELP[command] == null) {
-    throw new UsageError(`unknown command ${command} (libp2p help)`)
-  }
-  return commandHelp(command)
-}
-
-/** parseArgs with its errors (unknown flag, missing value) as UsageErrors naming the command */
-function parseCommandArgs (command: string, args: string[], options: ParseArgsConfig['options']): ReturnType<typeof parseArgs> {
-  try {
-    return parseArgs({ args, options, allowPositionals: true, strict: true })
-  } catch (err: any) {
-    throw new UsageError(`libp2p ${command}: ${err.message} (libp2p help ${command})`)
-  }
-}
-
-/** integerFlag() for this file's commands, whose bad values are usage errors (perf keeps test-plans' exit 1) */
-function usageInteger (name: string, value: string | undefined, min: number): number {
-  try {
-    return integerFlag(name, value, min)
-  } catch (err: any) {
-    throw new UsageError(err.message)
-  }
+/** `libp2p help [<command> [<subcommand>]]` */
+function helpText (words: string[]): string {
+  if (words.length === 0) { return USAGE }
+  const command = findCommand(words)
+  if (command != null) { return command.help }
+  if (words.length === 1 && OTHER_HELP[words[0]] != null) { return OTHER_HELP[words[0]] }
+  throw new UsageError(`unknown command ${words.join(' ')} (libp2p help)`)
 }
 
 async function packageVersion (): Promise<string> {
@@ -99,57 +71,25 @@ async function packageVersion (): Promise<string> {
   return pkg.version
 }
 
-function printAddresses (node: Libp2p): void {
-  process.stdout.write(`peer id ${node.peerId.toString()}\n`)
-  for (const ma of node.getMultiaddrs()) { process.stdout.write(`listening on ${ma.toString()}\n`) }
+function commandIO (): CommandIO {
+  const progress = new Progress(process.stderr)
+  return {
+    // a result line replaces the status line instead of being appended to it
+    out: (line) => { progress.clear(); process.stdout.write(line + '\n') },
+    err: (line) => { progress.clear(); process.stderr.write(line + '\n') },
+    progress,
+    env: process.env
+  }
 }
 
-/** `libp2p node [options]`: the settings from flags, config file, environment and defaults, then the node */
-async function nodeCommand (args: string[]): Promise<number> {
-  const options: ParseArgsConfig['options'] = {
-    [CONFIG_FLAG]: { type: 'string' },
-    'print-config': { type: 'boolean' },
-    help: { type: 'boolean', short: 'h' }
-  }
-  for (const s of NODE_SETTINGS) {
-    options[flagName(s.key)] = { type: s.type === 'boolean' ? 'boolean' : 'string', multiple: s.type === 'string[]' }
-  }
-  const { values, positionals } = parseCommandArgs('node', args, options)
-  if (values.help === true) {
-    process.stdout.write(nodeHelp())
+/** `<command> [args]`: its flags (a UsageError when wrong), its --help, or the command */
+async function runCommand (command: Command, args: string[]): Promise<number> {
+  const parsed = parseCommandArgs(command.name, args, { ...command.options, help: { type: 'boolean', short: 'h' } })
+  if (parsed.values.help === true) {
+    process.stdout.write(command.help)
     return 0
   }
-  if (positionals.length > 0) {
-    throw new UsageError(`libp2p node: unexpected argument ${positionals[0]} (libp2p help node)`)
-  }
-  const config = await resolveNodeConfig(values, process.env)
-  if (values['print-config'] === true) {
-    process.stdout.write(JSON.stringify(config, null, 2) + '\n')
-    return 0
-  }
-  const v = (key: string): any => config.settings[key].value
-  return runNodeCommand({
-    dataDir: v('dataDir'),
-    key: v('key'),
-    listen: v('listen'),
-    announce: v('announce'),
-    limits: {
-      maxReservations: v('maxReservations'),
-      maxReservationsPerIp: v('maxReservationsPerIp'),
-      reservationTtl: v('reservationTtl'),
-      maxCircuits: v('maxCircuits'),
-      maxCircuitsPerPeer: v('maxCircuitsPerPeer'),
-      circuitDurationLimit: v('circuitDurationLimit'),
-      circuitDataLimit: v('circuitDataLimit'),
-      maxConnections: v('maxConnections')
-    },
-    dhtLan: v('dhtLan'),
-    httpListen: v('httpListen'),
-    appDir: v('appDir') ?? undefined,
-    http: { maxConnections: v('httpMaxConnections'), headersTimeout: v('httpHeadersTimeout'), maxEventClients: v('httpMaxEventClients') },
-    out: (line) => { process.stdout.write(line + '\n') },
-    err: (line) => { process.stderr.write(line + '\n') }
-  })
+  return command.run(parsed, commandIO())
 }
 
 async function main (): Promise<number> {
@@ -162,109 +102,40 @@ async function main (): Promise<number> {
       untilSignal: async () => { await untilSignal() }
     })
   }
-  const [command, ...rest] = argv
-  if (command === '--version' || command === '-v') {
+  const [word, ...rest] = argv
+  if (word === '--version' || word === '-v') {
     process.stdout.write(`${await packageVersion()}\n`)
     return 0
   }
-  if (command === '--help' || command === '-h') {
+  if (word === '--help' || word === '-h') {
     process.stdout.write(USAGE)
     return 0
   }
-  if (command == null) {
+  if (word == null) {
     process.stderr.write(USAGE)
     return USAGE_EXIT_CODE
   }
-  if (command.startsWith('-')) {
-    throw new UsageError(`unknown option ${command} before the command (libp2p help)`)
+  if (word.startsWith('-')) {
+    throw new UsageError(`unknown option ${word} before the command (libp2p help)`)
   }
-  if (command === 'help') {
-    process.stdout.write(helpText(rest[0]))
+  if (word === 'help') {
+    process.stdout.write(helpText(rest))
     return 0
   }
-  if (command === 'node') {
-    return nodeCommand(rest)
-  }
-  if (COMMAND_HELP[command] == null) {
-    throw new UsageError(`unknown command ${command} (libp2p help)`)
-  }
-  return simpleCommand(command, rest)
-}
-
-/** the flags of demo, listen, ping and relay */
-function simpleCommandOptions (command: string): ParseArgsConfig['options'] {
-  const options: ParseArgsConfig['options'] = { help: { type: 'boolean', short: 'h' } }
-  if (command === 'listen' || command === 'relay') { options.listen = { type: 'string', multiple: true } }
-  if (command === 'relay') {
-    options.announce = { type: 'string', multiple: true }
-    options.key = { type: 'string' }
-    options['max-reservations'] = { type: 'string' }
-  }
-  if (command === 'ping') { options.count = { type: 'string' } }
-  return options
-}
-
-/** demo, listen, ping and relay: their flags, then the command */
-async function simpleCommand (command: string, rest: string[]): Promise<number> {
-  const parsed = parseCommandArgs(command, rest, simpleCommandOptions(command))
-  const values = parsed.values as Record<string, any>
-  const [target, extra] = parsed.positionals
-  if (values.help === true) {
-    process.stdout.write(commandHelp(command))
-    return 0
-  }
-  if ((command === 'ping' ? extra : target) != null) {
-    throw new UsageError(`libp2p ${command}: unexpected argument ${command === 'ping' ? extra : target} (libp2p help ${command})`)
-  }
-  switch (command) {
-    case 'demo':
-      await demo(line => { process.stdout.write(line + '\n') })
-      return 0
-    case 'listen': {
-      const node = await startNode({ listen: values.listen ?? ['/ip4/0.0.0.0/tcp/0', '/ip6/::/tcp/0'] })
-      const stopped = untilSignal()
-      printAddresses(node)
-      node.addEventListener('peer:connect', (evt) => { process.stdout.write(`connected: ${evt.detail.toString()}\n`) })
-      await stopped
-      await node.stop()
+  if (word === 'dht') {
+    const sub = rest[0]
+    if (sub == null || sub === '--help' || sub === '-h') {
+      if (sub == null) { throw new UsageError(`libp2p dht: a subcommand is required\n${DHT_HELP}`) }
+      process.stdout.write(DHT_HELP)
       return 0
     }
-    case 'relay': {
-      let privateKey
-      if (values.key != null) {
-        const key = await loadOrCreateKey(values.key)
-        privateKey = key.privateKey
-        if (key.created) { process.stdout.write(`created identity ${values.key}\n`) }
-        if (key.exposed) { process.stderr.write(`warning: ${values.key} can be read by other users (chmod 600 it)\n`) }
-      }
-      const maxReservations = values['max-reservations'] != null ? usageInteger('max-reservations', values['max-reservations'], 1) : undefined
-      const node = await startRelay({ privateKey, listen: values.listen, announce: values.announce, maxReservations })
-      const stopped = untilSignal()
-      printAddresses(node)
-      await stopped
-      await node.stop()
-      return 0
-    }
-    case 'ping': {
-      if (target == null) {
-        throw new UsageError('libp2p ping: a multiaddr to ping is required (libp2p help ping)')
-      }
-      const count = usageInteger('count', values.count ?? '3', 1)
-      const node = await startNode({ listen: [] })
-      try {
-        for (let i = 0; i < count; i++) {
-          // bounded by the ping service's own timeout (10 s by default), a TimeoutError naming it
-          const rtt = await node.services.ping.ping(multiaddr(target))
-          process.stdout.write(`pong from ${target}: ${rtt.toFixed(2)} ms\n`)
-        }
-      } finally {
-        await node.stop()
-      }
-      return 0
-    }
-    default:
-      throw new UsageError(`unknown command ${command} (libp2p help)`)
+    const command = findCommand(['dht', sub])
+    if (command == null) { throw new UsageError(`unknown command dht ${sub} (libp2p help dht)`) }
+    return runCommand(command, rest.slice(1))
   }
+  const command = findCommand([word])
+  if (command == null) { throw new UsageError(`unknown command ${word} (libp2p help)`) }
+  return runCommand(command, rest)
 }
 
 main().then(code => { process.exitCode = code }, (err) => {
@@ -273,6 +144,14 @@ main().then(code => { process.exitCode = code }, (err) => {
     process.exitCode = USAGE_EXIT_CODE
     return
   }
-  process.stderr.write(`${err?.name ?? 'Error'}: ${err?.message ?? err}\n`)
+  process.stderr.write(`${describeError(err)}\n`)
   process.exitCode = 1
 })
+
+/** `<name>: <message>`, and the cause's when the message does not already say it (a dial's socket error) */
+function describeError (err: any): string {
+  const text = `${err?.name ?? 'Error'}: ${err?.message ?? err}`
+  const cause = err?.cause
+  if (cause?.message == null || text.includes(cause.message)) { return text }
+  return `${text} (${cause.name ?? 'Error'}: ${cause.message})`
+}

@@ -25,11 +25,16 @@ export async function startNode (options: NodeOptions = {}): Promise<Node> {
     streamMuxers: [yamux()],
     services: { identify: identify(), identifyPush: identifyPush(), ping: ping() }
   })
+  await serveEcho(node)
+  return node
+}
+
+/** answers /echo/1.0.0 streams: sends back what arrives until the remote closes its side */
+export async function serveEcho (node: Pick<Libp2p, 'handle'>): Promise<void> {
   await node.handle(ECHO_PROTOCOL, async (stream) => {
     for await (const chunk of stream) {
       if (!stream.send(chunk)) { await stream.onDrain() }
     }
     await stream.closeWrite()
-  })
-  return node
+  }, { runOnLimitedConnection: true })
 }
