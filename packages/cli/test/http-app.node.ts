@@ -1,0 +1,80 @@
+import { mkdir, symlink, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { expect } from 'aegir/chai'
+import { httpGet, startHttpNode } from './fixtures/http-node.js'
+import { tempDirPerTest } from './fixtures/nodes.js'
+import type { HttpNode } from './fixtures/http-node.js'
+
+describe('libp2p node --app-dir: static files at /app/', function () {
+  this.timeout(60_000)
+  let node: HttpNode | undefined
+  afterEach(async () => {
+    await node?.proc.stop()
+    node = undefined
+  })
+  const temp = tempDirPerTest('libp2p-http-app-')
+
+  it('serves the directory with content types by extension, index.html for a directory, and nothing outside it', async () => {
+    const app = join(temp.dir(), 'app')
+    await mkdir(join(app, 'assets', 'sub dir'), { recursive: true })
+    await writeFile(join(app, 'index.html'), '<!doctype html><title>app</title>')
+    await writeFile(join(app, 'assets', 'app.js'), 'console.log(1)')
+    await writeFile(join(app, 'assets', 'style.css'), 'body{}')
+    await writeFile(join(app, 'assets', 'module.wasm'), Buffer.from([0, 0x61, 0x73, 0x6d]))
+    await writeFile(join(app, 'assets', 'config.json'), '{}')
+    await writeFile(join(app, 'assets', 'sub dir', 'data.bin'), 'x')
+    await writeFile(join(temp.dir(), 'secret.txt'), 'not for the web')
+    await symlink(join(temp.dir(), 'secret.txt'), join(app, 'link-out.txt'))
+    node = await startHttpNode(['--data-dir', join(temp.dir(), 'data'), '--app-dir', app])
+    const port = node.port
+
+    const types: Array<[string, string, string]> = [
+      ['/app/', 'text/html; charset=utf-8', '<!doctype html><title>app</title>'],
+      ['/app/index.html', 'text/html; charset=utf-8', '<!doctype html><title>app</title>'],
+      ['/app/assets/app.js', 'text/javascript; charset=utf-8', 'console.log(1)'],
+      ['/app/assets/style.css', 'text/css; charset=utf-8', 'body{}'],
+      ['/app/assets/module.wasm', 'application/wasm', '\0asm'],
+      ['/app/assets/config.json?v=2', 'application/json', '{}'],
+      ['/app/assets/sub%20dir/data.bin', 'application/octet-stream', 'x']
+    ]
+    for (const [path, type, body] of types) {
+      const res = await httpGet(port, path)
+      expect(res.status, path).to.equal(200)
+      expect(res.headers['content-type'], path).to.equal(type)
+      expect(res.headers['x-content-type-options'], path).to.equal('nosniff')
+      expect(res.body, path).to.equal(body)
+    }
+    const head = await httpGet(port, '/app/assets/app.js', 'HEAD')
+    expect(head.status).to.equal(200)
+    expect(head.headers['content-length']).to.equal('14')
+    expect(head.body).to.equal('')
+    const redirect = await httpGet(port, '/app')
+    expect(redirect.status).to.equal(301)
+    expect(redirect.headers.location).to.equal('/app/')
+
+    const refused: Array<[string, number]> = [
+      ['/app/../secret.txt', 400],
+      ['/app/assets/../../secret.txt', 400],
+      ['/app/%2e%2e/secret.txt', 400],
+      ['/app/..%2fsecret.txt', 400],
+      ['/app/assets%2f..%2f..%2fsecret.txt', 400],
+      ['/app/..%5csecret.txt', 400],
+      ['/app/index.html%00.txt', 400],
+      ['/app/%E0%A4%A', 400],
+      ['/app/link-out.txt', 404],
+      ['/app/missing.js', 404],
+      ['/app/assets/', 404]
+    ]
+    for (const [path, status] of refused) {
+      const res = await httpGet(port, path)
+      expect(res.status, path).to.equal(status)
+      expect(res.body, path).to.not.include('not for the web')
+    }
+  })
+
+  it('without --app-dir, /app/ is not found', async () => {
+    node = await startHttpNode(['--data-dir', temp.dir()])
+    expect((await httpGet(node.port, '/app/')).status).to.equal(404)
+    expect((await httpGet(node.port, '/app')).status).to.equal(404)
+  })
+})
