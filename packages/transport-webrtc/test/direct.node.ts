@@ -1,5 +1,6 @@
 import { X509Certificate, createHash, createHmac, randomBytes } from 'node:crypto'
 import { createSocket } from 'node:dgram'
+import { networkInterfaces } from 'node:os'
 import { crc32 } from 'node:zlib'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -129,6 +130,23 @@ describe('webRTCDirect() (Node listener, Node dialer, 127.0.0.1)', function () {
     expect(await dialer.services.ping.ping(directAddr(second))).to.be.a('number')
     await expect(directNode(false, { certificate: { ...certificate, certhash: directAddr(first).toString().split('/')[7].slice(0, -2) + 'AA' } }))
       .to.eventually.be.rejected.with.property('name', 'InvalidParametersError')
+  })
+
+  it('listening on 0.0.0.0 publishes an address per IPv4 interface (not 0.0.0.0), and is dialled on loopback', async () => {
+    const listener = await track(createLibp2p({
+      addresses: { listen: ['/ip4/0.0.0.0/udp/0/webrtc-direct'] },
+      transports: [webRTCDirect()],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: { ping: ping() }
+    }))
+    const addrs = listener.getMultiaddrs().map(String)
+    const ipv4 = Object.values(networkInterfaces()).flatMap(i => i ?? []).filter(i => i.family === 'IPv4').map(i => i.address)
+    expect(addrs.map(a => a.split('/')[2]).sort()).to.deep.equal(ipv4.sort())
+    const loopback = addrs.find(a => a.startsWith('/ip4/127.0.0.1/udp/'))
+    if (loopback == null) { throw new TypeError(`no loopback address in ${addrs.join(' ')}`) }
+    const dialer = await track(directNode(false))
+    expect(await dialer.services.ping.ping(multiaddr(loopback))).to.be.a('number')
   })
 
   it('dials the listener: remote peer checked, ping and echo', async () => {

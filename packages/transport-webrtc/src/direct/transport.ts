@@ -13,6 +13,7 @@ import { upgrade } from '../upgrade.js'
 import { CertificateStore, systemClock } from './certificate-store.js'
 import { generateCertificate, readCertificate } from './certificate.js'
 import { channelOpen, dialDirect } from './connection.js'
+import { interfaceHosts } from './interface-hosts.js'
 import { nativeRtcConfig } from './rtc-config.js'
 import { certhash, dialableDirectAddresses, inventedDescription, newUfrag, noisePrologue, parseSdpFingerprint } from './sdp.js'
 import { acquireUdpMux } from './udp-mux.js'
@@ -272,7 +273,8 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
     if (this.#addr == null) { return [] }
     const { host, port } = this.#addr
     const ip = host.includes(':') ? 'ip6' : 'ip4'
-    return this.#certificates().map(c => multiaddr(`/${ip}/${host}/udp/${port}/webrtc-direct/certhash/${certhash(c.fingerprint)}`))
+    // per host, the served certificate's address first
+    return interfaceHosts(host).flatMap(h => this.#certificates().map(c => multiaddr(`/${ip}/${h}/udp/${port}/webrtc-direct/certhash/${certhash(c.fingerprint)}`)))
   }
 
   async close (options?: AbortOptions): Promise<void> {
