@@ -143,7 +143,8 @@ async function runOne (stack, plan) {
       sendErrors: stopped.reduce((n, s) => n + s.sendErrors, 0),
       heldAfter: held.reduce((n, h) => n + h.held, 0),
       relayAfter: final,
-      peerErrors: [...reserved, ...opened, ...stopped].flatMap(r => r.errors).slice(0, 20)
+      peerErrors: [...reserved, ...opened, ...stopped].flatMap(r => r.errors).slice(0, 20),
+      relayStderrTail: relay.stderr.slice(-4000)
     }
     // per GiB of the relay's RSS growth, reservations with their connections
     res.reservationsPerGiB = GiB / (res.rssPerReservationKiB * 1024)
@@ -183,11 +184,11 @@ function renderTable (runs) {
     const js = stat('js', get)
     return [label, f(ours, d), f(js, d), Number.isFinite(ours / js) ? (ours / js).toFixed(2) : '-']
   })
-  return [['', 'ours', 'js', 'ours/js'], ...lines].map(c => `| ${c.join(' | ')} |`).join('\n')
+  return [['', 'ours', 'js', 'ours/js'], ['---', '---', '---', '---'], ...lines].map(c => `| ${c.join(' | ')} |`).join('\n')
 }
 
-export async function runNodeLoad ({ quick = false, rounds, stacks = ['js', 'ours'], out = NODE_OUT, command, git }) {
-  const plan = { ...(quick ? QUICK : FULL) }
+export async function runNodeLoad ({ quick = false, rounds, stacks = ['js', 'ours'], out = NODE_OUT, command, git, plan: overrides }) {
+  const plan = { ...(quick ? QUICK : FULL), ...overrides }
   if (rounds != null) plan.rounds = rounds
   const meta = { command, date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, totalMemMiB: Math.round(os.totalmem() / MiB), git, loadavgStart: loadavg(), plan, limits: loadLimits(plan), versions: { js: stackVersions('js') } }
   const runs = []

@@ -85,6 +85,11 @@ async function startJs () {
     // js-libp2p's defaults (300 connections) raised to ours; its per-IP inbound rate (5/s) and
     // pending upgrades (10) are left at their defaults, the same as ours
     connectionManager: { maxConnections: limits.maxConnections },
+    // js-libp2p's connection monitor aborted every connection whose ping was late on this loaded
+    // machine (all 200 of a trial run, in the middle of its circuits): off, so the relay itself is
+    // what is measured. Ours keeps its monitor (startPublicNode's default), which costs ours a
+    // ping per connection every 10 s that js is spared here
+    connectionMonitor: { enabled: false },
     // js-libp2p refuses to dial private addresses such as 127.0.0.1 by default
     connectionGater: { denyDialMultiaddr: () => false },
     services: {
