@@ -25,7 +25,10 @@ export interface MetricOptions {
  */
 export type CalculateMetric<T = number> = (() => T) | (() => Promise<T>)
 
-/** registers a metric whose value comes from `calculate` instead of update/increment calls */
+/**
+ * Registers a metric whose value comes from `calculate` instead of update/increment calls. For a
+ * gauge it is the value; for a counter it is what to add at that scrape (js-libp2p's meaning).
+ */
 export interface CalculatedMetricOptions<T = number> extends MetricOptions {
   calculate: CalculateMetric<T>
 }

@@ -1,6 +1,6 @@
 import type { NodeInfo } from './config.js'
 import type {
-  AddressManager, ComponentLogger, ContentRouting, ConnectionGater, ConnectionManager, Libp2pEvents, PeerId, PeerRouting, PeerStore, PrivateKey,
+  AddressManager, ComponentLogger, ContentRouting, ConnectionGater, ConnectionManager, Libp2pEvents, Metrics, PeerId, PeerRouting, PeerStore, PrivateKey,
   Registrar, TransportManager, TypedEventTarget, Upgrader
 } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
@@ -18,6 +18,8 @@ export interface BaseComponents {
   peerStore: PeerStore
   connectionGater: ConnectionGater
   nodeInfo: NodeInfo
+  /** what components record through when createLibp2p was given `metrics`; absent otherwise, and they then record nothing */
+  metrics?: Metrics
 }
 
 /**

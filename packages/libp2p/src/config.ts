@@ -4,7 +4,7 @@ import type { ConnectionManagerInit } from './connection-manager/index.js'
 import type { ConnectionMonitorInit } from './connection-monitor.js'
 import type { TransportManagerInit } from './transport-manager.js'
 import type {
-  ComponentLogger, ConnectionEncrypter, ConnectionGater, ContentRouting, PeerDiscovery, PeerId, PeerRouting, PrivateKey,
+  ComponentLogger, ConnectionEncrypter, ConnectionGater, ContentRouting, Metrics, PeerDiscovery, PeerId, PeerRouting, PrivateKey,
   StreamMuxerFactory, Transport
 } from '@libp2p/interface'
 import type { PeerStoreInit } from '@libp2p/peer-store'
@@ -49,6 +49,12 @@ export interface Libp2pInit<T extends Record<string, unknown> = Record<string, u
   /** start the node before createLibp2p resolves (default true) */
   start?: boolean
   logger?: ComponentLogger
+  /**
+   * A Metrics implementation (js-libp2p's option), e.g. `prometheusMetrics()` from
+   * `@libp2p/prometheus-metrics`; built first, from the base components without metrics, and
+   * passed to every component as `components.metrics`
+   */
+  metrics?: BaseFactory<Metrics>
   /** the name/version this node tells peers in identify */
   nodeInfo?: { name?: string, version?: string, userAgent?: string }
 }

@@ -5,7 +5,7 @@ import { DEFAULT_MAX_OUTBOUND_STREAMS, INBOUND_STREAM_NEGOTIATION_TIMEOUT_MS, OU
 import { LimitedConnectionError } from './errors.js'
 import type {
   AbortOptions, ComponentLogger, Connection as ConnectionInterface, CreateStreamOptions, ConnectionEvents, ConnectionLimits, ConnectionStatus,
-  ConnectionTimeline, Direction, Logger, MultiaddrConnection, NewStreamOptions, PeerId, Registrar, Stream, StreamMuxer
+  ConnectionTimeline, Direction, Logger, Metrics, MultiaddrConnection, NewStreamOptions, PeerId, Registrar, Stream, StreamMuxer
 } from '@libp2p/interface'
 import type { Deadline } from '@libp2p/utils'
 import type { Multiaddr } from '@multiformats/multiaddr'
@@ -45,6 +45,8 @@ export interface ConnectionInit {
   encryption?: string
   limits?: ConnectionLimits
   registrar: Registrar
+  /** counts each stream's bytes under its protocol once negotiated (absent: nothing is counted) */
+  metrics?: Metrics
   /** makes the connection's logger (libp2p:connection:<direction>:<id>) when it is first used: a debug logger per connection is ~300 bytes */
   logger: ComponentLogger
   /** ms */
@@ -77,6 +79,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
   #log?: Logger
   readonly #muxer: StreamMuxer
   readonly #registrar: Registrar
+  readonly #metrics?: Metrics
   readonly #inboundTimeoutMs: number
   readonly #outboundTimeoutMs: number
 
@@ -95,6 +98,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
     this.#maConn = init.maConn
     this.#muxer = init.muxer
     this.#registrar = init.registrar
+    this.#metrics = init.metrics
     this.#inboundTimeoutMs = init.inboundStreamProtocolNegotiationTimeout ?? INBOUND_STREAM_NEGOTIATION_TIMEOUT_MS
     this.#outboundTimeoutMs = init.outboundStreamProtocolNegotiationTimeout ?? OUTBOUND_STREAM_NEGOTIATION_TIMEOUT_MS
 
@@ -155,6 +159,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
       const timeoutMs = signal == null ? Math.max(1, this.#outboundTimeoutMs - (performance.now() - startedAt)) : undefined
       const stream = await select(muxed, list, { signal, timeout: timeoutMs, log: muxed.log, negotiateFully: options.negotiateFully })
       muxed.protocol = stream.protocol // the muxer's list is what stream limits count
+      this.#metrics?.trackProtocolStream(muxed)
       this.#checkOutboundLimit(stream.protocol, options.maxOutboundStreams, 0)
       return stream
     } catch (err: any) {
@@ -197,6 +202,7 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
         log: muxed.log
       })
       muxed.protocol = stream.protocol
+      this.#metrics?.trackProtocolStream(muxed)
       const { handler, options } = this.#registrar.getHandler(stream.protocol)
       if (this.limits != null && !options.runOnLimitedConnection) {
         throw new LimitedConnectionError(`${stream.protocol} does not run on limited connections`)

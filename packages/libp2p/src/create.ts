@@ -9,6 +9,7 @@ import { ConnectionMonitor } from './connection-monitor.js'
 import { CompoundContentRouting } from './content-routing.js'
 import { DiscoveredPeers } from './discovery.js'
 import { Libp2p } from './libp2p.js'
+import { registerNodeMetrics } from './node-metrics.js'
 import { CompoundPeerRouting } from './peer-routing.js'
 import { Registrar } from './registrar.js'
 import { buildServices, checkServiceDependencies } from './services.js'
@@ -45,6 +46,8 @@ export async function createLibp2p<T extends Record<string, unknown> = Record<st
   const base: BaseComponents = {
     peerId, privateKey, logger, events, datastore, peerStore, nodeInfo, connectionGater: init.connectionGater ?? {}
   }
+  // first, so every later component sees it (js-libp2p builds it right after the base components too)
+  if (init.metrics != null) { base.metrics = init.metrics(base) }
 
   const connectionEncrypters = (init.connectionEncrypters ?? []).map(f => f(base))
   const streamMuxers = (init.streamMuxers ?? []).map(f => f(base))
@@ -69,6 +72,7 @@ export async function createLibp2p<T extends Record<string, unknown> = Record<st
   })
   const transportManager = new TransportManager({ ...base, upgrader }, init.transportManager)
   const connectionManager = late.connectionManager = new ConnectionManager({ ...base, transportManager }, init.connectionManager)
+  if (base.metrics != null) { registerNodeMetrics(base.metrics, () => connectionManager.getConnections()) }
   const addressManager = new AddressManager({ peerId, transportManager, peerStore, events }, init.addresses)
 
   const peerRouting = new CompoundPeerRouting({ peerId, peerStore, logger })

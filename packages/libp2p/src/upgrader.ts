@@ -4,9 +4,10 @@ import { withTimeout } from '@libp2p/utils'
 import { Connection } from './connection.js'
 import { INBOUND_UPGRADE_TIMEOUT_MS, OUTBOUND_UPGRADE_TIMEOUT_MS } from './constants.js'
 import { peerIdFromMultiaddr } from './get-peer.js'
+import { UpgraderMetrics } from './upgrader-metrics.js'
 import type {
   ComponentLogger, ConnectionEncrypter, ConnectionGater, ConnectionManager, Direction, Libp2pEvents, Logger,
-  MessageStream, MultiaddrConnection, PeerId, Registrar, StreamMuxerFactory, TypedEventTarget, Upgrader as UpgraderInterface,
+  MessageStream, Metrics, MultiaddrConnection, PeerId, Registrar, StreamMuxerFactory, TypedEventTarget, Upgrader as UpgraderInterface,
   UpgraderOptions, Connection as ConnectionInterface
 } from '@libp2p/interface'
 
@@ -16,6 +17,7 @@ export interface UpgraderComponents {
   registrar: Registrar
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
+  metrics?: Metrics
 }
 
 export interface UpgraderInit {
@@ -45,6 +47,7 @@ export class Upgrader implements UpgraderInterface {
   readonly #muxers: Map<string, StreamMuxerFactory>
   readonly #init: UpgraderInit
   readonly #log: Logger
+  readonly #metrics?: UpgraderMetrics
 
   constructor (components: UpgraderComponents, init: UpgraderInit) {
     this.#components = components
@@ -52,12 +55,14 @@ export class Upgrader implements UpgraderInterface {
     this.#encrypters = new Map(init.connectionEncrypters.map(e => [e.protocol, e]))
     this.#muxers = new Map(init.streamMuxers.map(m => [m.protocol, m]))
     this.#log = components.logger.forComponent('libp2p:upgrader')
+    this.#metrics = components.metrics == null ? undefined : new UpgraderMetrics(components.metrics)
   }
 
   async upgradeInbound (maConn: MultiaddrConnection, options: UpgraderOptions = {}): Promise<ConnectionInterface> {
     const { connectionManager, connectionGater } = this.#components
     if (!await connectionManager.acceptIncomingConnection(maConn)) {
       const err = new ConnectionDeniedError('the connection manager refused the inbound connection')
+      this.#metrics?.refused('inbound', err)
       maConn.abort(err)
       throw err
     }
@@ -79,6 +84,7 @@ export class Upgrader implements UpgraderInterface {
         throw new ConnectionDeniedError(`the connection gater refused the outbound connection to ${expected.toString()}`)
       }
     } catch (err: any) {
+      this.#metrics?.refused('outbound', err)
       maConn.abort(err)
       throw err
     }
@@ -90,6 +96,7 @@ export class Upgrader implements UpgraderInterface {
     const deadline = withTimeout(timeoutMs, 'the upgrade', options.signal)
     const signal = deadline.signal
     const gater = this.#components.connectionGater
+    this.#metrics?.started(maConn, direction)
     try {
       let stream: MessageStream = maConn
       let remotePeer: PeerId
@@ -136,6 +143,7 @@ export class Upgrader implements UpgraderInterface {
         limits: options.limits,
         registrar: this.#components.registrar,
         logger: this.#components.logger,
+        metrics: this.#components.metrics,
         inboundStreamProtocolNegotiationTimeout: this.#init.inboundStreamProtocolNegotiationTimeout,
         outboundStreamProtocolNegotiationTimeout: this.#init.outboundStreamProtocolNegotiationTimeout
       })
@@ -146,6 +154,7 @@ export class Upgrader implements UpgraderInterface {
         ? new TimeoutError(`${direction} upgrade did not finish within ${timeoutMs} ms`)
         : err
       this.#log('%s upgrade of %a failed - %e', direction, maConn.remoteAddr, reason)
+      this.#metrics?.failed(direction, reason)
       maConn.abort(reason)
       throw reason
     } finally {

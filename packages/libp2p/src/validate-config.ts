@@ -140,7 +140,7 @@ const libp2pInit: InitSchema = {
   start: option.boolean(),
   peerRouters: factories,
   contentRouters: factories,
-  metrics: option.unsupported('metrics lands with the relay/bootstrap node issue'),
+  metrics: option.func(),
   connectionProtector: option.unsupported('private networks (pnet) are not implemented'),
   dns: option.unsupported('/dns addresses are resolved by the TCP and WebSockets transports through the system resolver')
 }

@@ -5,7 +5,7 @@ import { DialToSelfError, LimitedConnectionError, NoValidAddressesError } from '
 import { dialTarget } from '../get-peer.js'
 import type { DialTarget } from '../get-peer.js'
 import type {
-  AbortOptions, ComponentLogger, Connection, ConnectionGater, DialProfile, Logger, PeerId, PeerStore, TransportManager
+  AbortOptions, ComponentLogger, Connection, ConnectionGater, CounterGroup, DialProfile, Logger, Metrics, PeerId, PeerStore, TransportManager
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
@@ -15,6 +15,7 @@ export interface DialQueueComponents {
   transportManager: TransportManager
   connectionGater: ConnectionGater
   logger: ComponentLogger
+  metrics?: Metrics
 }
 
 export interface DialQueueInit {
@@ -75,6 +76,8 @@ export class DialQueue {
   readonly #dialTimeoutMs: number
   readonly #pending = new Map<string, SharedDial>()
   readonly #log: Logger
+  /** failed address dials by error name (absent without metrics) */
+  readonly #addressErrors?: CounterGroup
 
   constructor (components: DialQueueComponents, init: DialQueueInit = {}) {
     this.#components = components
@@ -84,6 +87,10 @@ export class DialQueue {
     this.#timeoutMs = init.addressDialTimeout ?? DEFAULT_ADDRESS_DIAL_TIMEOUT_MS
     this.#dialTimeoutMs = init.dialTimeout ?? DEFAULT_DIAL_TIMEOUT_MS
     this.#log = components.logger.forComponent('libp2p:dial-queue')
+    this.#addressErrors = components.metrics?.registerCounterGroup('libp2p_dial_errors_total', {
+      label: 'reason',
+      help: 'Addresses whose dial failed (transport connect or upgrade), by error name'
+    })
   }
 
   get pending (): number {
@@ -181,6 +188,7 @@ export class DialQueue {
           ? new TimeoutError(`dialling ${ma.toString()} took longer than ${this.#timeoutMs} ms`)
           : err
         this.#log('dial to %a failed - %e', ma, reason)
+        this.#addressErrors?.increment({ [reason.name ?? 'Error']: true })
         if (callerAborted) { throw reason }
         errors.push(reason)
       } finally {
