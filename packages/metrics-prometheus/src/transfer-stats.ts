@@ -52,6 +52,9 @@ export class TransferStats {
     if (this.#tracked.has(stream)) { return }
     this.#tracked.add(stream)
     const count = this.#countOf(key)
+    // bytes that arrived with the protocol negotiation (a peer sends its first message right
+    // behind the protocol header) wait in the read buffer: they belong to the protocol too
+    count.received += stream.readBufferLength
 
     const send = stream.send
     stream.send = function (this: MessageStream, data: Uint8Array | Uint8ArrayList): boolean {

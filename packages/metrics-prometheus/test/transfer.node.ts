@@ -36,6 +36,18 @@ describe('byte counting', () => {
     expect(sampleValue(families, 'libp2p_data_transfer_bytes_total', { protocol: 'global received' })).to.equal(3)
   })
 
+  it('bytes waiting in the read buffer when the stream is tracked count as received', async () => {
+    const { metrics, registry } = createMetrics()
+    const [a, b] = messageStreamPair()
+    a.send(new Uint8Array(12))
+    await a.onDrain()
+    expect(b.readBufferLength).to.equal(12)
+    metrics.trackProtocolStream(asStream(b, PROTOCOL))
+    a.send(new Uint8Array(3))
+    await b.read()
+    expect(sampleValue(await scrape(registry), 'libp2p_data_transfer_bytes_total', { protocol: `${PROTOCOL} received` })).to.equal(15)
+  })
+
   it('tracking a stream twice counts its bytes once', async () => {
     const { metrics, registry } = createMetrics()
     const [a, b] = messageStreamPair()
