@@ -24,3 +24,9 @@ export class UsageError extends Error {
   static name = 'UsageError'
   name = 'UsageError'
 }
+
+/** `--tls-cert` or `--tls-key` names a file that cannot be read or parsed, or a key that is not the certificate's */
+export class TlsFileError extends Error {
+  static name = 'TlsFileError'
+  name = 'TlsFileError'
+}

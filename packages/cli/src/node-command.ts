@@ -5,6 +5,7 @@ import { parseHttpListen, startNodeHttpServer } from './http/index.js'
 import { loadOrCreateKey } from './key-file.js'
 import { startPublicNode } from './public-node.js'
 import { untilSignal, withinDeadline } from './signals.js'
+import { readTlsFiles } from './tls.js'
 import type { HttpServer } from './http/index.js'
 import type { NodeLimits } from './public-node.js'
 
@@ -16,6 +17,9 @@ export interface NodeCommandOptions {
   announce?: string[]
   limits?: Partial<NodeLimits>
   dhtLan?: boolean
+  /** the wss certificate (chain) and private key files, PEM: both or neither */
+  tlsCert?: string
+  tlsKey?: string
   /** the HTTP server's address (status page, /health, /metrics), or `none` (default DEFAULT_HTTP_LISTEN) */
   httpListen?: string
   /** a directory the HTTP server serves at /app/ */
@@ -33,6 +37,8 @@ export interface NodeCommandOptions {
 export async function runNodeCommand (options: NodeCommandOptions): Promise<number> {
   // a bad address is a usage error, found before the data directory is touched
   const httpAddress = parseHttpListen(options.httpListen ?? DEFAULT_HTTP_LISTEN)
+  // unreadable or mismatched TLS files fail here too, before the data directory is touched, naming the file
+  const tls = await readTlsFiles(options.tlsCert, options.tlsKey)
   const paths = dataDirPaths(options.dataDir)
   const datastore = await openDatastore(paths)
   let node
@@ -48,7 +54,8 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
       listen: options.listen,
       announce: options.announce,
       limits: options.limits,
-      dhtLan: options.dhtLan
+      dhtLan: options.dhtLan,
+      tls
     })
     if (httpAddress != null) {
       http = await startNodeHttpServer({
@@ -71,6 +78,7 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
   options.out(`data directory ${paths.dir}`)
   options.out(`peer id ${node.peerId.toString()}`)
   for (const ma of node.getMultiaddrs()) { options.out(`listening on ${ma.toString()}`) }
+  if (tls != null) { options.out(`wss certificate for ${tls.names}, valid until ${tls.validTo.toISOString()}`) }
   if (http != null) { options.out(`status page ${http.url}`) }
   const signal = await stopped
   options.out(`${signal}: stopping (a second signal exits at once)`)

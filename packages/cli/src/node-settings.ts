@@ -42,8 +42,10 @@ const MAX_TIMER_MS = 2_147_483_647
 export const NODE_SETTINGS: readonly Setting[] = [
   { key: 'dataDir', type: 'string', arg: '<dir>', default: DEFAULT_DATA_DIR, description: 'state: the LevelDB datastore and the identity key (relative to the working directory)' },
   { key: 'key', type: 'string', arg: '<file>', description: 'the identity key file instead of <dataDir>/identity.key (created when missing)' },
-  { key: 'listen', type: 'string[]', arg: '<ma>', default: DEFAULT_RELAY_LISTEN, description: 'listen addresses (TCP and WebSockets)' },
+  { key: 'listen', type: 'string[]', arg: '<ma>', default: DEFAULT_RELAY_LISTEN, description: 'listen addresses (TCP, WebSockets, WebRTC-Direct on UDP)' },
   { key: 'announce', type: 'string[]', arg: '<ma>', default: [], description: 'announce these instead of the listen addresses (the public address behind NAT or a proxy)' },
+  { key: 'tlsCert', type: 'string', arg: '<file>', description: 'with --tls-key: the certificate (chain), PEM, of the WebSockets listeners, which then serve wss (a /ws listen address listens as /tls/ws)' },
+  { key: 'tlsKey', type: 'string', arg: '<file>', description: 'with --tls-cert: the certificate\'s private key, PEM, unencrypted' },
   { key: 'maxReservations', type: 'integer', arg: '<n>', default: DEFAULT_NODE_MAX_RESERVATIONS, min: 1, max: 1_000_000, description: 'relay reservations held at once' },
   { key: 'maxReservationsPerIp', type: 'integer', arg: '<n>', default: DEFAULT_NODE_MAX_RESERVATIONS_PER_IP, min: 1, max: 1_000_000, description: 'relay reservations from one IP address at once' },
   { key: 'reservationTtl', type: 'integer', arg: '<ms>', default: DEFAULT_NODE_RESERVATION_TTL_MS, min: 1000, max: MAX_TIMER_MS, description: 'how long a reservation lasts, in ms' },

@@ -37,10 +37,12 @@ export interface PublicNodeOptions {
   privateKey: PrivateKey
   /** where the peer store, DHT records, providers and routing table live */
   datastore: NonNullable<Libp2pInit['datastore']>
-  /** TCP and WebSocket listen addresses (default: the relay command's, TCP 4001 and WebSockets 4002) */
+  /** TCP, WebSocket and WebRTC-Direct listen addresses (default: the relay command's, DEFAULT_RELAY_LISTEN) */
   listen?: string[]
   /** the addresses to announce instead of the listen addresses (a public IP or DNS name behind NAT) */
   announce?: string[]
+  /** the WebSockets listeners' certificate (chain) and key, PEM: every WebSockets listen address then serves TLS */
+  tls?: { cert: string, key: string }
   /** the relay's and connection manager's limits; each unset one has the default in NODE_SETTINGS */
   limits?: Partial<NodeLimits>
   /**
@@ -52,8 +54,8 @@ export interface PublicNodeOptions {
 
 /**
  * What `libp2p node` runs: a circuit relay v2 server sized for a public node and a Kademlia DHT
- * server (so it also serves as a bootstrap peer), with identify and ping, over TCP and WebSockets,
- * its state in `datastore`.
+ * server (so it also serves as a bootstrap peer), with identify and ping, over TCP, WebSockets (or
+ * wss) and WebRTC-Direct, its state in `datastore` (WebRTC-Direct's certificate included).
  */
 export async function startPublicNode (options: PublicNodeOptions): Promise<PublicNode> {
   return createLibp2p({

@@ -4,8 +4,11 @@ import { circuitRelayServer } from '@libp2p/circuit-relay-v2'
 import { identify } from '@libp2p/identify'
 import { ping } from '@libp2p/ping'
 import { tcp } from '@libp2p/tcp'
+import { webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
+import { UsageError } from './errors.js'
+import { isSecureWebSocketAddress, secureWebSocketAddress } from './tls.js'
 import type { CircuitRelayServer } from '@libp2p/circuit-relay-v2'
 import type { Identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
@@ -16,26 +19,54 @@ export type RelayNode = Libp2p<{ identify: Identify, ping: Ping, relay: CircuitR
 
 export interface RelayOptions {
   privateKey?: PrivateKey
-  /** TCP and WebSocket listen addresses (default: TCP 4001 and WebSockets 4002 on every IPv4 interface) */
+  /** TCP, WebSocket and WebRTC-Direct listen addresses (default: DEFAULT_RELAY_LISTEN) */
   listen?: string[]
   /** the addresses to announce instead of the listen addresses (a public IP or DNS name behind NAT) */
   announce?: string[]
+  /**
+   * the certificate (chain) and private key, PEM, of the WebSockets listeners: with them every
+   * WebSockets listen address serves TLS (`/ws` listens as `/tls/ws`)
+   */
+  tls?: { cert: string, key: string }
   /** reservations held at once (the relay's default when unset) */
   maxReservations?: number
 }
 
-// IPv6 is opt-in (--listen /ip6/::/tcp/4001): a machine without it would fail to start
-export const DEFAULT_RELAY_LISTEN = ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws']
+// IPv6 is opt-in (--listen /ip6/::/tcp/4001): a machine without it would fail to start. UDP 4003
+// (WebRTC-Direct, which browsers dial without a certificate they trust) needs nothing installed
+export const DEFAULT_RELAY_LISTEN = ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws', '/ip4/0.0.0.0/udp/4003/webrtc-direct']
 
 /**
- * What every public node has: its identity, TCP and WebSockets (so browsers can reach it) with
- * Noise and Yamux, listening on `listen` (default DEFAULT_RELAY_LISTEN) and announcing `announce`.
+ * The listen addresses with `tls`: every WebSockets one serves TLS. Without it a wss address is
+ * refused here, with the flags that would make it work, instead of failing later in the transport.
  */
-export function publicTransports (options: Pick<RelayOptions, 'privateKey' | 'listen' | 'announce'>): Pick<Libp2pInit, 'privateKey' | 'addresses' | 'transports' | 'connectionEncrypters' | 'streamMuxers'> {
+function listenAddresses (listen: string[], tls: boolean): string[] {
+  if (tls) {
+    const secured = listen.map(secureWebSocketAddress)
+    if (!secured.some(isSecureWebSocketAddress)) {
+      throw new UsageError(`--tls-cert and --tls-key are for WebSockets, and no listen address is one (${listen.join(' ')})`)
+    }
+    return secured
+  }
+  const secure = listen.find(isSecureWebSocketAddress)
+  if (secure != null) {
+    throw new UsageError(`listening on ${secure} needs a certificate: give --tls-cert and --tls-key (or listen on /ws behind a TLS proxy, and --announce its /tls/ws address)`)
+  }
+  return listen
+}
+
+/**
+ * What every public node has: its identity, TCP, WebSockets (ws, or wss with `tls`) and
+ * WebRTC-Direct (so browsers can reach it) with Noise and Yamux, listening on `listen` (default
+ * DEFAULT_RELAY_LISTEN) and announcing `announce`. WebRTC-Direct keeps its certificate in the
+ * node's datastore, so a node with a persistent one keeps its certhash across restarts.
+ */
+export function publicTransports (options: Pick<RelayOptions, 'privateKey' | 'listen' | 'announce' | 'tls'>): Pick<Libp2pInit, 'privateKey' | 'addresses' | 'transports' | 'connectionEncrypters' | 'streamMuxers'> {
+  const tls = options.tls
   return {
     privateKey: options.privateKey,
-    addresses: { listen: options.listen ?? DEFAULT_RELAY_LISTEN, announce: options.announce },
-    transports: [tcp(), webSockets()],
+    addresses: { listen: listenAddresses(options.listen ?? DEFAULT_RELAY_LISTEN, tls != null), announce: options.announce },
+    transports: [tcp(), webSockets(tls != null ? { https: { cert: tls.cert, key: tls.key } } : {}), webRTCDirect()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()]
   }
