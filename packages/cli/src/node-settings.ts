@@ -4,7 +4,7 @@ import {
   DEFAULT_NODE_MAX_RESERVATIONS_PER_IP, DEFAULT_NODE_RESERVATION_TTL_MS
 } from './constants.js'
 import { DEFAULT_HTTP_HEADERS_TIMEOUT_MS, DEFAULT_HTTP_LISTEN, DEFAULT_HTTP_MAX_CONNECTIONS, DEFAULT_HTTP_MAX_EVENT_CLIENTS, HTTP_LISTEN_NONE } from './http/constants.js'
-import { DEFAULT_RELAY_LISTEN } from './relay.js'
+import { DEFAULT_NODE_LISTEN } from './relay.js'
 
 /**
  * The one schema of `libp2p node`'s settings. Each entry is written once here and drives the flag
@@ -42,7 +42,7 @@ const MAX_TIMER_MS = 2_147_483_647
 export const NODE_SETTINGS: readonly Setting[] = [
   { key: 'dataDir', type: 'string', arg: '<dir>', default: DEFAULT_DATA_DIR, description: 'state: the LevelDB datastore and the identity key (relative to the working directory)' },
   { key: 'key', type: 'string', arg: '<file>', description: 'the identity key file instead of <dataDir>/identity.key (created when missing)' },
-  { key: 'listen', type: 'string[]', arg: '<ma>', default: DEFAULT_RELAY_LISTEN, description: 'listen addresses (TCP, WebSockets, WebRTC-Direct on UDP)' },
+  { key: 'listen', type: 'string[]', arg: '<ma>', default: DEFAULT_NODE_LISTEN, description: 'listen addresses (TCP, WebSockets, WebRTC-Direct on UDP)' },
   { key: 'announce', type: 'string[]', arg: '<ma>', default: [], description: 'announce these instead of the listen addresses (the public address behind NAT or a proxy)' },
   { key: 'tlsCert', type: 'string', arg: '<file>', description: 'with --tls-key: the certificate (chain), PEM, of the WebSockets listeners, which then serve wss (a /ws listen address listens as /tls/ws)' },
   { key: 'tlsKey', type: 'string', arg: '<file>', description: 'with --tls-cert: the certificate\'s private key, PEM, unencrypted' },

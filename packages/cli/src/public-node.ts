@@ -5,7 +5,7 @@ import { kadDHT, passthroughMapper, removePrivateAddressesMapper } from '@libp2p
 import { ping } from '@libp2p/ping'
 import { createLibp2p } from 'libp2p'
 import { NODE_SETTINGS } from './node-settings.js'
-import { publicTransports } from './relay.js'
+import { DEFAULT_NODE_LISTEN, publicTransports } from './relay.js'
 import type { CircuitRelayServer } from '@libp2p/circuit-relay-v2'
 import type { Identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
@@ -37,7 +37,7 @@ export interface PublicNodeOptions {
   privateKey: PrivateKey
   /** where the peer store, DHT records, providers and routing table live */
   datastore: NonNullable<Libp2pInit['datastore']>
-  /** TCP, WebSocket and WebRTC-Direct listen addresses (default: the relay command's, DEFAULT_RELAY_LISTEN) */
+  /** TCP, WebSocket and WebRTC-Direct listen addresses (default: DEFAULT_NODE_LISTEN) */
   listen?: string[]
   /** the addresses to announce instead of the listen addresses (a public IP or DNS name behind NAT) */
   announce?: string[]
@@ -59,7 +59,7 @@ export interface PublicNodeOptions {
  */
 export async function startPublicNode (options: PublicNodeOptions): Promise<PublicNode> {
   return createLibp2p({
-    ...publicTransports(options),
+    ...publicTransports({ ...options, listen: options.listen ?? DEFAULT_NODE_LISTEN }),
     datastore: options.datastore,
     connectionManager: { maxConnections: limit(options, 'maxConnections') },
     services: {

@@ -19,7 +19,7 @@ export type RelayNode = Libp2p<{ identify: Identify, ping: Ping, relay: CircuitR
 
 export interface RelayOptions {
   privateKey?: PrivateKey
-  /** TCP, WebSocket and WebRTC-Direct listen addresses (default: DEFAULT_RELAY_LISTEN) */
+  /** TCP, WebSocket and WebRTC-Direct listen addresses (default: DEFAULT_RELAY_LISTEN, TCP 4001 and WebSockets 4002 on every IPv4 interface) */
   listen?: string[]
   /** the addresses to announce instead of the listen addresses (a public IP or DNS name behind NAT) */
   announce?: string[]
@@ -32,9 +32,15 @@ export interface RelayOptions {
   maxReservations?: number
 }
 
-// IPv6 is opt-in (--listen /ip6/::/tcp/4001): a machine without it would fail to start. UDP 4003
-// (WebRTC-Direct, which browsers dial without a certificate they trust) needs nothing installed
-export const DEFAULT_RELAY_LISTEN = ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws', '/ip4/0.0.0.0/udp/4003/webrtc-direct']
+// IPv6 is opt-in (--listen /ip6/::/tcp/4001): a machine without it would fail to start
+export const DEFAULT_RELAY_LISTEN = ['/ip4/0.0.0.0/tcp/4001', '/ip4/0.0.0.0/tcp/4002/ws']
+
+/**
+ * `libp2p node`'s: the relay's and WebRTC-Direct on UDP 4003, which browsers dial without a
+ * certificate they trust and which needs nothing installed. Only the node keeps the certificate
+ * (in its datastore), so only its certhash survives a restart: the relay command does not listen there.
+ */
+export const DEFAULT_NODE_LISTEN = [...DEFAULT_RELAY_LISTEN, '/ip4/0.0.0.0/udp/4003/webrtc-direct']
 
 /**
  * The listen addresses with `tls`: every WebSockets one serves TLS. Without it a wss address is
