@@ -3,56 +3,15 @@ import { readdir, stat, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { noise } from '@chainsafe/libp2p-noise'
-import { yamux } from '@chainsafe/libp2p-yamux'
-import { publicKeyToProtobuf } from '@libp2p/crypto/keys'
-import { identify } from '@libp2p/identify'
 import { until } from '@libp2p/interface-compliance-tests/wait'
-import { kadDHT, passthroughMapper } from '@libp2p/kad-dht'
-import { ping } from '@libp2p/ping'
-import { tcp } from '@libp2p/tcp'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
-import { createLibp2p } from 'libp2p'
+import { dhtClient, pkRecordOf } from './fixtures/dht-client.js'
+import { LOOPBACK, startNodeProcess } from './fixtures/node-process.js'
 import { relayClient, tempDirPerTest } from './fixtures/nodes.js'
-import { BinProcess, OUTPUT_TIMEOUT_MS, STOP_TIMEOUT_MS, runBin } from './fixtures/process.js'
-import type { Identify } from '@libp2p/identify'
-import type { SingleKadDHT } from '@libp2p/kad-dht'
-import type { Ping } from '@libp2p/ping'
-import type { Libp2p } from 'libp2p'
+import { OUTPUT_TIMEOUT_MS, STOP_TIMEOUT_MS, runBin } from './fixtures/process.js'
 
-const LOOPBACK = ['--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws']
 const ROOT = fileURLToPath(new URL('../../../../', import.meta.url))
-
-interface NodeProcess { proc: BinProcess, peerId: string, dataDir: string, tcpAddr: string, wsAddr: string }
-
-/** starts `libp2p node` and resolves once it printed its data directory, peer id and both addresses */
-async function startNodeProcess (args: string[]): Promise<NodeProcess> {
-  const proc = new BinProcess(['node', ...LOOPBACK, ...args])
-  try {
-    const [, dataDir] = await proc.waitFor('stdout', /data directory (\S+)/)
-    const [, peerId] = await proc.waitFor('stdout', /peer id (\S+)/)
-    await proc.waitFor('stdout', /listening on \S+\n[^]*listening on \S+\n/)
-    const addrs = [...proc.stdout.matchAll(/listening on (\S+)/g)].map(m => m[1])
-    const tcpAddr = addrs.find(a => !a.includes('/ws'))
-    const wsAddr = addrs.find(a => a.includes('/ws'))
-    if (tcpAddr == null || wsAddr == null) { throw new Error(`no TCP and WebSocket address in ${proc.stdout}`) }
-    return { proc, peerId, dataDir, tcpAddr, wsAddr }
-  } catch (err) {
-    await proc.stop()
-    throw err
-  }
-}
-
-async function dhtClient (): Promise<Libp2p<{ identify: Identify, ping: Ping, dht: SingleKadDHT }>> {
-  return createLibp2p({
-    addresses: { listen: [] },
-    transports: [tcp()],
-    connectionEncrypters: [noise()],
-    streamMuxers: [yamux()],
-    services: { identify: identify(), ping: ping(), dht: kadDHT({ clientMode: true, peerInfoMapper: passthroughMapper }) }
-  })
-}
 
 /** resolves when nothing accepts connections on the TCP port of `addr` any more */
 async function refused (addr: string): Promise<boolean> {
@@ -99,8 +58,7 @@ describe('libp2p node', function () {
     const dir = temp.dir()
     const first = await startNodeProcess(['--data-dir', dir, '--dht-lan'])
     const owner = await dhtClient()
-    const key = new Uint8Array([...new TextEncoder().encode('/pk/'), ...owner.peerId.toMultihash().bytes])
-    const value = publicKeyToProtobuf(owner.peerId.publicKey!)
+    const { key, value } = pkRecordOf(owner)
     try {
       await owner.dial(multiaddr(first.tcpAddr))
       await until(() => owner.services.dht.routingTable.size > 0, 'the node is in the client\'s routing table', { timeout: OUTPUT_TIMEOUT_MS })
