@@ -19,7 +19,8 @@ const USAGE = `usage: libp2p <command> [options]   (also installed as libp2p-nod
 
 commands:
   node [options]               the public node: circuit relay v2 server and Kademlia DHT server over
-                               TCP + WebSockets, state kept in a data directory, until SIGINT/SIGTERM
+                               TCP, WebSockets (or wss) and WebRTC-Direct, state kept in a data
+                               directory, until SIGINT/SIGTERM
                                (libp2p node --help: its settings, from flags, a config file or LIBP2P_* variables)
   id [--key <file>]            print a peer id and public key (of a key file, or a fresh key)
   ping <multiaddr> [--count N] ping a peer N times (default 3) over TCP, WebSockets, WebRTC-Direct or a relay

@@ -81,8 +81,9 @@ export function nodeHelp (): string {
   const lines = [
     'usage: libp2p node [options]',
     '',
-    'The public node: circuit relay v2 server and Kademlia DHT server over TCP + WebSockets, state kept',
-    'in a data directory, until SIGINT/SIGTERM. Each setting comes from its flag, else the config file,',
+    'The public node: circuit relay v2 server and Kademlia DHT server over TCP, WebSockets (wss with',
+    '--tls-cert/--tls-key) and WebRTC-Direct, state kept in a data directory (the WebRTC-Direct',
+    'certificate too), until SIGINT/SIGTERM. Each setting comes from its flag, else the config file,',
     'else its environment variable, else the default. Lists: repeat the flag; comma-separated in the',
     'environment; a JSON array in the config file.',
     '',
