@@ -30,8 +30,9 @@ const ECHO_BYTES = 32 * 1024
 async function startPublicNode (dataDir) {
   const child = spawn(process.execPath, [BIN, 'node', '--data-dir', dataDir, '--dht-lan', '--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws'], {
     stdio: ['ignore', 'pipe', 'pipe'],
-    // the environment could set any of the node's limits
-    env: Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LIBP2P_')))
+    // the environment could set any of the node's limits; its HTTP server (status page, metrics)
+    // takes a free port, so that this node does not contend for the default with another one
+    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('LIBP2P_'))), LIBP2P_HTTP_LISTEN: '/ip4/127.0.0.1/tcp/0' }
   })
   let out = ''
   const exited = new Promise(resolve => child.once('exit', (code, signal) => resolve(code ?? signal)))
