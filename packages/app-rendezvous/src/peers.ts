@@ -1,0 +1,192 @@
+import { ConnectionFailedError, TypedEventEmitter } from '@libp2p/interface'
+import { withTimeout } from '@libp2p/utils'
+import { DIAL_TIMEOUT_MS, MAX_ROOM_PEERS, PING_INTERVAL_MS, RETRY_MAX_MS, RETRY_MIN_MS } from './constants.js'
+import { bestConnection, isDirect, linkOf } from './links.js'
+import type { Link } from './links.js'
+import type { AppNode } from './node.js'
+import type { RoomProvider } from './room.js'
+import type { Connection, PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
+
+/** what the page knows about another page of the room */
+export interface RoomPeer {
+  id: PeerId
+  /** its WebRTC addresses through the relay, from its provider record */
+  multiaddrs: Multiaddr[]
+  link: Link
+  /** the last round trip over the direct connection, in ms */
+  rtt?: number
+  /** a line for the person: a lost direct connection, a failed dial, the next retry */
+  notice?: string
+  /** direct dials that failed in a row (reset by a direct connection) */
+  failures: number
+  /** whether a direct connection was up once, so losing it is news */
+  wasDirect: boolean
+}
+
+export interface RoomPeersEvents {
+  change: CustomEvent<RoomPeer>
+}
+
+/**
+ * The other pages of the room and how each is connected. A peer found in the room is dialled on its
+ * `/p2p-circuit/webrtc` address (signaling through the relay, then a direct WebRTC connection).
+ * Both pages find each other, so only the one with the smaller peer id dials at once; the other
+ * waits `patienceMs` first, in case its own dial is not needed. A lost or failed direct connection
+ * is retried with a doubling delay, and the relay carries the chat meanwhile.
+ */
+export class RoomPeers extends TypedEventEmitter<RoomPeersEvents> {
+  readonly #node: AppNode
+  readonly #relay: Multiaddr[]
+  readonly #patienceMs: number
+  readonly #peers = new Map<string, RoomPeer>()
+  readonly #timers = new Map<string, ReturnType<typeof setTimeout>>()
+  readonly #dialing = new Set<string>()
+  readonly #stop = new AbortController()
+  #pinger?: ReturnType<typeof setInterval>
+
+  constructor (node: AppNode, relay: Multiaddr[], patienceMs: number) {
+    super()
+    this.#node = node
+    this.#relay = relay
+    this.#patienceMs = patienceMs
+  }
+
+  start (): void {
+    this.#node.addEventListener('connection:open', this.#onConnection)
+    this.#node.addEventListener('connection:close', this.#onConnection)
+    this.#pinger = setInterval(() => { void this.#pingAll() }, PING_INTERVAL_MS)
+  }
+
+  stop (): void {
+    this.#stop.abort()
+    this.#node.removeEventListener('connection:open', this.#onConnection)
+    this.#node.removeEventListener('connection:close', this.#onConnection)
+    clearInterval(this.#pinger)
+    for (const timer of this.#timers.values()) { clearTimeout(timer) }
+    this.#timers.clear()
+  }
+
+  list (): RoomPeer[] {
+    return [...this.#peers.values()]
+  }
+
+  get (id: string): RoomPeer | undefined {
+    return this.#peers.get(id)
+  }
+
+  /** a provider record of the room named this peer */
+  found (provider: RoomProvider): void {
+    const key = provider.id.toString()
+    let peer = this.#peers.get(key)
+    if (peer == null) {
+      if (this.#peers.size >= MAX_ROOM_PEERS) { return }
+      peer = { id: provider.id, multiaddrs: [], link: 'none', failures: 0, wasDirect: false }
+      this.#peers.set(key, peer)
+      this.#refresh(peer)
+      const first = this.#node.peerId.toString() < key
+      this.#schedule(peer, first ? 0 : this.#patienceMs)
+    }
+    // provider records carry addresses without the provider's own /p2p/<id>: a dial needs it
+    if (provider.multiaddrs.length > 0) {
+      peer.multiaddrs = provider.multiaddrs.map(ma => ma.getComponents().at(-1)?.name === 'p2p' ? ma : ma.encapsulate(`/p2p/${key}`))
+    }
+    this.#changed(peer)
+  }
+
+  /**
+   * The connection streams to this peer should use: the direct one, else the relayed one, else a
+   * new relayed one (a circuit through the relay without WebRTC, for the chat while direct is down).
+   */
+  async connectionTo (id: PeerId, signal?: AbortSignal): Promise<Connection> {
+    const open = bestConnection(this.#node.getConnections(id))
+    if (open != null) { return open }
+    const deadline = withTimeout(DIAL_TIMEOUT_MS, 'dialling the peer through the relay (DIAL_TIMEOUT_MS)', signal, this.#stop.signal)
+    try {
+      return await this.#node.dial(this.#relay.map(r => r.encapsulate(`/p2p-circuit/p2p/${id.toString()}`)), { signal: deadline.signal })
+    } finally {
+      deadline.done()
+    }
+  }
+
+  /** the open direct connection to this peer, if any */
+  directConnection (id: PeerId): Connection | undefined {
+    return this.#node.getConnections(id).find(c => c.status === 'open' && isDirect(c))
+  }
+
+  readonly #onConnection = (evt: CustomEvent<Connection>): void => {
+    const peer = this.#peers.get(evt.detail.remotePeer.toString())
+    if (peer == null) { return }
+    const before = peer.link
+    // the closed connection is still listed while its close event is dispatched
+    this.#refresh(peer, evt.type === 'connection:close' ? evt.detail : undefined)
+    if (before === 'direct' && peer.link !== 'direct' && !this.#stop.signal.aborted) {
+      peer.notice = `direct connection lost: ${peer.link === 'relayed' ? 'the chat goes through the relay' : 'no connection'} while it is retried`
+      this.#schedule(peer, RETRY_MIN_MS)
+    }
+    if (before !== 'direct' && peer.link === 'direct') { void this.#ping(peer) }
+    this.#changed(peer)
+  }
+
+  #refresh (peer: RoomPeer, closed?: Connection): void {
+    peer.link = linkOf(this.#node.getConnections(peer.id).filter(c => c !== closed))
+    if (peer.link === 'direct') {
+      peer.wasDirect = true
+      peer.failures = 0
+      peer.notice = undefined
+    } else {
+      peer.rtt = undefined
+    }
+  }
+
+  #schedule (peer: RoomPeer, delayMs: number): void {
+    const key = peer.id.toString()
+    if (this.#timers.has(key) || this.#stop.signal.aborted) { return }
+    this.#timers.set(key, setTimeout(() => {
+      this.#timers.delete(key)
+      void this.#dialDirect(peer)
+    }, delayMs))
+  }
+
+  async #dialDirect (peer: RoomPeer): Promise<void> {
+    const key = peer.id.toString()
+    if (this.directConnection(peer.id) != null || this.#dialing.has(key) || this.#stop.signal.aborted) { return }
+    const targets = peer.multiaddrs.length > 0
+      ? peer.multiaddrs
+      : this.#relay.map(r => r.encapsulate(`/p2p-circuit/webrtc/p2p/${key}`))
+    this.#dialing.add(key)
+    const deadline = withTimeout(DIAL_TIMEOUT_MS, 'the direct WebRTC dial (DIAL_TIMEOUT_MS)', this.#stop.signal)
+    try {
+      // force: an open relayed connection to the peer would otherwise be returned as it is
+      const connection = await this.#node.dial(targets, { signal: deadline.signal, force: true })
+      if (!isDirect(connection)) { throw new ConnectionFailedError(`the dial gave a ${connection.remoteAddr.toString()} connection, not WebRTC`) }
+    } catch (err: any) {
+      if (this.#stop.signal.aborted) { return }
+      peer.failures++
+      const delay = Math.min(RETRY_MIN_MS * 2 ** peer.failures, RETRY_MAX_MS)
+      peer.notice = `direct connection failed (${err.name}: ${err.message}); retrying in ${Math.round(delay / 1000)} s${peer.link === 'relayed' ? ', the relay carries the chat meanwhile' : ''}`
+      this.#changed(peer)
+      this.#schedule(peer, delay)
+    } finally {
+      deadline.done()
+      this.#dialing.delete(key)
+    }
+  }
+
+  async #pingAll (): Promise<void> {
+    await Promise.all(this.list().filter(p => p.link === 'direct').map(async peer => { await this.#ping(peer) }))
+  }
+
+  async #ping (peer: RoomPeer): Promise<void> {
+    try {
+      peer.rtt = await this.#node.services.ping.ping(peer.id, { signal: this.#stop.signal })
+      this.#changed(peer)
+    } catch {
+      // the connection events tell the person what happened to the connection
+    }
+  }
+
+  #changed (peer: RoomPeer): void {
+    this.safeDispatchEvent('change', { detail: peer })
+  }
+}
