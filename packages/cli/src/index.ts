@@ -1,8 +1,8 @@
 /**
  * @packageDocumentation
  *
- * The runnable node: the `libp2p` bin (`demo | listen | ping <multiaddr> | relay | perf`, see
- * README.md). This module exports the pieces a program or test can reuse.
+ * The runnable node: the `libp2p` bin (`node | id | ping | listen | dht | relay | demo | perf`,
+ * see README.md). This module exports the pieces a program or test can reuse.
  */
 export { startNode, ECHO_PROTOCOL } from './node.js'
 export type { Node, NodeOptions } from './node.js'
