@@ -6,8 +6,8 @@ import { loadOrCreateKey } from './key-file.js'
 import { startPublicNode } from './public-node.js'
 import { untilSignal, withinDeadline } from './signals.js'
 import { readTlsFiles } from './tls.js'
-import type { HttpServer } from './http/index.js'
-import type { NodeLimits } from './public-node.js'
+import type { HttpListenAddress, HttpServer, NodeHttpServerInit } from './http/index.js'
+import type { NodeLimits, PublicNode } from './public-node.js'
 
 export interface NodeCommandOptions {
   dataDir?: string
@@ -27,6 +27,20 @@ export interface NodeCommandOptions {
   http?: { maxConnections?: number, headersTimeout?: number, maxEventClients?: number }
   out(line: string): void
   err(line: string): void
+}
+
+/** the node's HTTP server (status page, /health, /metrics) with the command's settings */
+async function startHttp (options: NodeCommandOptions, address: HttpListenAddress, node: PublicNode, datastore: NodeHttpServerInit['datastore']): Promise<HttpServer> {
+  return startNodeHttpServer({
+    address,
+    node,
+    datastore,
+    appDir: options.appDir,
+    limits: { maxConnections: options.limits?.maxConnections, maxReservations: options.limits?.maxReservations, maxCircuits: options.limits?.maxCircuits },
+    maxConnections: options.http?.maxConnections ?? DEFAULT_HTTP_MAX_CONNECTIONS,
+    headersTimeout: options.http?.headersTimeout ?? DEFAULT_HTTP_HEADERS_TIMEOUT_MS,
+    maxEventClients: options.http?.maxEventClients ?? DEFAULT_HTTP_MAX_EVENT_CLIENTS
+  })
 }
 
 /**
@@ -57,18 +71,7 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
       dhtLan: options.dhtLan,
       tls
     })
-    if (httpAddress != null) {
-      http = await startNodeHttpServer({
-        address: httpAddress,
-        node,
-        datastore,
-        appDir: options.appDir,
-        limits: { maxConnections: options.limits?.maxConnections, maxReservations: options.limits?.maxReservations, maxCircuits: options.limits?.maxCircuits },
-        maxConnections: options.http?.maxConnections ?? DEFAULT_HTTP_MAX_CONNECTIONS,
-        headersTimeout: options.http?.headersTimeout ?? DEFAULT_HTTP_HEADERS_TIMEOUT_MS,
-        maxEventClients: options.http?.maxEventClients ?? DEFAULT_HTTP_MAX_EVENT_CLIENTS
-      })
-    }
+    if (httpAddress != null) { http = await startHttp(options, httpAddress, node, datastore) }
   } catch (err) {
     await node?.stop()
     await datastore.close()

@@ -3,7 +3,7 @@ import { StatusEvents } from './events.js'
 import { HealthCheck } from './health.js'
 import { serveMetrics } from './metrics.js'
 import { PAGE_CSS } from './page-css.js'
-import { PAGE_CSP, PAGE_HTML } from './page-html.js'
+import { PAGE_CSP, PAGE_HTML, PAGE_ICON } from './page-html.js'
 import { PAGE_SCRIPT } from './page-script.js'
 import { qrSvg } from './qr.js'
 import { send, sendJson, sendText } from './respond.js'
@@ -77,6 +77,9 @@ export async function startNodeHttpServer (init: NodeHttpServerInit): Promise<Ht
         return
       case '/status.js':
         send(res, 200, 'text/javascript; charset=utf-8', PAGE_SCRIPT, { 'Cache-Control': 'no-cache' })
+        return
+      case '/favicon.svg':
+        send(res, 200, 'image/svg+xml', PAGE_ICON, { 'Cache-Control': 'max-age=86400' })
         return
       case '/status.json':
         send(res, 200, 'application/json', snapshot() + '\n', { 'Cache-Control': 'no-store' })

@@ -9,6 +9,7 @@ export const PAGE_HTML = `<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>libp2p node</title>
+<link rel="icon" href="/favicon.svg">
 <link rel="stylesheet" href="/status.css">
 <script src="/status.js" defer></script>
 </head>
@@ -49,3 +50,7 @@ export const PAGE_HTML = `<!doctype html>
 
 /** what the page may load: only from the node itself */
 export const PAGE_CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+
+/** the page's icon: three linked nodes (a browser asks for /favicon.ico without one) */
+export const PAGE_ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><path d="M8 24 16 8 24 24Z" fill="none" stroke="#2563eb" stroke-width="2.5"/>' +
+  '<circle cx="16" cy="8" r="4.5" fill="#2563eb"/><circle cx="8" cy="24" r="4.5" fill="#2563eb"/><circle cx="24" cy="24" r="4.5" fill="#2563eb"/></svg>\n'
