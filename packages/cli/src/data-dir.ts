@@ -28,7 +28,12 @@ export function dataDirPaths (dir: string = DEFAULT_DATA_DIR): DataDirPaths {
  */
 export async function openDatastore (paths: DataDirPaths): Promise<LevelDatastore> {
   // the state includes the identity key: only its owner may list or read it
-  await mkdir(paths.dir, { recursive: true, mode: 0o700 })
+  try {
+    await mkdir(paths.dir, { recursive: true, mode: 0o700 })
+  } catch (err: any) {
+    // Node's own message (ENOTDIR, EACCES, EROFS, ...) names the path but not what it is for
+    throw new DatastoreOpenError(`cannot create the data directory ${paths.dir}: ${err.message}`, { cause: err })
+  }
   const datastore = new LevelDatastore(paths.datastore)
   try {
     await datastore.db.open({ createIfMissing: true, compression: false })

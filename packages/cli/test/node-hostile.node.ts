@@ -237,7 +237,7 @@ describe('libp2p node under bad input', function () {
       const dataDir = join(file, 'data')
       const result = await runBin(['node', '--data-dir', dataDir, ...LOOPBACK])
       expect(result.code, result.stdout + result.stderr).to.equal(1)
-      expect(result.stderr).to.include(dataDir)
+      expect(result.stderr).to.include(`DatastoreOpenError: cannot create the data directory ${dataDir}: ENOTDIR`)
       expect(result.stdout).to.not.include('peer id')
     })
 
