@@ -1,13 +1,15 @@
+import { execFile } from 'node:child_process'
 import { readFile, stat, writeFile } from 'node:fs/promises'
 import { createServer } from 'node:net'
 import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { publicKeyFromProtobuf } from '@libp2p/crypto/keys'
 import { peerIdFromPublicKey } from '@libp2p/peer-id'
 import { expect } from 'aegir/chai'
 import { base64 } from 'multiformats/bases/base64'
 import { nodeForSuite, startListener } from './client-fixtures.node.js'
 import { tempDirPerTest } from './fixtures/nodes.js'
-import { runBin } from './fixtures/process.js'
+import { BinProcess, runBin } from './fixtures/process.js'
 import type { Socket } from 'node:net'
 
 const SOME_PEER = '12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN'
@@ -102,6 +104,37 @@ describe('libp2p ping and listen against a libp2p node process', function () {
     expect(result.code).to.equal(1)
     expect(result.stderr).to.match(/^\w+Error: .*could not listen/)
     expect(result.stderr).to.include('ECONNREFUSED')
+  })
+})
+
+describe('libp2p ping over wss and WebRTC-Direct to a libp2p node process', function () {
+  this.timeout(90_000)
+  const temp = tempDirPerTest('libp2p-client-tls-')
+
+  it('pings the node at its /tls/ws address (the certificate trusted through NODE_EXTRA_CA_CERTS) and at its WebRTC-Direct address', async () => {
+    const dir = temp.dir()
+    const cert = join(dir, 'node.crt')
+    const key = join(dir, 'node.key')
+    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
+      '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert])
+    const node = new BinProcess(['node', '--data-dir', join(dir, 'data'), '--listen', '/ip4/127.0.0.1/tcp/0/ws', '--listen', '/ip4/127.0.0.1/udp/0/webrtc-direct',
+      '--tls-cert', cert, '--tls-key', key])
+    try {
+      const [, wss] = await node.waitFor('stdout', /listening on (\/ip4\/127\.0\.0\.1\/tcp\/\d+\/tls\/ws\/p2p\/\S+)/)
+      const [, webrtc] = await node.waitFor('stdout', /listening on (\/ip4\/127\.0\.0\.1\/udp\/\d+\/webrtc-direct\/certhash\/\S+)/)
+      const trusted = await runBin(['ping', wss, '--count', '1'], { NODE_EXTRA_CA_CERTS: cert })
+      expect(trusted.code, trusted.stderr).to.equal(0)
+      expect(trusted.stdout).to.match(/pong from \S+\/tls\/ws\/\S+: [\d.]+ ms/)
+      // without the certificate trusted, the TLS handshake fails and says so
+      const untrusted = await runBin(['ping', wss, '--count', '1', '--timeout', '5000'])
+      expect(untrusted.code).to.equal(1)
+      expect(untrusted.stderr).to.match(/^\w+Error: /)
+      const direct = await runBin(['ping', webrtc, '--count', '2'])
+      expect(direct.code, direct.stderr).to.equal(0)
+      expect(direct.stdout.match(/pong from \S+\/webrtc-direct\/\S+: [\d.]+ ms/g)).to.have.length(2)
+    } finally {
+      expect(await node.stop()).to.equal(0)
+    }
   })
 })
 
