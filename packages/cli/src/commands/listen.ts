@@ -10,12 +10,8 @@ import { multiaddrArg } from './ping.js'
 import type { Command, CommandIO } from './command.js'
 import type { PrivateKey } from '@libp2p/interface'
 
-/**
- * TCP (IPv4 and IPv6) and WebSockets on every interface. WebRTC-Direct is opt-in
- * (`--listen /ip4/<ip>/udp/0/webrtc-direct`): its listener announces a wildcard host as it is
- * (/ip4/0.0.0.0/...), which nobody can dial, instead of one address per interface.
- */
-export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip6/::/tcp/0', '/ip4/0.0.0.0/tcp/0/ws']
+/** every transport that listens on its own, on every interface; --listen narrows it (a machine without IPv6, a firewall) */
+export const DEFAULT_LISTEN = ['/ip4/0.0.0.0/tcp/0', '/ip6/::/tcp/0', '/ip4/0.0.0.0/tcp/0/ws', '/ip4/0.0.0.0/udp/0/webrtc-direct']
 
 /**
  * `--relay <multiaddr>` as a circuit listen address: the relay's address with its peer id (the
