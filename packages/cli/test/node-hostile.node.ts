@@ -63,26 +63,26 @@ describe('libp2p node under bad input', function () {
     }
   })
 
-  it('malformed HOP messages: MALFORMED_MESSAGE or UNEXPECTED_MESSAGE (or a reset) on that stream only; the same connection and a relayed bystander go on working', async () => {
+  it('malformed HOP messages: MALFORMED_MESSAGE or UNEXPECTED_MESSAGE on that stream only; the same connection and a relayed bystander go on working', async () => {
     await start()
     const watch = await bystander()
     const peer = await raw()
     const self = peer.peerId.toMultihash().bytes
-    const cases: Array<[string, Uint8Array, Array<Status | string>]> = [
-      ['bytes that are not a protobuf', lp(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff])), [Status.MALFORMED_MESSAGE]],
-      ['a message without a type', lp(new Uint8Array(0)), [Status.MALFORMED_MESSAGE]],
-      ['an unknown message type (9)', lp(Uint8Array.from([0x08, 0x09])), [Status.MALFORMED_MESSAGE]],
-      ['a STATUS sent as a request', hop({ type: HopMessage.Type.STATUS, status: Status.OK }), [Status.UNEXPECTED_MESSAGE]],
-      ['CONNECT naming no peer', hop({ type: HopMessage.Type.CONNECT }), [Status.MALFORMED_MESSAGE]],
-      ['CONNECT to bytes that are not a peer id', hop({ type: HopMessage.Type.CONNECT, peer: { id: Uint8Array.from([1, 2, 3]), addrs: [] } }), [Status.MALFORMED_MESSAGE]],
-      ['CONNECT with 64 addresses (32 at most)', hop({ type: HopMessage.Type.CONNECT, peer: { id: self, addrs: Array.from({ length: 64 }, () => multiaddr('/ip4/127.0.0.1/tcp/1').bytes) } }), [Status.MALFORMED_MESSAGE]],
+    const cases: Array<[string, Uint8Array, Status]> = [
+      ['bytes that are not a protobuf', lp(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff])), Status.MALFORMED_MESSAGE],
+      ['a message without a type', lp(new Uint8Array(0)), Status.MALFORMED_MESSAGE],
+      ['an unknown message type (9)', lp(Uint8Array.from([0x08, 0x09])), Status.MALFORMED_MESSAGE],
+      ['a STATUS sent as a request', hop({ type: HopMessage.Type.STATUS, status: Status.OK }), Status.UNEXPECTED_MESSAGE],
+      ['CONNECT naming no peer', hop({ type: HopMessage.Type.CONNECT }), Status.MALFORMED_MESSAGE],
+      ['CONNECT to bytes that are not a peer id', hop({ type: HopMessage.Type.CONNECT, peer: { id: Uint8Array.from([1, 2, 3]), addrs: [] } }), Status.MALFORMED_MESSAGE],
+      ['CONNECT with 64 addresses (32 at most)', hop({ type: HopMessage.Type.CONNECT, peer: { id: self, addrs: Array.from({ length: 64 }, () => multiaddr('/ip4/127.0.0.1/tcp/1').bytes) } }), Status.MALFORMED_MESSAGE],
       // the relay refuses on the length prefix alone, before reading the body
-      ['an oversize message (5000 bytes, 4096 at most)', varint(5000), [Status.MALFORMED_MESSAGE]],
-      ['a length prefix that is not a varint (10 bytes of 0xff)', new Uint8Array(10).fill(0xff), [Status.MALFORMED_MESSAGE]]
+      ['an oversize message (5000 bytes, 4096 at most)', varint(5000), Status.MALFORMED_MESSAGE],
+      ['a length prefix that is not a varint (10 bytes of 0xff)', new Uint8Array(10).fill(0xff), Status.MALFORMED_MESSAGE]
     ]
     for (const [what, bytes, expected] of cases) {
       const { stream, status } = await hopRequest(peer.connection, bytes)
-      expect(expected, what).to.include(status)
+      expect(status, what).to.equal(expected)
       stream.abort(new Error('done'))
     }
     // a message cut short, then the client's side ended: refused as malformed
