@@ -21,6 +21,12 @@ export interface Listener extends TypedEventTarget<ListenerEvents> {
   listen(multiaddr: Multiaddr): Promise<void>
   /** the bound addresses (port 0 resolved to the real port) */
   getAddrs(): Multiaddr[]
+  /**
+   * Completes, in place, the node's announce addresses that need this listener's current state
+   * (a WebRTC-Direct address given without the certhash of the certificate in use). js-libp2p's
+   * name; optional here: listeners with nothing to add leave it out.
+   */
+  updateAnnounceAddrs?(multiaddrs: Multiaddr[]): void
   /** stop accepting, then close or drain open connections as the transport documents */
   close(options?: AbortOptions): Promise<void>
 }

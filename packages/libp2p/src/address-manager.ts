@@ -17,7 +17,7 @@ export interface AddressManagerInit {
 
 export interface AddressManagerComponents {
   peerId: PeerId
-  transportManager: Pick<TransportManager, 'getAddrs'>
+  transportManager: Pick<TransportManager, 'getAddrs' | 'getListeners'>
   peerStore: Pick<PeerStore, 'patch'>
   events: TypedEventTarget<Libp2pEvents>
 }
@@ -103,9 +103,21 @@ export class AddressManager implements AddressManagerInterface {
     }
   }
 
+  /**
+   * The announce addresses, each listener given the chance to complete them (a WebRTC-Direct
+   * listener adds the certhash, which changes when its certificate is renewed)
+   */
+  #completedAnnounceAddrs (): Multiaddr[] {
+    const addrs = [...this.#announce]
+    for (const listener of this.#components.transportManager.getListeners()) {
+      listener.updateAnnounceAddrs?.(addrs)
+    }
+    return addrs
+  }
+
   getAddresses (): Multiaddr[] {
     const base = this.#announce.length > 0
-      ? this.#announce
+      ? this.#completedAnnounceAddrs()
       : [...this.#components.transportManager.getAddrs(), ...this.getObservedAddrs()]
     const self = this.#components.peerId.toString()
     const seen = new Set<string>()

@@ -164,6 +164,34 @@ describe('webRTCDirect() certificate in the datastore, renewed before expiry', f
     expect(certhashes(node)).to.deep.equal([newHash])
   })
 
+  it('completes an announced WebRTC-Direct address without a certhash with the current one(s), across a renewal', async () => {
+    const clock = new ManualClock(Date.now() - 8.5 * DAY_MS)
+    const node = await track(createLibp2p({
+      addresses: { listen: ['/ip4/127.0.0.1/udp/0/webrtc-direct'], announce: ['/ip4/203.0.113.7/udp/4003/webrtc-direct', '/dns4/node.example.org/tcp/4001'] },
+      datastore: new MemoryDatastore(),
+      transports: [webRTCDirect({ certificateLifespan: 10 * DAY_MS, certificateRenewalThreshold: DAY_MS, certificateClock: clock })],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()]
+    }))
+    const self = node.peerId.toString()
+    const [oldHash] = certhashes(node)
+    expect(node.getMultiaddrs().map(String)).to.deep.equal([
+      `/ip4/203.0.113.7/udp/4003/webrtc-direct/certhash/${oldHash}/p2p/${self}`,
+      `/dns4/node.example.org/tcp/4001/p2p/${self}`
+    ])
+    clock.advance(8 * DAY_MS)
+    await until(() => certhashes(node).length === 2, 'the successor is announced', { timeout: 10_000 })
+    const [, newHash] = certhashes(node)
+    expect(node.getMultiaddrs().map(String)).to.deep.equal([
+      `/ip4/203.0.113.7/udp/4003/webrtc-direct/certhash/${oldHash}/p2p/${self}`,
+      `/ip4/203.0.113.7/udp/4003/webrtc-direct/certhash/${newHash}/p2p/${self}`,
+      `/dns4/node.example.org/tcp/4001/p2p/${self}`
+    ])
+    clock.advance(DAY_MS)
+    await until(() => certhashes(node).length === 1, 'the switch', { timeout: 10_000 })
+    expect(certhashes(node)).to.deep.equal([newHash])
+  })
+
   it('refuses certificateRenewalThreshold not below certificateLifespan', async () => {
     await expect(directNode(undefined, { certificateLifespan: DAY_MS, certificateRenewalThreshold: DAY_MS }))
       .to.eventually.be.rejected.with.property('name', 'InvalidParametersError')

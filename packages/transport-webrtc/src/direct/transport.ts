@@ -277,6 +277,25 @@ export class WebRTCDirectListener extends TypedEventEmitter<ListenerEvents> impl
     return interfaceHosts(host).flatMap(h => this.#certificates().map(c => multiaddr(`/${ip}/${h}/udp/${port}/webrtc-direct/certhash/${certhash(c.fingerprint)}`)))
   }
 
+  /**
+   * An announced `/ip4|ip6|dns…/<host>/udp/<port>/webrtc-direct` without a certhash (a public
+   * address given to the node, which cannot know the certhash in advance, nor after a renewal)
+   * becomes one address per announced certificate, the served one first
+   */
+  updateAnnounceAddrs (multiaddrs: Multiaddr[]): void {
+    if (this.#addr == null) { return }
+    const hashes = this.#certificates().map(c => certhash(c.fingerprint))
+    for (let i = multiaddrs.length - 1; i >= 0; i--) {
+      const parts = multiaddrs[i].getComponents()
+      const at = parts.findIndex(p => p.name === 'webrtc-direct')
+      if (at !== 2 || parts[1].name !== 'udp' || parts[at + 1]?.name === 'certhash') { continue }
+      const head = multiaddr(parts.slice(0, at + 1))
+      const tail = parts.slice(at + 1)
+      const completed = hashes.map(h => head.encapsulate(`/certhash/${h}`).encapsulate(multiaddr(tail)))
+      multiaddrs.splice(i, 1, ...completed)
+    }
+  }
+
   async close (options?: AbortOptions): Promise<void> {
     if (this.#release == null) { return }
     // new clients go unanswered from here on; the UDP socket stays bound (udp-mux.ts says why)
