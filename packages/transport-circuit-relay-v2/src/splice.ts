@@ -14,7 +14,11 @@ export interface SpliceLimits {
  * passed on as a half-close. Past the data limit in either direction, or after the duration
  * limit, both streams are reset. Resolves when both directions have ended, however they ended.
  */
-export async function splice (a: MessageStream, b: MessageStream, limits: SpliceLimits, log: Logger): Promise<void> {
+/**
+ * `relayed`, when given, gets each chunk's length added as it passes (the relay's metrics read it
+ * at scrape time)
+ */
+export async function splice (a: MessageStream, b: MessageStream, limits: SpliceLimits, log: Logger, relayed?: { bytes: number }): Promise<void> {
   let failed = false
   const fail = (err: Error): void => {
     if (failed) { return }
@@ -29,15 +33,15 @@ export async function splice (a: MessageStream, b: MessageStream, limits: Splice
     : undefined
   try {
     await Promise.all([
-      pump(a, b, limits.dataBytes).catch(fail),
-      pump(b, a, limits.dataBytes).catch(fail)
+      pump(a, b, limits.dataBytes, relayed).catch(fail),
+      pump(b, a, limits.dataBytes, relayed).catch(fail)
     ])
   } finally {
     clearTimeout(timer)
   }
 }
 
-async function pump (from: MessageStream, to: MessageStream, limit: bigint | undefined): Promise<void> {
+async function pump (from: MessageStream, to: MessageStream, limit: bigint | undefined, relayed: { bytes: number } | undefined): Promise<void> {
   let left = limit
   while (true) {
     const chunk = await from.read()
@@ -52,6 +56,7 @@ async function pump (from: MessageStream, to: MessageStream, limit: bigint | und
       }
       left -= BigInt(chunk.byteLength)
     }
+    if (relayed !== undefined) { relayed.bytes += chunk.byteLength }
     if (!to.send(chunk)) {
       await to.onDrain()
     }

@@ -11,10 +11,11 @@ import { hopCodec, peerIdFromPeer, readMessage, stopCodec } from '../messages.js
 import { HopMessage, Status, StopMessage } from '../pb/circuit.js'
 import { splice } from '../splice.js'
 import { ReservationVoucherRecord, sealVoucher } from '../voucher.js'
+import { RelayServerMetrics } from './metrics.js'
 import { ReservationStore } from './reservation-store.js'
 import type { Limit } from '../pb/circuit.js'
 import type {
-  AddressManager, ComponentLogger, Connection, ConnectionGater, ConnectionManager, Libp2pEvents, Logger, PeerId, PeerStore, PrivateKey, Registrar, Startable,
+  AddressManager, ComponentLogger, Connection, ConnectionGater, ConnectionManager, Libp2pEvents, Logger, Metrics, PeerId, PeerStore, PrivateKey, Registrar, Startable,
   Stream, TypedEventTarget
 } from '@libp2p/interface'
 
@@ -29,6 +30,8 @@ export interface CircuitRelayServerComponents {
   connectionGater: Pick<ConnectionGater, 'denyInboundRelayReservation' | 'denyOutboundRelayedConnection'>
   events: TypedEventTarget<Libp2pEvents>
   logger: ComponentLogger
+  /** where reservations, circuits and relayed bytes are recorded, when the node has metrics */
+  metrics?: Metrics
 }
 
 export interface RelayReservationsInit {
@@ -88,6 +91,7 @@ export class CircuitRelayService implements CircuitRelayServer {
   readonly #components: CircuitRelayServerComponents
   readonly #log: Logger
   readonly #reservations: ReservationStore
+  readonly #metrics?: RelayServerMetrics
   readonly #circuitsPerPeer = new Map<string, number>()
   readonly #hopTimeoutMs: number
   readonly #maxInboundHopStreams: number
@@ -118,6 +122,9 @@ export class CircuitRelayService implements CircuitRelayServer {
       maxReservationsPerIp: r.maxReservationsPerIp ?? DEFAULT_MAX_RESERVATIONS_PER_IP,
       reservationTtlMs: this.#ttlMs
     })
+    this.#metrics = components.metrics == null
+      ? undefined
+      : new RelayServerMetrics(components.metrics, { reservations: () => this.reservationCount, circuits: () => this.circuitCount })
     this.#hopTimeoutMs = init.hopTimeout ?? DEFAULT_HOP_TIMEOUT_MS
     this.#maxInboundHopStreams = init.maxInboundHopStreams ?? DEFAULT_MAX_INBOUND_HOP_STREAMS
     this.#maxOutboundHopStreams = init.maxOutboundHopStreams
@@ -193,7 +200,11 @@ export class CircuitRelayService implements CircuitRelayServer {
         throw err
       }
       if (request.type === HopMessage.Type.RESERVE) {
-        await this.#reserve(bytes, connection, signal)
+        const result = await this.#reserve(bytes, connection, signal).catch((err: Error) => {
+          this.#metrics?.reservationRequest('error')
+          throw err
+        })
+        this.#metrics?.reservationRequest(result)
         await closeAndWait(bytes.unwrap(), { signal })
         return
       }
@@ -229,20 +240,21 @@ export class CircuitRelayService implements CircuitRelayServer {
     await closeAndWait(bytes.unwrap(), { signal })
   }
 
-  async #reserve (bytes: HandshakeStream, connection: Connection, signal: AbortSignal): Promise<void> {
+  /** answers a RESERVE; resolves with the result the metrics count it under */
+  async #reserve (bytes: HandshakeStream, connection: Connection, signal: AbortSignal): Promise<string> {
     const { peerId, privateKey, addressManager } = this.#components
     const peer = connection.remotePeer
     // asked before the store so that a refused peer takes no slot, as js-libp2p's relay does
     if (await this.#components.connectionGater.denyInboundRelayReservation?.(peer) === true) {
       this.#log('refused a reservation for %p: the connection gater denied it', peer)
       await this.#answer(bytes, { type: HopMessage.Type.STATUS, status: Status.PERMISSION_DENIED }, signal)
-      return
+      return 'denied'
     }
     const result = this.#reservations.reserve(peer, ipOf(connection.remoteAddr))
     if (!result.ok) {
       this.#log('refused a reservation for %p: %s reached', peer, result.reason)
       await this.#answer(bytes, { type: HopMessage.Type.STATUS, status: Status.RESERVATION_REFUSED }, signal)
-      return
+      return result.reason
     }
     const expire = BigInt(Math.floor(result.reservation.expiresAt / 1000))
     const addrs = addressManager.getAddresses()
@@ -265,6 +277,7 @@ export class CircuitRelayService implements CircuitRelayServer {
     this.#log('reserved a slot for %p until %s', peer, expire)
     // the connection manager prunes connections to tagged peers last, while the reservation lasts
     this.#tag(peer, { value: RESERVATION_TAG_VALUE, ttl: this.#ttlMs })
+    return 'ok'
   }
 
   #tag (peer: PeerId, tag: { value: number, ttl: number } | undefined): void {
@@ -276,6 +289,7 @@ export class CircuitRelayService implements CircuitRelayServer {
   /** the STOP stream to the target, answered OK, or a refusal sent to the initiator and thrown */
   async #connect (bytes: HandshakeStream, request: HopMessage, connection: Connection, signal: AbortSignal): Promise<{ stop: Stream, target: PeerId }> {
     const refuse = async (status: Status, why: string): Promise<never> => {
+      this.#metrics?.connectRequest(status)
       await this.#refuse(bytes, status, signal)
       throw new RelayRefusedError(status, why)
     }
@@ -325,6 +339,7 @@ export class CircuitRelayService implements CircuitRelayServer {
       }
       stop = stopBytes.unwrap()
       await this.#answer(bytes, { type: HopMessage.Type.STATUS, status: Status.OK, limit: this.#limit }, signal)
+      this.#metrics?.connectRequest(Status.OK)
       return { stop, target }
     } catch (err: any) {
       this.#addCircuit(source, target, -1)
@@ -341,7 +356,7 @@ export class CircuitRelayService implements CircuitRelayServer {
       await splice(hop, stop, {
         dataBytes: this.#limit?.data,
         durationMs: this.#limit?.duration != null ? this.#limit.duration * 1000 : undefined
-      }, this.#log)
+      }, this.#log, this.#metrics?.relayed)
     } finally {
       this.#addCircuit(source, target, -1)
       this.#log('circuit %p -> %p closed', source, target)
