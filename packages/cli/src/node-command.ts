@@ -1,3 +1,5 @@
+import { prometheusMetrics } from '@libp2p/prometheus-metrics'
+import { Registry } from 'prom-client'
 import { STOP_DEADLINE_MS } from './constants.js'
 import { dataDirPaths, openDatastore } from './data-dir.js'
 import { DEFAULT_HTTP_HEADERS_TIMEOUT_MS, DEFAULT_HTTP_LISTEN, DEFAULT_HTTP_MAX_CONNECTIONS, DEFAULT_HTTP_MAX_EVENT_CLIENTS } from './http/constants.js'
@@ -6,7 +8,7 @@ import { loadOrCreateKey } from './key-file.js'
 import { startPublicNode } from './public-node.js'
 import { untilSignal, withinDeadline } from './signals.js'
 import { readTlsFiles } from './tls.js'
-import type { HttpListenAddress, HttpServer, NodeHttpServerInit } from './http/index.js'
+import type { HttpListenAddress, HttpServer, MetricsSource, NodeHttpServerInit } from './http/index.js'
 import type { NodeLimits, PublicNode } from './public-node.js'
 
 export interface NodeCommandOptions {
@@ -30,11 +32,12 @@ export interface NodeCommandOptions {
 }
 
 /** the node's HTTP server (status page, /health, /metrics) with the command's settings */
-async function startHttp (options: NodeCommandOptions, address: HttpListenAddress, node: PublicNode, datastore: NodeHttpServerInit['datastore']): Promise<HttpServer> {
+async function startHttp (options: NodeCommandOptions, address: HttpListenAddress, node: PublicNode, datastore: NodeHttpServerInit['datastore'], metrics: MetricsSource): Promise<HttpServer> {
   return startNodeHttpServer({
     address,
     node,
     datastore,
+    metrics,
     appDir: options.appDir,
     limits: { maxConnections: options.limits?.maxConnections, maxReservations: options.limits?.maxReservations, maxCircuits: options.limits?.maxCircuits },
     maxConnections: options.http?.maxConnections ?? DEFAULT_HTTP_MAX_CONNECTIONS,
@@ -55,6 +58,7 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
   const tls = await readTlsFiles(options.tlsCert, options.tlsKey)
   const paths = dataDirPaths(options.dataDir)
   const datastore = await openDatastore(paths)
+  const metricsRegistry = new Registry()
   let node
   let http: HttpServer | undefined
   try {
@@ -65,13 +69,16 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
     node = await startPublicNode({
       privateKey: key.privateKey,
       datastore,
+      // a registry of the node's own (not prom-client's global one), which /metrics serves; without
+      // the HTTP server nobody reads it, and the data path stays as it is without metrics
+      metrics: httpAddress != null ? prometheusMetrics({ registry: metricsRegistry }) : undefined,
       listen: options.listen,
       announce: options.announce,
       limits: options.limits,
       dhtLan: options.dhtLan,
       tls
     })
-    if (httpAddress != null) { http = await startHttp(options, httpAddress, node, datastore) }
+    if (httpAddress != null) { http = await startHttp(options, httpAddress, node, datastore, metricsRegistry) }
   } catch (err) {
     await node?.stop()
     await datastore.close()

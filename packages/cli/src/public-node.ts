@@ -50,6 +50,8 @@ export interface PublicNodeOptions {
    * network); by default only public addresses are, as on the public DHT
    */
   dhtLan?: boolean
+  /** what the node records its metrics through (`prometheusMetrics({ registry })`); none when unset */
+  metrics?: Libp2pInit['metrics']
 }
 
 /**
@@ -61,6 +63,7 @@ export async function startPublicNode (options: PublicNodeOptions): Promise<Publ
   return createLibp2p({
     ...publicTransports({ ...options, listen: options.listen ?? DEFAULT_NODE_LISTEN }),
     datastore: options.datastore,
+    metrics: options.metrics,
     connectionManager: { maxConnections: limit(options, 'maxConnections') },
     services: {
       identify: identify(),

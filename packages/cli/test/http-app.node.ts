@@ -25,8 +25,15 @@ describe('libp2p node --app-dir: static files at /app/', function () {
     await writeFile(join(app, 'assets', 'sub dir', 'data.bin'), 'x')
     await writeFile(join(temp.dir(), 'secret.txt'), 'not for the web')
     await symlink(join(temp.dir(), 'secret.txt'), join(app, 'link-out.txt'))
-    node = await startHttpNode(['--data-dir', join(temp.dir(), 'data'), '--app-dir', app])
+    node = await startHttpNode(['--data-dir', join(temp.dir(), 'data'), '--app-dir', app, '--listen', '/ip4/127.0.0.1/tcp/0/ws'])
     const port = node.port
+    const [, wsAddr] = await node.proc.waitFor('stdout', /listening on (\S+\/ws\/p2p\/\S+)/)
+
+    // no config.json in the directory: the node's own, with the addresses a browser can dial
+    const config = await httpGet(port, '/app/config.json')
+    expect(config.status).to.equal(200)
+    expect(config.headers['content-type']).to.equal('application/json')
+    expect(JSON.parse(config.body)).to.deep.equal({ relay: [wsAddr] })
 
     const types: Array<[string, string, string]> = [
       ['/app/', 'text/html; charset=utf-8', '<!doctype html><title>app</title>'],
@@ -70,6 +77,15 @@ describe('libp2p node --app-dir: static files at /app/', function () {
       expect(res.status, path).to.equal(status)
       expect(res.body, path).to.not.include('not for the web')
     }
+  })
+
+  it('a config.json in the directory is served instead of the node\'s', async () => {
+    const app = join(temp.dir(), 'app')
+    await mkdir(app)
+    await writeFile(join(app, 'config.json'), '{"relay":["/dns4/relay.example.com/tcp/443/wss/p2p/12D3KooWGA9uujrqoHXFi2GLtSWu74BFyAxzziGu4LCpomCuTp9r"],"iceServers":[]}')
+    node = await startHttpNode(['--data-dir', join(temp.dir(), 'data'), '--app-dir', app])
+    const config = await httpGet(node.port, '/app/config.json')
+    expect(JSON.parse(config.body).relay[0]).to.match(/^\/dns4\/relay\.example\.com/)
   })
 
   it('without --app-dir, /app/ is not found', async () => {

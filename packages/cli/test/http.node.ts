@@ -3,7 +3,7 @@ import { createServer } from 'node:net'
 import { until } from '@libp2p/interface-compliance-tests/wait'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
-import { EventStream, httpGet, rawExchange, startHttpNode } from './fixtures/http-node.js'
+import { EventStream, httpGet, parsePrometheus, rawExchange, sampleSum, startHttpNode } from './fixtures/http-node.js'
 import { relayClient, tempDirPerTest } from './fixtures/nodes.js'
 import { BinProcess, runBin } from './fixtures/process.js'
 import { mountTmpfs } from './fixtures/tmpfs.js'
@@ -57,6 +57,36 @@ describe('libp2p node HTTP server', function () {
 
     await client.stop()
     await events.next(s => s.connectionCount === 0 && statusAfter(events, connected, s), 'the client is gone')
+  })
+
+  it('/metrics is Prometheus text whose counters move when a peer connects and pings', async () => {
+    node = await startHttpNode(['--data-dir', temp.dir()])
+    const scrape = async (): Promise<ReturnType<typeof parsePrometheus>> => {
+      const res = await httpGet(node?.port ?? 0, '/metrics')
+      expect(res.status).to.equal(200)
+      expect(res.headers['content-type']).to.match(/^text\/plain; version=0\.0\.4/)
+      return parsePrometheus(res.body)
+    }
+    const before = await scrape()
+    expect(sampleSum(before, 'process_resident_memory_bytes')).to.be.above(0)
+    expect(before.some(s => s.name.startsWith('nodejs_eventloop_lag'))).to.equal(true)
+    const inbound = { libp2p_connection_manager_connections: 'inbound' }
+    expect(sampleSum(before, 'libp2p_connection_manager_connections', inbound)).to.equal(0)
+    const pingReceived = { protocol: '/ipfs/ping/1.0.0 received' }
+
+    const client = await relayClient()
+    clients.push(client)
+    for (let i = 0; i < 3; i++) { await client.services.ping.ping(multiaddr(node.tcpAddr)) }
+    let after = await scrape()
+    // the server counts a ping's 32 bytes once its handler has read them: poll, the counters raise no event
+    await until(async () => {
+      after = await scrape()
+      return sampleSum(after, 'libp2p_data_transfer_bytes_total', pingReceived) >= 3 * 32
+    }, 'three pings are counted', { interval: 100 })
+    expect(sampleSum(after, 'libp2p_connection_manager_connections', inbound)).to.equal(1)
+    expect(sampleSum(after, 'libp2p_data_transfer_bytes_total', { protocol: '/ipfs/ping/1.0.0 sent' })).to.be.at.least(3 * 32)
+    expect(sampleSum(after, 'libp2p_data_transfer_bytes_total', { protocol: 'global received' }))
+      .to.be.above(sampleSum(before, 'libp2p_data_transfer_bytes_total', { protocol: 'global received' }))
   })
 
   it('/health is 503 with a JSON reason while the data directory\'s disk is full, and 200 again once there is room', async function () {

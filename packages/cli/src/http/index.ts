@@ -1,3 +1,4 @@
+import { appConfig, servesAppConfig } from './app-config.js'
 import { QR_MAX_TEXT_BYTES } from './constants.js'
 import { StatusEvents } from './events.js'
 import { HealthCheck } from './health.js'
@@ -31,7 +32,7 @@ export interface NodeHttpServerInit {
   datastore: Pick<Datastore, 'put' | 'delete'>
   /** what /metrics serves (404 without it) */
   metrics?: MetricsSource
-  /** a directory served at /app/ (the browser app); none when unset */
+  /** a directory served at /app/ (the browser app), with the node's addresses at /app/config.json unless it has that file; none when unset */
   appDir?: string
   /** shown on the status page next to the counts */
   limits?: StatusLimits
@@ -48,7 +49,8 @@ const APP_PREFIX = '/app/'
 /**
  * The node's HTTP server: the status page (`/`, `/status.css`, `/status.js`, `/status.json`, live
  * through `/events`, QR codes of the node's own addresses at `/qr.svg?address=`), `/health`,
- * `/metrics`, and the files of `appDir` under `/app/`.
+ * `/metrics`, and the files of `appDir` under `/app/` (and the node's WebSocket addresses as
+ * /app/config.json, for the browser app, unless `appDir` has a config.json).
  */
 export async function startNodeHttpServer (init: NodeHttpServerInit): Promise<HttpServer> {
   const snapshot = (): string => JSON.stringify(statusSnapshot(init.node, init.limits))
@@ -62,6 +64,10 @@ export async function startNodeHttpServer (init: NodeHttpServerInit): Promise<Ht
     const query = new URLSearchParams(queryAt === -1 ? '' : url.slice(queryAt + 1))
     if (!path.startsWith('/')) {
       sendText(res, 400, 'bad request target\n')
+      return
+    }
+    if (init.appDir != null && path === `${APP_PREFIX}config.json` && servesAppConfig(init.appDir)) {
+      sendJson(res, 200, appConfig(init.node))
       return
     }
     if (init.appDir != null && path.startsWith(APP_PREFIX)) {
