@@ -1,7 +1,7 @@
 import { InvalidMessageError, MessageTooLargeError, TypedEventEmitter } from '@libp2p/interface'
 import { lpStream, withTimeout } from '@libp2p/utils'
 import { CHAT_PROTOCOL, MAX_CHAT_HISTORY, MAX_CHAT_MESSAGE_BYTES, TRANSFER_IDLE_TIMEOUT_MS } from './constants.js'
-import type { AppNode } from './node.js'
+import type { ProtocolHost } from './node.js'
 import type { Connection, Stream } from '@libp2p/interface'
 
 export interface ChatMessage {
@@ -29,10 +29,10 @@ const MAX_INBOUND_CHAT_STREAMS = 16
  * so the chat goes on through the relay while the direct connection is down.
  */
 export class Chat extends TypedEventEmitter<ChatEvents> {
-  readonly #node: AppNode
+  readonly #node: ProtocolHost
   readonly #history: ChatMessage[] = []
 
-  constructor (node: AppNode) {
+  constructor (node: ProtocolHost) {
     super()
     this.#node = node
   }

@@ -3,7 +3,7 @@ import { lpStream, withTimeout } from '@libp2p/utils'
 import { FILE_CHUNK_BYTES, FILE_PROTOCOL, MAX_FILE_BYTES, MAX_FILE_HEADER_BYTES, MAX_FINISHED_TRANSFERS, MAX_INCOMING_TRANSFERS, MAX_OUTGOING_TRANSFERS, TRANSFER_IDLE_TIMEOUT_MS } from './constants.js'
 import { TransferFailedError } from './errors.js'
 import { cleanFileName, decodeHeader, decodeVerdict, encodeHeader, encodeVerdict, sha256Hex } from './file-protocol.js'
-import type { AppNode } from './node.js'
+import type { ProtocolHost } from './node.js'
 import type { Connection, Stream } from '@libp2p/interface'
 
 export type TransferState = 'sending' | 'receiving' | 'verifying' | 'verified' | 'failed' | 'cancelled'
@@ -42,12 +42,12 @@ const ENDED: TransferState[] = ['verified', 'failed', 'cancelled']
  * up to MAX_OUTGOING_TRANSFERS / MAX_INCOMING_TRANSFERS; cancel() resets the stream.
  */
 export class FileTransfers extends TypedEventEmitter<FileTransfersEvents> {
-  readonly #node: AppNode
+  readonly #node: ProtocolHost
   readonly #transfers = new Map<string, Transfer>()
   readonly #controllers = new Map<string, AbortController>()
   #nextId = 0
 
-  constructor (node: AppNode) {
+  constructor (node: ProtocolHost) {
     super()
     this.#node = node
   }

@@ -20,6 +20,6 @@ export { encodeHeader, decodeHeader, encodeVerdict, decodeVerdict, cleanFileName
 export type { FileHeader, FileVerdict } from './file-protocol.js'
 export type { Link } from './links.js'
 export { createAppNode } from './node.js'
-export type { AppNode } from './node.js'
+export type { AppNode, ProtocolHost } from './node.js'
 export * from './constants.js'
 export * from './errors.js'

@@ -19,6 +19,9 @@ const P2P_CODE = 421
 
 export type AppNode = Libp2p<{ identify: Identify, ping: Ping, dht: KadDHT }>
 
+/** what the chat and file protocols need of a node: to register their handlers */
+export type ProtocolHost = Pick<Libp2p, 'handle' | 'unhandle'>
+
 /**
  * The page's node: WebSockets to reach the relay, a reservation on it (listening on
  * `<relay>/p2p-circuit`) so other pages can reach this one, `/webrtc` so they can upgrade to a direct
