@@ -64,6 +64,18 @@ describe('libp2p dht against a libp2p node process', function () {
     expect(none.stderr).to.match(/^NotFoundError: no provider of \S+ was found/)
   })
 
+  it('a bootstrap peer that does not serve the DHT (a libp2p listen) fails with UnsupportedProtocolError, not at its timeout', async () => {
+    const listener = await startListener(['--listen', '/ip4/127.0.0.1/tcp/0'], /\/ip4\/127\.0\.0\.1\/tcp\/\d+\/p2p\/\S+/)
+    try {
+      // a timeout far beyond the test's own: only the identify answer can end it in time
+      const get = await runBin(['dht', 'get', listener.peerId, '--bootstrap', listener.addr, '--timeout', '600000'])
+      expect(get.code).to.equal(1)
+      expect(get.stderr).to.equal(`UnsupportedProtocolError: no bootstrap peer serves the DHT (/ipfs/kad/1.0.0): ${listener.peerId} answered identify without it\n`)
+    } finally {
+      await listener.proc.stop()
+    }
+  })
+
   it('find-peer prints the addresses of a peer the node knows: a listener holding a reservation on it', async () => {
     const listener = await startListener(['--listen', '/ip4/127.0.0.1/tcp/0', '--relay', node().tcp], /\S+\/p2p-circuit\/p2p\/\S+/)
     try {

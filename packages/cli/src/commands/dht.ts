@@ -6,6 +6,7 @@ import { startDhtClientNode } from '../client-node.js'
 import { DEFAULT_CLIENT_DHT_TIMEOUT_MS, DEFAULT_DHT_PUT_LIFETIME_MS, DEFAULT_DHT_PUT_TTL_MS } from '../constants.js'
 import { UsageError } from '../errors.js'
 import { listFlag, positionals, stringFlag, timeoutFlag, usageInteger } from './command.js'
+import { reachBootstrap } from './dht-bootstrap.js'
 import { cidArg, describeRecord, peerArg, recordName } from './dht-values.js'
 import { keyFlag } from './listen.js'
 import { multiaddrArg } from './ping.js'
@@ -39,9 +40,8 @@ type Query = (node: DhtClientNode, io: CommandIO, signal: AbortSignal, privateKe
 type Prepare = (args: ParsedArgs) => Query
 
 /**
- * Runs the DHT client: reaches every bootstrap peer (one reachable is enough; the DHT adds it
- * once identify says it serves the protocol, and a query waits for that), then the query, all
- * within --timeout. A TTY shows how the query goes on stderr.
+ * Runs the DHT client: reaches the bootstrap peers (one serving the DHT is enough), then the
+ * query, all within --timeout. A TTY shows how the query goes on stderr.
  */
 async function withDht (args: ParsedArgs, io: CommandIO, query: Query): Promise<number> {
   let bootstrap = listFlag(args, 'bootstrap')
@@ -56,12 +56,7 @@ async function withDht (args: ParsedArgs, io: CommandIO, query: Query): Promise<
   const node = await startDhtClientNode({ privateKey })
   const deadline = withTimeout(timeout, 'the DHT query (libp2p dht --timeout)')
   try {
-    io.progress.show(`reaching ${addrs.length} bootstrap peer(s)...`)
-    const dials = await Promise.allSettled(addrs.map(async ma => node.dial(ma, { signal: deadline.signal })))
-    const failures = dials.flatMap((d, i) => d.status === 'rejected' ? [{ addr: bootstrap[i], err: d.reason }] : [])
-    if (failures.length === dials.length) { throw failures[0].err }
-    io.progress.clear()
-    for (const f of failures) { io.err(`could not reach bootstrap peer ${f.addr}: ${f.err?.name}: ${f.err?.message}`) }
+    await reachBootstrap(node, addrs, io, deadline.signal)
     await query(node, io, deadline.signal, privateKey)
     return 0
   } finally {
