@@ -64,7 +64,8 @@ describe('libp2p node transports: wss with --tls-cert/--tls-key, WebRTC-Direct w
     const node = await startNode(['--data-dir', join(dir, 'data'), ...TCP, ...WS, '--tls-cert', cert, '--tls-key', key], 2)
     const clients: Libp2p[] = []
     try {
-      expect(node.proc.stdout).to.match(/wss certificate for .*IP Address:127\.0\.0\.1.*, valid until \d{4}-/)
+      // printed after the addresses, maybe in a later chunk
+      await node.proc.waitFor('stdout', /wss certificate for .*IP Address:127\.0\.0\.1.*, valid until \d{4}-/)
       const wss = node.addrs.find(a => a.includes('/tls/ws/'))
       expect(wss).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/tls\/ws\/p2p\//)
       expect(node.addrs.filter(a => /\/ws\//.test(a) && !a.includes('/tls/'))).to.deep.equal([])
