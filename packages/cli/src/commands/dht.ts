@@ -15,6 +15,9 @@ import type { DhtClientNode } from '../client-node.js'
 import type { PeerId, PrivateKey } from '@libp2p/interface'
 import type { QueryEvent } from '@libp2p/kad-dht'
 
+/** IPNS records are at most 10 KiB (spec); the signature, fields and framing take the rest */
+const MAX_PUT_VALUE_BYTES = 8 * 1024
+
 /** the environment variable that lists bootstrap peers (comma-separated) when no --bootstrap is given */
 export const BOOTSTRAP_ENV = 'LIBP2P_BOOTSTRAP'
 
@@ -131,9 +134,6 @@ expect a path such as /ipfs/<cid> as the value; this command stores any text up 
     }
   }
 })
-
-/** IPNS records are at most 10 KiB (spec); the signature, fields and framing take the rest */
-const MAX_PUT_VALUE_BYTES = 8 * 1024
 
 const get = subcommand('get', '<name> [--bootstrap <multiaddr>]... [--timeout <ms>] [--json]',
 `print the value stored under <name>: /ipns/<peer id> (or just <peer id>): the IPNS record's
