@@ -9,6 +9,7 @@ import {
 } from './constants.js'
 import { drain } from './drain.js'
 import { commonPrefixLength, kadId, peerKadId } from './kad-id.js'
+import { DHTMetrics } from './metrics.js'
 import { isPubliclyDialable } from './mode.js'
 import { NetworkSizeEstimator } from './netsize.js'
 import { Network } from './network.js'
@@ -68,6 +69,7 @@ export class KadDHTService extends TypedEventEmitter<KadDHTServiceEvents> implem
   readonly #contentRouting: DHTContentRouting
   readonly #selfKadId: Uint8Array
   readonly #netSize = new NetworkSizeEstimator()
+  readonly #metrics?: DHTMetrics
   #mode: 'client' | 'server' = 'client'
   #started = false
   #topologyId?: string
@@ -127,6 +129,14 @@ export class KadDHTService extends TypedEventEmitter<KadDHTServiceEvents> implem
       provide: async (key, options) => { await this.#republish(key, options) }
     })
 
+    this.#metrics = components.metrics == null
+      ? undefined
+      : new DHTMetrics(components.metrics, init.metricsPrefix ?? 'libp2p_kad_dht', {
+        routingTableSize: () => this.routingTable.size,
+        records: async () => this.#records.count(),
+        providerKeys: async () => this.#providers.keyCount()
+      })
+
     const network = new Network({ connectionManager: components.connectionManager, logger: components.logger }, {
       protocol: this.protocol, logPrefix, rpcTimeout: init.networkDialTimeout?.initialValue ?? RPC_TIMEOUT_MS
     })
@@ -167,6 +177,7 @@ export class KadDHTService extends TypedEventEmitter<KadDHTServiceEvents> implem
       maxInboundStreams: init.maxInboundStreams,
       maxOutboundStreams: init.maxOutboundStreams,
       incomingMessageTimeout: init.incomingMessageTimeout,
+      metrics: this.#metrics,
       // a peer that asks is not offered to the table: clients ask too, and only servers belong there
       // (spec); servers are learnt through identify (the topology below) and by answering
       context: this.#ctx
@@ -176,7 +187,7 @@ export class KadDHTService extends TypedEventEmitter<KadDHTServiceEvents> implem
       initialDelay: init.initialQuerySelfInterval ?? 1000,
       self: this.#selfKadId,
       selfKey: components.peerId.toMultihash().bytes,
-      lookup: async (key, options) => { await drain(getClosestPeers(this.#ctx, key, options)) },
+      lookup: async (key, options) => { await drain(this.#track('refresh', getClosestPeers(this.#ctx, key, options))) },
       log: this.#log,
       onRefresh: () => { this.safeDispatchEvent('refresh') }
     })
@@ -241,16 +252,16 @@ export class KadDHTService extends TypedEventEmitter<KadDHTServiceEvents> implem
   }
 
   get (key: Uint8Array, options: GetOptions = {}): AsyncIterable<QueryEvent> {
-    return withProgress(get(this.#ctx, key, options), options)
+    return withProgress(this.#track('get', get(this.#ctx, key, options)), options)
   }
 
   put (key: Uint8Array, value: Uint8Array, options: RoutingOptions = {}): AsyncIterable<QueryEvent> {
     const republisher = this.#republisher
     const ctx = this.#ctx
-    return withProgress((async function * () {
+    return withProgress(this.#track('put', (async function * () {
       yield * put(ctx, key, value, options)
       await republisher.track(key, options)
-    })(), options)
+    })()), options)
   }
 
   /** puts this node's stored value for `key` again; a record no longer stored is no longer republished */
@@ -264,25 +275,30 @@ export class KadDHTService extends TypedEventEmitter<KadDHTServiceEvents> implem
   }
 
   findPeer (id: PeerId, options: RoutingOptions = {}): AsyncIterable<QueryEvent> {
-    return withProgress(findPeer(this.#ctx, id, options), options)
+    return withProgress(this.#track('findPeer', findPeer(this.#ctx, id, options)), options)
   }
 
   getClosestPeers (key: Uint8Array, options: RoutingOptions = {}): AsyncIterable<QueryEvent> {
-    return withProgress(getClosestPeers(this.#ctx, key, options), options)
+    return withProgress(this.#track('getClosestPeers', getClosestPeers(this.#ctx, key, options)), options)
   }
 
   provide (cid: CID, options: RoutingOptions = {}): AsyncIterable<QueryEvent> {
     const key = cid.multihash.bytes
     const reprovider = this.#reprovider
     const ctx = this.#ctx
-    return withProgress((async function * () {
+    return withProgress(this.#track('provide', (async function * () {
       await reprovider.track(key, options)
       yield * provide(ctx, key, options)
-    })(), options)
+    })()), options)
   }
 
   findProviders (cid: CID, options: FindProvidersOptions = {}): AsyncIterable<QueryEvent> {
-    return withProgress(findProviders(this.#ctx, cid.multihash.bytes, options), options)
+    return withProgress(this.#track('findProviders', findProviders(this.#ctx, cid.multihash.bytes, options)), options)
+  }
+
+  /** the operation counted by the metrics, or as it is when the node has none */
+  #track<T>(operation: string, source: AsyncIterable<T>): AsyncIterable<T> {
+    return this.#metrics?.track(operation, source) ?? source
   }
 
   async cancelReprovide (cid: CID, options: AbortOptions = {}): Promise<void> {

@@ -1,5 +1,5 @@
 import type {
-  AbortOptions, AddressManager, ComponentLogger, ConnectionManager, Libp2pEvents, PeerId, PeerInfo, PeerStore,
+  AbortOptions, AddressManager, ComponentLogger, ConnectionManager, Libp2pEvents, Metrics, PeerId, PeerInfo, PeerStore,
   PrivateKey, ProgressEvent, Registrar, RoutingOptions, TypedEventTarget
 } from '@libp2p/interface'
 import type { Datastore } from 'interface-datastore'
@@ -270,4 +270,6 @@ export interface KadDHTComponents {
   logger: ComponentLogger
   /** the ping service: peers are admitted to the table only once they answer /ipfs/ping/1.0.0 */
   ping: { ping(peer: PeerId, options?: AbortOptions): Promise<number> }
+  /** where the DHT records its metrics (README), when the node has them */
+  metrics?: Metrics
 }

@@ -105,6 +105,11 @@ export class ProviderStore implements Startable {
     })
   }
 
+  /** keys with provider records stored, for the metrics */
+  async keyCount (options?: AbortOptions): Promise<number> {
+    return (await this.#keyCount.get(options)).n
+  }
+
   /** sweeps expired records every cleanupInterval */
   start (): void {
     this.#sweeps.start(this.#cleanupInterval)

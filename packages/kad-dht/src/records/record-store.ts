@@ -113,6 +113,11 @@ export class RecordStore {
     })
   }
 
+  /** records stored (expired ones included until they are read or swept), for the metrics */
+  async count (options?: AbortOptions): Promise<number> {
+    return (await this.#keys.get(options)).size
+  }
+
   async delete (key: Uint8Array, options?: AbortOptions): Promise<void> {
     if (key.length > this.#maxKeyBytes) { return }
     const dsKey = this.#dsKey(key)

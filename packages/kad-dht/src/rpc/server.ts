@@ -1,7 +1,9 @@
 import { anySignal, lpStream, withTimeout } from '@libp2p/utils'
 import { INCOMING_MESSAGE_TIMEOUT_MS, MAX_INBOUND_STREAMS, MAX_MESSAGE_SIZE, MAX_OUTBOUND_STREAMS } from '../constants.js'
 import { decodeMessage, encodeMessage } from '../message/codec.js'
+import { MessageType } from '../types.js'
 import { handleRequest } from './handlers.js'
+import type { DHTMetrics } from '../metrics.js'
 import type { HandlerContext } from './handlers.js'
 import type { ComponentLogger, Connection, Logger, Registrar, Stream } from '@libp2p/interface'
 
@@ -18,6 +20,8 @@ export interface RpcServerInit {
   maxOutboundStreams?: number
   /** ms an inbound stream may wait for its next request before it is closed */
   incomingMessageTimeout?: number
+  /** counts requests by type, and failures (absent without metrics) */
+  metrics?: DHTMetrics
 }
 
 /**
@@ -74,6 +78,8 @@ export class RpcServer {
   async #answer (stream: Stream, connection: Connection, shutdown: AbortSignal): Promise<void> {
     const lp = lpStream(stream, { maxDataLength: MAX_MESSAGE_SIZE })
     const from = connection.remotePeer
+    const metrics = this.#init.metrics
+    let type = 'unknown'
     try {
       while (true) {
         const wait = withTimeout(this.#init.incomingMessageTimeout ?? INCOMING_MESSAGE_TIMEOUT_MS, 'the next DHT request', shutdown)
@@ -88,12 +94,17 @@ export class RpcServer {
           wait.done()
         }
         const request = decodeMessage(bytes)
+        if (metrics != null) {
+          type = MessageType[request.type] ?? 'unknown'
+          metrics.request(type)
+        }
         const reply = await handleRequest(this.#init.context, from, request, { signal: shutdown })
         if (reply != null) { await lp.write(encodeMessage(reply), { signal: shutdown }) }
       }
       await stream.close({ signal: shutdown })
     } catch (err: any) {
       this.#log('request from %p failed - %e', from, err)
+      metrics?.requestFailed(type)
       stream.abort(err)
     }
   }
