@@ -66,3 +66,6 @@ export const PING_INTERVAL_MS = 5_000
 
 /** how long the page waits for its relay reservation before it says so */
 export const RESERVATION_TIMEOUT_MS = 30_000
+
+/** how long the page waits for config.json */
+export const CONFIG_TIMEOUT_MS = 10_000

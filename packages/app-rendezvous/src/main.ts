@@ -2,14 +2,17 @@
  * The page's entry (bundled into app.js): reads the configuration, asks for a room when the URL
  * names none, joins it and shows peers, chat and files. `window.rendezvous` is the test hook.
  */
+import { withTimeout } from '@libp2p/utils'
 import { RendezvousApp } from './app.js'
 import { loadConfig, roomFromUrl } from './config.js'
-import { MAX_ROOM_NAME_CHARS, RESERVATION_TIMEOUT_MS } from './constants.js'
+import { CONFIG_TIMEOUT_MS, MAX_ROOM_NAME_CHARS, RESERVATION_TIMEOUT_MS } from './constants.js'
+import { storedIceServers } from './ice-servers.js'
 import { testHook } from './test-hook.js'
 import { chatView } from './ui/chat-view.js'
 import { h, shortId } from './ui/dom.js'
 import { filesView } from './ui/files-view.js'
 import { peersView } from './ui/peers-view.js'
+import { settingsView } from './ui/settings-view.js'
 
 const root = document.getElementById('app') as HTMLElement
 const status = document.getElementById('status') as HTMLElement
@@ -40,7 +43,9 @@ async function askRoom (): Promise<string> {
 
 async function main (): Promise<void> {
   root.append(notices)
-  const config = await loadConfig(location, AbortSignal.timeout(10_000))
+  const deadline = withTimeout(CONFIG_TIMEOUT_MS, 'loading config.json (CONFIG_TIMEOUT_MS)')
+  const config = await loadConfig(location, deadline.signal).finally(() => { deadline.done() })
+  config.iceServers = storedIceServers(localStorage) ?? config.iceServers
   const roomName = roomFromUrl(location) ?? await askRoom()
   location.hash = new URLSearchParams({ room: roomName }).toString()
   root.replaceChildren(notices)
@@ -62,7 +67,7 @@ async function main (): Promise<void> {
   app.peers.addEventListener('change', (evt) => {
     if (evt.detail.notice?.startsWith('direct connection lost') === true) { notice(`${shortId(evt.detail.id.toString())}: ${evt.detail.notice}`) }
   })
-  root.append(h('p', {}, 'Share this page\'s link to invite someone to the room.'), peersView(app), chatView(app, notice), filesView(app, notice))
+  root.append(h('p', {}, 'Share this page\'s link to invite someone to the room.'), peersView(app), chatView(app, notice), filesView(app, notice), settingsView(config.iceServers, notice))
   addEventListener('pagehide', () => { void app.leave() })
 }
 

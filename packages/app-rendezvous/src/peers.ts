@@ -22,6 +22,8 @@ export interface RoomPeer {
   failures: number
   /** whether a direct connection was up once, so losing it is news */
   wasDirect: boolean
+  /** performance.now() when the first direct connection came up (in a page: ms since it was opened) */
+  firstDirectAt?: number
 }
 
 export interface RoomPeersEvents {
@@ -131,6 +133,7 @@ export class RoomPeers extends TypedEventEmitter<RoomPeersEvents> {
   #refresh (peer: RoomPeer, closed?: Connection): void {
     peer.link = linkOf(this.#node.getConnections(peer.id).filter(c => c !== closed))
     if (peer.link === 'direct') {
+      peer.firstDirectAt ??= performance.now()
       peer.wasDirect = true
       peer.failures = 0
       peer.notice = undefined

@@ -68,6 +68,13 @@ describe('rendezvous app: pages meet through `libp2p node` and go direct over We
     expect(await a.evaluate(() => (window as any).rendezvous.say('hello from a'))).to.deep.equal(['ok'])
     const got = await until(b, 'b receives the message', (from: string) => (window as any).rendezvous.messages().find((m: any) => !m.own && m.peer === from), aId)
     expect(got).to.include({ text: 'hello from a', via: 'direct' })
+    // the second page: from its navigation to the direct connection, and to the first message
+    const timeline = await b.evaluate((from: string) => ({
+      direct: (window as any).rendezvous.peers().find((p: any) => p.id === from).firstDirectAt,
+      message: performance.now() - (Date.now() - (window as any).rendezvous.messages().find((m: any) => m.peer === from).at)
+    }), aId)
+    // eslint-disable-next-line no-console
+    console.log(`      second page: direct WebRTC ${Math.round(timeline.direct)} ms after it was opened, first message at ${Math.round(timeline.message)} ms (includes the test's own steps; machine shared with other test runs)`)
     expect(await b.evaluate(() => (window as any).rendezvous.say('hello from b'))).to.deep.equal(['ok'])
     await until(a, 'a receives the answer', (from: string) => (window as any).rendezvous.messages().some((m: any) => !m.own && m.peer === from && m.text === 'hello from b'), bId)
     expect(await b.locator('#chat-log').innerText()).to.include('hello from a')
