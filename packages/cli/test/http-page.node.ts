@@ -30,7 +30,7 @@ describe('libp2p node status page in Chromium', function () {
   })
   const temp = tempDirPerTest('libp2p-http-page-')
 
-  it('shows a connected peer, then a second peer, a reservation and a circuit live without reloading; fits a phone', async function () {
+  it('shows a connected peer and copies the peer id, then a second peer, a reservation and a circuit live without reloading; fits a phone', async function () {
     if (!existsSync(CHROMIUM)) {
       // eslint-disable-next-line no-console
       console.log(`      skipped: ${CHROMIUM} not found (apt-get install chromium)`)
@@ -45,7 +45,9 @@ describe('libp2p node status page in Chromium', function () {
     await first.services.ping.ping(multiaddr(node.tcpAddr))
 
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, timeout: LAUNCH_TIMEOUT_MS, args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] })
-    const page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
+    const context = await browser.newContext({ viewport: { width: 1200, height: 800 } })
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(node.url).origin })
+    const page = await context.newPage()
     const problems: string[] = []
     page.on('pageerror', err => problems.push(`page error: ${err.message}`))
     page.on('console', msg => { if (msg.type() === 'error') { problems.push(`console: ${msg.text()}`) } })
@@ -58,6 +60,9 @@ describe('libp2p node status page in Chromium', function () {
     const firstRow = await page.textContent(`tr[data-peer="${first.peerId.toString()}"]`)
     expect(firstRow).to.include('direct').and.to.include('tcp').and.to.include('inbound')
     expect(await page.$$eval('#addresses li code', els => els.map(e => e.textContent))).to.include(node.tcpAddr)
+    await page.click('#copy-peer-id')
+    await page.waitForFunction(() => document.getElementById('copy-peer-id')?.textContent === 'copied', undefined, wait)
+    expect(await page.evaluate(async () => navigator.clipboard.readText())).to.equal(node.peerId)
     await mkdir(OUTPUT_DIR, { recursive: true })
     await page.screenshot({ path: `${OUTPUT_DIR}status-page-one-peer.png`, fullPage: true })
     // a reload would drop this: the updates below must arrive on the page as it is
