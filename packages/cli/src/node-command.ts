@@ -89,6 +89,7 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
   options.out(`peer id ${node.peerId.toString()}`)
   for (const ma of node.getMultiaddrs()) { options.out(`listening on ${ma.toString()}`) }
   if (tls != null) { options.out(`wss certificate for ${tls.names}, valid until ${tls.validTo.toISOString()}`) }
+  if (tls?.warning != null) { options.err(`warning: ${tls.warning}`) }
   if (http != null) { options.out(`status page ${http.url}`) }
   const signal = await stopped
   options.out(`${signal}: stopping (a second signal exits at once)`)

@@ -10,7 +10,12 @@ export interface TlsFiles {
   /** the first certificate's subject alternative names and end of validity, for the start-up line */
   names: string
   validTo: Date
+  /** set when browsers would refuse the certificate now or within TLS_EXPIRY_WARNING_MS: the node still serves it */
+  warning?: string
 }
+
+/** a certificate that expires sooner than this gets a warning at start (Let's Encrypt renews 30 days ahead), ms */
+export const TLS_EXPIRY_WARNING_MS = 14 * 24 * 60 * 60 * 1000
 
 async function readPem (path: string, what: string): Promise<string> {
   try {
@@ -23,10 +28,11 @@ async function readPem (path: string, what: string): Promise<string> {
 /**
  * Reads and checks `--tls-cert` and `--tls-key` before anything starts: both or neither (a usage
  * error otherwise); each must parse (a PEM certificate, a PEM private key), and the key must be
- * the certificate's. Every failure names the file, so a node never starts on a certificate a
- * browser would refuse for a reason it could have told.
+ * the certificate's. Every failure names the file, so a node never starts on files it cannot
+ * serve. A certificate outside its validity at `now`, or within TLS_EXPIRY_WARNING_MS of its end,
+ * is served but comes with a `warning` (refusing it would also take down TCP and WebRTC-Direct).
  */
-export async function readTlsFiles (certFile: string | undefined, keyFile: string | undefined): Promise<TlsFiles | undefined> {
+export async function readTlsFiles (certFile: string | undefined, keyFile: string | undefined, now: number = Date.now()): Promise<TlsFiles | undefined> {
   if (certFile == null && keyFile == null) { return undefined }
   if (certFile == null || keyFile == null) {
     throw new UsageError('--tls-cert and --tls-key go together: give both (the certificate and its private key, PEM) or neither')
@@ -50,7 +56,17 @@ export async function readTlsFiles (certFile: string | undefined, keyFile: strin
   if (!x509.checkPrivateKey(privateKey)) {
     throw new TlsFileError(`the TLS key in ${keyPath} is not the private key of the certificate in ${certPath}`)
   }
-  return { cert, key, names: x509.subjectAltName ?? x509.subject.replace(/\n/g, ', '), validTo: new Date(x509.validTo) }
+  const validTo = new Date(x509.validTo)
+  const validFrom = new Date(x509.validFrom)
+  let warning: string | undefined
+  if (validTo.getTime() <= now) {
+    warning = `the TLS certificate in ${certPath} expired on ${validTo.toISOString()}: browsers refuse it (renew it, then restart the node)`
+  } else if (validFrom.getTime() > now) {
+    warning = `the TLS certificate in ${certPath} is valid only from ${validFrom.toISOString()}: browsers refuse it until then`
+  } else if (validTo.getTime() - now < TLS_EXPIRY_WARNING_MS) {
+    warning = `the TLS certificate in ${certPath} expires on ${validTo.toISOString()}: renew it, then restart the node`
+  }
+  return { cert, key, names: x509.subjectAltName ?? x509.subject.replace(/\n/g, ', '), validTo, warning }
 }
 
 /** a WebSocket address that needs a certificate to listen on: `/wss`, `/tls/ws`, `/tls/sni/<name>/ws` */

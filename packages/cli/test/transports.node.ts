@@ -12,6 +12,7 @@ import { expect } from 'aegir/chai'
 import { LevelDatastore } from 'datastore-level'
 import { Key } from 'interface-datastore'
 import { createLibp2p } from 'libp2p'
+import { readTlsFiles } from '../src/tls.js'
 import { tempDirPerTest } from './fixtures/nodes.js'
 import { BinProcess, OUTPUT_TIMEOUT_MS, runBin } from './fixtures/process.js'
 import type { Transport } from '@libp2p/interface'
@@ -46,10 +47,10 @@ async function client (transport: (components: any) => Transport): Promise<Libp2
 }
 
 /** a self-signed certificate for 127.0.0.1 and localhost and its key (openssl), as a test CA the client trusts */
-async function selfSigned (dir: string, name: string): Promise<{ cert: string, key: string }> {
+async function selfSigned (dir: string, name: string, days = 2): Promise<{ cert: string, key: string }> {
   const cert = join(dir, `${name}.crt`)
   const key = join(dir, `${name}.key`)
-  await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
+  await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', String(days),
     '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert])
   return { cert, key }
 }
@@ -66,6 +67,8 @@ describe('libp2p node transports: wss with --tls-cert/--tls-key, WebRTC-Direct w
     try {
       // printed after the addresses, maybe in a later chunk
       await node.proc.waitFor('stdout', /wss certificate for .*IP Address:127\.0\.0\.1.*, valid until \d{4}-/)
+      // valid for 2 days: renewal due
+      await node.proc.waitFor('stderr', /warning: the TLS certificate in \S+node\.crt expires on \d{4}-\S+: renew it, then restart the node/)
       const wss = node.addrs.find(a => a.includes('/tls/ws/'))
       expect(wss).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/tls\/ws\/p2p\//)
       expect(node.addrs.filter(a => /\/ws\//.test(a) && !a.includes('/tls/'))).to.deep.equal([])
@@ -105,6 +108,19 @@ describe('libp2p node transports: wss with --tls-cert/--tls-key, WebRTC-Direct w
       expect(result.stderr, args.join(' ')).to.match(message)
       expect(result.stdout).to.not.include('peer id')
     }
+  })
+
+  it('a certificate outside its validity, or near its end, is served with a warning', async () => {
+    const { cert, key } = await selfSigned(temp.dir(), 'dated')
+    const day = 86_400_000
+    const now = Date.now()
+    expect((await readTlsFiles(cert, key, now - 2 * day))?.warning).to.match(/is valid only from \d{4}-\S+: browsers refuse it until then/)
+    expect((await readTlsFiles(cert, key, now))?.warning).to.match(/expires on \d{4}-\S+: renew it/)
+    expect((await readTlsFiles(cert, key, now + 3 * day))?.warning).to.match(/expired on \d{4}-\S+: browsers refuse it/)
+    const long = await selfSigned(temp.dir(), 'long', 60)
+    const read = await readTlsFiles(long.cert, long.key, now)
+    expect(read?.warning).to.equal(undefined)
+    expect(read?.names).to.equal('IP Address:127.0.0.1, DNS:localhost')
   })
 
   it('WebRTC-Direct: a client pings the node at its certhash address; after a restart the peer id and the certhash are the same, kept in the datastore', async () => {
