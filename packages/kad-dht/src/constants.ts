@@ -34,6 +34,13 @@ export const QUERY_SELF_INTERVAL_MS = 10 * 60_000
 /** a bucket not looked up for this long is refreshed (go: 10 minutes) */
 export const BUCKET_REFRESH_INTERVAL_MS = 10 * 60_000
 
+/** the table fills from the node's connections while it holds fewer peers than this (go's minRTRefreshThreshold) */
+export const TABLE_FILL_THRESHOLD = 10
+/** ms between checks of whether the table is that low (go checks every 2 minutes) */
+export const TABLE_FILL_INTERVAL_MS = 2 * 60_000
+/** connected peers checked per fill (each one at most one FIND_NODE) */
+export const TABLE_FILL_MAX_PEERS = 20
+
 /** provider records expire after 48 h (spec) */
 export const PROVIDER_VALIDITY_MS = 48 * 60 * 60_000
 /** and are republished every 22 h (spec) */

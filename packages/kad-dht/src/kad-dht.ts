@@ -24,9 +24,11 @@ import { RoutingTableRefresh } from './refresh.js'
 import { DHTContentRouting, DHTPeerRouting } from './routing-adapters.js'
 import { KadRoutingTable } from './routing-table/index.js'
 import { RpcServer } from './rpc/server.js'
+import { tableFillFor } from './table-fill.js'
 import type { GetOptions } from './operations/content-fetching.js'
 import type { FindProvidersOptions } from './operations/content-routing.js'
 import type { OperationContext } from './operations/context.js'
+import type { TableFill } from './table-fill.js'
 import type { KadDHTComponents, KadDHTInit, PeerInfoMapper, QueryEvent, Selectors, SetModeOptions, SingleKadDHT, Validators } from './types.js'
 import type { AbortOptions, Logger, PeerDiscoveryEvents, PeerId, PeerInfo, RoutingOptions, Startable } from '@libp2p/interface'
 import type { CID } from 'multiformats/cid'
@@ -64,6 +66,7 @@ export class KadDHTService extends TypedEventEmitter<KadDHTServiceEvents> implem
   readonly #republisher: Reprovider
   readonly #server: RpcServer
   readonly #refresh: RoutingTableRefresh
+  readonly #fill: TableFill
   readonly #ctx: OperationContext
   readonly #peerRouting: DHTPeerRouting
   readonly #contentRouting: DHTContentRouting
@@ -191,6 +194,9 @@ export class KadDHTService extends TypedEventEmitter<KadDHTServiceEvents> implem
       log: this.#log,
       onRefresh: () => { this.safeDispatchEvent('refresh') }
     })
+    this.#fill = tableFillFor(this.routingTable, components, network, {
+      protocol: this.protocol, interval: init.tableFillInterval, log: this.#log, offer: (peer) => { this.#offer(peer) }
+    })
     this.#peerRouting = new DHTPeerRouting(this)
     this.#contentRouting = new DHTContentRouting(this)
   }
@@ -216,6 +222,7 @@ export class KadDHTService extends TypedEventEmitter<KadDHTServiceEvents> implem
       onConnect: (peer) => { this.#offer(peer) }
     })
     this.#refresh.start()
+    this.#fill.start()
   }
 
   async stop (): Promise<void> {
@@ -224,6 +231,7 @@ export class KadDHTService extends TypedEventEmitter<KadDHTServiceEvents> implem
     this.#components.events.removeEventListener('self:peer:update', this.#onSelfUpdate)
     if (this.#topologyId != null) { this.#components.registrar.unregister(this.#topologyId) }
     this.#refresh.stop()
+    this.#fill.stop()
     await this.#server.unregister()
     await this.#reprovider.stop()
     await this.#republisher.stop()
@@ -309,6 +317,8 @@ export class KadDHTService extends TypedEventEmitter<KadDHTServiceEvents> implem
     if (this.routingTable.size > 0 || this.#init.allowQueryWithZeroPeers === true) { return }
     signal.throwIfAborted()
     this.#log('the routing table is empty: the query waits for a peer')
+    // a connected server whose identify failed would otherwise never be offered
+    void this.#fill.fill()
     await new Promise<void>((resolve, reject) => {
       const onAdd = (): void => {
         unfollow()

@@ -228,6 +228,13 @@ export interface KadDHTInit {
   /** ms before the first self-lookup once peers are known */
   initialQuerySelfInterval?: number
   allowQueryWithZeroPeers?: boolean
+  /**
+   * ms between checks of the routing table's size: while it holds fewer than 10 peers, connected
+   * peers missing from it are offered again (those the peer store says speak the protocol) or
+   * asked one FIND_NODE (those whose protocols are unknown, as when identify failed). Default
+   * 2 minutes (go's period; js has no such option)
+   */
+  tableFillInterval?: number
   /** default /ipfs/kad/1.0.0 */
   protocol?: string
   logPrefix?: string
