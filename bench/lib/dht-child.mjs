@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { emit, errorInfo, measureMemory, parseArgs, superviseChild, withTimeout } from './child-io.mjs'
 import { measureQuery } from './dht-query.mjs'
 import { loadDhtStack } from './dht-stacks.mjs'
+import { countIdentify, diagnoseTables, sampleBuild } from './dht-trace.mjs'
 
 const { stack, params } = parseArgs()
 const { n, delayMs, links, lookups, provides, concurrency, stepTimeoutMs, queryTimeoutMs, hardTimeoutMs } = params
@@ -45,6 +46,8 @@ async function main () {
   const nodes = await inBatches([...Array(n).keys()], concurrency, (index) => s.createNode({ index, delayMs, dht: { optimisticProvide: index % 2 === 0 } }))
   const createdMs = performance.now() - t0
   progress('created', { ms: Math.round(createdMs) })
+  const identifyCounts = countIdentify(nodes)
+  const sampler = sampleBuild(nodes, identifyCounts, (sample) => progress('sample', sample))
 
   // node i dials i-1 (a connected graph) and links-1 random earlier nodes
   const neighbours = nodes.map(() => new Set())
@@ -73,11 +76,14 @@ async function main () {
   await withTimeout(inBatches(edges, concurrency, dial), stepTimeoutMs, 'dialling')
   // identify tells each end that the other is a DHT server; wait for both tables to say so
   let unconfirmed = null
+  let diagnosis = null
   try {
     await until(() => nodes.every((node, i) => node.services.dht.routingTable.size >= neighbours[i].size), 'routing tables holding every neighbour', 60_000)
   } catch (err) {
     unconfirmed = nodes.filter((node, i) => node.services.dht.routingTable.size < neighbours[i].size).length
     progress('tables-incomplete', { nodes: unconfirmed, error: err.message })
+    if (stack === 'ours') diagnosis = await diagnoseTables(nodes, neighbours, identifyCounts, '/ipfs/kad/1.0.0')
+    progress('tables-diagnosis', { diagnosis })
   }
   const connectedMs = performance.now() - t0 - createdMs
   progress('connected', { edges: edges.length, dialFailures: dialFailures.length, ms: Math.round(connectedMs) })
@@ -95,6 +101,7 @@ async function main () {
   const refreshMs = performance.now() - refreshStart
   const tableSizes = nodes.map(node => node.services.dht.routingTable.size).sort((a, b) => a - b)
   progress('refreshed', { ms: Math.round(refreshMs), failures: refreshFailures.length, medianTable: tableSizes[n >> 1] })
+  const buildSamples = sampler.stop()
   const built = await measureMemory()
   const connectionsBuilt = nodes.reduce((sum, node) => sum + node.getConnections().length, 0)
 
@@ -137,6 +144,8 @@ async function main () {
     edges: edges.length,
     dialFailures: { count: dialFailures.length, first: dialFailures.slice(0, 3) },
     tablesIncomplete: unconfirmed,
+    tablesDiagnosis: diagnosis,
+    buildSamples,
     timings: { createdMs, connectedMs, refreshMs },
     refreshFailures: { count: refreshFailures.length, first: refreshFailures.slice(0, 3) },
     tableSizes: { min: tableSizes[0], median: tableSizes[n >> 1], max: tableSizes[n - 1] },

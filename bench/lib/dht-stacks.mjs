@@ -1,7 +1,12 @@
 // The DHT scenario's nodes, one factory per stack, both on an in-process memory transport with
 // the same one-way delay per chunk, Noise, Yamux, identify, ping and a server-mode kad-dht that
-// keeps every address. Both run their first self-lookup as by default (js's queries wait for it)
-// and no periodic one during the run; js's table refresh at start sees an empty table.
+// keeps every address. Neither runs a periodic refresh during the run. js runs its refresh at
+// start as by default (its queries wait for it), when its table is still empty; ours' first
+// refresh (self-lookup + a random-key lookup per bucket up to the deepest, 1 s after its first
+// peer) is left out, so both build their tables the same way: identify of the linked peers, then
+// the one self-lookup per node that lib/dht-child.mjs runs once the network is connected. Ours'
+// refresh run by every node of a 1,000-node network while it is being dialled did not finish
+// in 12 minutes on 2 shared cores (docs/PERFORMANCE.md).
 //   ours: @libp2p/memory `latencyMs` (one-way delay, order kept, chunks in flight overlap)
 //   js:   @libp2p/memory 2.0.15 from interop/js-services with `latency: 0`, and each connection's
 //         sendData() wrapped here to hand every chunk over after the same one-way delay. js's own
@@ -18,6 +23,8 @@ export const JS_DHT_PACKAGES = ['libp2p', '@libp2p/kad-dht', '@libp2p/memory', '
 /** the periodic self-lookup's interval: past any run (the largest timer Node accepts) */
 const NEVER_MS = 2 ** 31 - 1
 const DHT_INIT = { clientMode: false, querySelfInterval: NEVER_MS }
+/** ours: no refresh at all during the run (js's first one is at start, on an empty table) */
+const OURS_DHT_INIT = { ...DHT_INIT, initialQuerySelfInterval: NEVER_MS }
 
 async function importFrom (dir, name, subpath = '.') {
   const pkgDir = join(dir, name)
@@ -100,7 +107,7 @@ async function loadOurs () {
     CID,
     sha256,
     createNode ({ index, delayMs, dht }) {
-      return createLibp2p(nodeInit(index, memory({ latencyMs: delayMs }), { noise, yamux, identify, ping }, kadDHT({ ...DHT_INIT, peerInfoMapper: passthroughMapper, ...dht })))
+      return createLibp2p(nodeInit(index, memory({ latencyMs: delayMs }), { noise, yamux, identify, ping }, kadDHT({ ...OURS_DHT_INIT, peerInfoMapper: passthroughMapper, ...dht })))
     }
   }
 }

@@ -86,7 +86,7 @@ export async function runDht ({ quick = false, stacks = ['ours', 'js'], sizes, o
   const results = []
   for (const { stack, n } of runs) {
     // generous: 1,000 nodes take minutes to build on 2 shared cores
-    const stepTimeoutMs = 120_000 + n * 1500
+    const stepTimeoutMs = 120_000 + n * 3000
     const hardTimeoutMs = 3 * stepTimeoutMs + (plan.lookups + 2 * plan.provides) * COMMON.queryTimeoutMs
     const params = { ...COMMON, n, lookups: plan.lookups, provides: plan.provides, stepTimeoutMs, hardTimeoutMs }
     const child = spawnChild({
