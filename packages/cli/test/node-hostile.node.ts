@@ -199,7 +199,7 @@ describe('libp2p node under bad input', function () {
     for (const c of circuits) { c.abort(new Error('done')) }
   })
 
-  it('a STOP target that never answers: the CONNECT fails within the relay\'s hop deadline, its slot is held meanwhile and freed after', async function () {
+  it('a STOP target that never answers: the CONNECT fails with CONNECTION_FAILED at the relay\'s STOP deadline, its slot is held meanwhile and freed after', async function () {
     this.timeout(HOP_TIMEOUT_MS + 60_000)
     await start(['--max-circuits', '1'])
     const silent = await raw({ kind: 'silent' })
@@ -217,8 +217,8 @@ describe('libp2p node under bad input', function () {
     expect(await reserve(other)).to.equal(Status.OK)
 
     const { stream, status } = await pending
-    // the hop deadline aborts the request: a reset, or CONNECTION_FAILED if the relay answers first
-    expect([Status.CONNECTION_FAILED, 'reset: StreamResetError']).to.include(status)
+    // the STOP request has a deadline of its own (2/3 of the hop deadline): the relay answers in time
+    expect(status).to.equal(Status.CONNECTION_FAILED)
     stream.abort(new Error('done'))
     // the relay gave up on the STOP stream too
     await until(() => silent.heldStops[0].status !== 'open', 'the STOP stream to the silent target ended', { timeout: EXCHANGE_TIMEOUT_MS })

@@ -4,6 +4,7 @@ import type { InitSchema } from '@libp2p/utils'
 /** what `circuitRelayServer(init)` accepts (CircuitRelayServerInit) */
 const RELAY_SERVER_INIT_SCHEMA: InitSchema = {
   hopTimeout: option.ms(1),
+  stopRequestTimeout: option.ms(1),
   maxInboundHopStreams: option.integer(1),
   maxOutboundHopStreams: option.integer(1),
   maxOutboundStopStreams: option.integer(1),

@@ -98,6 +98,25 @@ describe('circuit relay v2 and the connection gater', function () {
     expect(listener.getConnections(relay.peerId).map(c => c.status)).to.deep.equal(['open'])
   })
 
+  it('the relay answers CONNECTION_FAILED, not a reset, when the destination does not answer STOP within stopRequestTimeout', async () => {
+    const relay = await nodes.track(relayNode({ stopRequestTimeout: 300, hopTimeout: 20_000 }))
+    // the listener's gater holds its STOP answer until the test is done
+    let release = (): void => {}
+    const held = new Promise<boolean>(resolve => { release = () => { resolve(false) } })
+    const listener = await nodes.track(clientNode(relay, {}, { denyInboundRelayedConnection: async () => held }))
+    try {
+      const dialer = await nodes.track(clientNode())
+      const toRelay = await dialer.dial(relay.getMultiaddrs()[0])
+      await expect(connectThrough(toRelay, listener.peerId)).to.eventually.be.rejected.with.property('status', Status.CONNECTION_FAILED)
+      // the slot is free again and the reservation is kept
+      expect(relay.services.relay.circuitCount).to.equal(0)
+      expect(relay.services.relay.reservationCount).to.equal(1)
+      expect(toRelay.status).to.equal('open')
+    } finally {
+      release()
+    }
+  })
+
   it('the listener accepts a circuit denyInboundRelayedConnection allows', async () => {
     const relay = await nodes.track(relayNode())
     const gate = recordingHook(false)

@@ -57,6 +57,12 @@ export interface RelayReservationsInit {
 export interface CircuitRelayServerInit {
   /** a hop request, including opening STOP to the target and its answer, in ms (default 30 s) */
   hopTimeout?: number
+  /**
+   * the STOP request to the target within a CONNECT, in ms (default two thirds of hopTimeout): a
+   * target that does not answer in time gets the initiator a CONNECTION_FAILED answer, with the
+   * rest of hopTimeout left to send it, instead of a reset at hopTimeout (not a js-libp2p option)
+   */
+  stopRequestTimeout?: number
   /** hop streams one connection may have open at once (default 32) */
   maxInboundHopStreams?: number
   /**
@@ -94,6 +100,7 @@ export class CircuitRelayService implements CircuitRelayServer {
   readonly #metrics?: RelayServerMetrics
   readonly #circuitsPerPeer = new Map<string, number>()
   readonly #hopTimeoutMs: number
+  readonly #stopRequestTimeoutMs: number
   readonly #maxInboundHopStreams: number
   readonly #maxOutboundHopStreams?: number
   readonly #maxOutboundStopStreams: number
@@ -126,6 +133,7 @@ export class CircuitRelayService implements CircuitRelayServer {
       ? undefined
       : new RelayServerMetrics(components.metrics, { reservations: () => this.reservationCount, circuits: () => this.circuitCount })
     this.#hopTimeoutMs = init.hopTimeout ?? DEFAULT_HOP_TIMEOUT_MS
+    this.#stopRequestTimeoutMs = init.stopRequestTimeout ?? Math.floor(this.#hopTimeoutMs * 2 / 3)
     this.#maxInboundHopStreams = init.maxInboundHopStreams ?? DEFAULT_MAX_INBOUND_HOP_STREAMS
     this.#maxOutboundHopStreams = init.maxOutboundHopStreams
     this.#maxOutboundStopStreams = init.maxOutboundStopStreams ?? DEFAULT_MAX_OUTBOUND_STOP_STREAMS
@@ -325,15 +333,18 @@ export class CircuitRelayService implements CircuitRelayServer {
     // count the circuit from here, so concurrent CONNECTs cannot pass the limits while STOP is pending
     this.#addCircuit(source, target, 1)
     let stop: Stream | undefined
+    // the target's part has a deadline of its own, so the initiator hears CONNECTION_FAILED from us
+    const stopDeadline = withTimeout(this.#stopRequestTimeoutMs, 'the STOP request to the target (stopRequestTimeout)', signal)
     try {
-      stop = await toTarget.newStream(RELAY_V2_STOP_CODEC, { signal, maxOutboundStreams: this.#maxOutboundStopStreams })
+      const stopSignal = stopDeadline.signal
+      stop = await toTarget.newStream(RELAY_V2_STOP_CODEC, { signal: stopSignal, maxOutboundStreams: this.#maxOutboundStopStreams })
       const stopBytes = new HandshakeStream(stop)
       await stopBytes.writePB({
         type: StopMessage.Type.CONNECT,
         peer: { id: source.toMultihash().bytes, addrs: [] },
         limit: this.#limit
-      }, StopMessage, { signal })
-      const answer = await readMessage(stopBytes, stopCodec, { signal })
+      }, StopMessage, { signal: stopSignal })
+      const answer = await readMessage(stopBytes, stopCodec, { signal: stopSignal })
       if (answer.type !== StopMessage.Type.STATUS || answer.status !== Status.OK) {
         throw new RelayRefusedError(answer.status, `${target} answered the stop request with ${answer.type} ${answer.status ?? ''}`)
       }
@@ -343,10 +354,13 @@ export class CircuitRelayService implements CircuitRelayServer {
       return { stop, target }
     } catch (err: any) {
       this.#addCircuit(source, target, -1)
-      stop?.abort(err)
+      stop?.abort(stopDeadline.signal.aborted ? stopDeadline.signal.reason : err)
       if (signal.aborted) { throw err }
       this.#log('could not open a circuit %p -> %p - %e', source, target, err)
-      return refuse(Status.CONNECTION_FAILED, `could not reach ${target}: ${err.message}`)
+      const reason = stopDeadline.signal.aborted ? stopDeadline.signal.reason : err
+      return refuse(Status.CONNECTION_FAILED, `could not reach ${target}: ${reason.message}`)
+    } finally {
+      stopDeadline.done()
     }
   }
 
