@@ -34,7 +34,7 @@ export function killAllPeers () {
 }
 process.on('exit', killAllPeers)
 
-function startPeer (prepared, env) {
+export function startPeer (prepared, env) {
   const [file, ...args] = prepared.command
   const inherited = { ...process.env }
   delete inherited.NODE_OPTIONS // the runner's Node flags are not meant for the peers
@@ -72,7 +72,7 @@ function startPeer (prepared, env) {
 }
 
 /** SIGTERM, then SIGKILL after a grace period; resolves once the process has exited */
-async function stopPeer (peer) {
+export async function stopPeer (peer) {
   if (peer.exit != null) return peer.exited
   signalPeer(peer.child, 'SIGTERM')
   let timer
@@ -99,9 +99,9 @@ export function parseResult (stdout) {
   return null
 }
 
-const describeExit = (e) => e == null ? 'still running' : e.signal != null ? `killed by ${e.signal}` : `exit ${e.code}`
+export const describeExit = (e) => e == null ? 'still running' : e.signal != null ? `killed by ${e.signal}` : `exit ${e.code}`
 
-function lastLines (text, n = 3) {
+export function lastLines (text, n = 3) {
   return text.trim().split('\n').filter(Boolean).slice(-n).join(' | ')
 }
 
