@@ -18,7 +18,10 @@ import { PrometheusMetrics } from './prometheus-metrics.js'
 import type { PrometheusMetricsComponents, PrometheusMetricsInit } from './prometheus-metrics.js'
 import type { Metrics } from '@libp2p/interface'
 
-export type { PrometheusMetricsComponents, PrometheusMetricsInit } from './prometheus-metrics.js'
+export type {
+  PrometheusMetricsComponents, PrometheusMetricsInit, PrometheusCalculatedMetricOptions, PrometheusCalculatedHistogramOptions,
+  PrometheusCalculatedSummaryOptions
+} from './prometheus-metrics.js'
 export { DEFAULT_MAX_LABEL_VALUES, OTHER_LABEL_VALUE } from './constants.js'
 // bucket helpers, as js-libp2p's package re-exports them
 export { linearBuckets, exponentialBuckets } from 'prom-client'

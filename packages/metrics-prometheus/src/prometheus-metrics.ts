@@ -12,7 +12,7 @@ import { PrometheusMetric } from './metric.js'
 import { TransferStats } from './transfer-stats.js'
 import type { MetricConfig, MetricKind, Registered } from './registered.js'
 import type {
-  CalculateMetric, ComponentLogger, Counter, CounterGroup, Histogram, HistogramGroup, HistogramOptions, Logger, Metric, MetricGroup,
+  CalculateMetric, CalculatedHistogramOptions, CalculatedMetricOptions, CalculatedSummaryOptions, ComponentLogger, Counter, CounterGroup, Histogram, HistogramGroup, HistogramOptions, Logger, Metric, MetricGroup,
   MetricOptions, Metrics, MultiaddrConnection, Stream, Summary, SummaryGroup, SummaryOptions
 } from '@libp2p/interface'
 import type { DefaultMetricsCollectorConfiguration, Registry, RegistryContentType } from 'prom-client'
@@ -35,6 +35,19 @@ export interface PrometheusMetricsInit {
   maxLabelValues?: number
 }
 
+/** js-libp2p's per-registration options: a calculated metric may go to a registry of its own */
+export interface PrometheusCalculatedMetricOptions<T = number> extends CalculatedMetricOptions<T> {
+  registry?: Registry
+}
+
+export interface PrometheusCalculatedHistogramOptions<T = number> extends CalculatedHistogramOptions<T> {
+  registry?: Registry
+}
+
+export interface PrometheusCalculatedSummaryOptions<T = number> extends CalculatedSummaryOptions<T> {
+  registry?: Registry
+}
+
 export interface PrometheusMetricsComponents {
   logger: ComponentLogger
 }
@@ -46,10 +59,20 @@ export interface PrometheusMetricsComponents {
  */
 interface RegistryState {
   metrics: Map<string, Registered>
-  transfer: TransferStats
+  /** made by the first PrometheusMetrics on the registry (a registry only named by a registration has none) */
+  transfer?: TransferStats
 }
 
 const states = new WeakMap<Registry, RegistryState>()
+
+function stateOf (registry: Registry): RegistryState {
+  let state = states.get(registry)
+  if (state === undefined) {
+    state = { metrics: new Map() }
+    states.set(registry, state)
+  }
+  return state
+}
 
 /** which prom-client names collectDefaultMetrics registered, to skip a second registration on a kept registry */
 const PROCESS_METRIC = 'process_cpu_user_seconds_total'
@@ -76,12 +99,10 @@ export class PrometheusMetrics implements Metrics {
       this.#registry.clear()
       states.delete(this.#registry)
     }
-    let state = states.get(this.#registry)
-    const fresh = state === undefined
-    if (state === undefined) {
-      state = { metrics: new Map(), transfer: new TransferStats(this.#registry, this.#maxLabelValues) }
-      states.set(this.#registry, state)
-    }
+    const state = stateOf(this.#registry)
+    // the first instance on the registry makes the byte counts and the process gauges
+    const fresh = state.transfer === undefined
+    state.transfer ??= new TransferStats(this.#registry, this.#maxLabelValues)
     this.#metrics = state.metrics
     this.#transfer = state.transfer
 
@@ -126,49 +147,49 @@ export class PrometheusMetrics implements Metrics {
   }
 
   registerMetric (name: string, options?: MetricOptions): Metric
-  registerMetric (name: string, options: MetricOptions & { calculate: CalculateMetric }): void
+  registerMetric (name: string, options: PrometheusCalculatedMetricOptions): void
   registerMetric (name: string, options: MetricOptions & { calculate?: CalculateMetric } = {}): Metric | undefined {
     return this.#register('metric', name, options, (config, calc) => new PrometheusMetric(config, calc))
   }
 
   registerMetricGroup (name: string, options?: MetricOptions): MetricGroup
-  registerMetricGroup (name: string, options: MetricOptions & { calculate: CalculateMetric<Record<string, number>> }): void
+  registerMetricGroup (name: string, options: PrometheusCalculatedMetricOptions<Record<string, number>>): void
   registerMetricGroup (name: string, options: MetricOptions & { calculate?: CalculateMetric<Record<string, number>> } = {}): MetricGroup | undefined {
     return this.#register('metric-group', name, options, (config, calc) => new PrometheusMetricGroup(config, calc))
   }
 
   registerCounter (name: string, options?: MetricOptions): Counter
-  registerCounter (name: string, options: MetricOptions & { calculate: CalculateMetric }): void
+  registerCounter (name: string, options: PrometheusCalculatedMetricOptions): void
   registerCounter (name: string, options: MetricOptions & { calculate?: CalculateMetric } = {}): Counter | undefined {
     return this.#register('counter', name, options, (config, calc) => new PrometheusCounter(config, calc))
   }
 
   registerCounterGroup (name: string, options?: MetricOptions): CounterGroup
-  registerCounterGroup (name: string, options: MetricOptions & { calculate: CalculateMetric<Record<string, number>> }): void
+  registerCounterGroup (name: string, options: PrometheusCalculatedMetricOptions<Record<string, number>>): void
   registerCounterGroup (name: string, options: MetricOptions & { calculate?: CalculateMetric<Record<string, number>> } = {}): CounterGroup | undefined {
     return this.#register('counter-group', name, options, (config, calc) => new PrometheusCounterGroup(config, calc))
   }
 
   registerHistogram (name: string, options?: HistogramOptions): Histogram
-  registerHistogram (name: string, options: HistogramOptions & { calculate: CalculateMetric }): void
+  registerHistogram (name: string, options: PrometheusCalculatedHistogramOptions): void
   registerHistogram (name: string, options: HistogramOptions & { calculate?: CalculateMetric } = {}): Histogram | undefined {
     return this.#register('histogram', name, options, (config, calc) => new PrometheusDistribution('histogram', config, calc))
   }
 
   registerHistogramGroup (name: string, options?: HistogramOptions): HistogramGroup
-  registerHistogramGroup (name: string, options: HistogramOptions & { calculate: CalculateMetric<Record<string, number>> }): void
+  registerHistogramGroup (name: string, options: PrometheusCalculatedHistogramOptions<Record<string, number>>): void
   registerHistogramGroup (name: string, options: HistogramOptions & { calculate?: CalculateMetric<Record<string, number>> } = {}): HistogramGroup | undefined {
     return this.#register('histogram-group', name, options, (config, calc) => new PrometheusDistributionGroup('histogram', config, calc))
   }
 
   registerSummary (name: string, options?: SummaryOptions): Summary
-  registerSummary (name: string, options: SummaryOptions & { calculate: CalculateMetric }): void
+  registerSummary (name: string, options: PrometheusCalculatedSummaryOptions): void
   registerSummary (name: string, options: SummaryOptions & { calculate?: CalculateMetric } = {}): Summary | undefined {
     return this.#register('summary', name, options, (config, calc) => new PrometheusDistribution('summary', config, calc))
   }
 
   registerSummaryGroup (name: string, options?: SummaryOptions): SummaryGroup
-  registerSummaryGroup (name: string, options: SummaryOptions & { calculate: CalculateMetric<Record<string, number>> }): void
+  registerSummaryGroup (name: string, options: PrometheusCalculatedSummaryOptions<Record<string, number>>): void
   registerSummaryGroup (name: string, options: SummaryOptions & { calculate?: CalculateMetric<Record<string, number>> } = {}): SummaryGroup | undefined {
     return this.#register('summary-group', name, options, (config, calc) => new PrometheusDistributionGroup('summary', config, calc))
   }
@@ -191,12 +212,15 @@ export class PrometheusMetrics implements Metrics {
       throw new InvalidParametersError('a metric needs a name')
     }
     const name = normaliseName(rawName)
-    const { calculate, ...rest } = options
-    let metric = this.#metrics.get(name) as M | undefined
+    const { calculate, registry: own, ...rest } = options as typeof options & { registry?: Registry }
+    // a registration naming another registry (js-libp2p's option) is kept in that registry's names
+    const registry = own ?? this.#registry
+    const metrics = own == null ? this.#metrics : stateOf(own).metrics
+    let metric = metrics.get(name) as M | undefined
     if (metric === undefined) {
       this.#log.trace('register %s %s', kind, name)
-      metric = make({ name, options: rest, registry: this.#registry, log: this.#log, maxLabelValues: this.#maxLabelValues }, calculate)
-      this.#metrics.set(name, metric)
+      metric = make({ name, options: rest, registry, log: this.#log, maxLabelValues: this.#maxLabelValues }, calculate)
+      metrics.set(name, metric)
     } else if (metric.kind !== kind) {
       throw new InvalidParametersError(`metric ${name} is registered as a ${metric.kind}, not a ${kind}`)
     } else if (calculate != null) {

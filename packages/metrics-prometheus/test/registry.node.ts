@@ -2,6 +2,7 @@ import { expect } from 'aegir/chai'
 import { register as globalRegistry, Registry } from 'prom-client'
 import { sampleValue } from './exposition.js'
 import { createMetrics, scrape } from './helpers.js'
+import type { PrometheusCalculatedMetricOptions } from '../src/index.js'
 
 describe('the registry', () => {
   it('prom-client\'s process metrics are there by default: event-loop lag, heap, file descriptors', async () => {
@@ -39,6 +40,15 @@ describe('the registry', () => {
     createMetrics({ registry, collectDefaultMetrics: true, preserveExistingMetrics: true })
     const families = await scrape(registry)
     expect(families.get('nodejs_memory_total_bytes')?.samples).to.have.length(1)
+  })
+
+  it('a calculated registration may name a registry of its own (js-libp2p\'s registry option)', async () => {
+    const { metrics, registry } = createMetrics()
+    const other = new Registry()
+    const options: PrometheusCalculatedMetricOptions = { calculate: () => 4, registry: other }
+    metrics.registerMetric('test_elsewhere', options)
+    expect(sampleValue(await scrape(other), 'test_elsewhere')).to.equal(4)
+    expect((await scrape(registry)).has('test_elsewhere')).to.equal(false)
   })
 
   it('without a registry, prom-client\'s global one is used', async () => {
