@@ -11,6 +11,7 @@
 //   --build-timeout-seconds n   per build script (default: the table's buildTimeoutSeconds)
 //   --workers n            cases run in parallel, each worker with its own redis-server (default 1)
 //   --list                 print the selected cases and exit
+//   --table protocols      run the protocol table instead (relay, …: protocols/run.mjs --help)
 //
 // Writes interop/results.csv and interop/results.md, one log per case in interop/runner/logs/.
 // Exits 1 if a case failed that known-failures.json does not list.
@@ -29,6 +30,16 @@ const RUNNER_DIR = path.dirname(fileURLToPath(import.meta.url))
 const ROOT = path.resolve(RUNNER_DIR, '..', '..')
 const INTEROP_DIR = path.join(ROOT, 'interop')
 const LOG_DIR = path.join(RUNNER_DIR, 'logs')
+
+// `--table protocols` hands the other arguments to the protocol table (protocols/run.mjs)
+const tableAt = process.argv.indexOf('--table')
+if (tableAt !== -1) {
+  const table = process.argv[tableAt + 1]
+  const rest = process.argv.slice(2).filter((_, i) => i !== tableAt - 2 && i !== tableAt - 1)
+  if (table === 'protocols') process.exit(await (await import('./protocols/run.mjs')).main(rest))
+  if (table !== 'transports') { console.error(`interop matrix: --table transports|protocols, got '${table}'`); process.exit(1) }
+  process.argv.splice(tableAt, 2)
+}
 
 const { values: opts } = parseArgs({
   options: {
