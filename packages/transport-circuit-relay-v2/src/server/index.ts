@@ -332,35 +332,54 @@ export class CircuitRelayService implements CircuitRelayServer {
     }
     // count the circuit from here, so concurrent CONNECTs cannot pass the limits while STOP is pending
     this.#addCircuit(source, target, 1)
-    let stop: Stream | undefined
-    // the target's part has a deadline of its own, so the initiator hears CONNECTION_FAILED from us
-    const stopDeadline = withTimeout(this.#stopRequestTimeoutMs, 'the STOP request to the target (stopRequestTimeout)', signal)
+    let stop: Stream
     try {
-      const stopSignal = stopDeadline.signal
-      stop = await toTarget.newStream(RELAY_V2_STOP_CODEC, { signal: stopSignal, maxOutboundStreams: this.#maxOutboundStopStreams })
+      stop = await this.#requestStop(toTarget, source, signal)
+    } catch (err: any) {
+      this.#addCircuit(source, target, -1)
+      if (signal.aborted) { throw err }
+      this.#log('could not open a circuit %p -> %p - %e', source, target, err)
+      return refuse(Status.CONNECTION_FAILED, `could not reach ${target}: ${err.message}`)
+    }
+    try {
+      await this.#answer(bytes, { type: HopMessage.Type.STATUS, status: Status.OK, limit: this.#limit }, signal)
+    } catch (err: any) {
+      this.#addCircuit(source, target, -1)
+      stop.abort(err)
+      throw err
+    }
+    this.#metrics?.connectRequest(Status.OK)
+    return { stop, target }
+  }
+
+  /**
+   * The STOP request to the target, answered OK, or thrown. It has a deadline of its own
+   * (stopRequestTimeout, inside the hop request's), so the initiator hears CONNECTION_FAILED from us
+   * rather than a reset when the target stays silent.
+   */
+  async #requestStop (toTarget: Connection, source: PeerId, hopSignal: AbortSignal): Promise<Stream> {
+    const deadline = withTimeout(this.#stopRequestTimeoutMs, 'the STOP request to the target (stopRequestTimeout)', hopSignal)
+    const signal = deadline.signal
+    let stop: Stream | undefined
+    try {
+      stop = await toTarget.newStream(RELAY_V2_STOP_CODEC, { signal, maxOutboundStreams: this.#maxOutboundStopStreams })
       const stopBytes = new HandshakeStream(stop)
       await stopBytes.writePB({
         type: StopMessage.Type.CONNECT,
         peer: { id: source.toMultihash().bytes, addrs: [] },
         limit: this.#limit
-      }, StopMessage, { signal: stopSignal })
-      const answer = await readMessage(stopBytes, stopCodec, { signal: stopSignal })
+      }, StopMessage, { signal })
+      const answer = await readMessage(stopBytes, stopCodec, { signal })
       if (answer.type !== StopMessage.Type.STATUS || answer.status !== Status.OK) {
-        throw new RelayRefusedError(answer.status, `${target} answered the stop request with ${answer.type} ${answer.status ?? ''}`)
+        throw new RelayRefusedError(answer.status, `${toTarget.remotePeer} answered the stop request with ${answer.type} ${answer.status ?? ''}`)
       }
-      stop = stopBytes.unwrap()
-      await this.#answer(bytes, { type: HopMessage.Type.STATUS, status: Status.OK, limit: this.#limit }, signal)
-      this.#metrics?.connectRequest(Status.OK)
-      return { stop, target }
+      return stopBytes.unwrap()
     } catch (err: any) {
-      this.#addCircuit(source, target, -1)
-      stop?.abort(stopDeadline.signal.aborted ? stopDeadline.signal.reason : err)
-      if (signal.aborted) { throw err }
-      this.#log('could not open a circuit %p -> %p - %e', source, target, err)
-      const reason = stopDeadline.signal.aborted ? stopDeadline.signal.reason : err
-      return refuse(Status.CONNECTION_FAILED, `could not reach ${target}: ${reason.message}`)
+      const reason = signal.aborted && !hopSignal.aborted ? signal.reason : err
+      stop?.abort(reason)
+      throw reason
     } finally {
-      stopDeadline.done()
+      deadline.done()
     }
   }
 
