@@ -7,6 +7,7 @@ import { ping } from '@libp2p/ping'
 import { webRTC } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { createLibp2p } from 'libp2p'
+import { DIAL_TIMEOUT_MS } from './constants.js'
 import type { AppConfig } from './config.js'
 import type { Identify } from '@libp2p/identify'
 import type { KadDHT } from '@libp2p/kad-dht'
@@ -48,6 +49,9 @@ export async function createAppNode (config: AppConfig): Promise<AppNode> {
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()],
     connectionGater: { denyDialMultiaddr: (ma) => !throughRelay(ma) },
+    // a WebRTC dial holds the relayed connection, the signaling and ICE (with STUN/TURN on real
+    // networks): more than the default 5 s per address
+    connectionManager: { dialTimeout: DIAL_TIMEOUT_MS, addressDialTimeout: DIAL_TIMEOUT_MS },
     services: {
       identify: identify(),
       ping: ping(),
