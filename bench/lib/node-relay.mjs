@@ -14,6 +14,21 @@ import { emit, errorInfo, measureMemory, parseArgs, superviseChild, withTimeout 
 import { JS_MODULES_DIR, REPO_DIR } from './stacks.mjs'
 
 const { stack, params } = parseArgs()
+// {"countRefusals":true}: the connection manager's debug log is switched on (before libp2p loads)
+// and read here instead of printed, to count the inbound connections it refused, by reason
+const refusals = {}
+const REFUSAL_REASONS = ['maxIncomingPendingConnections', 'inboundConnectionThreshold', 'maxConnections', 'denied']
+if (params.countRefusals === true) {
+  process.env.DEBUG = 'libp2p:connection-manager'
+  const write = process.stderr.write.bind(process.stderr)
+  process.stderr.write = (chunk, ...rest) => {
+    const text = String(chunk)
+    if (!text.includes('libp2p:connection-manager')) return write(chunk, ...rest)
+    const reason = text.includes('refused inbound') ? REFUSAL_REASONS.find(r => text.includes(r)) ?? 'other' : undefined
+    if (reason != null) refusals[reason] = (refusals[reason] ?? 0) + 1
+    return true
+  }
+}
 const limits = params.limits
 const LISTEN = ['/ip4/127.0.0.1/tcp/0', '/ip4/127.0.0.1/tcp/0/ws']
 let node
@@ -47,7 +62,8 @@ function counts () {
   return {
     reservations: relay?.reservationCount ?? relay?.reservations?.size,
     circuits: relay?.circuitCount,
-    connections: node?.getConnections().length ?? 0
+    connections: node?.getConnections().length ?? 0,
+    refusedInbound: params.countRefusals === true ? { ...refusals } : undefined
   }
 }
 

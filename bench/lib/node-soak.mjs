@@ -52,7 +52,7 @@ export async function runNodeSoak ({ durationMin = 30, out = NODE_SOAK_OUT, comm
     writeFileSync(out, JSON.stringify({ meta, samples, ...extra }, null, 2) + '\n')
   }
   const hardTimeoutMs = durationMs + 300_000
-  const { relay, ready } = await startRelay('ours', { limits: LIMITS }, hardTimeoutMs)
+  const { relay, ready } = await startRelay('ours', { limits: LIMITS, countRefusals: true }, hardTimeoutMs)
   const procs = []
   let ticker
   try {
@@ -60,7 +60,7 @@ export async function runNodeSoak ({ durationMin = 30, out = NODE_SOAK_OUT, comm
     const sample = async () => {
       const m = await ask(relay, { cmd: 'mem', tag: 'sample' }, 'mem', 60_000)
       const u = await ask(relay, { cmd: 'usage', tag: 'sample' }, 'usage', 30_000)
-      const s = { tS: (Date.now() - t0) / 1000, heapUsed: m.heapUsed, rss: m.rss, external: m.external, fds: fdCount(ready.pid), reservations: m.reservations, circuits: m.circuits, connections: m.connections, cpuUs: u.cpuUs, loadavg: loadavg() }
+      const s = { tS: (Date.now() - t0) / 1000, heapUsed: m.heapUsed, rss: m.rss, external: m.external, fds: fdCount(ready.pid), reservations: m.reservations, circuits: m.circuits, connections: m.connections, refusedInbound: u.refusedInbound, cpuUs: u.cpuUs, loadavg: loadavg() }
       samples.push(s)
       return s
     }
@@ -111,6 +111,8 @@ export async function runNodeSoak ({ durationMin = 30, out = NODE_SOAK_OUT, comm
       rssMiB: { first: samples[0].rss / MiB, warmStart: warm[0]?.rss / MiB, max: Math.max(...samples.map(s => s.rss)) / MiB, last: after.rss / MiB },
       fds: { first: samples[0].fds, warmStart: warm[0]?.fds, max: Math.max(...samples.map(s => s.fds)), last: after.fds },
       after: { reservations: after.reservations, circuits: after.circuits, connections: after.connections },
+      // inbound connections the node's admission limits refused (its connection manager's log)
+      refusedInbound: after.refusedInbound,
       relayCpuS: (after.cpuUs - samples[0].cpuUs) / 1e6
     }
     meta.loadavgEnd = loadavg()
@@ -123,7 +125,7 @@ export async function runNodeSoak ({ durationMin = 30, out = NODE_SOAK_OUT, comm
     console.log(`| heap MiB (after GC) | ${f(summary.heapMiB.first)} | ${f(summary.heapMiB.warmStart)} | ${f(summary.heapMiB.max)} | ${f(summary.heapMiB.last)} | ${f(summary.heapKiBPerMin)} KiB/min |`)
     console.log(`| RSS MiB | ${f(summary.rssMiB.first)} | ${f(summary.rssMiB.warmStart)} | ${f(summary.rssMiB.max)} | ${f(summary.rssMiB.last)} | ${f(summary.rssKiBPerMin)} KiB/min |`)
     console.log(`| open fds | ${summary.fds.first} | ${summary.fds.warmStart} | ${summary.fds.max} | ${summary.fds.last} | ${f(summary.fdsPerMin, 2)} /min |`)
-    console.log(`\nturns ${churn.turns}, ok ${churn.ok}, failed ${churn.failed} ${JSON.stringify(churn.byStep)}; after the churn: ${after.reservations} reservations, ${after.circuits} circuits, ${after.connections} connections; relay CPU ${f(summary.relayCpuS, 0)} s`)
+    console.log(`\nturns ${churn.turns}, ok ${churn.ok}, failed ${churn.failed} ${JSON.stringify(churn.byStep)}; after the churn: ${after.reservations} reservations, ${after.circuits} circuits, ${after.connections} connections; inbound connections refused by the node's limits: ${JSON.stringify(after.refusedInbound ?? {})}; relay CPU ${f(summary.relayCpuS, 0)} s`)
     console.log(`\nJSON: ${out}`)
     return { summary, churn }
   } finally {
