@@ -1,7 +1,8 @@
 // Our node as a libp2p test-plans transport-interop peer ("ping test"). See docs/INTEROP.md.
 //
-//   transport=tcp|ws|wss|webrtc-direct security=noise muxer=yamux is_dialer=true|false ip=127.0.0.1 \
+//   transport=tcp|ws|wss|webrtc-direct|webrtc security=noise muxer=yamux is_dialer=true|false ip=127.0.0.1 \
 //   redis_addr=127.0.0.1:6390 test_timeout_seconds=60 node interop/ours-ping/ping.mjs
+//   node interop/ours-ping/ping.mjs --relay    (only the webrtc relay; see relay.mjs)
 //
 // Listener: listens on /ip4/$ip/tcp/0[/ws|/tls/ws] (or /ip4/$ip/udp/0/webrtc-direct), RPUSHes one address (a non-loopback one, or
 // the loopback one when $ip is loopback) with /p2p/<id> to `listenerAddr`, then waits to be killed
@@ -12,12 +13,20 @@
 // The node is the one of packages/cli/src/node.ts (createLibp2p, tcp, noise, yamux, identify, ping),
 // with @libp2p/websockets for ws/wss and @libp2p/webrtc's webRTCDirect() for webrtc-direct (a
 // standalone transport: its own encryption and muxing, so no security/muxer), imported from the workspace packages' dist (npm run build).
+//
+// webrtc (private-to-private, as test-plans runs it): the listener brings its relay, our
+// circuitRelayServer over WebSockets on $ip in this same process (relay.mjs), reserves on it, and
+// publishes <relay ws addr>/p2p/<relay>/p2p-circuit/webrtc/p2p/<id> once that address is up. The
+// dialer (webRTC + WebSockets + circuitRelayTransport) signals over the relayed connection and
+// pings over the direct WebRTC connection. `--relay` runs only such a relay and prints
+// {"relayAddr":…} on stdout: the Chromium listener's wrapper (interop/browser-ping) starts it.
 import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { RespClient } from '../runner/resp.mjs'
+import { listenerAddrToPublish, runRelayOnly, startRelay } from './relay.mjs'
 
 const LISTENER_KEY = 'listenerAddr'
 const STOP_GRACE_MS = 2_000
@@ -44,8 +53,12 @@ const TRANSPORTS = {
   tcp: { listen: '/tcp/0' },
   ws: { listen: '/tcp/0/ws' },
   wss: { listen: '/tcp/0/tls/ws' },
-  'webrtc-direct': { listen: '/udp/0/webrtc-direct', standalone: true }
+  'webrtc-direct': { listen: '/udp/0/webrtc-direct', standalone: true },
+  // listens through the relay this listener starts (see above)
+  webrtc: { standalone: true }
 }
+
+if (process.argv[2] === '--relay') await runRelayOnly({ ip, timeoutSeconds, load, log: (...a) => console.error('[ours relay]', ...a) })
 
 if (TRANSPORTS[transport] == null) exit(2, `unsupported transport '${transport}' (supported: ${Object.keys(TRANSPORTS).join(', ')})`)
 const standalone = TRANSPORTS[transport].standalone === true
@@ -96,13 +109,21 @@ const identify = await load('@libp2p/identify', 'identify')
 const ping = await load('@libp2p/ping', 'ping')
 const multiaddr = await load('@multiformats/multiaddr', 'multiaddr')
 
+// node-datachannel gathers no loopback candidates unless bound to the address (RECIPES)
+const rtcConfiguration = { iceServers: [], bindAddress: isLoopbackIp(ip) ? ip : undefined }
 let transportFactory
+let relay
 if (transport === 'tcp') {
   transportFactory = (await load('@libp2p/tcp', 'tcp'))()
 } else if (transport === 'webrtc-direct') {
-  // node-datachannel gathers no loopback candidates unless bound to the address (RECIPES)
-  const bindAddress = isLoopbackIp(ip) ? ip : undefined
-  transportFactory = (await load('@libp2p/webrtc', 'webRTCDirect'))({ rtcConfiguration: { iceServers: [], bindAddress } })
+  transportFactory = (await load('@libp2p/webrtc', 'webRTCDirect'))({ rtcConfiguration })
+} else if (transport === 'webrtc') {
+  if (!isDialer) relay = await startRelay({ ip, load, log })
+  transportFactory = [
+    (await load('@libp2p/webrtc', 'webRTC'))({ rtcConfiguration }),
+    (await load('@libp2p/websockets', 'webSockets'))(),
+    (await load('@libp2p/circuit-relay-v2', 'circuitRelayTransport'))()
+  ]
 } else {
   const webSockets = await load('@libp2p/websockets', 'webSockets')
   transportFactory = webSockets(transport === 'wss'
@@ -114,9 +135,15 @@ if (transport === 'tcp') {
 }
 
 const ipProto = ip.includes(':') ? 'ip6' : 'ip4'
+const listen = isDialer
+  ? []
+  : relay != null
+    // a reservation on our relay, and the WebRTC address through it
+    ? [`${relay.addr}/p2p-circuit`, '/webrtc']
+    : [`/${ipProto}/${ip}${TRANSPORTS[transport].listen}`]
 const node = await createLibp2p({
-  addresses: { listen: isDialer ? [] : [`/${ipProto}/${ip}${TRANSPORTS[transport].listen}`] },
-  transports: [transportFactory],
+  addresses: { listen },
+  transports: [transportFactory].flat(),
   connectionEncrypters: [noise()],
   streamMuxers: [yamux()],
   connectionGater: { denyDialMultiaddr: () => false },
@@ -130,6 +157,7 @@ async function stopAndExit (code) {
   const timer = setTimeout(() => exit(code, 'node.stop() did not finish in time'), STOP_GRACE_MS)
   try {
     await node.stop()
+    await relay?.node.stop()
   } catch (err) {
     log('node.stop():', err)
   }
@@ -147,13 +175,13 @@ try {
 }
 
 if (!isDialer) {
-  const peerId = node.peerId.toString()
-  const addrs = node.getMultiaddrs().map(ma => ma.toString())
-  const hostOf = (a) => a.split('/')[2]
-  const chosen = addrs.find(a => !isLoopbackIp(hostOf(a))) ?? (isLoopbackIp(ip) ? addrs.find(a => isLoopbackIp(hostOf(a))) : undefined)
-  if (chosen == null) exit(1, `no address to publish (listening on ${addrs.join(' ') || 'nothing'})`)
-  const published = chosen.includes('/p2p/') ? chosen : `${chosen}/p2p/${peerId}`
-  log(`listening on ${addrs.join(' ')}; publishing ${published}`)
+  let published
+  try {
+    published = await listenerAddrToPublish(node, { ip, viaRelay: relay != null, timeoutMs: timeoutSeconds * 1000 })
+  } catch (err) {
+    exit(1, err.message)
+  }
+  log(`listening on ${node.getMultiaddrs().join(' ')}; publishing ${published}`)
   await redis.command('RPUSH', LISTENER_KEY, published)
   redis.close()
   // now wait to be killed: the deadline timer exits 1 after test_timeout_seconds
@@ -172,6 +200,8 @@ if (!isDialer) {
   try {
     const t0 = performance.now()
     const connection = await node.dial(target)
+    // a webrtc dial resolves with the direct connection; the relayed one only carried the signalling
+    if (connection.limits != null) throw new Error(`got a limited connection to ${connection.remoteAddr.toString()}`)
     pingRTT = await node.services.ping.ping(connection.remotePeer)
     handshakePlusOneRTT = performance.now() - t0
     log(`connected (${connection.encryption ?? '?'}, ${connection.multiplexer ?? '?'}) to ${connection.remoteAddr.toString()}`)

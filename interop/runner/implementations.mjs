@@ -40,7 +40,7 @@ export const TRANSPORTS = {
 export const IMPLEMENTATIONS = [
   {
     id: 'ours',
-    transports: ['tcp', 'ws', 'wss', 'webrtc-direct'],
+    transports: ['tcp', 'ws', 'wss', 'webrtc-direct', 'webrtc'],
     security: ['noise'],
     muxers: ['yamux'],
     order: 0,
@@ -48,7 +48,7 @@ export const IMPLEMENTATIONS = [
   },
   {
     id: 'js-v3.3',
-    transports: ['tcp', 'ws', { name: 'wss', dialOnly: true }, 'webrtc-direct'],
+    transports: ['tcp', 'ws', { name: 'wss', dialOnly: true }, 'webrtc-direct', 'webrtc'],
     security: ['noise'],
     muxers: ['yamux'],
     order: 1,
