@@ -408,12 +408,28 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
     this.#checkReadBuffer()
   }
 
-  async * [Symbol.asyncIterator] (): AsyncGenerator<Uint8ArrayList, void, undefined> {
-    while (true) {
-      const chunk = await this.read()
-      if (chunk == null) { return }
-      yield chunk
+  /**
+   * `for await`: one read() per step. A plain iterator rather than an async generator, whose
+   * machinery costs several objects and promises per chunk on every bulk reader's path; leaving the
+   * loop early does not close the stream (return() only ends this iteration).
+   */
+  [Symbol.asyncIterator] (): AsyncIterableIterator<Uint8ArrayList> {
+    let ended = false
+    const step = (chunk: Uint8ArrayList | null): IteratorResult<Uint8ArrayList, undefined> => {
+      if (chunk != null) { return { done: false, value: chunk } }
+      ended = true
+      return { done: true, value: undefined }
     }
+    const iterator: AsyncIterableIterator<Uint8ArrayList> = {
+      // not async: the read's own promise and one then(), no async function wrapping them
+      next: () => ended ? Promise.resolve({ done: true, value: undefined }) : this.read().then(step),
+      return: async () => {
+        ended = true
+        return { done: true, value: undefined }
+      },
+      [Symbol.asyncIterator]: () => iterator
+    }
+    return iterator
   }
 
   async sink (source: ByteSource): Promise<void> {

@@ -3,6 +3,7 @@ import { Uint8ArrayList } from 'uint8arraylist'
 import { UnwrappedError } from './errors.js'
 import { decodeVarint, encodeVarint, MAX_VARINT_BYTES, varintLength } from './varint.js'
 import type { ByteStream, LengthPrefixedStreamOpts, ReadBytesOptions } from './stream-utils.js'
+import type { DecodedVarint } from './varint.js'
 import type { AbortOptions, MessageStream } from '@libp2p/interface'
 
 /** The default cap on one length-prefixed message (handshakes are small; protocols pass their own) */
@@ -124,9 +125,17 @@ export class HandshakeStream<S extends MessageStream = MessageStream> implements
   async readLP (options: ReadMessageOptions = {}): Promise<Uint8ArrayList> {
     const maxDataLength = options.maxDataLength ?? DEFAULT_MAX_MESSAGE_BYTES
     const maxLengthLength = options.maxLengthLength ?? (Number.isFinite(maxDataLength) ? varintLength(maxDataLength) : MAX_VARINT_BYTES)
-    const [length, prefixBytes] = options.lengthDecoder == null
-      ? await this.#readVarintPrefix(maxLengthLength, options)
+    this.#checkUsable()
+    // a message already buffered is taken without a wait (a bulk reader's usual case: one read
+    // from the stream brings several messages, or the rest of one): no async step per prefix
+    let prefix = options.lengthDecoder == null
+      ? this.#varintPrefixNow(maxLengthLength)
       : await this.#readCustomPrefix(options.lengthDecoder, maxLengthLength, options)
+    while (prefix === undefined) {
+      await this.#fill(this.#buffer.byteLength + 1, options)
+      prefix = this.#varintPrefixNow(maxLengthLength)
+    }
+    const [length, prefixBytes] = prefix
     if (!Number.isSafeInteger(length) || length < 0) {
       throw new this.#errors.MessageLengthError(`the length prefix decoded to ${length}`)
     }
@@ -134,30 +143,31 @@ export class HandshakeStream<S extends MessageStream = MessageStream> implements
       throw new this.#errors.DataLengthError(`a message of ${length} bytes is over the ${maxDataLength} byte limit (maxDataLength)`)
     }
     this.#checkBufferSize(length)
-    await this.#fill(prefixBytes + length, options)
+    if (this.#buffer.byteLength < prefixBytes + length) { await this.#fill(prefixBytes + length, options) }
     this.#buffer.consume(prefixBytes)
     return this.#consume(length)
   }
 
   /**
-   * The default prefix, an unsigned varint, decoded where it lies in the buffer: one scan for its
-   * last byte, then one decode, with no sublist and no RangeError per byte as the lengthDecoder
-   * contract needs (at 64 KiB messages those were 3 % of a reader's CPU). Returns [length, prefix bytes].
+   * The default prefix, an unsigned varint, decoded where it lies in the buffer if its last byte
+   * is there (else undefined; throws past maxLengthLength): one scan, one decode, with no sublist
+   * and no RangeError per byte as the lengthDecoder contract needs (at 64 KiB messages those were
+   * 3 % of a reader's CPU). Returns [length, prefix bytes].
    */
-  async #readVarintPrefix (maxLengthLength: number, options: AbortOptions): Promise<[number, number]> {
-    let scanned = 0
-    while (true) {
-      const available = Math.min(this.#buffer.byteLength, maxLengthLength)
-      for (; scanned < available; scanned++) {
-        if ((this.#buffer.get(scanned) & 0x80) === 0) {
-          return [decodeVarintLength(this.#buffer.sublist(0, scanned + 1)), scanned + 1]
-        }
+  #varintPrefixNow (maxLengthLength: number): [number, number] | undefined {
+    const buffer = this.#buffer
+    const available = Math.min(buffer.byteLength, maxLengthLength)
+    for (let i = 0; i < available; i++) {
+      if ((buffer.get(i) & 0x80) === 0) {
+        // it ends within the buffer, so it decodes (or throws for a non-minimal encoding)
+        const decoded = decodeVarint(buffer) as DecodedVarint
+        return [decoded.value, decoded.bytes]
       }
-      if (scanned >= maxLengthLength) {
-        throw new this.#errors.LengthLengthError(`the length prefix is longer than ${maxLengthLength} bytes (maxLengthLength)`)
-      }
-      await this.#fill(scanned + 1, options)
     }
+    if (available >= maxLengthLength) {
+      throw new this.#errors.LengthLengthError(`the length prefix is longer than ${maxLengthLength} bytes (maxLengthLength)`)
+    }
+    return undefined
   }
 
   /** a lengthDecoder's prefix: js-libp2p's contract, a RangeError while it needs more bytes */

@@ -121,8 +121,9 @@ class LengthPrefixed<S extends MessageStream> implements LengthPrefixedStream<S>
     this.#encodeLength = opts.lengthEncoder ?? encodeVarint
   }
 
-  async read (options?: AbortOptions): Promise<Uint8ArrayList> {
-    return this.#bytes.readLP({ ...this.#framing, signal: options?.signal })
+  // not async: the message's promise itself, with no second one (and its two ticks) around it
+  read (options?: AbortOptions): Promise<Uint8ArrayList> {
+    return this.#bytes.readLP(options?.signal == null ? this.#framing : { ...this.#framing, signal: options.signal })
   }
 
   async write (data: Uint8Array | Uint8ArrayList, options?: AbortOptions): Promise<void> {
