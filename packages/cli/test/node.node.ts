@@ -108,7 +108,8 @@ describe('libp2p node', function () {
   it('SIGTERM to `npm start` stops the node it runs', async () => {
     const dir = temp.dir()
     // SKIP_START_BUILD: this checks signal delivery; the test run already built what it starts
-    const npm = spawn('npm', ['start', '--', '--data-dir', dir, ...LOOPBACK], {
+    // a free HTTP port: the default 8080 may be taken by another node on the machine
+    const npm = spawn('npm', ['start', '--', '--data-dir', dir, ...LOOPBACK, '--http-listen', '/ip4/127.0.0.1/tcp/0'], {
       cwd: ROOT,
       env: { ...process.env, SKIP_START_BUILD: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
