@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url'
 /**
  * Defaults of `libp2p node`, the public relay and DHT server. The relay figures are provisional:
  * sized well above js-libp2p's 15 reservations for a public node, to be revised once the load test
@@ -57,3 +58,12 @@ export const DEFAULT_DHT_PUT_LIFETIME_MS = 24 * 60 * 60 * 1000
 
 /** `libp2p dht put`: how long resolvers may cache the record (kubo's default TTL: 1 hour) */
 export const DEFAULT_DHT_PUT_TTL_MS = 60 * 60 * 1000
+
+/**
+ * The rendezvous browser app's bundle (packages/app-rendezvous, built by `npm run build`), where a
+ * checkout has it: `libp2p node` serves it at /app/ by default when it is there (dist/src -> packages/)
+ */
+export const BUNDLED_APP_DIR = fileURLToPath(new URL('../../../app-rendezvous/dist/app', import.meta.url))
+
+/** `--app-dir none`: serve no app, not even the bundled one */
+export const APP_DIR_NONE = 'none'

@@ -91,6 +91,7 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
   if (tls != null) { options.out(`wss certificate for ${tls.names}, valid until ${tls.validTo.toISOString()}`) }
   if (tls?.warning != null) { options.err(`warning: ${tls.warning}`) }
   if (http != null) { options.out(`status page ${http.url}`) }
+  if (http != null && options.appDir != null) { options.out(`app ${http.url}app/`) }
   const signal = await stopped
   options.out(`${signal}: stopping (a second signal exits at once)`)
   const started = node

@@ -1,10 +1,17 @@
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import {
-  DEFAULT_DATA_DIR, DEFAULT_NODE_CIRCUIT_DATA_LIMIT, DEFAULT_NODE_CIRCUIT_DURATION_LIMIT_MS, DEFAULT_NODE_MAX_CIRCUITS,
+  APP_DIR_NONE, BUNDLED_APP_DIR, DEFAULT_DATA_DIR, DEFAULT_NODE_CIRCUIT_DATA_LIMIT, DEFAULT_NODE_CIRCUIT_DURATION_LIMIT_MS, DEFAULT_NODE_MAX_CIRCUITS,
   DEFAULT_NODE_MAX_CIRCUITS_PER_PEER, DEFAULT_NODE_MAX_CONNECTIONS, DEFAULT_NODE_MAX_RESERVATIONS,
   DEFAULT_NODE_MAX_RESERVATIONS_PER_IP, DEFAULT_NODE_RESERVATION_TTL_MS
 } from './constants.js'
 import { DEFAULT_HTTP_HEADERS_TIMEOUT_MS, DEFAULT_HTTP_LISTEN, DEFAULT_HTTP_MAX_CONNECTIONS, DEFAULT_HTTP_MAX_EVENT_CLIENTS, HTTP_LISTEN_NONE } from './http/constants.js'
 import { DEFAULT_NODE_LISTEN } from './relay.js'
+
+/** the rendezvous app's built bundle, when this checkout has one */
+function bundledAppDir (): string | undefined {
+  return existsSync(join(BUNDLED_APP_DIR, 'index.html')) ? BUNDLED_APP_DIR : undefined
+}
 
 /**
  * The one schema of `libp2p node`'s settings. Each entry is written once here and drives the flag
@@ -59,7 +66,7 @@ export const NODE_SETTINGS: readonly Setting[] = [
   { key: 'httpMaxConnections', type: 'integer', arg: '<n>', default: DEFAULT_HTTP_MAX_CONNECTIONS, min: 1, max: 100_000, description: 'sockets the HTTP server keeps open at once' },
   { key: 'httpHeadersTimeout', type: 'integer', arg: '<ms>', default: DEFAULT_HTTP_HEADERS_TIMEOUT_MS, min: 100, max: 600_000, description: 'how long an HTTP client may take to send its request headers, in ms' },
   { key: 'httpMaxEventClients', type: 'integer', arg: '<n>', default: DEFAULT_HTTP_MAX_EVENT_CLIENTS, min: 1, max: 10_000, description: 'status pages following live updates (/events) at once' },
-  { key: 'appDir', type: 'string', arg: '<dir>', description: 'serve this directory\'s files at /app/ on the HTTP server (the browser app)' }
+  { key: 'appDir', type: 'string', arg: '<dir>', default: bundledAppDir(), description: `serve this directory's files at /app/ on the HTTP server (default: the rendezvous app when this checkout has built it), or ${APP_DIR_NONE}` }
 ]
 
 /** `maxReservationsPerIp` -> `max-reservations-per-ip` */

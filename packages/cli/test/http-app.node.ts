@@ -1,6 +1,8 @@
-import { mkdir, symlink, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { mkdir, readFile, symlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { expect } from 'aegir/chai'
+import { BUNDLED_APP_DIR } from '../src/constants.js'
 import { httpGet, startHttpNode } from './fixtures/http-node.js'
 import { tempDirPerTest } from './fixtures/nodes.js'
 import type { HttpNode } from './fixtures/http-node.js'
@@ -88,9 +90,25 @@ describe('libp2p node --app-dir: static files at /app/', function () {
     expect(JSON.parse(config.body).relay[0]).to.match(/^\/dns4\/relay\.example\.com/)
   })
 
-  it('without --app-dir, /app/ is not found', async () => {
-    node = await startHttpNode(['--data-dir', temp.dir()])
+  it('with --app-dir none, /app/ is not found', async () => {
+    node = await startHttpNode(['--data-dir', temp.dir(), '--app-dir', 'none'])
     expect((await httpGet(node.port, '/app/')).status).to.equal(404)
     expect((await httpGet(node.port, '/app')).status).to.equal(404)
+  })
+
+  it('by default serves the rendezvous app this checkout built, and prints its URL', async function () {
+    if (!existsSync(join(BUNDLED_APP_DIR, 'index.html'))) {
+      // packages/app-rendezvous builds its bundle in npm run build; a partial build may lack it
+      this.skip()
+    }
+    node = await startHttpNode(['--data-dir', temp.dir()])
+    const [, url] = await node.proc.waitFor('stdout', /^app (http:\/\/\S+)$/m)
+    expect(url).to.equal(`${node.url}app/`)
+    const page = await httpGet(node.port, '/app/')
+    expect(page.status).to.equal(200)
+    expect(page.body).to.equal(await readFile(join(BUNDLED_APP_DIR, 'index.html'), 'utf8'))
+    // the page learns the node's WebSocket addresses from config.json
+    const config = JSON.parse((await httpGet(node.port, '/app/config.json')).body)
+    expect(config.relay).to.be.an('array')
   })
 })

@@ -1,3 +1,4 @@
+import { APP_DIR_NONE } from '../constants.js'
 import { runNodeCommand } from '../node-command.js'
 import { resolveNodeConfig } from '../node-config.js'
 import { CONFIG_FLAG, NODE_SETTINGS, flagName, nodeHelp } from '../node-settings.js'
@@ -46,7 +47,7 @@ export const nodeCommand: Command = {
       },
       dhtLan: v('dhtLan'),
       httpListen: v('httpListen'),
-      appDir: v('appDir') ?? undefined,
+      appDir: v('appDir') === APP_DIR_NONE ? undefined : v('appDir') ?? undefined,
       tlsCert: v('tlsCert') ?? undefined,
       tlsKey: v('tlsKey') ?? undefined,
       http: { maxConnections: v('httpMaxConnections'), headersTimeout: v('httpHeadersTimeout'), maxEventClients: v('httpMaxEventClients') },
