@@ -115,12 +115,8 @@ try {
 }
 
 if (!isDialer) {
-  let published
-  try {
-    published = await listenerAddrToPublish(node, { ip, viaRelay: relay != null, timeoutMs: timeoutSeconds * 1000 })
-  } catch (err) {
-    exit(1, err.message)
-  }
+  const published = await listenerAddrToPublish(node, { ip, viaRelay: relay != null, timeoutMs: timeoutSeconds * 1000 })
+    .catch((err) => exit(1, err.message))
   log(`listening on ${node.getMultiaddrs().join(' ')}; publishing ${published}`)
   await redis.rPush(LISTENER_KEY, published)
   await redis.quit()

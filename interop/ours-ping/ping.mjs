@@ -175,12 +175,8 @@ try {
 }
 
 if (!isDialer) {
-  let published
-  try {
-    published = await listenerAddrToPublish(node, { ip, viaRelay: relay != null, timeoutMs: timeoutSeconds * 1000 })
-  } catch (err) {
-    exit(1, err.message)
-  }
+  const published = await listenerAddrToPublish(node, { ip, viaRelay: relay != null, timeoutMs: timeoutSeconds * 1000 })
+    .catch((err) => exit(1, err.message))
   log(`listening on ${node.getMultiaddrs().join(' ')}; publishing ${published}`)
   await redis.command('RPUSH', LISTENER_KEY, published)
   redis.close()

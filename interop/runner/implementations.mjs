@@ -64,7 +64,8 @@ export const IMPLEMENTATIONS = [
   },
   {
     id: 'rust-v0.56',
-    transports: ['tcp', 'ws', 'quic-v1'],
+    // webrtc-direct: libp2p-webrtc 0.9.0-alpha.1 (interop/rust-peer)
+    transports: ['tcp', 'ws', 'quic-v1', 'webrtc-direct'],
     security: ['noise', 'tls'],
     muxers: ['yamux', 'mplex'],
     order: 3,

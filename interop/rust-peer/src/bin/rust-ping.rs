@@ -28,6 +28,7 @@ enum Transport {
     Tcp,
     Ws,
     QuicV1,
+    WebRtcDirect,
 }
 
 impl FromStr for Transport {
@@ -37,7 +38,8 @@ impl FromStr for Transport {
             "tcp" => Self::Tcp,
             "ws" => Self::Ws,
             "quic-v1" => Self::QuicV1,
-            other => bail!("unsupported transport {other:?} (this peer does tcp, ws, quic-v1)"),
+            "webrtc-direct" => Self::WebRtcDirect,
+            other => bail!("unsupported transport {other:?} (this peer does tcp, ws, quic-v1, webrtc-direct)"),
         })
     }
 }
@@ -79,7 +81,7 @@ impl FromStr for Muxer {
 #[derive(Debug)]
 struct Config {
     transport: Transport,
-    /// `None` for quic-v1, which brings its own security and muxing.
+    /// `None` for quic-v1 and webrtc-direct, which bring their own security and muxing.
     upgrade: Option<(Security, Muxer)>,
     is_dialer: bool,
     ip: IpAddr,
@@ -97,7 +99,7 @@ impl Config {
             .context("env var `transport` is not set")?
             .parse()?;
         let upgrade = match transport {
-            Transport::QuicV1 => None,
+            Transport::QuicV1 | Transport::WebRtcDirect => None,
             Transport::Tcp | Transport::Ws => Some((
                 env("security")
                     .context("env var `security` is not set (needed for tcp and ws)")?
@@ -146,6 +148,10 @@ impl Config {
             Transport::QuicV1 => {
                 addr.push(Protocol::Udp(0));
                 addr.push(Protocol::QuicV1);
+            }
+            Transport::WebRtcDirect => {
+                addr.push(Protocol::Udp(0));
+                addr.push(Protocol::WebRTCDirect);
             }
         }
         addr
@@ -216,6 +222,19 @@ async fn build_swarm(cfg: &Config) -> Result<Swarm<Behaviour>> {
             .with_behaviour(|key| new_behaviour(key))?
             .with_swarm_config(|c| c.with_idle_connection_timeout(idle))
             .build(),
+        // A fresh self-signed certificate per run, as upstream's interop-tests do; its hash is
+        // part of the listen address the listener publishes (/certhash/...).
+        (Transport::WebRtcDirect, _) => libp2p::SwarmBuilder::with_new_identity()
+            .with_tokio()
+            .with_other_transport(|key| {
+                Ok(libp2p_webrtc::tokio::Transport::new(
+                    key.clone(),
+                    libp2p_webrtc::tokio::Certificate::generate(&mut rand::thread_rng())?,
+                ))
+            })?
+            .with_behaviour(|key| new_behaviour(key))?
+            .with_swarm_config(|c| c.with_idle_connection_timeout(idle))
+            .build(),
         (t, None) => bail!("transport {t:?} needs security and muxer"),
     };
     Ok(swarm)
@@ -276,6 +295,27 @@ async fn run_dialer(cfg: &Config, mut swarm: Swarm<Behaviour>) -> Result<Report>
     let (_, addr) = reply.context("timed out waiting for the listener's address in redis")?;
     let addr: Multiaddr = addr.parse().with_context(|| format!("bad listener address {addr:?}"))?;
     tracing::info!("dialing {addr}");
+
+    if cfg.transport == Transport::WebRtcDirect {
+        // libp2p-webrtc dials from a listener's UDP socket ("no active listeners, can not dial
+        // without a previous listen" otherwise), so the dialer listens first
+        let listen = cfg.listen_addr();
+        swarm.listen_on(listen.clone()).with_context(|| format!("listen on {listen} (to dial from)"))?;
+        let until = tokio::time::Instant::from_std(deadline);
+        loop {
+            tokio::select! {
+                e = swarm.select_next_some() => match e {
+                    SwarmEvent::NewListenAddr { address, .. } => {
+                        tracing::info!("dialing from {address}");
+                        break;
+                    }
+                    SwarmEvent::ListenerClosed { reason, .. } => bail!("listener closed: {reason:?}"),
+                    other => tracing::debug!("{other:?}"),
+                },
+                _ = tokio::time::sleep_until(until) => bail!("no listen address to dial from within the test timeout"),
+            }
+        }
+    }
 
     let remaining = deadline.saturating_duration_since(Instant::now());
     let t0 = Instant::now();
