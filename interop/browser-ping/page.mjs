@@ -1,7 +1,9 @@
-// Runs in the Chromium page that ping.mjs serves (unbundled, next to /bundle.js = our browser node,
-// interop/browser/entry.mjs). The test-plans dialer, in the page: BLPOP listenerAddr through the
-// wrapper's Redis proxy (POST /redis, a JSON array → the reply as JSON), dial, ping once, and POST
+// Runs in the Chromium page that ping.mjs serves (unbundled, next to /bundle.js = the browser node of
+// entry.mjs). The test-plans dialer, in the page: BLPOP listenerAddr through the wrapper's Redis
+// proxy (POST /redis, a JSON array → the reply as JSON), dial, ping once, and POST
 // { result: { handshakePlusOneRTTMillis, pingRTTMilllis }, info } or { error } to /result.
+// The webrtc listener: reserve on the wrapper's relay (config.relayAddr), RPUSH the
+// /p2p-circuit/webrtc address once it is up, POST { published, info }, and keep serving ping.
 import { createBrowserNode, multiaddr } from '/bundle.js'
 
 const config = JSON.parse(document.getElementById('config').textContent)
@@ -18,14 +20,33 @@ async function report (body) {
   await fetch('/result', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })
 }
 
-let node
-try {
-  const signal = AbortSignal.timeout(config.timeoutSeconds * 1000)
-  node = await createBrowserNode({
-    // the browser default refuses private addresses; the listener is on 127.0.0.1
-    connectionGater: { denyDialMultiaddr: () => false }
-  })
-  if (node.status !== 'started') await node.start()
+/** resolves with the node's first /p2p-circuit/webrtc address, once the reservation has made it */
+async function webrtcAddr (node, signal) {
+  const find = () => node.getMultiaddrs().map(String).find(a => a.includes('/p2p-circuit/webrtc'))
+  while (find() == null) {
+    signal.throwIfAborted()
+    await new Promise((resolve) => {
+      const done = () => {
+        node.removeEventListener('self:peer:update', done)
+        signal.removeEventListener('abort', done)
+        resolve()
+      }
+      node.addEventListener('self:peer:update', done)
+      signal.addEventListener('abort', done)
+    })
+  }
+  return find()
+}
+
+/** the listener: publishes its WebRTC address and resolves with what to report */
+async function listen (node, signal) {
+  const published = await webrtcAddr(node, signal)
+  await redis('RPUSH', 'listenerAddr', published)
+  return { published, info: `${node.peerId.toString()} listening through ${config.relayAddr}; ${navigator.userAgent}` }
+}
+
+/** the dialer: BLPOP, dial, ping once; resolves with what to report */
+async function dialAndPing (node, signal) {
   log(`started ${node.peerId.toString()}; BLPOP listenerAddr`)
   const reply = await redis('BLPOP', 'listenerAddr', String(Math.ceil(config.timeoutSeconds)))
   if (reply == null) throw new Error(`BLPOP listenerAddr: no listener address within ${config.timeoutSeconds} s`)
@@ -33,15 +54,31 @@ try {
   log(`dialling ${target.toString()}`)
   const t0 = performance.now()
   const connection = await node.dial(target, { signal })
+  // a webrtc dial resolves with the direct connection; the relayed one only carried the signalling
+  if (connection.limits != null) throw new Error(`got a limited connection to ${connection.remoteAddr.toString()}`)
   const pingRTT = await node.services.ping.ping(connection.remotePeer, { signal })
   const handshakePlusOneRTT = performance.now() - t0
   const round = (ms) => Math.round(ms * 1000) / 1000
-  await report({
+  return {
     result: { handshakePlusOneRTTMillis: round(handshakePlusOneRTT), pingRTTMilllis: round(pingRTT) },
     info: `connected (${connection.encryption}, ${connection.multiplexer}) to ${connection.remoteAddr.toString()}; ${navigator.userAgent}`
-  })
-} catch (err) {
-  await report({ error: `${err?.name ?? 'Error'}: ${err?.message ?? String(err)}` })
-} finally {
-  await node?.stop().catch(() => {})
+  }
 }
+
+let node
+let outcome
+try {
+  const signal = AbortSignal.timeout(config.timeoutSeconds * 1000)
+  node = await createBrowserNode({
+    addresses: { listen: config.isDialer ? [] : [`${config.relayAddr}/p2p-circuit`, '/webrtc'] },
+    // the browser default refuses private addresses; the peers are on 127.0.0.1
+    connectionGater: { denyDialMultiaddr: () => false }
+  })
+  if (node.status !== 'started') await node.start()
+  outcome = config.isDialer ? await dialAndPing(node, signal) : await listen(node, signal)
+} catch (err) {
+  outcome = { error: `${err?.name ?? 'Error'}: ${err?.message ?? String(err)}` }
+}
+await report(outcome)
+// a listener keeps its node, serving ping, until the wrapper closes the browser
+if (config.isDialer || outcome.error != null) await node?.stop().catch(() => {})

@@ -74,9 +74,10 @@ export const IMPLEMENTATIONS = [
   {
     // our browser node (interop/browser-ping/entry.mjs) in headless Chromium, driven by a Node
     // wrapper that serves the page and a Redis proxy; build.sh bundles it, and prints "Chromium not
-    // present" (a skip) without /usr/bin/chromium or playwright-core
+    // present" (a skip) without /usr/bin/chromium or playwright-core. It listens only for webrtc,
+    // through a relay the wrapper starts (ours-ping/ping.mjs --relay), as test-plans' browsers do
     id: 'chromium-ours',
-    transports: [{ name: 'ws', dialOnly: true }, { name: 'wss', dialOnly: true }, { name: 'webrtc-direct', dialOnly: true }],
+    transports: [{ name: 'ws', dialOnly: true }, { name: 'wss', dialOnly: true }, { name: 'webrtc-direct', dialOnly: true }, 'webrtc'],
     security: ['noise'],
     muxers: ['yamux'],
     order: 1,
@@ -84,9 +85,10 @@ export const IMPLEMENTATIONS = [
   },
   {
     // the same page and entry bundled against js-libp2p 3.3.11 and its modules from npm
-    // (interop/js-peer/node_modules): js-libp2p as a browser application ships it
+    // (interop/js-peer/node_modules): js-libp2p as a browser application ships it; its webrtc
+    // listener's relay is js-libp2p's (js-peer/ping.mjs --relay on Node 24)
     id: 'chromium-js-v3.3',
-    transports: [{ name: 'ws', dialOnly: true }, { name: 'wss', dialOnly: true }, { name: 'webrtc-direct', dialOnly: true }],
+    transports: [{ name: 'ws', dialOnly: true }, { name: 'wss', dialOnly: true }, { name: 'webrtc-direct', dialOnly: true }, 'webrtc'],
     security: ['noise'],
     muxers: ['yamux'],
     order: 1,
