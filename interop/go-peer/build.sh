@@ -3,9 +3,10 @@
 #
 #   interop/go-peer/build.sh            -> binary at $OUT (printed as the last stdout line)
 #   interop/go-peer/build.sh dht        -> the DHT peer (module in dht/, own go.mod) instead
+#   interop/go-peer/build.sh relay      -> the protocol table's relay program (relay/, main module)
 #
 # OUT defaults to ${INTEROP_CACHE:-$HOME/.cache/libp2p-ts-interop}/go-peer/go-peer
-# (go-peer/go-dht-peer for `dht`).
+# (go-peer/go-dht-peer for `dht`, go-peer/go-relay for `relay`).
 # GOCACHE / GOMODCACHE keep Go's defaults (outside the repo) unless set by the caller.
 # Skips the build when $OUT is newer than every source file here.
 # Without a usable Go toolchain it prints "go toolchain not present", writes the marker
@@ -20,7 +21,8 @@ OUT_DIR="${INTEROP_CACHE:-$HOME/.cache/libp2p-ts-interop}/go-peer"
 case "${1:-}" in
   "") SRC="$HERE"; OUT="${OUT:-$OUT_DIR/go-peer}" ;;
   dht) SRC="$HERE/dht"; OUT="${OUT:-$OUT_DIR/go-dht-peer}" ;;
-  *) echo "usage: build.sh [dht]" >&2; exit 2 ;;
+  relay) SRC="$HERE"; PKG=./relay; OUT="${OUT:-$OUT_DIR/go-relay}" ;;
+  *) echo "usage: build.sh [dht|relay]" >&2; exit 2 ;;
 esac
 MARKER="$OUT.unavailable"
 MIN_GO="1.25.7" # go-libp2p v0.48.0's go directive
@@ -73,7 +75,7 @@ echo "building $(basename "$OUT") with $GO_VERSION -> $OUT"
 start=$(date +%s.%N)
 (
   cd "$SRC"
-  CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=readonly" "$GO_BIN" build -trimpath -o "$OUT" .
+  CGO_ENABLED=0 GOFLAGS="${GOFLAGS:-} -mod=readonly" "$GO_BIN" build -trimpath -o "$OUT" "${PKG:-.}"
 )
 end=$(date +%s.%N)
 rm -f "$MARKER"

@@ -2,14 +2,16 @@
 # Builds the rust-libp2p interop peers (debug) and prints the paths of the binaries on stdout:
 #   by default both bins, `rust-perf` (perf contract) on one line and then `rust-ping` (ping
 #   contract) on the last line, which is what the interop runner takes;
-#   BIN=<one [[bin]] of Cargo.toml> builds only that one and prints only its path.
+#   BIN=<one [[bin]] of Cargo.toml> (or that name as the first argument) builds only that one and
+#   prints only its path.
 #   CARGO_TARGET_DIR defaults to ${INTEROP_CACHE:-$HOME/.cache/libp2p-ts-interop}/rust-target,
 #   outside the repo. cargo itself makes a second run a no-op when nothing changed.
 # With no cargo on the machine it says so and exits 0, so callers can skip the rust cases.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-bins=(${BIN:-rust-perf rust-ping})
+# A first argument names one bin too (the interop runner passes its `args` that way).
+bins=(${1:-${BIN:-rust-perf rust-ping}})
 
 cargo="$(command -v cargo || true)"
 if [[ -z "$cargo" && -x "${CARGO_HOME:-$HOME/.cargo}/bin/cargo" ]]; then
