@@ -19,7 +19,8 @@ export function parseProtocolResult (stdout, keys) {
 }
 
 /**
- * Runs `c` ({ name, type, caseType, impls: { role: { id, prepared } } }) and resolves with
+ * Runs `c` ({ name, type, caseType, roleImpls: { role: table entry }, impls: { role: { id, prepared } } })
+ * and resolves with
  * { outcome: 'success'|'failure', error, result, ms }. Never throws.
  */
 export async function runProtocolCase (c, { redis, logFile }) {
@@ -31,7 +32,7 @@ export async function runProtocolCase (c, { redis, logFile }) {
     ip: '127.0.0.1',
     redis_addr: redis.addr,
     test_timeout_seconds: String(caseType.timeoutSeconds),
-    ...caseType.env(c.impls)
+    ...caseType.env(c.roleImpls)
   }
   const peers = Object.fromEntries(caseType.roles.map(role =>
     [role, startPeer(c.impls[role].prepared, { ...contract, role, version: c.impls[role].id })]))

@@ -121,8 +121,14 @@ export async function main (args) {
       const key = keyOf(impl, c.type)
       if (preparations.has(key)) continue
       const t0 = Date.now()
-      const entry = { id: `${impl.id}-${c.type}`, run: impl.programs[c.type] }
+      const program = impl.programs[c.type]
+      const entry = { id: `${impl.id}-${c.type}`, run: program, env: program.env }
       preparations.set(key, prepareImplementation(entry, { root: ROOT, logDir: LOG_DIR, buildTimeoutSeconds, say }).then((r) => {
+        if (r.ok != null && program.driver != null) {
+          // the built peer speaks a command protocol: the driver runs the role and starts it
+          const driver = path.join(ROOT, program.driver)
+          r.ok = { command: [process.execPath, driver], cwd: path.dirname(driver), env: { ...r.ok.env, peer_bin: r.ok.command[0] } }
+        }
         if (r.skip != null) say(`SKIP ${key}: ${r.skip}`)
         else if (r.fail != null) say(`FAIL ${key}: ${r.fail}`)
         r.seconds = Math.round((Date.now() - t0) / 1000)
