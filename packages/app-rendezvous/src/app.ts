@@ -53,11 +53,16 @@ export class RendezvousApp {
     await this.node.stop()
   }
 
-  /** sends `text` to every peer of the room with a connection (direct, else through the relay) */
+  /** sends `text` to every peer of the room that is not gone (directly, else through the relay) */
   async say (text: string): Promise<Array<PromiseSettledResult<ChatMessage>>> {
-    return Promise.allSettled(this.peers.list().map(async peer => {
-      const connection = await this.peers.connectionTo(peer.id)
-      return this.chat.send(connection, text)
+    return Promise.allSettled(this.peers.present().map(async peer => {
+      try {
+        return await this.chat.send(await this.peers.connectionTo(peer.id), text)
+      } catch {
+        // the connection may have closed under the message (a direct one being replaced): once
+        // more, on whichever connection is open now
+        return this.chat.send(await this.peers.connectionTo(peer.id), text)
+      }
     }))
   }
 

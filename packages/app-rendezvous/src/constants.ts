@@ -58,6 +58,13 @@ export const DIAL_TIMEOUT_MS = 30_000
 /** first retry delay after a failed or lost direct connection; doubles up to RETRY_MAX_MS */
 export const RETRY_MIN_MS = 1_000
 
+/**
+ * direct dials that may fail in a row, with no connection to the peer at all, before it counts as
+ * gone (a page closed earlier: provider records outlive their pages). It is still retried, and
+ * comes back as soon as a dial works.
+ */
+export const GONE_AFTER_FAILURES = 3
+
 /** the longest delay between two direct-connection retries */
 export const RETRY_MAX_MS = 30_000
 

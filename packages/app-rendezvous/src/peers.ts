@@ -1,6 +1,6 @@
 import { ConnectionFailedError, TypedEventEmitter } from '@libp2p/interface'
 import { withTimeout } from '@libp2p/utils'
-import { DIAL_TIMEOUT_MS, MAX_ROOM_PEERS, PING_INTERVAL_MS, RETRY_MAX_MS, RETRY_MIN_MS } from './constants.js'
+import { DIAL_TIMEOUT_MS, GONE_AFTER_FAILURES, MAX_ROOM_PEERS, PING_INTERVAL_MS, RETRY_MAX_MS, RETRY_MIN_MS } from './constants.js'
 import { bestConnection, isDirect, linkOf } from './links.js'
 import type { Link } from './links.js'
 import type { AppNode } from './node.js'
@@ -20,6 +20,8 @@ export interface RoomPeer {
   notice?: string
   /** direct dials that failed in a row (reset by a direct connection) */
   failures: number
+  /** unreachable for GONE_AFTER_FAILURES dials with no connection at all: most likely a page closed earlier */
+  gone: boolean
   /** whether a direct connection was up once, so losing it is news */
   wasDirect: boolean
   /** performance.now() when the first direct connection came up (in a page: ms since it was opened) */
@@ -69,8 +71,14 @@ export class RoomPeers extends TypedEventEmitter<RoomPeersEvents> {
     this.#timers.clear()
   }
 
+  /** every peer found, gone ones included */
   list (): RoomPeer[] {
     return [...this.#peers.values()]
+  }
+
+  /** the peers that are here (not gone) */
+  present (): RoomPeer[] {
+    return this.list().filter(p => !p.gone)
   }
 
   get (id: string): RoomPeer | undefined {
@@ -83,11 +91,10 @@ export class RoomPeers extends TypedEventEmitter<RoomPeersEvents> {
     let peer = this.#peers.get(key)
     if (peer == null) {
       if (this.#peers.size >= MAX_ROOM_PEERS) { return }
-      peer = { id: provider.id, multiaddrs: [], link: 'none', failures: 0, wasDirect: false }
+      peer = { id: provider.id, multiaddrs: [], link: 'none', failures: 0, gone: false, wasDirect: false }
       this.#peers.set(key, peer)
       this.#refresh(peer)
-      const first = this.#node.peerId.toString() < key
-      this.#schedule(peer, first ? 0 : this.#patienceMs)
+      this.#schedule(peer, this.#dialsFirst(peer) ? 0 : this.#patienceMs)
     }
     // provider records carry addresses without the provider's own /p2p/<id>: a dial needs it
     if (provider.multiaddrs.length > 0) {
@@ -124,10 +131,16 @@ export class RoomPeers extends TypedEventEmitter<RoomPeersEvents> {
     this.#refresh(peer, evt.type === 'connection:close' ? evt.detail : undefined)
     if (before === 'direct' && peer.link !== 'direct' && !this.#stop.signal.aborted) {
       peer.notice = `direct connection lost: ${peer.link === 'relayed' ? 'the chat goes through the relay' : 'no connection'} while it is retried`
-      this.#schedule(peer, RETRY_MIN_MS)
+      // both pages see the loss: as for the first dial, one retries at once, the other later
+      this.#schedule(peer, this.#dialsFirst(peer) ? RETRY_MIN_MS : this.#patienceMs)
     }
     if (before !== 'direct' && peer.link === 'direct') { void this.#ping(peer) }
     this.#changed(peer)
+  }
+
+  /** of two pages, the one with the smaller peer id dials first */
+  #dialsFirst (peer: RoomPeer): boolean {
+    return this.#node.peerId.toString() < peer.id.toString()
   }
 
   #refresh (peer: RoomPeer, closed?: Connection): void {
@@ -136,6 +149,7 @@ export class RoomPeers extends TypedEventEmitter<RoomPeersEvents> {
       peer.firstDirectAt ??= performance.now()
       peer.wasDirect = true
       peer.failures = 0
+      peer.gone = false
       peer.notice = undefined
     } else {
       peer.rtt = undefined
@@ -166,6 +180,7 @@ export class RoomPeers extends TypedEventEmitter<RoomPeersEvents> {
     } catch (err: any) {
       if (this.#stop.signal.aborted) { return }
       peer.failures++
+      peer.gone = peer.failures >= GONE_AFTER_FAILURES && peer.link === 'none'
       const delay = Math.min(RETRY_MIN_MS * 2 ** peer.failures, RETRY_MAX_MS)
       peer.notice = `direct connection failed (${err.name}: ${err.message}); retrying in ${Math.round(delay / 1000)} s${peer.link === 'relayed' ? ', the relay carries the chat meanwhile' : ''}`
       this.#changed(peer)

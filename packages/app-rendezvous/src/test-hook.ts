@@ -17,7 +17,7 @@ export function testHook (app: RendezvousApp): Record<string, unknown> {
     peerId: app.node.peerId.toString(),
     room: app.room.name,
     ownAddresses: () => app.room.ownAddresses(),
-    peers: () => app.peers.list().map(p => ({ id: p.id.toString(), link: p.link, rtt: p.rtt, notice: p.notice, firstDirectAt: p.firstDirectAt, multiaddrs: p.multiaddrs.map(ma => ma.toString()) })),
+    peers: () => app.peers.list().map(p => ({ id: p.id.toString(), link: p.link, gone: p.gone, rtt: p.rtt, notice: p.notice, firstDirectAt: p.firstDirectAt, multiaddrs: p.multiaddrs.map(ma => ma.toString()) })),
     connections: () => app.node.getConnections().map(c => ({
       remotePeer: c.remotePeer.toString(),
       remoteAddr: c.remoteAddr.toString(),

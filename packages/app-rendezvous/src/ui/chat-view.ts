@@ -19,7 +19,7 @@ export function chatView (app: RendezvousApp, notice: (text: string, error?: boo
       evt.preventDefault()
       const text = input.value.trim()
       if (text === '') { return }
-      if (app.peers.list().length === 0) {
+      if (app.peers.present().length === 0) {
         notice('nobody to send to yet')
         return
       }

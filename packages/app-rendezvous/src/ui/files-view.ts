@@ -39,7 +39,7 @@ export function filesView (app: RendezvousApp, notice: (text: string, error?: bo
     id: 'file-input',
     multiple: true,
     onchange: () => {
-      const targets = app.peers.list().filter(p => p.link === 'direct')
+      const targets = app.peers.present().filter(p => p.link === 'direct')
       if (targets.length === 0) {
         notice('files go over direct connections only, and there is none yet', true)
         return

@@ -9,8 +9,11 @@ export function peersView (app: RendezvousApp): HTMLElement {
   const body = h('tbody')
   const empty = h('p', { class: 'empty' }, 'nobody else here yet: open this page in another window, or share its link')
   const table = h('table', { id: 'peers' }, h('thead', {}, h('tr', {}, h('th', {}, 'peer'), h('th', {}, 'connection'), h('th', {}, 'round trip'))), body)
+  const gone = h('p', { class: 'gone', id: 'gone-peers' })
   const render = (): void => {
-    const peers = app.peers.list()
+    const peers = app.peers.present()
+    const goneCount = app.peers.list().length - peers.length
+    gone.textContent = goneCount === 0 ? '' : `${goneCount} earlier peer(s) of this room cannot be reached (closed pages, most likely); still retried now and then`
     empty.hidden = peers.length > 0
     body.replaceChildren(...peers.map(peer => h('tr', { 'data-peer': peer.id.toString(), 'data-link': peer.link },
       h('td', {}, h('span', { class: 'id', title: peer.id.toString() }, shortId(peer.id.toString()))),
@@ -21,5 +24,5 @@ export function peersView (app: RendezvousApp): HTMLElement {
   }
   app.peers.addEventListener('change', frameThrottle(render))
   render()
-  return h('section', {}, h('h2', {}, 'Peers'), empty, table)
+  return h('section', {}, h('h2', {}, 'Peers'), empty, table, gone)
 }
