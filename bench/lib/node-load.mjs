@@ -64,9 +64,11 @@ export async function ask (child, cmd, type, timeoutMs) {
 }
 
 async function runOne (stack, plan) {
+  if (2 * plan.circuits > plan.reservations) throw new RangeError(`${plan.circuits} circuits need ${2 * plan.circuits} peers, there are ${plan.reservations}`)
   const limits = loadLimits(plan)
   const hardTimeoutMs = plan.reservations * plan.spacingMs + plan.windowMs + 600_000
-  const { relay, ready } = await startRelay(stack, { limits, dhtLan: true }, hardTimeoutMs)
+  // ours counts the inbound connections its admission limits refuse (js has no such log to read)
+  const { relay, ready } = await startRelay(stack, { limits, dhtLan: true, countRefusals: stack === 'ours' }, hardTimeoutMs)
   const procs = []
   try {
     const base = await ask(relay, { cmd: 'mem', tag: 'baseline' }, 'mem', 60_000)
@@ -142,6 +144,8 @@ async function runOne (stack, plan) {
       cpuShare: (w1.usage.cpuUs - w0.usage.cpuUs) / 1e6 / windowS,
       sendErrors: stopped.reduce((n, s) => n + s.sendErrors, 0),
       heldAfter: held.reduce((n, h) => n + h.held, 0),
+      // relay connections that ended before the end, by side (as the client saw it) and error
+      closedEarly: held.reduce((acc, h) => { for (const [k, v] of Object.entries(h.closes ?? {})) acc[k] = (acc[k] ?? 0) + v; return acc }, {}),
       relayAfter: final,
       peerErrors: [...reserved, ...opened, ...stopped].flatMap(r => r.errors).slice(0, 20),
       relayStderrTail: relay.stderr.slice(-4000)
@@ -174,9 +178,11 @@ function renderTable (runs) {
     ['circuits open', r => r.circuitsOpen, 0],
     ['heap KiB / circuit', r => r.heapPerCircuitKiB, 1],
     ['RSS KiB / circuit', r => r.rssPerCircuitKiB, 1],
+    ['circuits still receiving at the window end', r => r.circuitsReceiving, 0],
     ['relayed MB/s (all circuits)', r => r.relayedMBps, 1],
     ['relay CPU ms / relayed MB', r => r.cpuMsPerMB, 2],
     ['relay CPU (cores busy)', r => r.cpuShare, 2],
+    ['relay connections held at the end (of reservations)', r => r.heldAfter, 0],
     ['failed reservations + circuits + sends', r => r.failedReservations + r.failedCircuits + r.sendErrors, 0]
   ]
   const lines = rows.map(([label, get, d]) => {

@@ -8,7 +8,7 @@
 //                      then send without pause -> {"type":"circuits",...}
 //   {"cmd":"bytes","tag"}  bytes the local targets received so far -> {"type":"bytes",...}
 //   {"cmd":"stop-data"}  stop sending, close the circuits -> {"type":"data-stopped",...}
-//   {"cmd":"held"}     peers still connected to the relay -> {"type":"held",...}
+//   {"cmd":"held"}     peers still connected to the relay, and why the others closed -> {"type":"held",...}
 import { peerIdFromString } from '@libp2p/peer-id'
 import { multiaddr } from '@multiformats/multiaddr'
 import { emit, errorInfo, parseArgs, superviseChild } from './child-io.mjs'
@@ -26,6 +26,7 @@ const inbound = new Set()
 const outbound = []
 let sending
 const errors = []
+const closes = {}
 const noteError = (what, err) => { if (errors.length < 50) errors.push({ what, name: err?.name, message: err?.message }) }
 
 superviseChild({
@@ -36,7 +37,7 @@ superviseChild({
     else if (cmd.cmd === 'circuits') emit({ type: 'circuits', ...await openCircuits(cmd.pairs) })
     else if (cmd.cmd === 'bytes') emit({ type: 'bytes', tag: cmd.tag, bytes: received.bytes, inbound: inbound.size, at: performance.now() })
     else if (cmd.cmd === 'stop-data') emit({ type: 'data-stopped', ...await stopData() })
-    else if (cmd.cmd === 'held') emit({ type: 'held', held: peers.filter(p => p.node.getConnections(p.relayId).length > 0).length })
+    else if (cmd.cmd === 'held') emit({ type: 'held', held: peers.filter(p => p.node.getConnections(p.relayId).length > 0).length, closes })
     else throw new TypeError(`unknown command ${cmd.cmd}`)
   },
   async onEnd () {
@@ -66,6 +67,11 @@ async function reserveOne (peer, g, startAt) {
     }
   }
   peer.relayId = peer.connection.remotePeer
+  // why relay connections ended before the benchmark closed them: which side, which error
+  peer.connection.addEventListener('close', (evt) => {
+    const key = `${evt.local === true ? 'local' : evt.local === false ? 'remote' : '?'} ${evt.error?.name ?? 'clean'}: ${(evt.error?.message ?? '').slice(0, 80)}`
+    closes[key] = (closes[key] ?? 0) + 1
+  })
   const reserveMs = await reserve(peer.connection, AbortSignal.timeout(opTimeoutMs))
   return { dialMs, reserveMs, retries }
 }
