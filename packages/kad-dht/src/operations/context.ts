@@ -67,12 +67,20 @@ export async function * underDeadline<T> (ctx: OperationContext, options: Routin
 }
 
 /**
- * Sends `message` to `peer` as one step of a lookup: DIAL_PEER when there is no connection yet,
- * SEND_QUERY, then PEER_RESPONSE with the reply's closer peers (their addresses stored in the peer
- * store, mapped by the peer info mapper) or QUERY_ERROR. Returns the reply through `onReply`.
+ * Sends `message` to `peer` as one step of a lookup: DIAL_PEER when there is no connection yet
+ * (the addresses the lookup was given for it are stored in the peer store first, so the dial by id
+ * finds them), SEND_QUERY, then PEER_RESPONSE with the reply's closer peers (mapped by the peer
+ * info mapper) or QUERY_ERROR. Returns the reply through `onReply`.
+ *
+ * The closer peers of a reply are not stored: most are never asked (a lookup asks only peers
+ * among the k closest it has seen), and storing every peer named in every reply made each node's
+ * peer store grow with the whole network (a write per peer named: 20 per reply).
  */
 export async function * ask (ctx: OperationContext, peer: PeerId, message: KadMessage, query: QueryContext, onReply?: (reply: KadMessage) => Promise<Partial<{ record: DHTRecord }> | undefined>): AsyncGenerator<QueryEvent, void, undefined> {
-  if (ctx.connectionManager.getConnections(peer).length === 0) { yield dialPeerEvent(peer, query.path) }
+  if (ctx.connectionManager.getConnections(peer).length === 0) {
+    if (query.multiaddrs != null && query.multiaddrs.length > 0) { await remember(ctx, [{ id: peer, multiaddrs: query.multiaddrs }]) }
+    yield dialPeerEvent(peer, query.path)
+  }
   yield sendQueryEvent(peer, message.type, query.path)
   let reply: KadMessage
   try {
@@ -82,7 +90,7 @@ export async function * ask (ctx: OperationContext, peer: PeerId, message: KadMe
     return
   }
   ctx.onPeerAnswered(peer)
-  const closer = await remember(ctx, reply.closer.filter(p => !p.id.equals(ctx.self)))
+  const closer = reply.closer.filter(p => !p.id.equals(ctx.self)).map(p => ctx.peerInfoMapper(p))
   let extra: Partial<{ record: DHTRecord }> | undefined
   try {
     extra = await onReply?.(reply)

@@ -1,6 +1,6 @@
 import { finalPeerEvent, LOCAL_PATH } from '../query/events.js'
 import { EventTypes, MessageType } from '../types.js'
-import { ask, lookupFor, underDeadline } from './context.js'
+import { ask, lookupFor, remember, underDeadline } from './context.js'
 import type { OperationContext } from './context.js'
 import type { QueryEvent } from '../types.js'
 import type { PeerId, PeerInfo, RoutingOptions } from '@libp2p/interface'
@@ -43,6 +43,8 @@ export async function * findPeer (ctx: OperationContext, id: PeerId, options: Ro
       if (event.type !== EventTypes.PEER_RESPONSE) { continue }
       const found = event.closer.find(p => p.id.equals(id) && p.multiaddrs.length > 0)
       if (found != null) {
+        // a dial by id right after findPeer finds the addresses (replies' peers are not stored as such)
+        await remember(ctx, [found])
         yield finalPeerEvent(event.from, found, event.path)
         return
       }

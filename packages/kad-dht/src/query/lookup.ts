@@ -3,6 +3,7 @@ import { compareCloseness, peerKadId } from '../kad-id.js'
 import { EventTypes } from '../types.js'
 import type { DisjointPath, QueryErrorEvent, QueryEvent } from '../types.js'
 import type { PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** candidates a path keeps, closest first: farther ones cannot be among the k closest that end it */
 const MAX_CANDIDATES_PER_PATH = 8 * 20
@@ -12,6 +13,11 @@ export const MAX_QUERIES_PER_LOOKUP = 400
 export interface QueryContext {
   signal: AbortSignal
   path: DisjointPath
+  /**
+   * the addresses the answer that named the peer gave (mapped), to dial it by; empty for a seed
+   * from the routing table, whose addresses the peer store holds
+   */
+  multiaddrs?: Multiaddr[]
 }
 
 /**
@@ -42,6 +48,8 @@ interface Candidate {
   id: PeerId
   kadId: Uint8Array
   state: State
+  /** from the answer that first named it */
+  multiaddrs: Multiaddr[]
 }
 
 interface Path {
@@ -72,7 +80,7 @@ export class Lookup {
     this.#paths = Array.from({ length: count }, (_, index) => ({ index, candidates: [], running: 0, done: false }))
     this.#seen.add(init.self.toString())
     // seeds, closest first, dealt round-robin so each path starts near the target
-    const seeds = this.#fresh(init.seeds).sort((a, b) => compareCloseness(init.target, a.kadId, b.kadId))
+    const seeds = this.#fresh(init.seeds.map(id => ({ id, multiaddrs: [] }))).sort((a, b) => compareCloseness(init.target, a.kadId, b.kadId))
     seeds.forEach((c, i) => { this.#insert(this.#paths[i % count], c) })
   }
 
@@ -138,13 +146,13 @@ export class Lookup {
   async #ask (path: Path, candidate: Candidate, signal: AbortSignal, emit: (evt: QueryEvent) => void): Promise<void> {
     let answered = false
     try {
-      for await (const evt of this.#init.query(candidate.id, { signal, path: this.#pathInfo(path) })) {
+      for await (const evt of this.#init.query(candidate.id, { signal, path: this.#pathInfo(path), multiaddrs: candidate.multiaddrs })) {
         if (signal.aborted) { break }
         if (evt.type === EventTypes.QUERY_ERROR) {
           answered = false
         } else if (evt.type === EventTypes.PEER_RESPONSE) {
           answered = true
-          for (const c of this.#fresh(evt.closer.map(p => p.id))) { this.#insert(path, c) }
+          for (const c of this.#fresh(evt.closer)) { this.#insert(path, c) }
         }
         emit(evt)
       }
@@ -156,13 +164,13 @@ export class Lookup {
   }
 
   /** candidates for the peers no path has seen yet (self excluded) */
-  #fresh (peers: PeerId[]): Candidate[] {
+  #fresh (peers: Array<{ id: PeerId, multiaddrs: Multiaddr[] }>): Candidate[] {
     const out: Candidate[] = []
-    for (const id of peers) {
+    for (const { id, multiaddrs } of peers) {
       const key = id.toString()
       if (this.#seen.has(key)) { continue }
       this.#seen.add(key)
-      out.push({ id, kadId: peerKadId(id), state: 'waiting' })
+      out.push({ id, kadId: peerKadId(id), state: 'waiting', multiaddrs })
     }
     return out
   }
