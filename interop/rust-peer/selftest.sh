@@ -27,5 +27,6 @@ run() { # transport security muxer
 }
 for t in tcp ws; do for s in noise tls; do for m in yamux mplex; do run $t $s $m; done; done; done
 run quic-v1 "" ""
+run webrtc-direct "" ""
 echo "$pass passed, $fail failed"
 [[ $fail -eq 0 ]]
