@@ -1,24 +1,29 @@
 /* eslint-disable no-console */
 // The receive path alone (issue 15): socket -> Noise frame decode -> decrypt -> yamux frame decode
 // -> stream read buffer -> application, in this process; the sender is a child process, so
-// everything counted here is the receiver's. Figures per MiB moved, which a loaded machine changes
-// far less than MB/s: JS heap bytes allocated (from v8.GCProfiler's used-heap before/after each GC),
-// GC count and GC ms (perf_hooks 'gc' entries) and CPU ns/byte of this process. Buffers' backing
-// stores (socket reads, decipher output) live outside the JS heap and are not in the heap figure;
-// their JS objects are. The opposite direction (the sender's costs) is `--role send`: this process sends,
-// the child receives.
+// everything counted is the receiver's (`--role send` swaps them: the sender's costs). Figures per
+// MiB moved, which a loaded machine changes far less than MB/s:
+//   heapKiBPerMiB      JS heap allocated (v8.GCProfiler: used heap before each GC less after the last)
+//   gcPerMiB, gcKinds  collections (perf_hooks 'gc'; kinds 1 minor, 4 major, 8 incremental marking)
+//   gcMsPerMiB         their wall time (inflated by a loaded machine: read the counts first)
+//   arrayBuffersMaxMiB Buffer backing stores alive at once (sampled every 5 ms): socket reads and
+//                      decipher outputs live outside the JS heap, and wait there for a collection
+//   cpuNsPerByte       CPU of this process per byte
 //
-//   node bench/micro/receive-path.mjs [--style for-await|message|read|lp] [--mib 128] [--rounds 3]
-//                                     [--role receive|send] [--sample <file.json>]
+//   node bench/micro/receive-path.mjs [--style for-await|message|read|lp|sink] [--mib 128] [--rounds 3]
+//                                     [--role receive|send] [--sample <file.json>] [--count-messages]
 //
-// --sample writes a V8 sampling heap profile of the measured part (where the allocated bytes come
-// from, by function), summarised on stderr as the top allocating functions.
+// Styles name how the receiver reads (for-await, 'message' events, read(), lpStream().read() of
+// 64 KiB messages); the sender writes with send()/onDrain(), lpStream().write() for lp, and sink()
+// of 64 KiB chunks for `sink` (whose receiver reads with for-await). --count-messages prints how
+// many Noise messages this process opened, by size (every round, the warm-up included). --sample
+// writes a V8 sampling heap profile of the first measured round (where the heap bytes come from)
+// and prints its top allocating functions on stderr.
 import { fork } from 'node:child_process'
 import { PerformanceObserver } from 'node:perf_hooks'
 import { parseArgs } from 'node:util'
 import v8 from 'node:v8'
 import { generateKeyPair } from '@libp2p/crypto/keys'
-import { peerIdFromPrivateKey } from '@libp2p/peer-id'
 import { lpStream } from '@libp2p/utils'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
@@ -32,9 +37,23 @@ const { values: opts } = parseArgs({
     rounds: { type: 'string', default: '3' },
     role: { type: 'string', default: 'receive' },
     child: { type: 'string' },
-    sample: { type: 'string' }
+    sample: { type: 'string' },
+    'count-messages': { type: 'boolean', default: false }
   }
 })
+
+if (opts['count-messages'] && opts.child == null) {
+  // Noise messages this process opens, by size: a writer that ends its tick after each write can
+  // leave a short message behind every full one
+  const { CipherState } = await import('../../packages/connection-encrypter-noise/dist/src/cipher-state.js')
+  const sizes = { 'full (65535)': 0, 'short (< 512)': 0, other: 0 }
+  const decryptFrame = CipherState.prototype.decryptFrame
+  CipherState.prototype.decryptFrame = function (ciphertext) {
+    sizes[ciphertext.byteLength === 65535 ? 'full (65535)' : ciphertext.byteLength < 512 ? 'short (< 512)' : 'other']++
+    return decryptFrame.call(this, ciphertext)
+  }
+  process.on('exit', () => { console.log(JSON.stringify({ noiseMessagesOpened: sizes })) })
+}
 const MIB = 1024 * 1024
 const TOTAL = Number(opts.mib) * MIB
 const CHUNK = 64 * 1024
@@ -59,6 +78,10 @@ async function secureAndMux (maConn, direction) {
 // ---- the two ends --------------------------------------------------------------------------
 
 async function send (stream, style) {
+  if (style === 'sink') {
+    await stream.sink((function * () { for (let sent = 0; sent < TOTAL; sent += CHUNK) yield FILL })())
+    return
+  }
   if (style === 'lp') {
     const lp = lpStream(stream, { maxDataLength: CHUNK })
     const msg = FILL.subarray(0, LP_CHUNK)
@@ -75,7 +98,7 @@ async function send (stream, style) {
 /** read to EOF the way `style` says; returns the payload bytes */
 async function receive (stream, style) {
   let n = 0
-  if (style === 'for-await') {
+  if (style === 'for-await' || style === 'sink') {
     for await (const chunk of stream) { n += chunk.byteLength }
   } else if (style === 'read') {
     for (let chunk = await stream.read(); chunk != null; chunk = await stream.read()) { n += chunk.byteLength }
