@@ -4,9 +4,10 @@
 #   interop/go-peer/build.sh            -> binary at $OUT (printed as the last stdout line)
 #   interop/go-peer/build.sh dht        -> the DHT peer (module in dht/, own go.mod) instead
 #   interop/go-peer/build.sh relay      -> the protocol table's relay program (relay/, main module)
+#   interop/go-peer/build.sh identify-push  -> its identify-push program (identify-push/)
 #
 # OUT defaults to ${INTEROP_CACHE:-$HOME/.cache/libp2p-ts-interop}/go-peer/go-peer
-# (go-peer/go-dht-peer for `dht`, go-peer/go-relay for `relay`).
+# (go-peer/go-dht-peer for `dht`, go-peer/go-<name> for relay and identify-push).
 # GOCACHE / GOMODCACHE keep Go's defaults (outside the repo) unless set by the caller.
 # Skips the build when $OUT is newer than every source file here.
 # Without a usable Go toolchain it prints "go toolchain not present", writes the marker
@@ -21,8 +22,8 @@ OUT_DIR="${INTEROP_CACHE:-$HOME/.cache/libp2p-ts-interop}/go-peer"
 case "${1:-}" in
   "") SRC="$HERE"; OUT="${OUT:-$OUT_DIR/go-peer}" ;;
   dht) SRC="$HERE/dht"; OUT="${OUT:-$OUT_DIR/go-dht-peer}" ;;
-  relay) SRC="$HERE"; PKG=./relay; OUT="${OUT:-$OUT_DIR/go-relay}" ;;
-  *) echo "usage: build.sh [dht|relay]" >&2; exit 2 ;;
+  relay|identify-push) SRC="$HERE"; PKG="./$1"; OUT="${OUT:-$OUT_DIR/go-$1}" ;;
+  *) echo "usage: build.sh [dht|relay|identify-push]" >&2; exit 2 ;;
 esac
 MARKER="$OUT.unavailable"
 MIN_GO="1.25.7" # go-libp2p v0.48.0's go directive

@@ -32,7 +32,8 @@ export const PROTOCOL_IMPLEMENTATIONS = [
     version: 'this repository',
     programs: {
       relay: { kind: 'node', script: 'interop/runner/protocols/ours/relay.mjs' },
-      dht: { kind: 'node', script: DHT_DRIVER, env: { dht_impl: 'ours' } }
+      dht: { kind: 'node', script: DHT_DRIVER, env: { dht_impl: 'ours' } },
+      'identify-push': { kind: 'node', script: 'interop/runner/protocols/ours/identify-push.mjs' }
     },
     relay: { reservationTtlSeconds: 6 }
   },
@@ -42,7 +43,8 @@ export const PROTOCOL_IMPLEMENTATIONS = [
     programs: {
       relay: { kind: 'node24', script: 'interop/js-peer/relay-case.mjs', setup: 'js-peer' },
       // the driver starts js-peer/dht-peer.mjs on Node 24
-      dht: { kind: 'node', script: DHT_DRIVER, env: { dht_impl: 'js' } }
+      dht: { kind: 'node', script: DHT_DRIVER, env: { dht_impl: 'js' } },
+      'identify-push': { kind: 'node24', script: 'interop/js-peer/identify-push-case.mjs', setup: 'js-peer' }
     },
     // its client refreshes a reservation no sooner than 30 s after it was made (REFRESH_TIMEOUT_MIN
     // in @libp2p/circuit-relay-v2's reservation store), so a shorter TTL lets it lapse
@@ -55,7 +57,8 @@ export const PROTOCOL_IMPLEMENTATIONS = [
     version: 'go-libp2p v0.48.0 (circuitv2 relay and client); go-libp2p-kad-dht v0.42.2 on go-libp2p v0.49.0',
     programs: {
       relay: { kind: 'build-script', script: 'interop/go-peer/build.sh', args: ['relay'], toolchain: ['go'], buildTimeoutSeconds: 600 },
-      dht: { kind: 'build-script', script: 'interop/go-peer/build.sh', args: ['dht'], toolchain: ['go'], buildTimeoutSeconds: 600, driver: DHT_DRIVER, env: { dht_impl: 'go' } }
+      dht: { kind: 'build-script', script: 'interop/go-peer/build.sh', args: ['dht'], toolchain: ['go'], buildTimeoutSeconds: 600, driver: DHT_DRIVER, env: { dht_impl: 'go' } },
+      'identify-push': { kind: 'build-script', script: 'interop/go-peer/build.sh', args: ['identify-push'], toolchain: ['go'], buildTimeoutSeconds: 600 }
     },
     relay: { reservationTtlSeconds: 6 }
   },
@@ -91,5 +94,13 @@ export const CASE_TYPES = {
     timeoutSeconds: 90,
     env: () => ({}),
     cell: (r) => `pass get ${Math.round(r.getMillis)} ms, providers ${Math.round(r.findProvidersMillis)} ms`
+  },
+  'identify-push': {
+    roles: ['listener', 'dialer'],
+    reporter: 'dialer',
+    resultKeys: ['pushMillis', 'sameConnection'],
+    timeoutSeconds: 60,
+    env: () => ({}),
+    cell: (r) => `pass ${Math.round(r.pushMillis)} ms`
   }
 }

@@ -5,7 +5,7 @@ const PACKAGES = {
   '@libp2p/tcp': ['tcp'],
   '@chainsafe/libp2p-noise': ['noise'],
   '@chainsafe/libp2p-yamux': ['yamux'],
-  '@libp2p/identify': ['identify'],
+  '@libp2p/identify': ['identify', 'identifyPush'],
   '@libp2p/ping': ['ping'],
   '@libp2p/circuit-relay-v2': ['circuitRelayServer', 'circuitRelayTransport'],
   '@libp2p/kad-dht': ['kadDHT'],
