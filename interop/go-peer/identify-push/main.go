@@ -28,10 +28,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/libp2p-ts/interop/go-peer/protocase"
 	"github.com/libp2p/go-libp2p"
 	"github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/host"
-	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/protocol"
 	"github.com/libp2p/go-libp2p/p2p/muxer/yamux"
@@ -46,11 +46,6 @@ const (
 	waitLimit        = 30 * time.Second
 )
 
-func fail(code int, format string, args ...any) {
-	log.Printf(format, args...)
-	os.Exit(code)
-}
-
 func main() {
 	log.SetOutput(os.Stderr)
 	log.SetFlags(log.Ltime | log.Lmicroseconds)
@@ -62,7 +57,7 @@ func main() {
 	}
 	secs, err := strconv.Atoi(os.Getenv("test_timeout_seconds"))
 	if err != nil || secs <= 0 {
-		fail(2, "test_timeout_seconds must be a positive integer, got %q", os.Getenv("test_timeout_seconds"))
+		protocase.Fail(2, "test_timeout_seconds must be a positive integer, got %q", os.Getenv("test_timeout_seconds"))
 	}
 	timeout := time.Duration(secs) * time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
@@ -84,7 +79,7 @@ func main() {
 	}
 	h, err := libp2p.New(opts...)
 	if err != nil {
-		fail(1, "new host: %v", err)
+		protocase.Fail(1, "new host: %v", err)
 	}
 	defer h.Close()
 	switch role {
@@ -93,22 +88,11 @@ func main() {
 	case "dialer":
 		err = runDialer(ctx, h, rdb, timeout)
 	default:
-		fail(2, "unknown role %q (listener, dialer)", role)
+		protocase.Fail(2, "unknown role %q (listener, dialer)", role)
 	}
 	if err != nil {
-		fail(1, "%v", err)
+		protocase.Fail(1, "%v", err)
 	}
-}
-
-func pop(ctx context.Context, rdb *redis.Client, key string, timeout time.Duration) (string, error) {
-	res, err := rdb.BLPop(ctx, timeout, key).Result()
-	if errors.Is(err, redis.Nil) {
-		return "", fmt.Errorf("BLPOP %s: nothing within %s", key, timeout)
-	}
-	if err != nil {
-		return "", fmt.Errorf("BLPOP %s: %w", key, err)
-	}
-	return res[1], nil
 }
 
 func lists(h host.Host, p peer.ID, proto protocol.ID) bool {
@@ -141,7 +125,7 @@ func runListener(ctx context.Context, h host.Host, rdb *redis.Client, timeout ti
 		return err
 	}
 	defer sub.Close()
-	if _, err := pop(ctx, rdb, "dialerReady", timeout); err != nil {
+	if _, err := protocase.Pop(ctx, rdb, "dialerReady", timeout); err != nil {
 		return err
 	}
 	// a push goes to the peers this host knows to take one: wait for its own identify of the dialer
@@ -152,21 +136,14 @@ func runListener(ctx context.Context, h host.Host, rdb *redis.Client, timeout ti
 	if err := waitFor(ctx, sub, "identify of the dialer", func() bool { return lists(h, peers[0], identifyProtocol) }); err != nil {
 		return err
 	}
-	h.SetStreamHandler(pushedProtocol, func(s network.Stream) {
-		defer s.Close()
-		if _, err := io.Copy(s, s); err != nil {
-			s.Reset()
-			return
-		}
-		_ = s.CloseWrite()
-	})
+	h.SetStreamHandler(pushedProtocol, protocase.ServeEcho)
 	log.Printf("now serving %s", pushedProtocol)
 	<-ctx.Done()
 	return nil
 }
 
 func runDialer(ctx context.Context, h host.Host, rdb *redis.Client, timeout time.Duration) error {
-	target, err := pop(ctx, rdb, "listenerAddr", timeout)
+	target, err := protocase.Pop(ctx, rdb, "listenerAddr", timeout)
 	if err != nil {
 		return err
 	}

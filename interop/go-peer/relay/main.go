@@ -25,10 +25,10 @@ import (
 	"log"
 	"os"
 	"os/signal"
-	"strconv"
 	"syscall"
 	"time"
 
+	"github.com/libp2p-ts/interop/go-peer/protocase"
 	"github.com/libp2p/go-libp2p"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
@@ -59,19 +59,6 @@ type config struct {
 	dataLimit           int64
 }
 
-func fail(code int, format string, args ...any) {
-	log.Printf(format, args...)
-	os.Exit(code)
-}
-
-func positiveEnv(name string) int64 {
-	v, err := strconv.ParseInt(os.Getenv(name), 10, 64)
-	if err != nil || v <= 0 {
-		fail(2, "%s must be a positive integer, got %q", name, os.Getenv(name))
-	}
-	return v
-}
-
 func main() {
 	log.SetOutput(os.Stderr)
 	log.SetFlags(log.Ltime | log.Lmicroseconds)
@@ -80,7 +67,7 @@ func main() {
 	if c.ip == "" {
 		c.ip = "127.0.0.1"
 	}
-	c.timeout = time.Duration(positiveEnv("test_timeout_seconds")) * time.Second
+	c.timeout = time.Duration(protocase.PositiveEnv("test_timeout_seconds")) * time.Second
 	ctx, cancel := context.WithTimeout(context.Background(), c.timeout)
 	defer cancel()
 	sigs := make(chan os.Signal, 1)
@@ -93,20 +80,20 @@ func main() {
 	var err error
 	switch c.role {
 	case "relay":
-		c.ttl = time.Duration(positiveEnv("relay_reservation_ttl_seconds")) * time.Second
-		c.dataLimit = positiveEnv("relay_data_limit_bytes")
+		c.ttl = time.Duration(protocase.PositiveEnv("relay_reservation_ttl_seconds")) * time.Second
+		c.dataLimit = protocase.PositiveEnv("relay_data_limit_bytes")
 		err = runRelay(ctx, c, rdb)
 	case "listener":
 		err = runListener(ctx, c, rdb)
 	case "dialer":
-		c.ttl = time.Duration(positiveEnv("relay_reservation_ttl_seconds")) * time.Second
-		c.dataLimit = positiveEnv("relay_data_limit_bytes")
+		c.ttl = time.Duration(protocase.PositiveEnv("relay_reservation_ttl_seconds")) * time.Second
+		c.dataLimit = protocase.PositiveEnv("relay_data_limit_bytes")
 		err = runDialer(ctx, c, rdb)
 	default:
-		fail(2, "unknown role %q (relay, listener, dialer)", c.role)
+		protocase.Fail(2, "unknown role %q (relay, listener, dialer)", c.role)
 	}
 	if err != nil {
-		fail(1, "%v", err)
+		protocase.Fail(1, "%v", err)
 	}
 }
 
@@ -123,30 +110,6 @@ func newHost(c config, listen bool) (host.Host, error) {
 		opts = append(opts, libp2p.NoListenAddrs)
 	}
 	return libp2p.New(opts...)
-}
-
-func pop(ctx context.Context, rdb *redis.Client, key string, timeout time.Duration) (string, error) {
-	res, err := rdb.BLPop(ctx, timeout, key).Result()
-	if errors.Is(err, redis.Nil) {
-		return "", fmt.Errorf("BLPOP %s: nothing within %s", key, timeout)
-	}
-	if err != nil {
-		return "", fmt.Errorf("BLPOP %s: %w", key, err)
-	}
-	return res[1], nil
-}
-
-// popPeer BLPOPs a /…/p2p/<id> address and parses it
-func popPeer(ctx context.Context, rdb *redis.Client, key string, timeout time.Duration) (string, *peer.AddrInfo, error) {
-	s, err := pop(ctx, rdb, key, timeout)
-	if err != nil {
-		return "", nil, err
-	}
-	info, err := peer.AddrInfoFromString(s)
-	if err != nil {
-		return "", nil, fmt.Errorf("%s %s: %w", key, s, err)
-	}
-	return s, info, nil
 }
 
 func runRelay(ctx context.Context, c config, rdb *redis.Client) error {
@@ -175,17 +138,8 @@ func runRelay(ctx context.Context, c config, rdb *redis.Client) error {
 	return nil
 }
 
-func serveEcho(s network.Stream) {
-	defer s.Close()
-	if _, err := io.Copy(s, s); err != nil {
-		s.Reset()
-		return
-	}
-	_ = s.CloseWrite()
-}
-
 func runListener(ctx context.Context, c config, rdb *redis.Client) error {
-	relayAddr, relayInfo, err := popPeer(ctx, rdb, "relayAddr", c.timeout)
+	relayAddr, relayInfo, err := protocase.PopPeer(ctx, rdb, "relayAddr", c.timeout)
 	if err != nil {
 		return err
 	}
@@ -194,7 +148,7 @@ func runListener(ctx context.Context, c config, rdb *redis.Client) error {
 		return err
 	}
 	defer h.Close()
-	h.SetStreamHandler(echoProtocol, serveEcho)
+	h.SetStreamHandler(echoProtocol, protocase.ServeEcho)
 	if err := h.Connect(ctx, *relayInfo); err != nil {
 		return fmt.Errorf("connect to the relay: %w", err)
 	}
@@ -271,7 +225,7 @@ func echo(ctx context.Context, h host.Host, p peer.ID, n int, wait time.Duration
 }
 
 func runDialer(ctx context.Context, c config, rdb *redis.Client) error {
-	target, info, err := popPeer(ctx, rdb, "listenerAddr", c.timeout)
+	target, info, err := protocase.PopPeer(ctx, rdb, "listenerAddr", c.timeout)
 	if err != nil {
 		return err
 	}
