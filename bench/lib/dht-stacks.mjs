@@ -90,7 +90,11 @@ function nodeInit (index, transport, m, dht) {
     addresses: { listen: [`/memory/dht-bench-${index}`] },
     transports: [transport],
     connectionEncrypters: [m.noise()],
-    streamMuxers: [m.yamux()],
+    // one process runs every node: yamux's keep-alive (a ping per connection every 30 s, each
+    // node's own small load on a real network) is tens of thousands of pings here, and once the
+    // loaded event loop leaves them unanswered for 30 s it aborts connections by the thousand
+    // (13,000 of 14,400 at once in a 500-node run); off on both stacks (its option name is js's)
+    streamMuxers: [m.yamux({ enableKeepAlive: false })],
     // 5 s (the default) is too short for Noise + identify among hundreds of busy nodes on 2 cores
     connectionManager: { ...LIMITS, dialTimeout: 30_000 },
     connectionMonitor: { enabled: false },
