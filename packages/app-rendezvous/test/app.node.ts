@@ -111,6 +111,28 @@ describe('rendezvous app: pages meet through `libp2p node` and go direct over We
     }
   })
 
+  it('through the page itself: typing a message, picking two files; the other page shows them verified with a save link', async () => {
+    const { pages: [a, b], ids: [aId] } = await openRoom(2)
+    await a.locator('#chat-input').fill('typed by a person')
+    await a.locator('#chat-input').press('Enter')
+    await until(b, 'the typed message', (from: string) => (window as any).rendezvous.messages().some((m: any) => m.peer === from && m.text === 'typed by a person'), aId)
+    expect(await b.locator('#chat-log').innerText()).to.include('typed by a person')
+
+    const files = [
+      { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello, files\n'.repeat(1000)) },
+      { name: 'data.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(300_000, 7) }
+    ]
+    await a.locator('#file-input').setInputFiles(files)
+    for (const file of files) {
+      const row = b.locator('#transfers [data-state="verified"]', { hasText: file.name })
+      await row.waitFor({ timeout: PAGE_WAIT_MS })
+      expect(await row.locator('a[download]').getAttribute('download')).to.equal(file.name)
+      expect(await row.innerText()).to.include('SHA-256 verified')
+    }
+    await until(a, 'both files verified on the sender', () => (window as any).rendezvous.transfers().filter((t: any) => t.state === 'verified').length === 2, undefined)
+    await screenshot(b, 'files-through-the-page')
+  })
+
   it('a lost direct connection shows a notice, the chat goes on, and the page reconnects directly', async () => {
     const { pages: [a, b], ids: [aId, bId] } = await openRoom(2)
     const dropped: string[] = await a.evaluate(async (id: string) => (window as any).rendezvous.dropDirect(id), bId)
