@@ -69,6 +69,8 @@ async function main (): Promise<void> {
   })
   root.append(h('p', {}, 'Share this page\'s link to invite someone to the room.'), peersView(app), chatView(app, notice), filesView(app, notice), settingsView(config.iceServers, notice))
   addEventListener('pagehide', () => { void app.leave() })
+  // another room in the address bar (a pasted link): the node belongs to this room, start afresh
+  addEventListener('hashchange', () => { if (roomFromUrl(location) !== roomName) { location.reload() } })
 }
 
 main().catch((err: any) => {

@@ -133,6 +133,13 @@ describe('rendezvous app: pages meet through `libp2p node` and go direct over We
     await screenshot(b, 'files-through-the-page')
   })
 
+  it('a page with an unusable relay address says what is wrong', async () => {
+    const page = await chromium!.open(`${server!.url}?relay=${encodeURIComponent('/ip4/127.0.0.1/tcp/1/ws')}#room=nowhere`)
+    await until(page, 'the error notice', () => document.querySelector('#notices .error')?.textContent, undefined)
+    expect(await page.locator('#notices').innerText()).to.include('AppConfigError: relay address /ip4/127.0.0.1/tcp/1/ws does not end in /p2p/<peer id>')
+    expect(await page.locator('#status').innerText()).to.equal('stopped')
+  })
+
   it('a lost direct connection shows a notice, the chat goes on, and the page reconnects directly', async () => {
     const { pages: [a, b], ids: [aId, bId] } = await openRoom(2)
     const dropped: string[] = await a.evaluate(async (id: string) => (window as any).rendezvous.dropDirect(id), bId)
