@@ -67,7 +67,8 @@ export const PROTOCOL_IMPLEMENTATIONS = [
     version: 'rust-libp2p 0.56 (libp2p-relay 0.21.1: relay::Behaviour, relay::client; libp2p-kad 0.48)',
     programs: {
       relay: { kind: 'build-script', script: 'interop/rust-peer/build.sh', args: ['rust-relay'], toolchain: ['cargo'], buildTimeoutSeconds: 1200 },
-      dht: { kind: 'build-script', script: 'interop/rust-peer/build.sh', args: ['rust-dht'], toolchain: ['cargo'], buildTimeoutSeconds: 1200, driver: DHT_DRIVER, env: { dht_impl: 'rust' } }
+      dht: { kind: 'build-script', script: 'interop/rust-peer/build.sh', args: ['rust-dht'], toolchain: ['cargo'], buildTimeoutSeconds: 1200, driver: DHT_DRIVER, env: { dht_impl: 'rust' } },
+      'identify-push': { kind: 'build-script', script: 'interop/rust-peer/build.sh', args: ['rust-identify-push'], toolchain: ['cargo'], buildTimeoutSeconds: 1200 }
     },
     // its client renews at 3/4 of the time left
     relay: { reservationTtlSeconds: 6 }

@@ -113,9 +113,11 @@ export async function runIdentifyPushCase (who, m) {
     fail(log, 1, `the first connection did not carry the push: ${connection.status}, ${open.length} connection(s) now`)
   }
   try {
-    const stream = await connection.newStream(PUSHED_PROTOCOL, { signal: AbortSignal.timeout(WAIT_MS) })
+    const signal = AbortSignal.timeout(WAIT_MS)
+    const stream = await connection.newStream(PUSHED_PROTOCOL, { signal })
+    signal.addEventListener('abort', () => { stream.abort(signal.reason) }, { once: true })
     stream.send(new TextEncoder().encode('pushed'))
-    await stream.close()
+    await stream.close({ signal })
     let back = 0
     for await (const chunk of stream) back += chunk.byteLength
     if (back !== 6) throw new Error(`${back} B echoed, expected 6`)

@@ -16,14 +16,18 @@ use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use futures::{AsyncReadExt, AsyncWriteExt, StreamExt};
 use libp2p::multiaddr::Protocol;
 use libp2p::swarm::{NetworkBehaviour, SwarmEvent};
-use libp2p::{
-    identify, identity, noise, ping, relay, tcp, yamux, Multiaddr, PeerId, StreamProtocol,
-};
+use libp2p::{identify, noise, ping, relay, tcp, yamux, Multiaddr, PeerId, StreamProtocol};
 use redis::AsyncCommands;
+
+#[path = "../protocase.rs"]
+mod protocase;
+use protocase::{
+    exit_after, identify_behaviour, pop, positive, redis_connect, serve_echo, start, unknown_role,
+};
 
 const ECHO: StreamProtocol = StreamProtocol::new("/echo/1.0.0");
 const CHUNK_BYTES: usize = 16 * 1024;
@@ -31,26 +35,6 @@ const CHUNK_BYTES: usize = 16 * 1024;
 const EXPIRY_MARGIN: Duration = Duration::from_secs(2);
 /// the over-limit transfer must be cut or finish within this
 const OVER_LIMIT_WAIT: Duration = Duration::from_secs(30);
-
-fn env(name: &str) -> Option<String> {
-    std::env::var(name).ok().filter(|v| !v.is_empty())
-}
-
-fn positive(name: &str) -> u64 {
-    match env(name)
-        .and_then(|s| s.parse::<u64>().ok())
-        .filter(|v| *v > 0)
-    {
-        Some(v) => v,
-        None => {
-            eprintln!(
-                "[rust] {name} must be a positive integer, got {:?}",
-                env(name)
-            );
-            std::process::exit(2)
-        }
-    }
-}
 
 #[derive(NetworkBehaviour)]
 struct RelayServer {
@@ -65,45 +49,6 @@ struct RelayClient {
     identify: identify::Behaviour,
     ping: ping::Behaviour,
     stream: libp2p_stream::Behaviour,
-}
-
-fn identify_behaviour(key: &identity::Keypair) -> identify::Behaviour {
-    identify::Behaviour::new(
-        identify::Config::new("/ipfs/id/1.0.0".to_string(), key.public()).with_agent_version(
-            format!("rust-libp2p/0.56.0 rust-peer/{}", env!("CARGO_PKG_VERSION")),
-        ),
-    )
-}
-
-async fn redis_connect(addr: &str, deadline: Instant) -> Result<redis::aio::MultiplexedConnection> {
-    let client = redis::Client::open(format!("redis://{addr}/"))
-        .with_context(|| format!("bad redis_addr {addr:?}"))?;
-    loop {
-        match tokio::time::timeout(
-            Duration::from_secs(5),
-            client.get_multiplexed_tokio_connection(),
-        )
-        .await
-        {
-            Ok(Ok(conn)) => return Ok(conn),
-            _ if Instant::now() < deadline => tokio::time::sleep(Duration::from_millis(100)).await,
-            Ok(Err(e)) => {
-                return Err(e).with_context(|| format!("could not reach redis at {addr}"))
-            }
-            Err(_) => bail!("could not reach redis at {addr}: timed out"),
-        }
-    }
-}
-
-async fn pop(
-    conn: &mut redis::aio::MultiplexedConnection,
-    key: &str,
-    timeout: Duration,
-) -> Result<String> {
-    let reply: Option<(String, String)> = conn.blpop(key, timeout.as_secs() as f64).await?;
-    Ok(reply
-        .with_context(|| format!("BLPOP {key}: nothing within {timeout:?}"))?
-        .1)
 }
 
 fn client_swarm() -> Result<libp2p::Swarm<RelayClient>> {
@@ -178,17 +123,7 @@ async fn run_listener(
 ) -> Result<()> {
     let relay_addr: Multiaddr = pop(conn, "relayAddr", timeout).await?.parse()?;
     let mut swarm = client_swarm()?;
-    let mut incoming = swarm.behaviour().stream.new_control().accept(ECHO)?;
-    tokio::spawn(async move {
-        while let Some((_, stream)) = incoming.next().await {
-            tokio::spawn(async move {
-                let (r, mut w) = stream.split();
-                if futures::io::copy(r, &mut w).await.is_ok() {
-                    let _ = w.close().await;
-                }
-            });
-        }
-    });
+    serve_echo(&mut swarm.behaviour().stream.new_control(), ECHO)?;
     swarm.listen_on(relay_addr.clone().with(Protocol::P2pCircuit))?;
     let circuit = relay_addr
         .with(Protocol::P2pCircuit)
@@ -355,41 +290,15 @@ async fn run_dialer(conn: &mut redis::aio::MultiplexedConnection, timeout: Durat
 
 #[tokio::main]
 async fn main() {
-    let role = env("role").unwrap_or_default();
-    let timeout = Duration::from_secs(positive("test_timeout_seconds"));
-    let ip: IpAddr = match env("ip").unwrap_or_else(|| "127.0.0.1".into()).parse() {
-        Ok(ip) => ip,
-        Err(_) => {
-            eprintln!("[rust {role}] ip is not an IP address");
-            std::process::exit(2)
-        }
-    };
-    let run = async {
-        let mut conn = redis_connect(
-            &env("redis_addr").unwrap_or_default(),
-            Instant::now() + Duration::from_secs(30),
-        )
-        .await?;
+    let (role, ip, timeout) = start();
+    exit_after(&role, async {
+        let mut conn = redis_connect().await?;
         match role.as_str() {
             "relay" => run_relay(ip, &mut conn).await,
             "listener" => run_listener(&mut conn, timeout).await,
             "dialer" => run_dialer(&mut conn, timeout).await,
-            other => {
-                eprintln!("[rust] unknown role {other:?} (relay, listener, dialer)");
-                std::process::exit(2)
-            }
+            other => unknown_role(other, "relay, listener, dialer"),
         }
-    };
-    let code = match tokio::time::timeout(timeout, run).await {
-        Ok(Ok(())) => 0,
-        Ok(Err(e)) => {
-            eprintln!("[rust {role}] {e:#}");
-            1
-        }
-        Err(_) => {
-            eprintln!("[rust {role}] test_timeout_seconds ({timeout:?}) elapsed");
-            1
-        }
-    };
-    std::process::exit(code)
+    })
+    .await
 }
