@@ -21,6 +21,9 @@ const result = await esbuild.build({
   minify: true,
   sourcemap: 'linked',
   legalComments: 'none',
+  // a browser has no `process`: library code that reads process.env (a debug switch, NODE_ENV)
+  // sees an empty object instead of throwing a ReferenceError that stops the page
+  define: { 'process.env': '{}' },
   metafile: true,
   logLevel: 'warning'
 })

@@ -1,53 +1,24 @@
 import { stat } from 'node:fs/promises'
 import { expect } from 'aegir/chai'
-import { startAppServer } from './fixtures/app-server.js'
-import { chromiumUnavailable, launchChromium, screenshot } from './fixtures/browser.js'
-import { startNodeProcess } from './fixtures/node-process.js'
+import { screenshot } from './fixtures/browser.js'
+import { useRoomHarness } from './fixtures/harness.js'
 import { PAGE_WAIT_MS, peerIdOf, until, untilDirect } from './fixtures/pages.js'
-import type { AppServer } from './fixtures/app-server.js'
-import type { AppPage, Chromium } from './fixtures/browser.js'
-import type { NodeProcess } from './fixtures/node-process.js'
+import type { AppPage } from './fixtures/browser.js'
 
 /** the 8 MiB file of the issue */
 const FILE_BYTES = 8 * 1024 * 1024
 
 describe('rendezvous app: pages meet through `libp2p node` and go direct over WebRTC', function () {
   this.timeout(4 * PAGE_WAIT_MS)
-  let node: NodeProcess | undefined
-  let server: AppServer | undefined
-  let chromium: Chromium | undefined
+  const harness = useRoomHarness()
   let rooms = 0
   /** a fresh room per test, so providers of an earlier test are not met again */
-  const roomUrl = (): string => `${server!.url}#room=test-room-${Date.now()}-${rooms++}`
-
-  before(async function () {
-    const reason = await chromiumUnavailable()
-    if (reason != null) {
-      // a machine without Chromium cannot run these; the reason is printed
-      // eslint-disable-next-line no-console
-      console.log(`skipped: ${reason}`)
-      this.skip()
-    }
-    node = await startNodeProcess()
-    // a lookup every second: the pages of a test meet within seconds
-    server = await startAppServer({ relay: [node.relay], roomPollMs: 1000 })
-    chromium = await launchChromium()
-  })
-
-  afterEach(async () => {
-    await chromium?.closePages()
-  })
-
-  after(async () => {
-    await chromium?.close()
-    await server?.close()
-    await node?.stop()
-  })
+  const roomUrl = (): string => `${harness.server().url}#room=test-room-${Date.now()}-${rooms++}`
 
   async function openRoom (count: number): Promise<{ pages: AppPage[], ids: string[] }> {
     const url = roomUrl()
     const pages: AppPage[] = []
-    for (let i = 0; i < count; i++) { pages.push(await chromium!.open(url)) }
+    for (let i = 0; i < count; i++) { pages.push(await harness.chromium().open(url)) }
     const ids = await Promise.all(pages.map(peerIdOf))
     for (const [i, page] of pages.entries()) {
       for (const [j, id] of ids.entries()) {
@@ -134,7 +105,7 @@ describe('rendezvous app: pages meet through `libp2p node` and go direct over We
   })
 
   it('a page with an unusable relay address says what is wrong', async () => {
-    const page = await chromium!.open(`${server!.url}?relay=${encodeURIComponent('/ip4/127.0.0.1/tcp/1/ws')}#room=nowhere`)
+    const page = await harness.chromium().open(`${harness.server().url}?relay=${encodeURIComponent('/ip4/127.0.0.1/tcp/1/ws')}#room=nowhere`)
     await until(page, 'the error notice', () => document.querySelector('#notices .error')?.textContent, undefined)
     expect(await page.locator('#notices').innerText()).to.include('AppConfigError: relay address /ip4/127.0.0.1/tcp/1/ws does not end in /p2p/<peer id>')
     expect(await page.locator('#status').innerText()).to.equal('stopped')

@@ -1,53 +1,30 @@
 import { expect } from 'aegir/chai'
-import { startAppServer } from './fixtures/app-server.js'
-import { chromiumUnavailable, launchChromium } from './fixtures/browser.js'
-import { startNodeProcess } from './fixtures/node-process.js'
+import { useRoomHarness } from './fixtures/harness.js'
 import { PAGE_WAIT_MS, peerIdOf, until, untilDirect } from './fixtures/pages.js'
 import { startBadRoomPeer } from './fixtures/room-peer.js'
-import type { AppServer } from './fixtures/app-server.js'
-import type { Chromium } from './fixtures/browser.js'
-import type { NodeProcess } from './fixtures/node-process.js'
 import type { BadRoomPeer } from './fixtures/room-peer.js'
 
 describe('rendezvous app: bad peers in the room', function () {
   this.timeout(4 * PAGE_WAIT_MS)
-  let node: NodeProcess | undefined
-  let server: AppServer | undefined
-  let chromium: Chromium | undefined
+  const harness = useRoomHarness()
   const bad: BadRoomPeer[] = []
 
-  before(async function () {
-    const reason = await chromiumUnavailable()
-    if (reason != null) {
-      // a machine without Chromium cannot run these; the reason is printed
-      // eslint-disable-next-line no-console
-      console.log(`skipped: ${reason}`)
-      this.skip()
-    }
-    node = await startNodeProcess()
-    server = await startAppServer({ relay: [node.relay], roomPollMs: 1000 })
-    chromium = await launchChromium()
-  })
-
   after(async () => {
-    await chromium?.close()
     await Promise.all(bad.map(async peer => { await peer.stop() }))
-    await server?.close()
-    await node?.stop()
   })
 
   it('a peer that never answers the signaling and one whose record leads nowhere: the page says so, the others go direct and chat', async () => {
     const room = `bad-${Date.now()}`
     // silent: reachable through the relay, takes the signaling stream and never answers
-    const silent = await startBadRoomPeer({ relay: node!.relay, room, reserve: true })
+    const silent = await startBadRoomPeer({ relay: harness.node().relay, room, reserve: true })
     bad.push(silent)
     // garbage: its provider record names a WebRTC address behind a relay the pages do not use
-    const garbage = await startBadRoomPeer({ relay: node!.relay, room, announce: ['/ip4/10.255.255.1/tcp/1/ws/p2p/12D3KooWJ5GcCQoEV4J4Tt77cRgsiJ4Ee9YT2LvLZCYuZwmkiaT5/p2p-circuit/webrtc'] })
+    const garbage = await startBadRoomPeer({ relay: harness.node().relay, room, announce: ['/ip4/10.255.255.1/tcp/1/ws/p2p/12D3KooWJ5GcCQoEV4J4Tt77cRgsiJ4Ee9YT2LvLZCYuZwmkiaT5/p2p-circuit/webrtc'] })
     bad.push(garbage)
 
-    const url = `${server!.url}#room=${room}`
-    const a = await chromium!.open(url)
-    const b = await chromium!.open(url)
+    const url = `${harness.server().url}#room=${room}`
+    const a = await harness.chromium().open(url)
+    const b = await harness.chromium().open(url)
     const [aId, bId] = await Promise.all([peerIdOf(a), peerIdOf(b)])
     await untilDirect(a, bId)
     await untilDirect(b, aId)

@@ -1,49 +1,31 @@
 import { expect } from 'aegir/chai'
-import { startAppServer } from './fixtures/app-server.js'
-import { chromiumUnavailable, launchChromium, screenshot } from './fixtures/browser.js'
+import { screenshot } from './fixtures/browser.js'
+import { useRoomHarness } from './fixtures/harness.js'
 import { bundleJsPage, JS_PAGE_HTML } from './fixtures/js-page.js'
-import { startNodeProcess } from './fixtures/node-process.js'
 import { PAGE_WAIT_MS, peerIdOf, until, untilDirect } from './fixtures/pages.js'
-import type { AppServer } from './fixtures/app-server.js'
-import type { Chromium } from './fixtures/browser.js'
-import type { NodeProcess } from './fixtures/node-process.js'
 
 describe('rendezvous app: a js-libp2p 3.3.11 page in the same room', function () {
   this.timeout(4 * PAGE_WAIT_MS)
-  let node: NodeProcess | undefined
-  let server: AppServer | undefined
-  let chromium: Chromium | undefined
-
-  before(async function () {
-    const reason = await chromiumUnavailable()
-    const bundle = reason == null ? await bundleJsPage() : { missing: reason }
-    if (bundle.code == null) {
-      // without Chromium or the js-libp2p install this cannot run; the reason is printed
-      // eslint-disable-next-line no-console
-      console.log(`skipped: ${bundle.missing}`)
-      this.skip()
+  const harness = useRoomHarness({
+    extraPages: async () => {
+      const bundle = await bundleJsPage()
+      if (bundle.code == null) { return { missing: bundle.missing } }
+      return {
+        pages: {
+          '/js/': ['text/html; charset=utf-8', JS_PAGE_HTML],
+          '/js/js-room.js': ['text/javascript; charset=utf-8', bundle.code]
+        }
+      }
     }
-    node = await startNodeProcess()
-    server = await startAppServer({ relay: [node.relay], roomPollMs: 1000 }, {
-      '/js/': ['text/html; charset=utf-8', JS_PAGE_HTML],
-      '/js/js-room.js': ['text/javascript; charset=utf-8', bundle.code]
-    })
-    chromium = await launchChromium()
-  })
-
-  after(async () => {
-    await chromium?.close()
-    await server?.close()
-    await node?.stop()
   })
 
   it('finds our page through our node\'s DHT, goes direct over WebRTC, and chats both ways', async () => {
     const room = `js-${Date.now()}`
-    const ours = await chromium!.open(`${server!.url}#room=${room}`)
+    const ours = await harness.chromium().open(`${harness.server().url}#room=${room}`)
     const oursId = await peerIdOf(ours)
-    const js = await chromium!.open(new URL('/js/', server!.url).toString())
+    const js = await harness.chromium().open(new URL('/js/', harness.server().url).toString())
     await until(js, 'the js bundle loads', () => (window as any).jsRoom != null, undefined)
-    const jsId: string = await js.evaluate(async (arg) => (window as any).jsRoom.join(arg), { relay: node!.relay, room, pollMs: 1000 })
+    const jsId: string = await js.evaluate(async (arg) => (window as any).jsRoom.join(arg), { relay: harness.node().relay, room, pollMs: 1000 })
 
     try {
       await until(js, 'js announces itself in the room', () => (window as any).jsRoom.announced, undefined)
