@@ -1,8 +1,10 @@
 import { fileURLToPath } from 'node:url'
 /**
- * Defaults of `libp2p node`, the public relay and DHT server. The relay figures are provisional:
- * sized well above js-libp2p's 15 reservations for a public node, to be revised once the load test
- * of issue 12 has measured memory per reservation and per circuit.
+ * Defaults of `libp2p node`, the public relay and DHT server. The relay and connection figures are
+ * checked against the load test of issue 12 (docs/PERFORMANCE.md, "Public node: load"): 1,000
+ * reservations, each with its connection, cost the node about 60 MiB of RSS, and 200 circuits
+ * sending at full speed 36 to 220 MiB more (data in flight); CPU, not memory, is what a busy relay
+ * runs out of.
  */
 
 /** the data directory when --data-dir is not given, relative to the working directory */
@@ -38,8 +40,12 @@ export const DEFAULT_NODE_CIRCUIT_DURATION_LIMIT_MS = 2 * 60 * 1000
 /** bytes one circuit may carry in each direction (the relay's default: 128 KiB) */
 export const DEFAULT_NODE_CIRCUIT_DATA_LIMIT = 128 * 1024
 
-/** connections open at once (libp2p's connection manager default, unchanged until the load test sizes it) */
-export const DEFAULT_NODE_MAX_CONNECTIONS = 300
+/**
+ * connections open at once: every reservation holds one, so room for DEFAULT_NODE_MAX_RESERVATIONS,
+ * the peers opening circuits to them and DHT clients (libp2p's default, 300, would refuse
+ * connections long before 1,024 reservations)
+ */
+export const DEFAULT_NODE_MAX_CONNECTIONS = 2048
 
 /** the exit code of a usage error (unknown command or flag, a bad value from any source), as most CLIs use */
 export const USAGE_EXIT_CODE = 2

@@ -53,7 +53,7 @@ describe('libp2p node HTTP server', function () {
 
     const json = JSON.parse((await httpGet(node.port, '/status.json')).body)
     expect(json.connections.map((c: any) => c.remotePeer)).to.include(me)
-    expect(json.limits).to.include({ maxConnections: 300, maxReservations: 1024, maxCircuits: 256 })
+    expect(json.limits).to.include({ maxConnections: 2048, maxReservations: 1024, maxCircuits: 256 })
 
     await client.stop()
     await events.next(s => s.connectionCount === 0 && statusAfter(events, connected, s), 'the client is gone')
