@@ -1,4 +1,4 @@
-// The protocol table: relay (and further case types of table.mjs) across ours, js, go and rust on
+// The protocol table: relay, DHT and identify-push cases (table.mjs) across ours, js, go and rust on
 // one machine, in the transport runner's style (docs/INTEROP.md, "Protocol cases").
 // `npm run test:interop:matrix -- --table protocols [options]` (run.mjs hands over to this file)
 //
