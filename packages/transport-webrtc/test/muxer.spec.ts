@@ -21,6 +21,8 @@ interface Muxers {
   sentSizes: number[]
   /** each A channel's bufferedAmount before each data message it sent */
   bufferedBeforeSend: number[]
+  /** the channel messages B's channels delivered, by size, as the channel handed them over */
+  receivedSizes: number[]
 }
 
 function muxer (pc: RTCPeerConnection, direction: 'inbound' | 'outbound', dataChannel: DataChannelOptions = {}): DataChannelMuxer {
@@ -46,7 +48,12 @@ async function muxers (dataChannel: DataChannelOptions = {}, remote: DataChannel
     }) as typeof channel.send
     return channel
   }
-  return { pair, a: muxer(pair.a, 'outbound', dataChannel), b: muxer(pair.b, 'inbound', remote), sentSizes, bufferedBeforeSend }
+  // and every message B's channels deliver: a count below A's says the loss is under our code
+  const receivedSizes: number[] = []
+  pair.b.addEventListener('datachannel', (evt) => {
+    evt.channel.addEventListener('message', (msg) => { receivedSizes.push((msg.data as ArrayBuffer).byteLength) })
+  })
+  return { pair, a: muxer(pair.a, 'outbound', dataChannel), b: muxer(pair.b, 'inbound', remote), sentSizes, bufferedBeforeSend, receivedSizes }
 }
 
 /** each stream's close error, recorded from the start: a stream may end before the test looks */
@@ -73,6 +80,19 @@ async function closed (stream: Stream): Promise<Error | undefined> {
   const end = ends.get(stream)
   if (end == null) { throw new TypeError('untracked stream') }
   return end
+}
+
+/** `n` bytes of 32-bit words counting up from word `at / 4`: a lost or misplaced message shows where */
+function numbered (at: number, n: number): Uint8Array<ArrayBuffer> {
+  const words = new Uint32Array(n / 4)
+  for (let i = 0; i < words.length; i++) { words[i] = at / 4 + i }
+  return new Uint8Array(words.buffer)
+}
+
+function firstDifference (a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.byteLength, b.byteLength)
+  for (let i = 0; i < n; i++) { if (a[i] !== b[i]) { return i } }
+  return a.byteLength === b.byteLength ? -1 : n
 }
 
 function bytes (n: number): Uint8Array<ArrayBuffer> {
@@ -183,7 +203,7 @@ describe('data-channel streams over real RTCPeerConnections', function () {
     const total = 4 * 1024 * 1024
     const sending = (async () => {
       for (let at = 0; at < total; at += 64 * 1024) {
-        if (!stream.send(bytes(64 * 1024))) {
+        if (!stream.send(numbered(at, 64 * 1024))) {
           await stream.onDrain()
         }
         // never more than the high-water mark plus one send waits in our buffer
@@ -193,7 +213,10 @@ describe('data-channel streams over real RTCPeerConnections', function () {
     })()
     const remote = await inbound
     const [, got] = await Promise.all([sending, readAll(remote)])
-    expect(got.byteLength).to.equal(total)
+    // where the bytes differ and how many messages each channel counted tell a lost message's place and layer
+    const dataSent = m.sentSizes.filter(n => n > 3).length
+    const dataReceived = m.receivedSizes.filter(n => n > 3).length
+    expect(firstDifference(got, numbered(0, total)), `got ${got.byteLength} of ${total} bytes; A's channel sent ${dataSent} data messages, B's channel delivered ${dataReceived}`).to.equal(-1)
     expect(Math.max(...m.bufferedBeforeSend)).to.be.at.most(maxBufferedAmount)
   })
 
@@ -262,7 +285,7 @@ describe('data-channel streams over real RTCPeerConnections', function () {
     // the remote takes the channel but never answers
     const remoteChannel = new Promise<RTCDataChannel>(resolve => { pair.b.ondatachannel = (evt) => { resolve(evt.channel) } })
     const b = { abort: () => {}, status: 'open' } as unknown as DataChannelMuxer
-    m = { pair, a, b, sentSizes: [], bufferedBeforeSend: [] }
+    m = { pair, a, b, sentSizes: [], bufferedBeforeSend: [], receivedSizes: [] }
     const stream = await createStream(a)
     stream.send(bytes(10))
     await remoteChannel
