@@ -240,8 +240,11 @@ async function prepareJsPeer () {
 
 /** { available: true, bin, rustcVersion } or { available: false, reason, output } */
 async function buildRustPeer () {
-  log(`building the rust perf peer: BIN=rust-perf ${relative(REPO_DIR, RUST_BUILD)} (bounded at ${RUST_BUILD_TIMEOUT_MS / 60_000} min)`)
-  const r = await execBounded('bash', [RUST_BUILD], RUST_BUILD_TIMEOUT_MS, { env: { ...process.env, BIN: 'rust-perf' } })
+  // release, as test-plans measures rust (a debug build's throughput is a floor, not rust's speed);
+  // BENCH_RUST_PROFILE=debug reuses the interop tests' debug build instead of a release one
+  const profile = process.env.BENCH_RUST_PROFILE ?? 'release'
+  log(`building the rust perf peer: PROFILE=${profile} BIN=rust-perf ${relative(REPO_DIR, RUST_BUILD)} (bounded at ${RUST_BUILD_TIMEOUT_MS / 60_000} min)`)
+  const r = await execBounded('bash', [RUST_BUILD], RUST_BUILD_TIMEOUT_MS, { env: { ...process.env, BIN: 'rust-perf', PROFILE: profile } })
   const output = (r.stdout + r.stderr).slice(-TAIL_BYTES)
   const lines = r.stdout.split('\n').map(l => l.trim()).filter(Boolean)
   const notPresent = lines.find(l => l.startsWith('rust toolchain not present'))
@@ -396,7 +399,7 @@ export async function runPerfInterop ({ quick = false, rounds, out = PERF_INTERO
       ? { available: true, bin: OURS_BIN, label: 'ours' }
       : { available: false, label: 'ours', reason: `${relative(REPO_DIR, OURS_BIN)} missing: npx lerna run build --scope @libp2p/cli --include-dependencies` },
     go: { label: 'go-libp2p v0.48', ...(await buildGoPeer()) },
-    rust: { label: 'rust-libp2p 0.56 (debug)', ...(await buildRustPeer()) },
+    rust: { label: `rust-libp2p 0.56 (${process.env.BENCH_RUST_PROFILE ?? 'release'})`, ...(await buildRustPeer()) },
     js: { label: 'js-libp2p 3.3.11 (perf handler ours)', ...(await prepareJsPeer()) }
   }
   if (!impls.go.available) {
