@@ -427,6 +427,11 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
         ended = true
         return { done: true, value: undefined }
       },
+      // as a generator's: ends the iteration and rethrows (yield* delegation calls it)
+      throw: async (err?: unknown) => {
+        ended = true
+        throw err
+      },
       [Symbol.asyncIterator]: () => iterator
     }
     return iterator
