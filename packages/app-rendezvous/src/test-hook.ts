@@ -1,3 +1,4 @@
+import { AbortError } from '@libp2p/interface'
 import { sha256Hex } from './file-protocol.js'
 import { isDirect } from './links.js'
 import type { RendezvousApp } from './app.js'
@@ -40,10 +41,14 @@ export function testHook (app: RendezvousApp): Record<string, unknown> {
     },
     transfers: () => app.files.list().map(view),
     cancel: (id: string) => { app.files.cancel(id) },
-    /** closes the direct connections to `peerId` (the page should fall back to the relay and retry); → '<id> <status>' of each */
-    dropDirect: async (peerId: string) => {
+    /**
+     * aborts the direct connections to `peerId`, as a network failure would (a graceful close
+     * waits for the other page, which may have redialled by then); the page should fall back to
+     * the relay and retry. → '<id> <status>' of each
+     */
+    dropDirect: (peerId: string) => {
       const direct = app.node.getConnections().filter(c => c.remotePeer.toString() === peerId && isDirect(c))
-      await Promise.all(direct.map(async c => { await c.close() }))
+      for (const c of direct) { c.abort(new AbortError('the direct connection was dropped by the test hook')) }
       return direct.map(c => `${c.id} ${c.status}`)
     },
     leave: async () => { await app.leave() }

@@ -1,6 +1,6 @@
 import { expect } from 'aegir/chai'
 import { startAppServer } from './fixtures/app-server.js'
-import { chromiumUnavailable, launchChromium } from './fixtures/browser.js'
+import { launchChromium, skipWithoutChromium } from './fixtures/browser.js'
 import { PAGE_WAIT_MS, peerIdOf, until, untilDirect } from './fixtures/pages.js'
 import { startRecordingRelay } from './fixtures/recording-relay.js'
 import type { AppServer } from './fixtures/app-server.js'
@@ -14,13 +14,7 @@ describe('rendezvous app: what the relay sees of the signaling', function () {
   let chromium: Chromium | undefined
 
   before(async function () {
-    const reason = await chromiumUnavailable()
-    if (reason != null) {
-      // a machine without Chromium cannot run these; the reason is printed
-      // eslint-disable-next-line no-console
-      console.log(`skipped: ${reason}`)
-      this.skip()
-    }
+    await skipWithoutChromium(this)
     relay = await startRecordingRelay()
     server = await startAppServer({ relay: [relay.relay], roomPollMs: 1000 })
     chromium = await launchChromium()
