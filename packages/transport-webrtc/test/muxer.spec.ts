@@ -265,6 +265,22 @@ describe('data-channel streams over real RTCPeerConnections', function () {
     })
   })
 
+  it('ends a stream with InvalidMessageError, not silently, when data arrives after the remote\'s FIN', async () => {
+    m = await muxers()
+    const inbound = nextStream(m.b)
+    const raw = m.pair.a.createDataChannel('')
+    raw.binaryType = 'arraybuffer'
+    await new Promise<void>(resolve => { raw.onopen = () => { resolve() } })
+    raw.send(encodeFrame(undefined, bytes(10)))
+    raw.send(encodeFrame(Message.Flag.FIN))
+    raw.send(encodeFrame(undefined, bytes(20)))
+    const remote = await inbound
+    // what came before the FIN is delivered; the bytes after it end the stream with an error
+    expect(await readAll(remote).catch(() => undefined)).to.satisfy((got?: Uint8Array) => got == null || got.byteLength === 10)
+    expect(await closed(remote)).to.have.property('name', 'InvalidMessageError')
+    expect(remote.status).to.equal('aborted')
+  })
+
   it('cuts data at a smaller dataChannel.maxMessageSize', async () => {
     m = await muxers({ maxMessageSize: 1024 })
     const inbound = nextStream(m.b)
