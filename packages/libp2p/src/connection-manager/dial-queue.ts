@@ -1,4 +1,4 @@
-import { AbortError, DialError, NotFoundError, TimeoutError } from '@libp2p/interface'
+import { AbortError, DialError, NotFoundError, NotStartedError, TimeoutError } from '@libp2p/interface'
 import { BoundedQueue, withTimeout } from '@libp2p/utils'
 import { DEFAULT_ADDRESS_DIAL_TIMEOUT_MS, DEFAULT_DIAL_TIMEOUT_MS, DEFAULT_MAX_DIAL_QUEUE_LENGTH, DEFAULT_MAX_PARALLEL_DIALS, DEFAULT_MAX_PEER_ADDRS_TO_DIAL } from '../constants.js'
 import { DialToSelfError, LimitedConnectionError, NoValidAddressesError } from '../errors.js'
@@ -95,6 +95,13 @@ export class DialQueue {
 
   get pending (): number {
     return this.#pending.size
+  }
+
+  /** the node is stopping: every dial in flight fails now, so none opens a connection after the stop */
+  stop (): void {
+    for (const shared of this.#pending.values()) {
+      shared.controller.abort(new NotStartedError('the node stopped while this dial was in flight'))
+    }
   }
 
   async dial (peer: PeerId | Multiaddr | Multiaddr[], options: DialQueueOptions = {}): Promise<Connection> {

@@ -1,4 +1,4 @@
-import { LimitExceededError } from '@libp2p/interface'
+import { LimitExceededError, NotStartedError } from '@libp2p/interface'
 import { ipOf } from '@libp2p/utils'
 import {
   DEFAULT_INBOUND_CONNECTION_THRESHOLD_PER_IP, DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_PEER,
@@ -87,6 +87,8 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
   /** connections in #connections, kept so that admission and pruning need not copy every list */
   #count = 0
   #started = false
+  /** stop() ran (and start() did not run since): connections opened from now on are refused */
+  #stopped = false
   #pruning = false
   #pruneAgain = false
 
@@ -110,10 +112,13 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
 
   start (): void {
     this.#started = true
+    this.#stopped = false
   }
 
   async stop (): Promise<void> {
     this.#started = false
+    this.#stopped = true
+    this.#dialQueue.stop()
     this.#reconnect.stop()
     await Promise.all(this.getConnections().map(async c => c.close().catch(err => { c.abort(err) })))
     this.#connections.clear()
@@ -139,9 +144,16 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
     const decision = decideLimited(open, named, options.runOnLimitedConnection)
     if (decision.reuse != null) { return decision.reuse }
     try {
-      return await this.#dialQueue.dial(peer, {
+      const connection = await this.#dialQueue.dial(peer, {
         signal: options.signal, unlimitedOnly: decision.unlimitedOnly, withinDialTier: options.withinDialTier
       })
+      if (this.#stopped) {
+        // the upgrade outlived stop(): #onConnect closed the connection, the dial fails
+        const err = new NotStartedError('the node stopped while this dial was in flight')
+        connection.abort(err)
+        throw err
+      }
+      return connection
     } catch (err: any) {
       const { fallback, limited } = decision
       if (fallback?.status === 'open') {
@@ -225,6 +237,11 @@ export class ConnectionManager implements ConnectionManagerInterface, Startable 
 
   #onConnect (connection: Connection): void {
     if (connection.status !== 'open') { return }
+    if (this.#stopped) {
+      // an upgrade (inbound, or a dial's last step) that finished after stop(): nobody holds it
+      connection.abort(new NotStartedError('the node stopped before this connection was upgraded'))
+      return
+    }
     const key = connection.remotePeer.toString()
     const list = this.#connections.get(key) ?? []
     const first = list.length === 0
