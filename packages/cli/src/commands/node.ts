@@ -24,7 +24,7 @@ export const nodeCommand: Command = {
   options: nodeOptions(),
   async run (args, io) {
     positionals('node', args, [])
-    const config = await resolveNodeConfig(args.values as any, io.env)
+    const config = await resolveNodeConfig(args.values, io.env)
     if (args.values['print-config'] === true) {
       io.out(JSON.stringify(config, null, 2))
       return 0
