@@ -1,6 +1,7 @@
 import { multiaddr } from '@multiformats/multiaddr'
 import { DEFAULT_ROOM_POLL_MS, MAX_ROOM_NAME_CHARS } from './constants.js'
 import { AppConfigError } from './errors.js'
+import type { PrivateKey } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /**
@@ -14,6 +15,8 @@ export interface AppConfig {
   iceServers: RTCIceServer[]
   /** how often the room's providers are looked up again, in ms */
   roomPollMs: number
+  /** the node's identity (a terminal peer's key file); a fresh key when unset, as in a page */
+  privateKey?: PrivateKey
 }
 
 /** the JSON the node serves as config.json (every field optional except `relay`) */

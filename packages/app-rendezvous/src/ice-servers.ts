@@ -43,3 +43,36 @@ export function storedIceServers (storage: Storage): RTCIceServer[] | undefined 
     return undefined
   }
 }
+
+// scheme, optional <user>:<password>@, host (a name, IPv4, or [IPv6]), optional port, optional
+// RFC 7065 transport
+const ICE_SERVER_URL = /^(stuns?|turns?):(?:([^@/?#\s]*)@)?(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(\?transport=(?:udp|tcp))?$/
+
+/**
+ * One STUN/TURN server as a single URL, the form a command line or a node setting gives it:
+ * `stun:<host>[:<port>]`, `turn:<host>[:<port>][?transport=udp|tcp]`, `stuns:`/`turns:` likewise.
+ * A TURN server's credentials may ride in the URL as `turn:<username>:<password>@<host>...`
+ * (percent-encoded where they hold `:`, `@` or `%`): RTCIceServer wants them apart, so they come
+ * out as `username` and `credential` and the URL without them. Throws AppConfigError saying why.
+ */
+export function iceServerFromUrl (text: string): RTCIceServer {
+  const m = ICE_SERVER_URL.exec(text)
+  const port = m?.[4] == null ? undefined : Number(m[4])
+  if (m == null || (port != null && (port < 1 || port > 65535))) {
+    throw new AppConfigError(`ICE server "${text}" is not stun:, stuns:, turn: or turns: <host>[:<port>] (a TURN server may add <username>:<password>@ before the host)`)
+  }
+  const [, scheme, userinfo, host, , query = ''] = m
+  if (userinfo == null) { return { urls: text } }
+  if (scheme.startsWith('stun')) { throw new AppConfigError(`ICE server "${text}": a STUN server takes no credentials`) }
+  const colon = userinfo.indexOf(':')
+  if (colon < 1) { throw new AppConfigError(`ICE server "${text}": credentials go as <username>:<password>@ before the host`) }
+  let username: string
+  let credential: string
+  try {
+    username = decodeURIComponent(userinfo.slice(0, colon))
+    credential = decodeURIComponent(userinfo.slice(colon + 1))
+  } catch {
+    throw new AppConfigError(`ICE server "${text}": the credentials are not valid percent-encoding`)
+  }
+  return { urls: `${scheme}:${host}${port == null ? '' : `:${port}`}${query}`, username, credential }
+}

@@ -19,7 +19,7 @@ export type { Transfer, TransferState, FileTransfersEvents } from './file-transf
 export { encodeHeader, decodeHeader, encodeVerdict, decodeVerdict, cleanFileName } from './file-protocol.js'
 export type { FileHeader, FileVerdict } from './file-protocol.js'
 export type { Link } from './links.js'
-export { parseIceServers, storedIceServers, ICE_SERVERS_STORAGE_KEY, MAX_ICE_SERVERS } from './ice-servers.js'
+export { parseIceServers, iceServerFromUrl, storedIceServers, ICE_SERVERS_STORAGE_KEY, MAX_ICE_SERVERS } from './ice-servers.js'
 export { createAppNode } from './node.js'
 export type { AppNode, ProtocolHost } from './node.js'
 export * from './constants.js'

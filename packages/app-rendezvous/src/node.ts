@@ -40,6 +40,7 @@ export async function createAppNode (config: AppConfig): Promise<AppNode> {
     return bases.some(base => text === base || text.startsWith(`${base}/`))
   }
   return createLibp2p({
+    privateKey: config.privateKey,
     addresses: { listen: [...relays.map(r => `${r}/p2p-circuit`), '/webrtc'] },
     transports: [
       webSockets(),

@@ -1,7 +1,7 @@
 import { expect } from 'aegir/chai'
 import { parseConfig } from '../src/config.js'
 import { DEFAULT_ROOM_POLL_MS } from '../src/constants.js'
-import { parseIceServers } from '../src/ice-servers.js'
+import { iceServerFromUrl, parseIceServers } from '../src/ice-servers.js'
 import { roomKey } from '../src/room.js'
 
 const RELAY = '/ip4/127.0.0.1/tcp/4002/ws/p2p/12D3KooWJ5GcCQoEV4J4Tt77cRgsiJ4Ee9YT2LvLZCYuZwmkiaT5'
@@ -35,6 +35,17 @@ describe('the page\'s settings', () => {
     expect(() => parseIceServers('[{"urls":"https://x"}]')).to.throw(/stun:/)
     expect(() => parseIceServers('[{"urls":"turn:x","username":1}]')).to.throw(/username/)
     expect(() => parseIceServers(JSON.stringify(Array(9).fill({ urls: 'stun:x' })))).to.throw(/at most 8/)
+  })
+
+  it('one STUN/TURN server from a URL: TURN credentials taken out of it, percent-decoded', () => {
+    expect(iceServerFromUrl('stun:stun.example.net:3478')).to.deep.equal({ urls: 'stun:stun.example.net:3478' })
+    expect(iceServerFromUrl('turns:[2001:db8::1]:5349?transport=tcp')).to.deep.equal({ urls: 'turns:[2001:db8::1]:5349?transport=tcp' })
+    expect(iceServerFromUrl('turn:alice:p%40ss%3Aword@turn.example.net:3478?transport=udp')).to.deep.equal({
+      urls: 'turn:turn.example.net:3478?transport=udp', username: 'alice', credential: 'p@ss:word'
+    })
+    for (const bad of ['https://x.example', 'stun:', 'stun:host:0', 'stun:host:70000', 'turn:host?transport=sctp', 'stun:u:p@host', 'turn:nopassword@host', 'turn:u:%zz@host', 'turn:host/path']) {
+      expect(() => iceServerFromUrl(bad), bad).to.throw().with.property('name', 'AppConfigError')
+    }
   })
 
   it('a room\'s key is the same CID for the same name, another for another', async () => {

@@ -26,6 +26,8 @@ export interface NodeCommandOptions {
   httpListen?: string
   /** a directory the HTTP server serves at /app/ */
   appDir?: string
+  /** STUN/TURN server URLs for the app's pages (the iceServers setting), put into /app/config.json */
+  iceServers?: string[]
   http?: { maxConnections?: number, headersTimeout?: number, maxEventClients?: number }
   out(line: string): void
   err(line: string): void
@@ -39,6 +41,7 @@ async function startHttp (options: NodeCommandOptions, address: HttpListenAddres
     datastore,
     metrics,
     appDir: options.appDir,
+    iceServers: options.iceServers,
     limits: { maxConnections: options.limits?.maxConnections, maxReservations: options.limits?.maxReservations, maxCircuits: options.limits?.maxCircuits },
     maxConnections: options.http?.maxConnections ?? DEFAULT_HTTP_MAX_CONNECTIONS,
     headersTimeout: options.http?.headersTimeout ?? DEFAULT_HTTP_HEADERS_TIMEOUT_MS,

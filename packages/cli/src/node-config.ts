@@ -47,6 +47,14 @@ function integer (s: Extract<Setting, { type: 'integer' }>, raw: unknown, where:
  * gives JSON values that must already have the right type.
  */
 function convert (s: Setting, raw: unknown, source: SourceKind, from: string): SettingValue {
+  const value = convertType(s, raw, source, from)
+  // the schema's own check of the value's syntax; its entries pair each check with its type
+  const problem = (s.check as ((v: SettingValue) => string | undefined) | undefined)?.(value)
+  if (problem != null) { throw new UsageError(`${s.key} from ${describe(source, from)}: ${problem}`) }
+  return value
+}
+
+function convertType (s: Setting, raw: unknown, source: SourceKind, from: string): SettingValue {
   const where = describe(source, from)
   if (s.type === 'integer') { return integer(s, raw, where) }
   if (s.type === 'boolean') {

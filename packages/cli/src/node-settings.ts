@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { MAX_ICE_SERVERS, iceServerFromUrl } from '@libp2p/app-rendezvous'
 import {
   APP_DIR_NONE, BUNDLED_APP_DIR, DEFAULT_DATA_DIR, DEFAULT_NODE_CIRCUIT_DATA_LIMIT, DEFAULT_NODE_CIRCUIT_DURATION_LIMIT_MS, DEFAULT_NODE_MAX_CIRCUITS,
   DEFAULT_NODE_MAX_CIRCUITS_PER_PEER, DEFAULT_NODE_MAX_CONNECTIONS, DEFAULT_NODE_MAX_RESERVATIONS,
@@ -7,6 +8,19 @@ import {
 } from './constants.js'
 import { DEFAULT_HTTP_HEADERS_TIMEOUT_MS, DEFAULT_HTTP_LISTEN, DEFAULT_HTTP_MAX_CONNECTIONS, DEFAULT_HTTP_MAX_EVENT_CLIENTS, HTTP_LISTEN_NONE } from './http/constants.js'
 import { DEFAULT_NODE_LISTEN } from './relay.js'
+
+/** every URL of the `iceServers` setting parses (iceServerFromUrl) and there are not too many */
+function checkIceServers (urls: string[]): string | undefined {
+  if (urls.length > MAX_ICE_SERVERS) { return `at most ${MAX_ICE_SERVERS} ICE servers, got ${urls.length}` }
+  for (const url of urls) {
+    try {
+      iceServerFromUrl(url)
+    } catch (err: any) {
+      return err.message
+    }
+  }
+  return undefined
+}
 
 /** the rendezvous app's built bundle, when this checkout has one */
 function bundledAppDir (): string | undefined {
@@ -30,6 +44,8 @@ interface SettingBase<T extends SettingType, V> {
   /** what --help shows after the flag */
   arg?: string
   description: string
+  /** a check beyond the type (the value's syntax): what is wrong, or undefined when it is fine */
+  check?(value: V): string | undefined
 }
 
 export interface IntegerSetting extends SettingBase<'integer', number> {
@@ -66,6 +82,7 @@ export const NODE_SETTINGS: readonly Setting[] = [
   { key: 'httpMaxConnections', type: 'integer', arg: '<n>', default: DEFAULT_HTTP_MAX_CONNECTIONS, min: 1, max: 100_000, description: 'sockets the HTTP server keeps open at once' },
   { key: 'httpHeadersTimeout', type: 'integer', arg: '<ms>', default: DEFAULT_HTTP_HEADERS_TIMEOUT_MS, min: 100, max: 600_000, description: 'how long an HTTP client may take to send its request headers, in ms' },
   { key: 'httpMaxEventClients', type: 'integer', arg: '<n>', default: DEFAULT_HTTP_MAX_EVENT_CLIENTS, min: 1, max: 10_000, description: 'status pages following live updates (/events) at once' },
+  { key: 'iceServers', type: 'string[]', arg: '<url>', default: [], check: checkIceServers, description: `STUN/TURN servers for the app's pages, in /app/config.json (at most ${MAX_ICE_SERVERS}): stun:<host>[:<port>], turn:[<user>:<password>@]<host>[:<port>][?transport=tcp], stuns:, turns:` },
   { key: 'appDir', type: 'string', arg: '<dir>', default: bundledAppDir(), description: `serve this directory's files at /app/ on the HTTP server (default: the rendezvous app when this checkout has built it), or ${APP_DIR_NONE}` }
 ]
 

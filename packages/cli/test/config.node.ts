@@ -88,6 +88,25 @@ describe('libp2p node configuration (flags > config file > LIBP2P_* > defaults)'
     }
   })
 
+  it('iceServers: STUN/TURN URLs from any source, each URL checked, at most 8', async () => {
+    const file = await configFile({ iceServers: ['stun:stun.example.net:3478', 'turn:alice:s%40cret@turn.example.net?transport=tcp'] })
+    const { settings } = printed(await runBin(['node', '--config', file, '--print-config']))
+    expect(settings.iceServers).to.deep.equal({ value: ['stun:stun.example.net:3478', 'turn:alice:s%40cret@turn.example.net?transport=tcp'], source: 'config', from: file })
+    const fromEnv = printed(await runBin(['node', '--print-config'], { LIBP2P_ICE_SERVERS: 'stun:a.example,turns:b.example:5349' })).settings
+    expect(fromEnv.iceServers).to.deep.equal({ value: ['stun:a.example', 'turns:b.example:5349'], source: 'env', from: 'LIBP2P_ICE_SERVERS' })
+    const cases: Array<[string[], Record<string, string>, RegExp]> = [
+      [['--ice-servers', 'https://stun.example.net'], {}, /iceServers from flag --ice-servers: ICE server "https:\/\/stun\.example\.net" is not stun:/],
+      [['--ice-servers', 'stun:a.example'], { LIBP2P_ICE_SERVERS: 'turn:nopassword@b.example' }, /iceServers from environment variable LIBP2P_ICE_SERVERS: .*<username>:<password>@/],
+      [Array(9).fill(['--ice-servers', 'stun:a.example']).flat(), {}, /iceServers from flag --ice-servers: at most 8 ICE servers, got 9/]
+    ]
+    for (const [args, env, message] of cases) {
+      const run = await runBin(['node', ...args, '--print-config'], env)
+      expect(run.code, run.stderr).to.equal(2)
+      expect(run.stderr).to.match(message)
+      expect(run.stdout).to.equal('')
+    }
+  })
+
   it('a config file that does not parse, is not an object, has an unknown key or a wrong type exits 2 naming the file and the key', async () => {
     const cases: Array<[unknown, RegExp]> = [
       ['{"maxReservations": ', /is not valid JSON/],

@@ -35,7 +35,7 @@ describe('libp2p node --app-dir: static files at /app/', function () {
     const config = await httpGet(port, '/app/config.json')
     expect(config.status).to.equal(200)
     expect(config.headers['content-type']).to.equal('application/json')
-    expect(JSON.parse(config.body)).to.deep.equal({ relay: [wsAddr] })
+    expect(JSON.parse(config.body)).to.deep.equal({ relay: [wsAddr], iceServers: [] })
 
     const types: Array<[string, string, string]> = [
       ['/app/', 'text/html; charset=utf-8', '<!doctype html><title>app</title>'],
@@ -79,6 +79,17 @@ describe('libp2p node --app-dir: static files at /app/', function () {
       expect(res.status, path).to.equal(status)
       expect(res.body, path).to.not.include('not for the web')
     }
+  })
+
+  it('the iceServers setting reaches the pages in config.json, TURN credentials apart from the URL', async () => {
+    const app = join(temp.dir(), 'app')
+    await mkdir(app)
+    node = await startHttpNode(['--data-dir', join(temp.dir(), 'data'), '--app-dir', app, '--ice-servers', 'stun:stun.example.net:3478', '--ice-servers', 'turn:alice:s%40cret@turn.example.net:3478?transport=tcp'])
+    const config = await httpGet(node.port, '/app/config.json')
+    expect(JSON.parse(config.body).iceServers).to.deep.equal([
+      { urls: 'stun:stun.example.net:3478' },
+      { urls: 'turn:turn.example.net:3478?transport=tcp', username: 'alice', credential: 's@cret' }
+    ])
   })
 
   it('a config.json in the directory is served instead of the node\'s', async () => {

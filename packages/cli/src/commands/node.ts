@@ -48,6 +48,7 @@ export const nodeCommand: Command = {
       dhtLan: v('dhtLan'),
       httpListen: v('httpListen'),
       appDir: v('appDir') === APP_DIR_NONE ? undefined : v('appDir') ?? undefined,
+      iceServers: v('iceServers'),
       tlsCert: v('tlsCert') ?? undefined,
       tlsKey: v('tlsKey') ?? undefined,
       http: { maxConnections: v('httpMaxConnections'), headersTimeout: v('httpHeadersTimeout'), maxEventClients: v('httpMaxEventClients') },

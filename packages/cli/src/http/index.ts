@@ -34,6 +34,8 @@ export interface NodeHttpServerInit {
   metrics?: MetricsSource
   /** a directory served at /app/ (the browser app), with the node's addresses at /app/config.json unless it has that file; none when unset */
   appDir?: string
+  /** STUN/TURN server URLs (the iceServers setting) for the app's pages, in /app/config.json */
+  iceServers?: string[]
   /** shown on the status page next to the counts */
   limits?: StatusLimits
   /** sockets open at once */
@@ -67,7 +69,7 @@ export async function startNodeHttpServer (init: NodeHttpServerInit): Promise<Ht
       return
     }
     if (init.appDir != null && path === `${APP_PREFIX}config.json` && servesAppConfig(init.appDir)) {
-      sendJson(res, 200, appConfig(init.node))
+      sendJson(res, 200, appConfig(init.node, init.iceServers))
       return
     }
     if (init.appDir != null && path.startsWith(APP_PREFIX)) {
