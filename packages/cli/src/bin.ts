@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFile } from 'node:fs/promises'
+import { chatCommand } from './commands/chat.js'
 import { parseCommandArgs } from './commands/command.js'
 import { demoCommand } from './commands/demo.js'
 import { DHT_COMMANDS, DHT_HELP } from './commands/dht.js'
@@ -30,6 +31,8 @@ commands:
   dht <get|put|provide|find-providers|find-peer> ... --bootstrap <multiaddr>
                                query the DHT as a client (libp2p help dht)
   relay [options]              run a public circuit relay v2 node (TCP + WebSockets) until Ctrl-C
+  chat <room> [options]        join a room of the rendezvous app (docs/BROWSER.md) from the terminal:
+                               meet browser pages through a node, go direct over WebRTC, chat, send files
   demo                         two nodes on loopback: dial, identify, ping, echo
   perf [options]               the libp2p/test-plans perf command (libp2p perf --help)
   help [<command>]             this text, or a command's (libp2p help dht get)
@@ -41,7 +44,7 @@ Exit codes: 0 done (found), 1 failed or not found (the error's name and message 
 `
 
 const COMMANDS: Record<string, Command> = Object.fromEntries(
-  [nodeCommand, idCommand, pingCommand, listenCommand, relayCommand, demoCommand].map(c => [c.name, c])
+  [nodeCommand, idCommand, pingCommand, listenCommand, relayCommand, chatCommand, demoCommand].map(c => [c.name, c])
 )
 
 /** texts for help of the commands that are not a Command here */

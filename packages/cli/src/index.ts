@@ -1,7 +1,7 @@
 /**
  * @packageDocumentation
  *
- * The runnable node: the `libp2p` bin (`node | id | ping | listen | dht | relay | demo | perf`,
+ * The runnable node: the `libp2p` bin (`node | id | ping | listen | dht | relay | chat | demo | perf`,
  * see README.md). This module exports the pieces a program or test can reuse.
  */
 export { startNode, ECHO_PROTOCOL } from './node.js'
