@@ -129,7 +129,7 @@ describe('libp2p chat <room>', function () {
     }
   })
 
-  it('two terminals meet through --relay, go direct and talk; SIGTERM and /quit each exit 0', async () => {
+  it('two terminals meet through --relay, go direct, talk and send a file to a peer named by its short id; SIGTERM and /quit each exit 0', async () => {
     const room = `cli-cli-${Date.now()}`
     const relay = node!.relay
     const a = await startChat([room, '--relay', relay, '--poll', '1000', '--save-dir', temp.dir()])
@@ -143,6 +143,17 @@ describe('libp2p chat <room>', function () {
     // an escape sequence from the other side is shown, not run by the terminal
     b.proc.child.stdin?.write('from b \u001b[2J\n')
     await a.proc.waitFor('stdout', new RegExp(`^${shortPeer(b.id)}: from b \\\\x1b\\[2J$`, 'm'), ROOM_WAIT_MS)
+
+    // a file to one peer named by its short id
+    const data = randomBytes(100 * 1024)
+    const file = join(temp.dir(), 'to b.bin')
+    await writeFile(file, data)
+    a.proc.child.stdin?.write(`/send ${file} nobody\n`)
+    await a.proc.waitFor('stderr', /no peer nobody in the room/, ROOM_WAIT_MS)
+    a.proc.child.stdin?.write(`/send ${file} ${shortPeer(b.id)}\n`)
+    const [, path, hash] = await b.proc.waitFor('stdout', /^saved (.+) \(to b\.bin from \S+, 100\.0 KiB, sha256 ([0-9a-f]{64})/m, ROOM_WAIT_MS)
+    expect(hash).to.equal(sha256(data))
+    expect(sha256(await readFile(path))).to.equal(sha256(data))
 
     expect(await b.proc.stop(), b.proc.stderr).to.equal(0)
     expect(b.proc.stdout).to.match(/SIGTERM: leaving the room\nleft\n$/)
