@@ -44,7 +44,7 @@ export const CHAT_LINE_HELP = `lines you type are sent to everyone in the room; 
  */
 export class ChatSession {
   readonly #app: RendezvousApp
-  readonly #io: ChatOutput
+  #io: ChatOutput
   readonly #saveDir: string
   /** per peer: what was last printed about its link, so each line says something new */
   readonly #shown = new Map<string, string>()
@@ -53,6 +53,8 @@ export class ChatSession {
   #announced = false
   #lastRoomError = ''
   #reservationCheck?: ReturnType<typeof setTimeout>
+  /** leaving: what the room does meanwhile (an announcement finishing, links closing) is not news */
+  #stopped = false
 
   constructor (app: RendezvousApp, io: ChatOutput, saveDir: string) {
     this.#app = app
@@ -62,6 +64,8 @@ export class ChatSession {
 
   start (): void {
     const app = this.#app
+    const out = this.#io.out
+    this.#io = { out: line => { if (!this.#stopped) { out(line) } }, err: this.#io.err }
     app.room.addEventListener('announced', () => {
       clearTimeout(this.#reservationCheck)
       if (!this.#announced) { this.#io.out('announced in the room: reachable through the relay') }
@@ -84,6 +88,7 @@ export class ChatSession {
   }
 
   stop (): void {
+    this.#stopped = true
     clearTimeout(this.#reservationCheck)
   }
 

@@ -65,6 +65,21 @@ async function chatFlags (args: ParsedArgs): Promise<ChatFlags> {
   return { room, relay, configUrl, iceServers, saveDir }
 }
 
+/** the most of config.json read: a node's is a few hundred bytes (a relay list and up to 8 ICE servers) */
+const MAX_CONFIG_BYTES = 64 * 1024
+
+/** the body of `response` as text, refused once it passes `maxBytes` */
+async function boundedText (response: Response, maxBytes: number, what: string): Promise<string> {
+  const chunks: Uint8Array[] = []
+  let length = 0
+  for await (const chunk of response.body ?? []) {
+    length += chunk.byteLength
+    if (length > maxBytes) { throw new AppConfigError(`${what} is over ${maxBytes} bytes: not an app config.json`) }
+    chunks.push(chunk)
+  }
+  return new TextDecoder().decode(Buffer.concat(chunks))
+}
+
 /** the app's settings: config.json from the node when asked for, the flags winning over it */
 async function chatConfig (flags: ChatFlags): Promise<AppConfig> {
   let json: AppConfigJson = {}
@@ -75,7 +90,12 @@ async function chatConfig (flags: ChatFlags): Promise<AppConfig> {
         throw new AppConfigError(`${flags.configUrl?.href} cannot be loaded: is a libp2p node serving the app there? (--config-url, --relay)`, { cause: err.cause ?? err })
       })
       if (!response.ok) { throw new AppConfigError(`${flags.configUrl.href} answered ${response.status}: is a libp2p node serving the app there? (--config-url, --relay)`) }
-      json = await response.json()
+      const text = await boundedText(response, MAX_CONFIG_BYTES, flags.configUrl.href)
+      try {
+        json = JSON.parse(text)
+      } catch (err: any) {
+        throw new AppConfigError(`${flags.configUrl.href} is not JSON: ${err.message}`)
+      }
     } finally {
       deadline.done()
     }
@@ -150,6 +170,7 @@ reached, 2 on a usage error.
       const reading = readLines(session, io)
       const input = args.values.stay === true ? reading.then(async why => why === 'quit' ? why : new Promise<never>(() => {})) : reading
       const why = await Promise.race([stopped, input])
+      session.stop()
       io.out(`${why === 'eof' ? 'end of input' : why}: leaving the room`)
     } finally {
       session?.stop()
