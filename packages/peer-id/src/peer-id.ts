@@ -39,7 +39,15 @@ export class PeerIdImpl<T extends PeerIdType, K, H extends number> {
 
   /** base58btc of the multihash, without the multibase prefix */
   toString (): string {
-    this.#string ??= base58btc.baseEncode(this.#multihash.bytes)
+    if (this.#string == null) {
+      const string = base58btc.baseEncode(this.#multihash.bytes)
+      // the encoder appends a character at a time, and V8 keeps such a string as a chain of ~40
+      // cons-string nodes (~1.3 KiB for a 52-character id) until it is read character-wise: reading
+      // one flattens it into a single ~80-byte string, kept as long as this peer id (one per
+      // connection on a relay: bench/micro/relay-memory.mjs)
+      string.charCodeAt(0)
+      this.#string = string
+    }
     return this.#string
   }
 
