@@ -139,7 +139,7 @@ export class ChatSession {
     const link = peer.link === 'direct' && before?.startsWith('direct (WebRTC), rtt') === true ? before : this.#linkText(peer)
     const state = `${link}${peer.gone ? ', gone' : ''}`
     if (state !== before && !(before == null && peer.link === 'none')) { this.#io.out(`${short} ${state}`) }
-    if (peer.notice != null && state === before && this.#shown.get(`${id} notice`) !== peer.notice) { this.#io.out(`${short}: ${peer.notice}`) }
+    if (peer.notice != null && this.#shown.get(`${id} notice`) !== peer.notice) { this.#io.out(`${short}: ${peer.notice}`) }
     this.#shown.set(id, state)
     this.#shown.set(`${id} notice`, peer.notice ?? '')
   }

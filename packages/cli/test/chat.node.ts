@@ -129,12 +129,12 @@ describe('libp2p chat <room>', function () {
     }
   })
 
-  it('two terminals meet through --relay, go direct, talk and send a file to a peer named by its short id; SIGTERM and /quit each exit 0', async () => {
+  it('two terminals meet through --relay, go direct, talk and send a file to a peer named by its short id; --stay outlives its input; SIGTERM and /quit each exit 0', async () => {
     const room = `cli-cli-${Date.now()}`
     const relay = node!.relay
     const a = await startChat([room, '--relay', relay, '--poll', '1000', '--save-dir', temp.dir()])
     chats.push(a.proc)
-    const b = await startChat([room, '--relay', relay, '--poll', '1000', '--save-dir', temp.dir()])
+    const b = await startChat([room, '--relay', relay, '--poll', '1000', '--save-dir', temp.dir(), '--stay'])
     chats.push(b.proc)
     await a.proc.waitFor('stdout', new RegExp(`^${shortPeer(b.id)} direct \\(WebRTC\\)`, 'm'), ROOM_WAIT_MS)
     await b.proc.waitFor('stdout', new RegExp(`^${shortPeer(a.id)} direct \\(WebRTC\\)`, 'm'), ROOM_WAIT_MS)
@@ -155,6 +155,11 @@ describe('libp2p chat <room>', function () {
     expect(hash).to.equal(sha256(data))
     expect(sha256(await readFile(path))).to.equal(sha256(data))
 
+    // with --stay, the end of its input does not take b out of the room
+    b.proc.child.stdin?.end()
+    a.proc.child.stdin?.write('still there?\n')
+    await b.proc.waitFor('stdout', new RegExp(`^${shortPeer(a.id)}: still there\\?$`, 'm'), ROOM_WAIT_MS)
+    expect(b.proc.child.exitCode).to.equal(null)
     expect(await b.proc.stop(), b.proc.stderr).to.equal(0)
     expect(b.proc.stdout).to.match(/SIGTERM: leaving the room\nleft\n$/)
     a.proc.child.stdin?.write('/quit\n')
