@@ -17,6 +17,7 @@ import { PERF_INTEROP_OUT, runPerfInterop } from './lib/perf-interop.mjs'
 import { DHT_OUT, runDht } from './lib/dht.mjs'
 import { NODE_OUT, runNodeLoad } from './lib/node-load.mjs'
 import { NODE_SOAK_OUT, runNodeSoak } from './lib/node-soak.mjs'
+import { RENDEZVOUS_OUT, runRendezvous } from './lib/rendezvous.mjs'
 import { BENCH_DIR, JS_EXPECTED_VERSIONS, JS_MODULES_DIR, REPO_DIR, nodeFlagsFor, stackVersions } from './lib/stacks.mjs'
 
 const MiB = 1024 * 1024
@@ -58,6 +59,7 @@ const { values: cli } = parseArgs({
     'delay-ms': { type: 'string' },
     sizes: { type: 'string' },
     duration: { type: 'string' },
+    'poll-ms': { type: 'string' },
     'cpu-prof': { type: 'string' },
     out: { type: 'string', default: join(BENCH_DIR, 'results', 'latest.json') }
   }
@@ -69,7 +71,7 @@ const requested = cli.only != null ? cli.only.split(',').map(s => s.trim()) : SC
 // `perf-interop` (lib/perf-interop.mjs) is opt-in: it runs the test-plans perf binaries (ours, go)
 // rather than the stacks adapter, and writes its own JSON (bench/results/perf-interop.json, or
 // --out when it is the only scenario)
-const OPT_IN = ['perf-interop', 'dht', 'node', 'node-soak']
+const OPT_IN = ['perf-interop', 'dht', 'node', 'node-soak', 'rendezvous']
 for (const s of requested) if (!SCENARIOS.includes(s) && !OPT_IN.includes(s)) throw new TypeError(`unknown scenario ${s}; one of ${[...SCENARIOS, ...OPT_IN].join(', ')}`)
 if (requested.includes('perf-interop')) {
   const alone = requested.length === 1
@@ -111,6 +113,20 @@ for (const [name, run, defaultOut] of [['node', runNodeLoad, NODE_OUT], ['node-s
     out: requested.length === 1 && outGiven ? cli.out : defaultOut,
     command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
     git: git('rev-parse', '--short', 'HEAD')
+  })
+}
+// `rendezvous` (lib/rendezvous.mjs, issue 13): two Chromium pages meet and go direct over WebRTC,
+// ours vs js-libp2p pages vs PeerJS; JSON in bench/results/rendezvous.json (or --out when alone)
+if (requested.includes('rendezvous')) {
+  const outGiven = process.argv.some(a => a === '--out' || a.startsWith('--out='))
+  await runRendezvous({
+    quick: cli.quick,
+    rounds: cli.rounds != null ? Number(cli.rounds) : undefined,
+    pollMs: cli['poll-ms'] != null ? Number(cli['poll-ms']) : undefined,
+    // its stacks are ours, js and peerjs; --stacks picks some only when given
+    stacks: process.argv.some(a => a.startsWith('--stacks')) ? cli.stacks.split(',').map(s => s.trim()) : undefined,
+    out: requested.length === 1 && outGiven ? cli.out : RENDEZVOUS_OUT,
+    command: `node bench/run.mjs ${process.argv.slice(2).join(' ')}`.trim()
   })
 }
 if (requested.every(s => OPT_IN.includes(s))) process.exit(0)
