@@ -24,7 +24,11 @@ export function peerIdFromPublicKey (key: PublicKey): PeerId {
     throw new InvalidParametersError('Expected a public key')
   }
 
-  const multihash = checkMultihash(key.toMultihash())
+  // checked, then shared with the key instead of copied: the key computed it from its own bytes
+  // and keeps it, and the id keeps the key, so a copy would be a second Digest and two more
+  // buffers (~0.5 KiB) for every id made from a key, i.e. every connection's remote peer
+  const multihash = key.toMultihash()
+  checkMultihash(multihash)
   const inline = key.type === 'Ed25519' || key.type === 'secp256k1'
 
   if (inline !== (multihash.code === IDENTITY_CODE)) {
