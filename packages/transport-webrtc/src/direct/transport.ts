@@ -7,6 +7,7 @@ import { PeerConnection } from 'node-datachannel'
 import { RTCPeerConnection as PolyfillPeerConnection } from 'node-datachannel/polyfill'
 import { DEFAULT_CERTIFICATE_DATASTORE_KEY, DEFAULT_CERTIFICATE_RENEWAL_THRESHOLD_MS, LISTENER_CLOSE_TIMEOUT_MS, MAX_MESSAGE_SIZE_BYTES, SIGNALING_TIMEOUT_MS } from '../constants.js'
 import { checkWebRTCDirectInit } from '../init-schema.js'
+import { withOpenFix } from '../lost-open.js'
 import { EarlyChannels } from '../muxer.js'
 import { DataChannelStream } from '../stream.js'
 import { upgrade } from '../upgrade.js'
@@ -71,7 +72,7 @@ let pcCount = 0
 
 function wrap (native: NativePeerConnection): RTCPeerConnection {
   // the polyfill drives the native connection it is given; its types differ in details from lib.dom's
-  return new PolyfillPeerConnection({ peerConnection: native } as any) as unknown as RTCPeerConnection
+  return new PolyfillPeerConnection({ peerConnection: withOpenFix(native) } as any) as unknown as RTCPeerConnection
 }
 
 function localFingerprint (native: NativePeerConnection): Uint8Array {
