@@ -49,7 +49,6 @@ export class YamuxMuxer extends AbstractStreamMuxer<YamuxStream> implements Stre
       // YamuxStream.onFinished() tells us: no close event per stream
       reportsStreamEnds: true
     })
-    const muxer = this
     this.#conn = conn
     this.#writer = new FrameWriter(conn, (err) => { this.shutdown(err, 'abort') })
     this.#config = config
@@ -61,7 +60,7 @@ export class YamuxMuxer extends AbstractStreamMuxer<YamuxStream> implements Stre
       onKeepAliveTimeout: (err) => { this.shutdown(err, 'abort') }
     })
     void new FrameReader<YamuxStream>(conn, {
-      get reading () { return muxer.status !== 'closed' },
+      isReading: () => this.status !== 'closed',
       onHeader: (header) => this.#onHeader(header),
       onPayload: (header, stream, payload) => { this.#applyStreamFrame(header, stream, payload) },
       onEnd: (err) => { this.shutdown(err, err == null ? 'close' : 'abort') },
