@@ -1,10 +1,16 @@
-import { stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { noise } from '@chainsafe/libp2p-noise'
+import { yamux } from '@chainsafe/libp2p-yamux'
+import { ping } from '@libp2p/ping'
+import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
+import { createLibp2p } from 'libp2p'
 import { relayClient, tempDirPerTest } from './fixtures/nodes.js'
 import { BinProcess, runBin } from './fixtures/process.js'
+import { selfSigned } from './fixtures/tls.js'
 
 /** starts `libp2p relay` and resolves once it printed its peer id and both listen addresses */
 async function startRelayProcess (args: string[]): Promise<{ proc: BinProcess, peerId: string, addrs: string[], out(): string }> {
@@ -50,6 +56,31 @@ describe('libp2p relay', function () {
       await Promise.all(nodes.map(async n => n.stop()))
       expect(await relay.proc.stop()).to.equal(0)
     }
+  })
+
+  it('--tls-cert/--tls-key: serves wss at a /tls/ws address, which a client trusting the certificate pings; one flag alone exits 2', async () => {
+    const dir = temp.dir()
+    const { cert, key } = await selfSigned(dir, 'relay', 30)
+    const relay = await startRelayProcess(['--listen', '/ip4/127.0.0.1/tcp/0', '--listen', '/ip4/127.0.0.1/tcp/0/ws', '--tls-cert', cert, '--tls-key', key])
+    const client = await createLibp2p({
+      addresses: { listen: [] },
+      transports: [webSockets({ tlsClientOptions: { ca: await readFile(cert, 'utf8') } })],
+      connectionEncrypters: [noise()],
+      streamMuxers: [yamux()],
+      services: { ping: ping() }
+    })
+    try {
+      const wss = relay.addrs.find(a => a.includes('/tls/ws/'))
+      expect(wss).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/tls\/ws\/p2p\//)
+      await relay.proc.waitFor('stdout', /wss certificate for .*IP Address:127\.0\.0\.1.*, valid until \d{4}-/)
+      expect(await client.services.ping.ping(multiaddr(wss))).to.be.a('number')
+    } finally {
+      await client.stop()
+      expect(await relay.proc.stop()).to.equal(0)
+    }
+    const alone = await runBin(['relay', '--listen', '/ip4/127.0.0.1/tcp/0', '--tls-cert', cert])
+    expect(alone.code).to.equal(2)
+    expect(alone.stderr).to.match(/--tls-cert and --tls-key go together/)
   })
 
   it('--key: creates the identity readable by its owner only, and keeps the peer id across restarts', async () => {

@@ -1,7 +1,5 @@
-import { execFile } from 'node:child_process'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { ping } from '@libp2p/ping'
@@ -15,6 +13,7 @@ import { createLibp2p } from 'libp2p'
 import { readTlsFiles } from '../src/tls.js'
 import { tempDirPerTest } from './fixtures/nodes.js'
 import { BinProcess, OUTPUT_TIMEOUT_MS, runBin } from './fixtures/process.js'
+import { selfSigned } from './fixtures/tls.js'
 import type { Transport } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
 import type { Libp2p } from 'libp2p'
@@ -44,15 +43,6 @@ async function client (transport: (components: any) => Transport): Promise<Libp2
     streamMuxers: [yamux()],
     services: { ping: ping() }
   })
-}
-
-/** a self-signed certificate for 127.0.0.1 and localhost and its key (openssl), as a test CA the client trusts */
-async function selfSigned (dir: string, name: string, days = 2): Promise<{ cert: string, key: string }> {
-  const cert = join(dir, `${name}.crt`)
-  const key = join(dir, `${name}.key`)
-  await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', String(days),
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost', '-keyout', key, '-out', cert])
-  return { cert, key }
 }
 
 describe('libp2p node transports: wss with --tls-cert/--tls-key, WebRTC-Direct with a certificate kept in the data directory', function () {
