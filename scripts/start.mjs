@@ -40,7 +40,8 @@ function buildReason () {
     if (!existsSync(join(dir, 'tsconfig.json'))) { continue }
     const built = mtime(join(dir, 'dist', 'tsconfig.tsbuildinfo'))
     if (built === 0) { return `packages/${name} is not built` }
-    const changed = Math.max(newestMtime(join(dir, 'src')), mtime(join(dir, 'package.json')), mtime(join(dir, 'tsconfig.json')))
+    // src/ is compiled; static/ and scripts/ are what the app's bundle step copies and runs
+    const changed = Math.max(...['src', 'static', 'scripts'].map(d => newestMtime(join(dir, d))), mtime(join(dir, 'package.json')), mtime(join(dir, 'tsconfig.json')))
     if (changed > built && changed > stamped) { return `packages/${name} changed since it was built` }
   }
   return undefined
