@@ -1,5 +1,5 @@
 import { InvalidMessageError } from '@libp2p/interface'
-import { AbstractMessageStream } from '@libp2p/utils'
+import { AbstractMessageStream, afterTurn } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
 import { NOISE_MAX_PLAINTEXT_BYTES } from './constants.js'
 import { FrameDecoder } from './frame-decoder.js'
@@ -39,6 +39,8 @@ export class NoiseConnection extends AbstractMessageStream {
   #reading = false
   #paused = false
   #awaitingDrain = false
+  /** a whole message left in this turn of the event loop: a partial one waits for its end */
+  #inBurst = false
 
   constructor (init: NoiseConnectionInit) {
     super({ ...init, closeMode: 'connection', id: init.raw.id, direction: init.raw.direction })
@@ -55,10 +57,18 @@ export class NoiseConnection extends AbstractMessageStream {
   }
 
   protected sendData (data: Uint8ArrayList, more: boolean): SendResult {
-    // mid-burst, only whole messages: a partial one waits for the next send of the tick, so a
-    // stream of 64 KiB writes (a yamux frame is 64 KiB + 12) is not cut into a full message and a
-    // 29-byte one each time; the base class flushes the rest at the end of the tick
-    const total = more ? data.byteLength - data.byteLength % NOISE_MAX_PLAINTEXT_BYTES : data.byteLength
+    // mid-burst, only whole messages: a partial one waits for the next send, so a stream of 64 KiB
+    // writes (a yamux frame is 64 KiB + 12) is not cut into a full message and a 29-byte one each
+    // time. `more` covers sends within one tick; #inBurst covers a writer that awaits between
+    // writes (sink(), lpStream().write()) and so ends a tick after each: once a whole message
+    // left in this turn of the event loop, the partial last one waits for the turn's end
+    // (#endBurst), one turn at most. A small write outside a burst still leaves at once.
+    const whole = more || this.#inBurst
+    const total = whole ? data.byteLength - data.byteLength % NOISE_MAX_PLAINTEXT_BYTES : data.byteLength
+    if (total >= NOISE_MAX_PLAINTEXT_BYTES && !this.#inBurst) {
+      this.#inBurst = true
+      afterTurn(() => { this.#endBurst() })
+    }
     let sent = 0
     try {
       while (sent < total) {
@@ -119,6 +129,12 @@ export class NoiseConnection extends AbstractMessageStream {
     } else {
       this.onTransportClosed(err)
     }
+  }
+
+  #endBurst (): void {
+    this.#inBurst = false
+    // what waited goes now; behind a blocked raw connection it goes with the drain
+    if (!this.#awaitingDrain && this.writeBufferLength > 0) { this.onTransportDrain() }
   }
 
   #waitForRawDrain (): void {

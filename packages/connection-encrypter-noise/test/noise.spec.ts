@@ -197,6 +197,37 @@ describe('noise encrypter', () => {
     expect(sizes.length).to.equal(Math.ceil(count * chunk.byteLength / 65519))
   })
 
+  it('packs the sends of a writer that awaits between them into whole Noise messages too (sink(), lpStream().write())', async () => {
+    const { outbound, inbound, rawInbound } = await secure(await createPeer(), await createPeer())
+    const seen = new Uint8ArrayList()
+    const original = rawInbound.onData.bind(rawInbound)
+    rawInbound.onData = (data) => {
+      seen.append(data)
+      original(data)
+    }
+    const chunk = patternBytes(64 * 1024 + 12)
+    const count = 10
+    const reading = readBytes(inbound.connection, count * chunk.byteLength + 3)
+    for (let i = 0; i < count; i++) {
+      outbound.connection.send(chunk)
+      // each write ends a tick: before, each left a full message and a 29-byte one behind it
+      await Promise.resolve()
+    }
+    // a small write after the burst is not lost: it leaves at the end of the event loop's turn
+    outbound.connection.send(Uint8Array.of(7, 8, 9))
+    const received = await reading
+    expect(received.byteLength).to.equal(count * chunk.byteLength + 3)
+    expect(received.subarray(received.byteLength - 3)).to.deep.equal(Uint8Array.of(7, 8, 9))
+    const sizes: number[] = []
+    for (let offset = 0; offset + 2 <= seen.byteLength;) {
+      const length = seen.get(offset) * 256 + seen.get(offset + 1)
+      sizes.push(length)
+      offset += 2 + length
+    }
+    expect(sizes.slice(0, -1).every(size => size === 65535)).to.equal(true)
+    expect(sizes.length).to.equal(Math.ceil((count * chunk.byteLength + 3) / 65519))
+  })
+
   it('hands on data the initiator sent in the same tick as its last handshake message', async () => {
     const dialer = await createPeer()
     const listener = await createPeer()

@@ -1,6 +1,6 @@
 import { LimitExceededError } from '@libp2p/interface'
+import { afterTurn } from '@libp2p/utils'
 import { Uint8ArrayList } from 'uint8arraylist'
-import { afterTurn } from './after-turn.js'
 import { MAX_UNSENT_CONTROL_FRAMES, WRITE_BATCH_BYTES } from './constants.js'
 import { encodeHeader } from './frame.js'
 import type { FrameTypeValue } from './frame.js'

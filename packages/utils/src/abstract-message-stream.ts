@@ -171,7 +171,9 @@ export abstract class AbstractMessageStream extends TypedEventEmitter<MessageStr
    * over its high-water mark, so more bytes are likely to follow in this tick). An implementation
    * that cuts data into frames may then take whole frames only and leave the partial last one in
    * the buffer (return fewer bytes, canSendMore: true; taking 0 bytes ends the flush): the rest is
-   * always flushed, with `more` false, at the end of the tick.
+   * always flushed, with `more` false, at the end of the tick. One that keeps a partial frame even
+   * then must flush it itself soon after (onTransportDrain() flushes; Noise does at the end of the
+   * event loop's turn).
    */
   protected abstract sendData (data: Uint8ArrayList, more: boolean): SendResult
   /** tell the remote no more data follows (FIN); called once the write buffer is flushed */

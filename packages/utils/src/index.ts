@@ -36,3 +36,4 @@ export { ipOf, isCircuitAddress, isPrivateIp, isPrivateAddress } from './multiad
 export { ProtocolService } from './protocol-service.js'
 export type { ProtocolServiceInit } from './protocol-service.js'
 export { mergeIterables, mapConcurrently } from './iterables.js'
+export { afterTurn } from './after-turn.js'
