@@ -47,6 +47,15 @@ export const DEFAULT_NODE_CIRCUIT_DATA_LIMIT = 128 * 1024
  */
 export const DEFAULT_NODE_MAX_CONNECTIONS = 2048
 
+/**
+ * new inbound connections one IP may open per second (libp2p's default): a peer dials once, and a
+ * client stack restarting in a loop or a scanner is refused at the socket, before any handshake
+ */
+export const DEFAULT_NODE_INBOUND_CONNECTION_THRESHOLD = 5
+
+/** inbound connections still in their handshakes at once (libp2p's default): past it, new sockets are refused */
+export const DEFAULT_NODE_MAX_INCOMING_PENDING_CONNECTIONS = 10
+
 /** the exit code of a usage error (unknown command or flag, a bad value from any source), as most CLIs use */
 export const USAGE_EXIT_CODE = 2
 

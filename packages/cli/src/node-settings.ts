@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { MAX_ICE_SERVERS, iceServerFromUrl } from '@libp2p/app-rendezvous'
 import {
-  APP_DIR_NONE, BUNDLED_APP_DIR, DEFAULT_DATA_DIR, DEFAULT_NODE_CIRCUIT_DATA_LIMIT, DEFAULT_NODE_CIRCUIT_DURATION_LIMIT_MS, DEFAULT_NODE_MAX_CIRCUITS,
-  DEFAULT_NODE_MAX_CIRCUITS_PER_PEER, DEFAULT_NODE_MAX_CONNECTIONS, DEFAULT_NODE_MAX_RESERVATIONS,
+  APP_DIR_NONE, BUNDLED_APP_DIR, DEFAULT_DATA_DIR, DEFAULT_NODE_CIRCUIT_DATA_LIMIT, DEFAULT_NODE_CIRCUIT_DURATION_LIMIT_MS, DEFAULT_NODE_INBOUND_CONNECTION_THRESHOLD, DEFAULT_NODE_MAX_CIRCUITS,
+  DEFAULT_NODE_MAX_CIRCUITS_PER_PEER, DEFAULT_NODE_MAX_CONNECTIONS, DEFAULT_NODE_MAX_INCOMING_PENDING_CONNECTIONS, DEFAULT_NODE_MAX_RESERVATIONS,
   DEFAULT_NODE_MAX_RESERVATIONS_PER_IP, DEFAULT_NODE_RESERVATION_TTL_MS
 } from './constants.js'
 import { DEFAULT_HTTP_HEADERS_TIMEOUT_MS, DEFAULT_HTTP_LISTEN, DEFAULT_HTTP_MAX_CONNECTIONS, DEFAULT_HTTP_MAX_EVENT_CLIENTS, HTTP_LISTEN_NONE } from './http/constants.js'
@@ -77,6 +77,8 @@ export const NODE_SETTINGS: readonly Setting[] = [
   { key: 'circuitDurationLimit', type: 'integer', arg: '<ms>', default: DEFAULT_NODE_CIRCUIT_DURATION_LIMIT_MS, min: 1000, max: MAX_TIMER_MS, description: 'how long one circuit may last, in ms (sent to peers in whole seconds)' },
   { key: 'circuitDataLimit', type: 'integer', arg: '<bytes>', default: DEFAULT_NODE_CIRCUIT_DATA_LIMIT, min: 1, max: Number.MAX_SAFE_INTEGER, description: 'bytes one circuit may carry in each direction' },
   { key: 'maxConnections', type: 'integer', arg: '<n>', default: DEFAULT_NODE_MAX_CONNECTIONS, min: 1, max: 1_000_000, description: 'connections open at once (the connection manager\'s limit)' },
+  { key: 'inboundConnectionThreshold', type: 'integer', arg: '<n>', default: DEFAULT_NODE_INBOUND_CONNECTION_THRESHOLD, min: 1, max: 1_000_000, description: 'new inbound connections one IP address may open per second; more are refused at once' },
+  { key: 'maxIncomingPendingConnections', type: 'integer', arg: '<n>', default: DEFAULT_NODE_MAX_INCOMING_PENDING_CONNECTIONS, min: 1, max: 100_000, description: 'inbound connections still in their handshakes (upgrading) at once; more are refused at once' },
   { key: 'dhtLan', type: 'boolean', default: false, description: 'keep private and loopback addresses in the DHT (a LAN or test network); otherwise only public ones' },
   { key: 'httpListen', type: 'string', arg: '<ma>', default: DEFAULT_HTTP_LISTEN, description: `the HTTP server of the status page, /health and /metrics: /ip4/<ip>/tcp/<port>, /ip6/<ip>/tcp/<port>, or ${HTTP_LISTEN_NONE}` },
   { key: 'httpMaxConnections', type: 'integer', arg: '<n>', default: DEFAULT_HTTP_MAX_CONNECTIONS, min: 1, max: 100_000, description: 'sockets the HTTP server keeps open at once' },

@@ -23,6 +23,8 @@ export interface NodeLimits {
   circuitDurationLimit: number
   circuitDataLimit: number
   maxConnections: number
+  inboundConnectionThreshold: number
+  maxIncomingPendingConnections: number
 }
 
 function limit (options: PublicNodeOptions, key: keyof NodeLimits): number {
@@ -64,7 +66,11 @@ export async function startPublicNode (options: PublicNodeOptions): Promise<Publ
     ...publicTransports({ ...options, listen: options.listen ?? DEFAULT_NODE_LISTEN }),
     datastore: options.datastore,
     metrics: options.metrics,
-    connectionManager: { maxConnections: limit(options, 'maxConnections') },
+    connectionManager: {
+      maxConnections: limit(options, 'maxConnections'),
+      inboundConnectionThreshold: limit(options, 'inboundConnectionThreshold'),
+      maxIncomingPendingConnections: limit(options, 'maxIncomingPendingConnections')
+    },
     services: {
       identify: identify(),
       ping: ping(),

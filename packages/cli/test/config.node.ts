@@ -63,6 +63,24 @@ describe('libp2p node configuration (flags > config file > LIBP2P_* > defaults)'
     expect(run.stdout).to.not.include('peer id')
   })
 
+  it('the connection manager\'s admission limits: inboundConnectionThreshold and maxIncomingPendingConnections', async () => {
+    const defaults = printed(await runBin(['node', '--print-config'])).settings
+    expect(defaults.inboundConnectionThreshold).to.deep.equal({ value: 5, source: 'default' })
+    expect(defaults.maxIncomingPendingConnections).to.deep.equal({ value: 10, source: 'default' })
+    const file = await configFile({ maxIncomingPendingConnections: 40 })
+    const { settings } = printed(await runBin(['node', '--config', file, '--inbound-connection-threshold', '20', '--print-config'], { LIBP2P_MAX_INCOMING_PENDING_CONNECTIONS: '30' }))
+    expect(settings.inboundConnectionThreshold).to.deep.equal({ value: 20, source: 'flag', from: '--inbound-connection-threshold' })
+    expect(settings.maxIncomingPendingConnections).to.deep.equal({ value: 40, source: 'config', from: file })
+    for (const [args, env, message] of [
+      [['--inbound-connection-threshold', '0'], {}, /inboundConnectionThreshold from flag --inbound-connection-threshold must be a whole number from 1 to/],
+      [[], { LIBP2P_MAX_INCOMING_PENDING_CONNECTIONS: '2.5' }, /maxIncomingPendingConnections from environment variable LIBP2P_MAX_INCOMING_PENDING_CONNECTIONS must be a whole number/]
+    ] as Array<[string[], Record<string, string>, RegExp]>) {
+      const run = await runBin(['node', ...args, '--print-config'], env)
+      expect(run.code, run.stderr).to.equal(2)
+      expect(run.stderr).to.match(message)
+    }
+  })
+
   it('LIBP2P_CONFIG names the config file when --config does not', async () => {
     const file = await configFile({ maxCircuitsPerPeer: 3 })
     const { settings } = printed(await runBin(['node', '--print-config'], { LIBP2P_CONFIG: file }))

@@ -43,7 +43,9 @@ export const nodeCommand: Command = {
         maxCircuitsPerPeer: v('maxCircuitsPerPeer'),
         circuitDurationLimit: v('circuitDurationLimit'),
         circuitDataLimit: v('circuitDataLimit'),
-        maxConnections: v('maxConnections')
+        maxConnections: v('maxConnections'),
+        inboundConnectionThreshold: v('inboundConnectionThreshold'),
+        maxIncomingPendingConnections: v('maxIncomingPendingConnections')
       },
       dhtLan: v('dhtLan'),
       httpListen: v('httpListen'),
