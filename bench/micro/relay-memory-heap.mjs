@@ -8,9 +8,10 @@
 //        [--per 600] [--top 40] [--owners YamuxMuxer,Socket,...] [--paths 'system / JSArrayBufferData']
 //        [--retainers ArrayBuffer --size 8192 --depth 3]
 //
-// --owners: each new object's bytes go to the nearest of these constructors that dominates it
-//   (the object that alone keeps it alive), so the connection's parts add up without counting
-//   a byte twice; bytes no owner dominates go to "(other)".
+// --owners: each new object's bytes go to the nearest object of these constructors that reaches
+//   it (fewest references, through new objects), so the connection's parts add up without counting
+//   a byte twice; an owner from before the first snapshot (a service's store) is marked "(older)";
+//   bytes no owner reaches go to "(other)".
 // --paths LABEL: the new objects of that label grouped by their size and their chain of dominators
 //   (edge name from the dominator, then the dominators' labels), to see who keeps them.
 // --retainers LABEL (optionally --size BYTES): those new objects grouped by their retainers up to
@@ -187,19 +188,52 @@ for (let i = 0; i < after.N; i++) {
 table('retained size of new objects, by constructor (owners nest: a Connection includes its muxer)', [...byRetained].sort((a, b) => b[1].bytes - a[1].bytes))
 
 if (opts.owners !== '') {
+  // every new object goes to the owner (a new object of one of the --owners constructors) that
+  // reaches it in the fewest steps through new objects: a breadth-first walk from all owners at
+  // once, which never walks into another owner. The dominator tree is no help here: most of a
+  // connection's objects are reachable along several paths (the connection manager's map, the
+  // muxer's closures, timers), so their dominator is the root.
   const owners = new Set(opts.owners.split(','))
+  const ownerOf = new Int32Array(after.N).fill(-1)
+  let queue = []
+  for (let i = 0; i < after.N; i++) {
+    // an owner may be older than the first snapshot (a service's store): what it holds of the new objects is its share
+    if (owners.has(after.label(i))) { ownerOf[i] = i; queue.push(i) }
+  }
+  while (queue.length > 0) {
+    const next = []
+    for (const i of queue) {
+      for (const c of after.children(i)) {
+        if (isNew[c] === 0 || ownerOf[c] !== -1) continue
+        ownerOf[c] = ownerOf[i]
+        next.push(c)
+      }
+    }
+    queue = next
+  }
   const share = new Map()
   for (let i = 0; i < after.N; i++) {
-    if (isNew[i] === 0 || idom[i] === -1) continue
-    let o = i
-    while (o !== 0 && !owners.has(after.label(o))) o = idom[o]
-    const key = o === 0 ? '(other)' : after.label(o)
+    if (isNew[i] === 0) continue
+    const key = ownerOf[i] === -1 ? '(other)' : after.label(ownerOf[i]) + (isNew[ownerOf[i]] === 1 ? '' : ' (older)')
     const row = share.get(key) ?? { count: 0, bytes: 0 }
-    if (o === i) row.count++
+    if (ownerOf[i] === i) row.count++
     row.bytes += after.size(i)
     share.set(key, row)
   }
-  table('new bytes by nearest dominating owner', [...share].sort((a, b) => b[1].bytes - a[1].bytes))
+  const ranked = [...share].sort((a, b) => b[1].bytes - a[1].bytes)
+  table('own size of new objects by nearest owner', ranked)
+  // what the largest shares are made of
+  for (const [owner] of ranked.slice(0, 4)) {
+    const parts = new Map()
+    for (let i = 0; i < after.N; i++) {
+      if (isNew[i] === 0 || (ownerOf[i] === -1 ? '(other)' : after.label(ownerOf[i]) + (isNew[ownerOf[i]] === 1 ? '' : ' (older)')) !== owner) continue
+      const row = parts.get(after.label(i)) ?? { count: 0, bytes: 0 }
+      row.count++
+      row.bytes += after.size(i)
+      parts.set(after.label(i), row)
+    }
+    table(`${owner}'s share, by constructor`, [...parts].sort((a, b) => b[1].bytes - a[1].bytes).slice(0, 12))
+  }
 }
 
 if (opts.paths != null) {

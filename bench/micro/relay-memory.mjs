@@ -18,7 +18,7 @@
 // --snapshot DIR (micro relay only): heap snapshots in DIR, before.heapsnapshot at the end of
 //   step 1 (at 0 with --steps 1) and after.heapsnapshot at N; compare them with relay-memory-heap.mjs.
 // `--off identify` needs `dht` off too (the DHT depends on identify).
-// Prints one JSON line: memory at each step, and per connection in KiB (1024 bytes).
+// Prints one JSON line: memory at each step, and per connection the relay holds in KiB (1024 bytes).
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { spawnChild } from '../lib/children.mjs'
@@ -111,10 +111,14 @@ try {
   await snapshot('after')
   const connectS = (performance.now() - t0) / 1000
   log(`${ok} of ${N} peers ${opts.mode === 'connect' ? 'connected' : 'reserved'} in ${connectS.toFixed(1)} s`, errors.slice(0, 3))
+  // divided by the connections the relay holds, not the peers that got in: a connection the relay
+  // closed since (its monitor's late pings on a loaded machine) costs nothing any more
   const perConnection = (a, b) => {
-    const per = {}
-    for (const k of ['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers']) per[k] = Math.round((b.mem[k] - a.mem[k]) / (b.ok - a.ok) / KiB * 10) / 10
-    per.oldSpaceUsed = Math.round((b.mem.spaces.old_space.used - a.mem.spaces.old_space.used) / (b.ok - a.ok) / KiB * 10) / 10
+    const held = b.mem.connections - a.mem.connections
+    const per = { connections: held }
+    for (const k of ['rss', 'heapTotal', 'heapUsed', 'external', 'arrayBuffers']) per[k] = Math.round((b.mem[k] - a.mem[k]) / held / KiB * 10) / 10
+    // V8's spaces are reported by the micro relay only
+    if (b.mem.spaces != null) per.oldSpaceUsed = Math.round((b.mem.spaces.old_space.used - a.mem.spaces.old_space.used) / held / KiB * 10) / 10
     return per
   }
   const last = points[points.length - 1]
