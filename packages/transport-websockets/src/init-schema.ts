@@ -12,6 +12,7 @@ export const WEBSOCKETS_INIT_SCHEMA: InitSchema = {
   https: option.object('https.createServer options'),
   httpServer: option.object('an http.Server'),
   httpsServer: option.object('an https.Server'),
+  onHttpsServer: option.func(),
   tlsClientOptions: option.object('tls.connect options'),
   maxBufferedAmount: option.integer(1),
   bufferedAmountPollInterval: option.ms(1),

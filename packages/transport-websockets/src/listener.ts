@@ -193,7 +193,9 @@ export class WebSocketListenerImpl extends TypedEventEmitter<ListenerEvents> imp
       throw new InvalidParametersError('listening on wss needs a certificate: pass `https: { cert, key }` or an `httpsServer` to webSockets()')
     }
     this.#ownServer = true
-    return createHttpsServer({ ...s.https, handshakeTimeout: s.handshakeTimeout > 0 ? s.handshakeTimeout : undefined })
+    const server = createHttpsServer({ ...s.https, handshakeTimeout: s.handshakeTimeout > 0 ? s.handshakeTimeout : undefined })
+    s.onHttpsServer?.(server)
+    return server
   }
 
   #on (server: AnyServer, event: string, handler: (...args: any[]) => void): void {

@@ -32,6 +32,13 @@ export interface WebSocketsInit {
   /** Node: serve wss listeners on this server instead of creating one */
   httpsServer?: HttpsServer
   /**
+   * Node: called with each https.Server a wss listener creates from `https`, once it is created
+   * (js-libp2p has no such option). Its holder can swap the certificate of a running listener with
+   * `server.setSecureContext({ cert, key })` (a renewed certificate, without a restart): new TLS
+   * handshakes use it, open connections keep theirs.
+   */
+  onHttpsServer?(server: HttpsServer): void
+  /**
    * Node: TLS options for wss dials, passed to tls.connect: `ca` to trust a private CA,
    * `rejectUnauthorized: false` to accept any certificate (tests only), client certificates...
    */

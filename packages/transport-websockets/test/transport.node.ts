@@ -1,5 +1,10 @@
+import { execFile } from 'node:child_process'
+import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { createServer as createHttpServer, get as httpGet } from 'node:http'
 import { createServer as createHttpsServer, get as httpsGet } from 'node:https'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { promisify } from 'node:util'
 import { RecordingUpgrader, rawConnection } from '@libp2p/interface-compliance-tests/transport'
 import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
@@ -9,6 +14,7 @@ import type { Harness } from './fixtures/util.js'
 import type { WebSocketsListener } from '../src/index.js'
 import type { MultiaddrConnection, PeerId } from '@libp2p/interface'
 import type { IncomingMessage, Server } from 'node:http'
+import type { Server as HttpsServer } from 'node:https'
 import type { AddressInfo } from 'node:net'
 
 const PEER = '12D3KooWD3eckifWpRn9wQpMG9R9hX3sD158z7EqHWmweQAJU5SA'
@@ -107,6 +113,33 @@ describe('WebSockets transport (Node)', () => {
       h = await listening('/ip4/127.0.0.1/tcp/0/wss')
       await expect(h.transport.dial(multiaddr(`/ip4/127.0.0.1/tcp/${h.port}/tls/sni/example.com/ws`), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
         .to.eventually.be.rejected.with.property('name', 'DialError')
+    })
+
+    it('onHttpsServer: gets each https.Server a wss listener creates; a certificate set on it serves the next handshakes', async () => {
+      const servers: HttpsServer[] = []
+      h = await listening('/ip4/127.0.0.1/tcp/0/wss', { onHttpsServer: (server) => { servers.push(server) } })
+      expect(servers).to.have.lengthOf(1)
+      expect((servers[0].address() as AddressInfo).port).to.equal(h.port)
+      const dir = await mkdtemp(join(tmpdir(), 'ws-cert-'))
+      try {
+        await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2',
+          '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'b.key'), '-out', join(dir, 'b.crt')])
+        const b = { cert: await readFile(join(dir, 'b.crt'), 'utf8'), key: await readFile(join(dir, 'b.key'), 'utf8') }
+        servers[0].setSecureContext(b)
+        const trustingB = createTransport({ tlsClientOptions: { ca: b.cert } })
+        const before = h.upgrader.inbound.length
+        const out = rawConnection(await trustingB.dial(h.addr, { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
+        await exchange(out, await h.upgrader.waitFor('inbound', before + 1))
+        // the listener's first certificate is no longer served
+        await expect(h.transport.dial(h.addr, { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) }))
+          .to.eventually.be.rejected.with.property('name', 'DialError')
+      } finally {
+        await rm(dir, { recursive: true, force: true })
+      }
+      // a ws listener creates an http.Server: not reported
+      const ws = await listening('/ip4/127.0.0.1/tcp/0/ws', { onHttpsServer: (server) => { servers.push(server) } })
+      await ws.close()
+      expect(servers).to.have.lengthOf(1)
     })
 
     it('passes the dial signal and the expected remote peer to the outbound upgrade', async () => {
