@@ -55,7 +55,9 @@ function receiveOn (conn) {
 /** resolves once the data channel can take more (its low-water event, or PeerJS's retry period) */
 async function roomToSend (conn) {
   const dc = conn.dataChannel
+  const deadline = Date.now() + STEP_MS
   while (conn.bufferSize > 0 || dc.bufferedAmount > HIGH_WATER_BYTES) {
+    if (Date.now() > deadline) throw new Error(`the data channel took nothing for ${STEP_MS} ms`)
     dc.bufferedAmountLowThreshold = HIGH_WATER_BYTES / 2
     await new Promise(resolve => {
       const timer = setTimeout(resolve, RECHECK_MS)

@@ -187,9 +187,11 @@ async function limitOffer () {
   const dc = pc.createDataChannel('bench')
   window.limit = { pc, dc }
   await pc.setLocalDescription()
+  // loopback gathers in milliseconds; after 10 s the description goes with what it has
   await new Promise(resolve => {
     if (pc.iceGatheringState === 'complete') resolve()
     pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') resolve() })
+    setTimeout(resolve, 10_000)
   })
   return pc.localDescription.toJSON()
 }
@@ -209,9 +211,11 @@ async function limitAnswer (offer) {
   window.limit = { pc, until: (n) => new Promise(resolve => { if (got >= n) resolve(Date.now()); else waiting.push({ n, resolve }) }) }
   await pc.setRemoteDescription(offer)
   await pc.setLocalDescription()
+  // loopback gathers in milliseconds; after 10 s the description goes with what it has
   await new Promise(resolve => {
     if (pc.iceGatheringState === 'complete') resolve()
     pc.addEventListener('icegatheringstatechange', () => { if (pc.iceGatheringState === 'complete') resolve() })
+    setTimeout(resolve, 10_000)
   })
   return pc.localDescription.toJSON()
 }
@@ -220,12 +224,16 @@ async function limitAnswer (offer) {
 async function limitSend ({ answer, bytes, size, high }) {
   const { pc, dc } = window.limit
   if (pc.remoteDescription == null) await pc.setRemoteDescription(answer)
-  if (dc.readyState !== 'open') await new Promise(resolve => dc.addEventListener('open', resolve, { once: true }))
+  const event = (name, what) => new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no ${what} within 30 s`)), 30_000)
+    dc.addEventListener(name, () => { clearTimeout(timer); resolve() }, { once: true })
+  })
+  if (dc.readyState !== 'open') await event('open', 'open data channel')
   dc.bufferedAmountLowThreshold = high / 2
   const message = new Uint8Array(size)
   const startedAt = Date.now()
   for (let offset = 0; offset < bytes; offset += size) {
-    if (dc.bufferedAmount > high) await new Promise(resolve => dc.addEventListener('bufferedamountlow', resolve, { once: true }))
+    if (dc.bufferedAmount > high) await event('bufferedamountlow', 'room in the data channel')
     dc.send(message)
   }
   return startedAt
