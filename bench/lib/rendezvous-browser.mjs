@@ -26,6 +26,33 @@ export async function chromiumMissing () {
   return null
 }
 
+/**
+ * Runs in every page before its own scripts: notes (performance.now()) when the page's first
+ * WebSocket opens and when its first RTCPeerConnection is made and connected, for every stack
+ * alike, so B's time can be split into phases without changing the pages. The classes only extend
+ * the browser's own.
+ */
+function notePhases () {
+  const phases = {}
+  window.benchPhases = phases
+  const NativeWebSocket = window.WebSocket
+  window.WebSocket = class extends NativeWebSocket {
+    constructor (...args) {
+      super(...args)
+      phases.wsCreated ??= performance.now()
+      this.addEventListener('open', () => { phases.wsOpen ??= performance.now() }, { once: true })
+    }
+  }
+  const NativePeerConnection = window.RTCPeerConnection
+  window.RTCPeerConnection = class extends NativePeerConnection {
+    constructor (...args) {
+      super(...args)
+      phases.pcCreated ??= performance.now()
+      this.addEventListener('connectionstatechange', () => { if (this.connectionState === 'connected') phases.pcConnected ??= performance.now() })
+    }
+  }
+}
+
 export async function launchChromium () {
   const { chromium } = await import('playwright-core')
   const server = await chromium.launchServer({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: LAUNCH_TIMEOUT_MS })
@@ -44,6 +71,7 @@ export async function launchChromium () {
     /** a page in a context of its own at `url`; `page.errors` collects its uncaught and console errors */
     async open (url) {
       const context = await browser.newContext()
+      await context.addInitScript(notePhases)
       const page = await context.newPage()
       page.errors = []
       page.on('pageerror', err => page.errors.push(`pageerror: ${err.message}`))

@@ -28,8 +28,16 @@ async function untilAnnounced (env, before) {
 
 const sinceOpen = (at, origin) => Math.round((at - origin) * 10) / 10
 
-/** when page B's load event ended (its scripts fetched and run), ms since its navigation start */
-const loadedMs = async (page) => page.evaluate(() => Math.round(performance.getEntriesByType('navigation')[0]?.loadEventEnd ?? NaN))
+/**
+ * Page B's phases, ms since its navigation start: its load event ended (scripts fetched and run),
+ * its first WebSocket opened (ours, js: to the relay; PeerJS: to its server), its first
+ * RTCPeerConnection was made and connected (ICE and DTLS done); noted by the browser module's init script
+ */
+const phasesOf = async (page) => page.evaluate(() => {
+  const round = (x) => x == null ? undefined : Math.round(x)
+  const p = window.benchPhases ?? {}
+  return { loadMs: round(performance.getEntriesByType('navigation')[0]?.loadEventEnd), wsOpenMs: round(p.wsOpen), pcCreatedMs: round(p.pcCreated), pcConnectedMs: round(p.pcConnected) }
+})
 
 /** the file part of a round: a failure is kept in the sample, so the round's connection times still count */
 async function fileStep (sample, run) {
@@ -103,7 +111,7 @@ async function oursRound (env, room) {
     const hello = await b.evaluate(oursHelloOnDirect, aId)
     if (!hello.said.every(s => s === 'ok')) throw new Error(`B's hello: ${hello.said.join(', ')}`)
     const heardAt = await waitIn(a, 'A hears B', (id) => window.rendezvous.messages().find(m => m.peer === id && !m.own)?.at, bId, opts)
-    const sample = { bDialsFirst: bId < aId, loadMs: await loadedMs(b), directMs: sinceOpen(hello.directAt, 0), messageMs: sinceOpen(heardAt, hello.origin), helloSentMs: sinceOpen(hello.sentAt, 0) }
+    const sample = { bDialsFirst: bId < aId, ...await phasesOf(b), directMs: sinceOpen(hello.directAt, 0), messageMs: sinceOpen(heardAt, hello.origin), helloSentMs: sinceOpen(hello.sentAt, 0) }
     if (env.fileBytes > 0) await fileStep(sample, async () => {
       for (const key of FILE_KEYS) {
         const { id, sha256 } = await b.evaluate(({ a, n }) => window.rendezvous.sendRandomFile(a, 'bench.bin', n), { a: aId, n: env.fileBytes })
@@ -136,7 +144,7 @@ async function jsRound (env, room) {
     const { bId, origin } = await b.evaluate(() => ({ bId: window.jsRoom.state.peerId, origin: performance.timeOrigin }))
     const heardAt = await waitIn(a, 'A hears B', (id) => window.jsRoom.state.received.find(m => m.peer === id)?.at, bId, opts)
     const helloTries = await b.evaluate(() => window.jsRoom.state.helloTries)
-    const sample = { bDialsFirst: bId < aId, loadMs: await loadedMs(b), directMs: sinceOpen(directAt, 0), messageMs: sinceOpen(heardAt, origin), helloTries }
+    const sample = { bDialsFirst: bId < aId, ...await phasesOf(b), directMs: sinceOpen(directAt, 0), messageMs: sinceOpen(heardAt, origin), helloTries }
     if (env.fileBytes > 0) await fileStep(sample, async () => {
       for (const key of FILE_KEYS) {
         const f = await b.evaluate(({ a, n }) => window.jsRoom.sendFile(a, n), { a: aId, n: env.fileBytes })
@@ -162,7 +170,7 @@ async function peerjsRound (env) {
     const directAt = await waitIn(b, 'B connects to A', (id) => window.peerjsRoom?.state.directAt[id], aId, opts)
     const origin = await b.evaluate(() => performance.timeOrigin)
     const heardAt = await waitIn(a, 'A hears B', () => window.peerjsRoom.state.received[0]?.at, undefined, opts)
-    const sample = { loadMs: await loadedMs(b), directMs: sinceOpen(directAt, 0), messageMs: sinceOpen(heardAt, origin) }
+    const sample = { ...await phasesOf(b), directMs: sinceOpen(directAt, 0), messageMs: sinceOpen(heardAt, origin) }
     if (env.fileBytes > 0) await fileStep(sample, async () => {
       // the raw connection opens before the binary file is sent, so neither file goes over a brand-new
       // association (a fresh one starts slow: see docs/PERFORMANCE.md)

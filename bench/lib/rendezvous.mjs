@@ -31,6 +31,8 @@ const PEERJS_DIR = join(BENCH_DIR, 'peerjs')
 export const RENDEZVOUS_OUT = join(BENCH_DIR, 'results', 'rendezvous.json')
 
 const MiB = 1024 * 1024
+/** page B's phases (lib/rendezvous-stacks.mjs phasesOf), ms since its navigation start */
+const PHASES = ['loadMs', 'wsOpenMs', 'pcCreatedMs', 'pcConnectedMs']
 /** `limit`: bare RTCDataChannels between two pages, no library (file throughput only) */
 const STACKS = ['ours', 'js', 'peerjs', 'limit']
 export const RENDEZVOUS_CONFIG = {
@@ -123,7 +125,7 @@ function summarize (samples) {
       out[stack].file64kAgainMBps = stats(ok.map(s => mbps(s.file64kAgain)))
       out[stack].file16kMBps = stats(ok.map(s => mbps(s.file16k)))
     }
-    if (stack !== 'limit') out[stack].loadMs = stats(ok.map(s => s.loadMs))
+    if (stack !== 'limit') for (const key of PHASES) out[stack][key] = stats(ok.map(s => s[key]))
     out[stack].udpRcvbufErrors = stats(ok.map(s => s.udpRcvbufErrors))
     if (stack === 'ours' || stack === 'js') {
       // of two pages, the one with the smaller peer id dials at once; the other waits 2 x poll
@@ -144,7 +146,9 @@ function table (summary, fileBytes) {
   const time = (s, key) => `${fmt(at(s, key).median)} (${fmt(at(s, key).p90)})`
   const rate = (s, key) => `${fmt(at(s, key).median, 1)} (${fmt(at(s, key).p10, 1)})`
   const bestPeerjs = (a, b) => Math.max(at(p, a).median ?? 0, at(p, b).median ?? 0) || null
+  const phases = (s) => PHASES.map(k => fmt(at(s, k).median)).join(' / ')
   const rows = [
+    ['B\'s phases, ms, medians: page loaded / WebSocket open / RTCPeerConnection made / connected', phases(o), phases(j), phases(p), '–', null, null, ''],
     ['time to direct connection, ms: median (p90)', time(o, 'directMs'), time(j, 'directMs'), time(p, 'directMs'), '–', ratio(at(o, 'directMs').median, at(j, 'directMs').median), ratio(at(o, 'directMs').median, at(p, 'directMs').median), 'ours < js'],
     ['time to first message, ms: median (p90)', time(o, 'messageMs'), time(j, 'messageMs'), time(p, 'messageMs'), '–', ratio(at(o, 'messageMs').median, at(j, 'messageMs').median), ratio(at(o, 'messageMs').median, at(p, 'messageMs').median), 'ours < js; ours <= 1.5 x PeerJS'],
     [`first file of ${fileBytes / MiB} MiB B -> A, MB/s: median (p10)`, rate(o, 'fileMBps'), rate(j, 'fileMBps'), `${rate(p, 'fileMBps')} binary, ${rate(p, 'fileRawMBps')} raw`, `${rate(l, 'file64kMBps')} (64 KiB messages)`, ratio(at(o, 'fileMBps').median, at(j, 'fileMBps').median), ratio(at(o, 'fileMBps').median, bestPeerjs('fileMBps', 'fileRawMBps')), 'ours >= PeerJS (its faster mode)'],
