@@ -6,7 +6,8 @@ import { DEFAULT_HTTP_HEADERS_TIMEOUT_MS, DEFAULT_HTTP_LISTEN, DEFAULT_HTTP_MAX_
 import { parseHttpListen, startNodeHttpServer } from './http/index.js'
 import { loadOrCreateKey } from './key-file.js'
 import { startPublicNode } from './public-node.js'
-import { untilSignal, withinDeadline } from './signals.js'
+import { onReloadSignal, untilSignal, withinDeadline } from './signals.js'
+import { WssServers, reloadTlsCertificate } from './tls-reload.js'
 import { readTlsFiles } from './tls.js'
 import type { HttpListenAddress, HttpServer, MetricsSource, NodeHttpServerInit } from './http/index.js'
 import type { NodeLimits, PublicNode } from './public-node.js'
@@ -51,7 +52,8 @@ async function startHttp (options: NodeCommandOptions, address: HttpListenAddres
 
 /**
  * `libp2p node`: opens the data directory (the datastore first, so a second instance fails on
- * its lock before touching anything), runs the public node until SIGINT/SIGTERM, then stops it
+ * its lock before touching anything), runs the public node until SIGINT/SIGTERM (SIGHUP reloads
+ * the wss certificate: tls-reload.ts), then stops it
  * within STOP_DEADLINE_MS and closes the datastore so LevelDB has flushed. Resolves with the exit code.
  */
 export async function runNodeCommand (options: NodeCommandOptions): Promise<number> {
@@ -62,6 +64,7 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
   const paths = dataDirPaths(options.dataDir)
   const datastore = await openDatastore(paths)
   const metricsRegistry = new Registry()
+  const wssServers = new WssServers()
   let node
   let http: HttpServer | undefined
   try {
@@ -79,7 +82,7 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
       announce: options.announce,
       limits: options.limits,
       dhtLan: options.dhtLan,
-      tls
+      tls: tls != null ? { cert: tls.cert, key: tls.key, onHttpsServer: wssServers.add } : undefined
     })
     if (httpAddress != null) { http = await startHttp(options, httpAddress, node, datastore, metricsRegistry) }
   } catch (err) {
@@ -88,6 +91,8 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
     throw err
   }
   const stopped = untilSignal(signal => { options.err(`${signal} again: exiting without finishing the stop`) })
+  // installed with the stop signals, before the addresses are printed: SIGHUP's default would end the node
+  const stopReloading = onReloadSignal(async () => { await reloadTlsCertificate({ tlsCert: options.tlsCert, tlsKey: options.tlsKey, servers: wssServers, out: options.out, err: options.err }) })
   options.out(`data directory ${paths.dir}`)
   options.out(`peer id ${node.peerId.toString()}`)
   for (const ma of node.getMultiaddrs()) { options.out(`listening on ${ma.toString()}`) }
@@ -96,6 +101,7 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
   if (http != null) { options.out(`status page ${http.url}`) }
   if (http != null && options.appDir != null) { options.out(`app ${http.url}app/`) }
   const signal = await stopped
+  stopReloading()
   options.out(`${signal}: stopping (a second signal exits at once)`)
   const started = node
   try {

@@ -6,6 +6,7 @@ import { ping } from '@libp2p/ping'
 import { createLibp2p } from 'libp2p'
 import { NODE_SETTINGS } from './node-settings.js'
 import { DEFAULT_NODE_LISTEN, publicTransports } from './relay.js'
+import type { WssTls } from './relay.js'
 import type { CircuitRelayServer } from '@libp2p/circuit-relay-v2'
 import type { Identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
@@ -44,7 +45,7 @@ export interface PublicNodeOptions {
   /** the addresses to announce instead of the listen addresses (a public IP or DNS name behind NAT) */
   announce?: string[]
   /** the WebSockets listeners' certificate (chain) and key, PEM: every WebSockets listen address then serves TLS */
-  tls?: { cert: string, key: string }
+  tls?: WssTls
   /** the relay's and connection manager's limits; each unset one has the default in NODE_SETTINGS */
   limits?: Partial<NodeLimits>
   /**

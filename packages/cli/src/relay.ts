@@ -14,6 +14,15 @@ import type { Identify } from '@libp2p/identify'
 import type { PrivateKey } from '@libp2p/interface'
 import type { Ping } from '@libp2p/ping'
 import type { Libp2p, Libp2pInit } from 'libp2p'
+import type { Server as HttpsServer } from 'node:https'
+
+/** the WebSockets listeners' certificate (chain) and private key, PEM */
+export interface WssTls {
+  cert: string
+  key: string
+  /** called with each wss listener's https.Server, whose certificate can then be swapped (WssServers) */
+  onHttpsServer?(server: HttpsServer): void
+}
 
 export type RelayNode = Libp2p<{ identify: Identify, ping: Ping, relay: CircuitRelayServer }>
 
@@ -27,7 +36,7 @@ export interface RelayOptions {
    * the certificate (chain) and private key, PEM, of the WebSockets listeners: with them every
    * WebSockets listen address serves TLS (`/ws` listens as `/tls/ws`)
    */
-  tls?: { cert: string, key: string }
+  tls?: WssTls
   /** reservations held at once (the relay's default when unset) */
   maxReservations?: number
 }
@@ -72,7 +81,7 @@ export function publicTransports (options: Pick<RelayOptions, 'privateKey' | 'li
   return {
     privateKey: options.privateKey,
     addresses: { listen: listenAddresses(options.listen ?? DEFAULT_RELAY_LISTEN, tls != null), announce: options.announce },
-    transports: [tcp(), webSockets(tls != null ? { https: { cert: tls.cert, key: tls.key } } : {}), webRTCDirect()],
+    transports: [tcp(), webSockets(tls != null ? { https: { cert: tls.cert, key: tls.key }, onHttpsServer: tls.onHttpsServer } : {}), webRTCDirect()],
     connectionEncrypters: [noise()],
     streamMuxers: [yamux()]
   }

@@ -26,6 +26,18 @@ export async function untilSignal (exitOnSecond?: (signal: NodeJS.Signals) => vo
   })
 }
 
+/**
+ * Runs `reload` on each SIGHUP (the operator's "read your files again": a renewed certificate)
+ * instead of Node's default for it, which ends the process. Reloads run one after another, so
+ * two quick signals cannot interleave. Returns the function that removes the handler.
+ */
+export function onReloadSignal (reload: () => Promise<void>): () => void {
+  let running: Promise<void> = Promise.resolve()
+  const handler = (): void => { running = running.then(reload) }
+  process.on('SIGHUP', handler)
+  return () => { process.off('SIGHUP', handler) }
+}
+
 /** runs `stop`, rejecting with a TimeoutError if it has not finished within `ms` */
 export async function withinDeadline (ms: number, what: string, stop: () => Promise<void>): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined

@@ -17,6 +17,9 @@ export interface TlsFiles {
 /** a certificate that expires sooner than this gets a warning at start (Let's Encrypt renews 30 days ahead), ms */
 export const TLS_EXPIRY_WARNING_MS = 14 * 24 * 60 * 60 * 1000
 
+/** what to do about an old certificate: only the node has a SIGHUP handler */
+const RENEW = 'renew it, then send libp2p node SIGHUP (libp2p relay: restart it)'
+
 async function readPem (path: string, what: string): Promise<string> {
   try {
     return await readFile(path, 'utf8')
@@ -60,11 +63,11 @@ export async function readTlsFiles (certFile: string | undefined, keyFile: strin
   const validFrom = new Date(x509.validFrom)
   let warning: string | undefined
   if (validTo.getTime() <= now) {
-    warning = `the TLS certificate in ${certPath} expired on ${validTo.toISOString()}: browsers refuse it (renew it, then restart the node)`
+    warning = `the TLS certificate in ${certPath} expired on ${validTo.toISOString()}: browsers refuse it (${RENEW})`
   } else if (validFrom.getTime() > now) {
     warning = `the TLS certificate in ${certPath} is valid only from ${validFrom.toISOString()}: browsers refuse it until then`
   } else if (validTo.getTime() - now < TLS_EXPIRY_WARNING_MS) {
-    warning = `the TLS certificate in ${certPath} expires on ${validTo.toISOString()}: renew it, then restart the node`
+    warning = `the TLS certificate in ${certPath} expires on ${validTo.toISOString()}: ${RENEW}`
   }
   return { cert, key, names: x509.subjectAltName ?? x509.subject.replace(/\n/g, ', '), validTo, warning }
 }

@@ -1,8 +1,9 @@
-import { readFile, writeFile } from 'node:fs/promises'
+import { copyFile, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { noise } from '@chainsafe/libp2p-noise'
 import { yamux } from '@chainsafe/libp2p-yamux'
 import { ping } from '@libp2p/ping'
+import { tcp } from '@libp2p/tcp'
 import { webRTCDirect } from '@libp2p/webrtc'
 import { webSockets } from '@libp2p/websockets'
 import { multiaddr } from '@multiformats/multiaddr'
@@ -58,7 +59,7 @@ describe('libp2p node transports: wss with --tls-cert/--tls-key, WebRTC-Direct w
       // printed after the addresses, maybe in a later chunk
       await node.proc.waitFor('stdout', /wss certificate for .*IP Address:127\.0\.0\.1.*, valid until \d{4}-/)
       // valid for 2 days: renewal due
-      await node.proc.waitFor('stderr', /warning: the TLS certificate in \S+node\.crt expires on \d{4}-\S+: renew it, then restart the node/)
+      await node.proc.waitFor('stderr', /warning: the TLS certificate in \S+node\.crt expires on \d{4}-\S+: renew it, then send libp2p node SIGHUP/)
       const wss = node.addrs.find(a => a.includes('/tls/ws/'))
       expect(wss).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+\/tls\/ws\/p2p\//)
       expect(node.addrs.filter(a => /\/ws\//.test(a) && !a.includes('/tls/'))).to.deep.equal([])
@@ -73,6 +74,61 @@ describe('libp2p node transports: wss with --tls-cert/--tls-key, WebRTC-Direct w
       await expect(untrusting.dial(multiaddr(wss), { signal: AbortSignal.timeout(OUTPUT_TIMEOUT_MS) })).to.eventually.be.rejected()
     } finally {
       await Promise.all(clients.map(async c => c.stop()))
+      expect(await node.proc.stop()).to.equal(0)
+    }
+  })
+
+  it('SIGHUP reloads --tls-cert/--tls-key on the running wss listener; a file that fails the checks keeps the current certificate and says which file', async () => {
+    const dir = temp.dir()
+    const a = await selfSigned(dir, 'a')
+    const b = await selfSigned(dir, 'b')
+    const cert = join(dir, 'live.crt')
+    const key = join(dir, 'live.key')
+    await copyFile(a.cert, cert)
+    await copyFile(a.key, key)
+    const node = await startNode(['--data-dir', join(dir, 'data'), ...TCP, ...WS, '--tls-cert', cert, '--tls-key', key], 2)
+    const wss = multiaddr(node.addrs.find(a => a.includes('/tls/ws/')) ?? '')
+    const clients: Libp2p[] = []
+    /** a new client (no connection to reuse) that trusts only `ca`: resolves when its ping over wss is answered */
+    const pingTrusting = async (ca: string): Promise<number> => {
+      const c = await client(webSockets({ tlsClientOptions: { ca: await readFile(ca, 'utf8') } }))
+      clients.push(c)
+      return c.services.ping.ping(wss, { signal: AbortSignal.timeout(OUTPUT_TIMEOUT_MS) })
+    }
+    try {
+      await node.proc.waitFor('stdout', /wss certificate for /)
+      // a renewal caught half-written: the certificate file holds no certificate
+      await writeFile(cert, '-----BEGIN CERTIFICATE-----\ntruncated\n')
+      node.proc.child.kill('SIGHUP')
+      await node.proc.waitFor('stderr', /warning: SIGHUP: kept the current wss certificate: the TLS certificate file \S+live\.crt holds no PEM certificate/)
+      expect(await pingTrusting(a.cert)).to.be.a('number')
+
+      await copyFile(b.cert, cert)
+      await copyFile(b.key, key)
+      node.proc.child.kill('SIGHUP')
+      await node.proc.waitFor('stdout', /SIGHUP: wss certificate reloaded for .*IP Address:127\.0\.0\.1.*, valid until \d{4}-\S+ \(1 listener\)/)
+      expect(await pingTrusting(b.cert)).to.be.a('number')
+      await expect(pingTrusting(a.cert)).to.eventually.be.rejected()
+      // still the same process, serving
+      expect(node.proc.child.exitCode).to.equal(null)
+    } finally {
+      await Promise.all(clients.map(async c => c.stop()))
+      expect(await node.proc.stop()).to.equal(0)
+    }
+  })
+
+  it('SIGHUP without --tls-cert/--tls-key says so and the node keeps running', async () => {
+    const node = await startNode(['--data-dir', join(temp.dir(), 'data'), ...TCP], 1)
+    try {
+      node.proc.child.kill('SIGHUP')
+      await node.proc.waitFor('stdout', /SIGHUP: no --tls-cert\/--tls-key to reload, nothing changed/)
+      const c = await client(tcp())
+      try {
+        expect(await c.services.ping.ping(multiaddr(node.addrs[0]), { signal: AbortSignal.timeout(OUTPUT_TIMEOUT_MS) })).to.be.a('number')
+      } finally {
+        await c.stop()
+      }
+    } finally {
       expect(await node.proc.stop()).to.equal(0)
     }
   })
