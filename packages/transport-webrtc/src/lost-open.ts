@@ -17,19 +17,24 @@ export interface NativeChannel {
  * open within 30000 ms" in about 1 of 10 runs of the package's tests under load).
  *
  * The native methods cannot be replaced (they are read-only), so the polyfill is handed a native
- * connection whose createDataChannel() returns channels whose onOpen() registers first and then
- * asks isOpen() (registerOpen). Channels the remote opens are open before the polyfill sees
- * them and need nothing.
+ * connection whose channels, those it creates (createDataChannel) and those the remote opens
+ * (onDataChannel: the polyfill may wrap one before libdatachannel has answered its DCEP OPEN),
+ * have an onOpen() that registers first and then asks isOpen() (registerOpen).
  */
 export function withOpenFix (native: NativePeerConnection): NativePeerConnection {
   return delegate(native, {
-    createDataChannel: (...args: Parameters<NativePeerConnection['createDataChannel']>) => {
-      const channel = native.createDataChannel(...args)
-      const nativeChannel = channel as unknown as NativeChannel
-      return delegate(channel, {
-        onOpen: (callback: () => void) => { registerOpen(nativeChannel, nativeChannel.onOpen, callback) }
-      })
+    createDataChannel: (...args: Parameters<NativePeerConnection['createDataChannel']>) => fixOpen(native.createDataChannel(...args)),
+    onDataChannel: (callback: Parameters<NativePeerConnection['onDataChannel']>[0]) => {
+      native.onDataChannel((channel) => { callback(fixOpen(channel)) })
     }
+  })
+}
+
+/** the native channel with an onOpen() that cannot miss an open that already happened */
+function fixOpen<C extends object> (channel: C): C {
+  const native = channel as unknown as NativeChannel
+  return delegate(channel, {
+    onOpen: (callback: () => void) => { registerOpen(native, native.onOpen, callback) }
   })
 }
 

@@ -33,7 +33,7 @@ describe('node-datachannel: an open that happens before the polyfill registers f
     expect(opens).to.equal(1)
   })
 
-  it('withOpenFix: channels it creates take the fix, every other call reaches the native object as `this`', async () => {
+  it('withOpenFix: channels it creates and channels the remote opens take the fix, every other call reaches the native object as `this`', async () => {
     const made: FakeNative[] = []
     const fakePc = {
       label: 'pc',
@@ -46,6 +46,11 @@ describe('node-datachannel: an open that happens before the polyfill registers f
       close (this: unknown): string {
         if (this !== fakePc) { throw new TypeError('Illegal invocation') }
         return 'closed'
+      },
+      remoteOpens: undefined as ((channel: FakeNative) => void) | undefined,
+      onDataChannel (this: unknown, callback: (channel: FakeNative) => void): void {
+        if (this !== fakePc) { throw new TypeError('Illegal invocation') }
+        fakePc.remoteOpens = callback
       }
     }
     const pc = withOpenFix(fakePc as any) as unknown as typeof fakePc
@@ -59,5 +64,14 @@ describe('node-datachannel: an open that happens before the polyfill registers f
     expect(opens).to.equal(1)
     expect(channel.isOpen()).to.equal(true)
     expect(made).to.have.lengthOf(1)
+
+    // a channel the remote opens gets the fix too
+    const inbound: FakeNative[] = []
+    pc.onDataChannel((c) => { inbound.push(c) })
+    fakePc.remoteOpens?.(new FakeNative(true))
+    let inboundOpens = 0
+    inbound[0].onOpen(() => { inboundOpens++ })
+    await Promise.resolve()
+    expect(inboundOpens).to.equal(1)
   })
 })
