@@ -30,7 +30,7 @@ describe('libp2p node status page in Chromium', function () {
   })
   const temp = tempDirPerTest('libp2p-http-page-')
 
-  it('shows a connected peer and copies the peer id, then a second peer, a reservation and a circuit live without reloading; fits a phone', async function () {
+  it('shows a connected peer and copies the peer id, then a second peer, a reservation (in the peers and reservations tables) and a circuit live without reloading; fits a phone', async function () {
     if (!existsSync(CHROMIUM)) {
       // eslint-disable-next-line no-console
       console.log(`      skipped: ${CHROMIUM} not found (apt-get install chromium)`)
@@ -81,6 +81,13 @@ describe('libp2p node status page in Chromium', function () {
     clients.push(listener)
     await until(() => listener.getMultiaddrs().some(ma => ma.toString().includes('/p2p-circuit')), 'the listener holds a reservation', { timeout: PAGE_TIMEOUT_MS, interval: 50 })
     await page.waitForFunction(() => document.getElementById('reservations')?.textContent === '1', undefined, wait)
+    // the peers table marks the one holding it, the reservations table lists it
+    const reserverRow = await page.waitForSelector(`#peers tr[data-peer-id="${listener.peerId.toString()}"][data-reservation="true"]`, wait)
+    expect(await reserverRow.textContent()).to.include('yes').and.to.include('inbound')
+    await page.waitForSelector(`#reservation-list tr[data-reserved-peer="${listener.peerId.toString()}"]`, wait)
+    expect(await page.textContent(`#peers tr[data-peer-id="${first.peerId.toString()}"]`)).to.include('no')
+    expect(await page.$$eval('#peers tbody tr', rows => rows.map(r => r.getAttribute('data-peer-id')))).to.have.lengthOf(3)
+    expect(await page.isHidden('#no-reservations')).to.equal(true)
     const circuitAddr = listener.getMultiaddrs().find(ma => ma.toString().includes('/p2p-circuit'))
     if (circuitAddr == null) { throw new Error('no circuit address') }
     const dialer = await relayClient()

@@ -59,6 +59,40 @@ describe('libp2p node HTTP server', function () {
     await events.next(s => s.connectionCount === 0 && statusAfter(events, connected, s), 'the client is gone')
   })
 
+  it('/status.json and /events list the connected peers, which of them holds a reservation, and the reservations', async () => {
+    node = await startHttpNode(['--data-dir', temp.dir()])
+    const events = await EventStream.open(node.port)
+    streams.push(events)
+    const plain = await relayClient()
+    clients.push(plain)
+    await plain.services.ping.ping(multiaddr(node.tcpAddr))
+    const reserving = await relayClient([`${node.tcpAddr}/p2p-circuit`])
+    clients.push(reserving)
+    const [p, r] = [plain.peerId.toString(), reserving.peerId.toString()]
+    const both = await events.next(s => s.reservations.some((x: any) => x.peerId === r) && s.peers.some((x: any) => x.peerId === p), 'both peers and the reservation are listed')
+    expect(both).to.include({ peerCount: 2, reservationCount: 1 })
+    expect(both.relay.reservations).to.equal(1)
+    // the newest first
+    expect(both.peers.map((x: any) => x.peerId)).to.deep.equal([r, p])
+    const [reserver, other] = both.peers
+    expect(reserver).to.include({ reservation: true, direction: 'inbound', connections: 1 })
+    expect(reserver.remoteAddr).to.match(/^\/ip4\/127\.0\.0\.1\/tcp\/\d+/)
+    expect(reserver.connected).to.be.a('number').and.at.most(Date.now())
+    expect(reserver.streams).to.be.a('number')
+    expect(other).to.include({ reservation: false, direction: 'inbound', connections: 1 })
+    expect(both.reservations).to.have.lengthOf(1)
+    expect(both.reservations[0]).to.include({ peerId: r, remoteAddr: reserver.remoteAddr })
+    expect(both.reservations[0].since).to.be.a('number')
+    const json = JSON.parse((await httpGet(node.port, '/status.json')).body)
+    expect(json.reservations.map((x: any) => x.peerId)).to.deep.equal([r])
+
+    // the relay drops the reservation of a peer that disconnects
+    await reserving.stop()
+    const gone = await events.next(s => s.reservationCount === 0 && s.peerCount === 1, 'the reserving peer and its reservation are gone')
+    expect(gone.reservations).to.deep.equal([])
+    expect(gone.peers.map((x: any) => x.peerId)).to.deep.equal([p])
+  })
+
   it('/metrics is Prometheus text whose counters move when a peer connects and pings', async () => {
     node = await startHttpNode(['--data-dir', temp.dir()])
     const scrape = async (): Promise<ReturnType<typeof parsePrometheus>> => {

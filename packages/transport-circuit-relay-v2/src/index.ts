@@ -40,7 +40,7 @@ export type { CircuitRelayServer, CircuitRelayServerInit, CircuitRelayServerComp
 export { circuitRelayTransport } from './transport/transport.js'
 export type { CircuitRelayTransportInit, CircuitRelayTransportComponents } from './transport/transport.js'
 export { RelayRefusedError } from './errors.js'
-export { RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC, RESERVATION_VOUCHER_DOMAIN, RESERVATION_VOUCHER_CODEC } from './constants.js'
+export { RELAY_V2_HOP_CODEC, RELAY_V2_STOP_CODEC, RESERVATION_TAG, RESERVATION_VOUCHER_DOMAIN, RESERVATION_VOUCHER_CODEC } from './constants.js'
 export { HopMessage, StopMessage, Status } from './pb/circuit.js'
 export type { Peer, Reservation, Limit } from './pb/circuit.js'
 export { ReservationVoucherRecord, sealVoucher, openVoucher } from './voucher.js'

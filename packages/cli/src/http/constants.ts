@@ -48,6 +48,15 @@ export const EVENTS_HEARTBEAT_MS = 15_000
 /** connections listed in one status snapshot (the rest are counted); keeps a snapshot's size bounded */
 export const STATUS_MAX_CONNECTIONS = 200
 
+/** connected peers, and reservations, listed in one status snapshot, the newest first (the rest are counted) */
+export const STATUS_MAX_PEERS = 100
+
+/**
+ * reservations the status page keeps track of (ReservedPeers): the relay's own limit
+ * (maxReservations, at most 1,000,000) keeps the real number far lower; past it the oldest is forgotten
+ */
+export const STATUS_MAX_TRACKED_RESERVATIONS = 1_000_000
+
 /** a /health result is reused for this many ms, so frequent probes do not each write to the datastore */
 export const HEALTH_CACHE_MS = 1_000
 

@@ -3,7 +3,8 @@ import { sendText } from './respond.js'
 import type { IncomingMessage, ServerResponse } from 'node:http'
 
 /** the node events after which the status is sent again at once (rather than at the next refresh) */
-export const STATUS_EVENTS = ['connection:open', 'connection:close', 'self:peer:update', 'peer:identify'] as const
+// peer:update: the relay tags a peer when it reserves and untags it when the reservation ends
+export const STATUS_EVENTS = ['connection:open', 'connection:close', 'self:peer:update', 'peer:identify', 'peer:update'] as const
 
 export interface StatusEventSource {
   addEventListener(type: typeof STATUS_EVENTS[number], listener: () => void): void

@@ -7,6 +7,7 @@ import { PAGE_CSS } from './page-css.js'
 import { PAGE_CSP, PAGE_HTML, PAGE_ICON } from './page-html.js'
 import { PAGE_SCRIPT } from './page-script.js'
 import { qrSvg } from './qr.js'
+import { ReservedPeers } from './reserved-peers.js'
 import { send, sendJson, sendText } from './respond.js'
 import { startHttpServer } from './server.js'
 import { serveStatic } from './static-dir.js'
@@ -15,6 +16,7 @@ import type { StatusEventSource } from './events.js'
 import type { HealthNode } from './health.js'
 import type { HttpListenAddress } from './listen-address.js'
 import type { MetricsSource } from './metrics.js'
+import type { ReservationEventSource } from './reserved-peers.js'
 import type { HttpServer } from './server.js'
 import type { StatusLimits, StatusNode } from './status.js'
 import type { Datastore } from 'interface-datastore'
@@ -27,7 +29,7 @@ export type { HttpServer } from './server.js'
 
 export interface NodeHttpServerInit {
   address: HttpListenAddress
-  node: StatusNode & HealthNode & StatusEventSource
+  node: StatusNode & HealthNode & StatusEventSource & ReservationEventSource
   /** the node's datastore, which /health writes to */
   datastore: Pick<Datastore, 'put' | 'delete'>
   /** what /metrics serves (404 without it) */
@@ -55,7 +57,9 @@ const APP_PREFIX = '/app/'
  * /app/config.json, for the browser app, unless `appDir` has a config.json).
  */
 export async function startNodeHttpServer (init: NodeHttpServerInit): Promise<HttpServer> {
-  const snapshot = (): string => JSON.stringify(statusSnapshot(init.node, init.limits))
+  // followed from the start, so a reservation made while no page is open is listed when one opens
+  const reserved = new ReservedPeers(init.node)
+  const snapshot = (): string => JSON.stringify(statusSnapshot(init.node, init.limits, reserved))
   const events = new StatusEvents({ events: init.node, snapshot, maxClients: init.maxEventClients })
   const health = new HealthCheck(init.node, init.datastore)
 
@@ -124,6 +128,7 @@ export async function startNodeHttpServer (init: NodeHttpServerInit): Promise<Ht
     port: server.port,
     close: async () => {
       events.close()
+      reserved.stop()
       await server.close()
     }
   }

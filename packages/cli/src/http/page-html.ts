@@ -42,6 +42,24 @@ export const PAGE_HTML = `<!doctype html>
     </table>
     <p id="more-connections" hidden></p>
   </section>
+  <section>
+    <h2>Peers</h2>
+    <p id="no-peers">No peers connected.</p>
+    <table id="peers">
+      <thead><tr><th>peer</th><th>reservation</th><th>direction</th><th>connections</th><th>streams</th><th>connected for</th><th>remote address</th></tr></thead>
+      <tbody></tbody>
+    </table>
+    <p id="more-peers" hidden></p>
+  </section>
+  <section>
+    <h2>Reservations</h2>
+    <p id="no-reservations">No reservations.</p>
+    <table id="reservation-list">
+      <thead><tr><th>peer</th><th>reserved for</th><th>remote address</th></tr></thead>
+      <tbody></tbody>
+    </table>
+    <p id="more-reservations" hidden></p>
+  </section>
 </main>
 <footer><a href="/metrics">/metrics</a> <a href="/health">/health</a> <a href="/status.json">/status.json</a></footer>
 </body>

@@ -72,33 +72,69 @@ export const PAGE_SCRIPT = `'use strict'
     })
   }
 
-  function renderConnections (status) {
-    var body = byId('connections').querySelector('tbody')
+  // rows of one table, each a list of [label, node] cells; the paragraph under it counts the rows not listed
+  function fillTable (id, items, attrs, cells, total, moreId, noneId) {
+    var body = byId(id).querySelector('tbody')
     body.textContent = ''
-    var now = Date.now()
-    status.connections.forEach(function (c) {
-      var row = el('tr', null, { 'data-peer': c.remotePeer, 'data-relayed': String(c.relayed) })
-      var cells = [
-        ['peer', el('code', short(c.remotePeer), { title: c.remotePeer })],
-        ['via', el('span', c.relayed ? 'relayed' : 'direct', { class: c.relayed ? 'relayed' : '' })],
-        ['transport', document.createTextNode(c.transport)],
-        ['direction', document.createTextNode(c.direction)],
-        ['streams', document.createTextNode(String(c.streams))],
-        ['open for', document.createTextNode(duration(now - c.opened))],
-        ['remote address', el('code', c.remoteAddr)]
-      ]
-      cells.forEach(function (cell) {
+    items.forEach(function (item) {
+      var row = el('tr', null, attrs(item))
+      cells(item).forEach(function (cell) {
         var td = el('td', null, { 'data-label': cell[0] })
         td.appendChild(cell[1])
         row.appendChild(td)
       })
       body.appendChild(row)
     })
-    byId('no-connections').hidden = status.connectionCount > 0
-    byId('connections').hidden = status.connectionCount === 0
-    var more = byId('more-connections')
-    more.hidden = status.connectionCount <= status.connections.length
-    more.textContent = 'and ' + (status.connectionCount - status.connections.length) + ' more (the newest are listed)'
+    byId(noneId).hidden = total > 0
+    byId(id).hidden = total === 0
+    var more = byId(moreId)
+    more.hidden = total <= items.length
+    more.textContent = 'and ' + (total - items.length) + ' more (the newest are listed)'
+  }
+
+  function text (value) { return document.createTextNode(String(value)) }
+
+  function peerCell (peer) { return ['peer', el('code', short(peer), { title: peer })] }
+
+  function renderConnections (status, now) {
+    fillTable('connections', status.connections, function (c) {
+      return { 'data-peer': c.remotePeer, 'data-relayed': String(c.relayed) }
+    }, function (c) {
+      return [
+        peerCell(c.remotePeer),
+        ['via', el('span', c.relayed ? 'relayed' : 'direct', { class: c.relayed ? 'relayed' : '' })],
+        ['transport', text(c.transport)],
+        ['direction', text(c.direction)],
+        ['streams', text(c.streams)],
+        ['open for', text(duration(now - c.opened))],
+        ['remote address', el('code', c.remoteAddr)]
+      ]
+    }, status.connectionCount, 'more-connections', 'no-connections')
+  }
+
+  function renderPeers (status, now) {
+    fillTable('peers', status.peers, function (p) {
+      return { 'data-peer-id': p.peerId, 'data-reservation': String(p.reservation) }
+    }, function (p) {
+      return [
+        peerCell(p.peerId),
+        ['reservation', text(p.reservation ? 'yes' : 'no')],
+        ['direction', text(p.direction)],
+        ['connections', text(p.connections)],
+        ['streams', text(p.streams)],
+        ['connected for', text(duration(now - p.connected))],
+        ['remote address', el('code', p.remoteAddr)]
+      ]
+    }, status.peerCount, 'more-peers', 'no-peers')
+    fillTable('reservation-list', status.reservations, function (r) {
+      return { 'data-reserved-peer': r.peerId }
+    }, function (r) {
+      return [
+        peerCell(r.peerId),
+        ['reserved for', text(duration(now - r.since))],
+        ['remote address', el('code', r.remoteAddr || '-')]
+      ]
+    }, status.reservationCount, 'more-reservations', 'no-reservations')
   }
 
   function of (limit) { return limit == null ? '' : ' of ' + limit }
@@ -114,7 +150,9 @@ export const PAGE_SCRIPT = `'use strict'
     byId('max-circuits').textContent = of(status.limits.maxCircuits)
     byId('dht-table').textContent = String(status.dht.routingTable)
     byId('dht-mode').textContent = '(' + status.dht.mode + ' mode)'
-    renderConnections(status)
+    var now = Date.now()
+    renderConnections(status, now)
+    renderPeers(status, now)
     document.title = 'libp2p node ' + short(status.peerId)
   }
 

@@ -1,4 +1,5 @@
-import { STATUS_MAX_CONNECTIONS } from './constants.js'
+import { STATUS_MAX_CONNECTIONS, STATUS_MAX_PEERS } from './constants.js'
+import type { ReservedPeer } from './reserved-peers.js'
 import type { CircuitRelayServer } from '@libp2p/circuit-relay-v2'
 import type { Connection, PeerId } from '@libp2p/interface'
 import type { SingleKadDHT } from '@libp2p/kad-dht'
@@ -36,6 +37,33 @@ export interface ConnectionSummary {
   opened: number
 }
 
+/** a connected peer: its connections taken together */
+export interface PeerSummary {
+  peerId: string
+  /** the remote address and direction of its newest connection */
+  remoteAddr: string
+  direction: 'inbound' | 'outbound'
+  connections: number
+  /** streams open on all its connections */
+  streams: number
+  /** when its oldest open connection opened, in ms since the epoch (its age) */
+  connected: number
+  /** it holds a relay reservation on this node */
+  reservation: boolean
+}
+
+export interface ReservationSummary extends ReservedPeer {
+  /** the remote address of its newest connection (a reservation lasts only while it is connected) */
+  remoteAddr?: string
+}
+
+/** which peers hold a reservation (ReservedPeers) */
+export interface ReservationSource {
+  readonly size: number
+  has(peerId: string): boolean
+  newest(n: number): ReservedPeer[]
+}
+
 /** one JSON document: /status.json, and each /events update */
 export interface StatusSnapshot {
   peerId: string
@@ -43,6 +71,12 @@ export interface StatusSnapshot {
   /** all open connections; `connections` lists at most STATUS_MAX_CONNECTIONS of them */
   connectionCount: number
   connections: ConnectionSummary[]
+  /** all connected peers; `peers` lists at most STATUS_MAX_PEERS of them, those connected last first */
+  peerCount: number
+  peers: PeerSummary[]
+  /** reservations as the page follows them (the relay's own count is relay.reservations); `reservations` lists the newest STATUS_MAX_PEERS */
+  reservationCount: number
+  reservations: ReservationSummary[]
   relay: { reservations: number, circuits: number }
   dht: { mode: 'client' | 'server', routingTable: number }
   limits: StatusLimits
@@ -76,15 +110,44 @@ function summary (c: Connection): ConnectionSummary {
   }
 }
 
-/** the node's state as the status page shows it, newest connections first */
-export function statusSnapshot (node: StatusNode, limits: StatusLimits = {}): StatusSnapshot {
-  const open = node.getConnections()
-  const newest = [...open].sort((a, b) => b.timeline.open - a.timeline.open).slice(0, STATUS_MAX_CONNECTIONS)
+/** the peers of `newestFirst` (connections sorted newest first), in the order of their newest connection */
+function peerSummaries (newestFirst: Connection[], reserved?: ReservationSource): Map<string, PeerSummary> {
+  const peers = new Map<string, PeerSummary>()
+  for (const c of newestFirst) {
+    const peerId = c.remotePeer.toString()
+    const seen = peers.get(peerId)
+    if (seen != null) {
+      seen.connections++
+      seen.streams += c.streams.length
+      seen.connected = Math.min(seen.connected, c.timeline.open)
+      continue
+    }
+    peers.set(peerId, {
+      peerId,
+      remoteAddr: c.remoteAddr.toString(),
+      direction: c.direction,
+      connections: 1,
+      streams: c.streams.length,
+      connected: c.timeline.open,
+      reservation: reserved?.has(peerId) ?? false
+    })
+  }
+  return peers
+}
+
+/** the node's state as the status page shows it, newest connections (and peers, and reservations) first */
+export function statusSnapshot (node: StatusNode, limits: StatusLimits = {}, reserved?: ReservationSource): StatusSnapshot {
+  const open = [...node.getConnections()].sort((a, b) => b.timeline.open - a.timeline.open)
+  const peers = peerSummaries(open, reserved)
   return {
     peerId: node.peerId.toString(),
     addresses: node.getMultiaddrs().map(ma => ma.toString()),
     connectionCount: open.length,
-    connections: newest.map(summary),
+    connections: open.slice(0, STATUS_MAX_CONNECTIONS).map(summary),
+    peerCount: peers.size,
+    peers: [...peers.values()].slice(0, STATUS_MAX_PEERS),
+    reservationCount: reserved?.size ?? 0,
+    reservations: (reserved?.newest(STATUS_MAX_PEERS) ?? []).map(r => ({ ...r, remoteAddr: peers.get(r.peerId)?.remoteAddr })),
     relay: { reservations: node.services.relay.reservationCount, circuits: node.services.relay.circuitCount },
     dht: { mode: node.services.dht.getMode(), routingTable: node.services.dht.routingTable.size },
     limits
