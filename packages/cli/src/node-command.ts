@@ -101,7 +101,6 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
   if (http != null) { options.out(`status page ${http.url}`) }
   if (http != null && options.appDir != null) { options.out(`app ${http.url}app/`) }
   const signal = await stopped
-  stopReloading()
   options.out(`${signal}: stopping (a second signal exits at once)`)
   const started = node
   try {
@@ -116,6 +115,8 @@ export async function runNodeCommand (options: NodeCommandOptions): Promise<numb
     // whatever did not stop still holds the event loop open
     process.exit(1)
   }
+  // only now: a SIGHUP while stopping must not take Node's default (ending the process before the datastore is flushed)
+  stopReloading()
   options.out('stopped')
   return 0
 }
