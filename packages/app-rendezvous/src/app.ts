@@ -1,6 +1,7 @@
 import { InvalidParametersError } from '@libp2p/interface'
 import { Chat } from './chat.js'
 import { FileTransfers } from './file-transfer.js'
+import { isDirect, isRelayed } from './links.js'
 import { createAppNode } from './node.js'
 import { RoomPeers } from './peers.js'
 import { Room, roomKey } from './room.js'
@@ -38,6 +39,11 @@ export class RendezvousApp {
     // the page that did not dial first waits two lookup rounds before it dials too
     const app = new RendezvousApp(node, room, new RoomPeers(node, config.relay, 2 * config.roomPollMs))
     room.addEventListener('provider', (evt) => { app.peers.found(evt.detail) })
+    // a page this one does not know yet reached it through the relay (it found this page's record
+    // and dials it): look the room up now rather than at the next poll, to know it in time
+    node.addEventListener('connection:open', (evt) => {
+      if (app.peers.get(evt.detail.remotePeer.toString()) == null && (isRelayed(evt.detail) || isDirect(evt.detail))) { room.lookupSoon() }
+    })
     await app.chat.start()
     await app.files.start()
     app.peers.start()

@@ -55,6 +55,12 @@ export const PROVIDE_TIMEOUT_MS = 30_000
 /** one dial (relay signaling and the WebRTC handshake) must finish within this */
 export const DIAL_TIMEOUT_MS = 30_000
 
+/**
+ * how long a page waits for the graceful close of a duplicate direct connection (both pages
+ * dialled each other at once) before it aborts it
+ */
+export const GLARE_CLOSE_TIMEOUT_MS = 5_000
+
 /** first retry delay after a failed or lost direct connection; doubles up to RETRY_MAX_MS */
 export const RETRY_MIN_MS = 1_000
 

@@ -1,6 +1,6 @@
 import { ConnectionFailedError, TypedEventEmitter } from '@libp2p/interface'
 import { withTimeout } from '@libp2p/utils'
-import { DIAL_TIMEOUT_MS, GONE_AFTER_FAILURES, MAX_ROOM_PEERS, PING_INTERVAL_MS, RETRY_MAX_MS, RETRY_MIN_MS } from './constants.js'
+import { DIAL_TIMEOUT_MS, GLARE_CLOSE_TIMEOUT_MS, GONE_AFTER_FAILURES, MAX_ROOM_PEERS, PING_INTERVAL_MS, RETRY_MAX_MS, RETRY_MIN_MS } from './constants.js'
 import { bestConnection, isDirect, linkOf } from './links.js'
 import type { Link } from './links.js'
 import type { AppNode } from './node.js'
@@ -26,6 +26,10 @@ export interface RoomPeer {
   wasDirect: boolean
   /** performance.now() when the first direct connection came up (in a page: ms since it was opened) */
   firstDirectAt?: number
+  /** performance.now() when a provider record first named it */
+  foundAt?: number
+  /** performance.now() when this page first dialled it directly */
+  firstDialAt?: number
 }
 
 export interface RoomPeersEvents {
@@ -34,10 +38,14 @@ export interface RoomPeersEvents {
 
 /**
  * The other pages of the room and how each is connected. A peer found in the room is dialled on its
- * `/p2p-circuit/webrtc` address (signaling through the relay, then a direct WebRTC connection).
- * Both pages find each other, so only the one with the smaller peer id dials at once; the other
- * waits `patienceMs` first, in case its own dial is not needed. A lost or failed direct connection
- * is retried with a doubling delay, and the relay carries the chat meanwhile.
+ * `/p2p-circuit/webrtc` address (signaling through the relay, then a direct WebRTC connection) at
+ * once, unless it already has a connection to this page (it is dialling us): then this page waits
+ * `patienceMs`, in case its own dial is not needed. Waiting by peer id instead would cost the
+ * newcomer a whole room poll whenever the earlier page has the smaller id: that page learns of the
+ * newcomer only from its next lookup. Two pages that find each other in the same moment both dial
+ * (glare); of the two direct connections, the one the smaller peer id dialled stays and the larger
+ * id's page closes its own. A lost or failed direct connection is retried with a doubling delay,
+ * and the relay carries the chat meanwhile.
  */
 export class RoomPeers extends TypedEventEmitter<RoomPeersEvents> {
   readonly #node: AppNode
@@ -91,10 +99,10 @@ export class RoomPeers extends TypedEventEmitter<RoomPeersEvents> {
     let peer = this.#peers.get(key)
     if (peer == null) {
       if (this.#peers.size >= MAX_ROOM_PEERS) { return }
-      peer = { id: provider.id, multiaddrs: [], link: 'none', failures: 0, gone: false, wasDirect: false }
+      peer = { id: provider.id, multiaddrs: [], link: 'none', failures: 0, gone: false, wasDirect: false, foundAt: performance.now() }
       this.#peers.set(key, peer)
       this.#refresh(peer)
-      this.#schedule(peer, this.#dialsFirst(peer) ? 0 : this.#patienceMs)
+      this.#schedule(peer, this.#node.getConnections(peer.id).some(c => c.status === 'open') ? this.#patienceMs : 0)
     }
     // provider records carry addresses without the provider's own /p2p/<id>: a dial needs it
     if (provider.multiaddrs.length > 0) {
@@ -108,7 +116,7 @@ export class RoomPeers extends TypedEventEmitter<RoomPeersEvents> {
    * new relayed one (a circuit through the relay without WebRTC, for the chat while direct is down).
    */
   async connectionTo (id: PeerId, signal?: AbortSignal): Promise<Connection> {
-    const open = bestConnection(this.#node.getConnections(id))
+    const open = this.directConnection(id) ?? bestConnection(this.#node.getConnections(id))
     if (open != null) { return open }
     const deadline = withTimeout(DIAL_TIMEOUT_MS, 'dialling the peer through the relay (DIAL_TIMEOUT_MS)', signal, this.#stop.signal)
     try {
@@ -118,14 +126,19 @@ export class RoomPeers extends TypedEventEmitter<RoomPeersEvents> {
     }
   }
 
-  /** the open direct connection to this peer, if any */
+  /** the open direct connection to this peer, if any: the one that survives a glare first */
   directConnection (id: PeerId): Connection | undefined {
-    return this.#node.getConnections(id).find(c => c.status === 'open' && isDirect(c))
+    const direct = this.#node.getConnections(id).filter(c => c.status === 'open' && isDirect(c))
+    const kept = this.#keptDirection(id)
+    return direct.find(c => c.direction === kept) ?? direct[0]
   }
 
   readonly #onConnection = (evt: CustomEvent<Connection>): void => {
     const peer = this.#peers.get(evt.detail.remotePeer.toString())
-    if (peer == null) { return }
+    if (peer == null) {
+      if (evt.type === 'connection:open' && isDirect(evt.detail)) { this.#joinedByDialling(evt.detail) }
+      return
+    }
     const before = peer.link
     // the closed connection is still listed while its close event is dispatched
     this.#refresh(peer, evt.type === 'connection:close' ? evt.detail : undefined)
@@ -135,7 +148,42 @@ export class RoomPeers extends TypedEventEmitter<RoomPeersEvents> {
       this.#schedule(peer, this.#dialsFirst(peer) ? RETRY_MIN_MS : this.#patienceMs)
     }
     if (before !== 'direct' && peer.link === 'direct') { void this.#ping(peer) }
+    if (evt.type === 'connection:open' && isDirect(evt.detail)) { this.#resolveGlare(peer) }
     this.#changed(peer)
+  }
+
+  /**
+   * A page this one has no record of yet opened a direct connection to it: only a page that found
+   * this page's record dials it on `/webrtc`, so it is in the room (its own record may not be
+   * stored yet when this page looks the room up). Its address is then the relay's
+   * `/p2p-circuit/webrtc/p2p/<id>` until a record names one.
+   */
+  #joinedByDialling (connection: Connection): void {
+    this.found({ id: connection.remotePeer, multiaddrs: [] })
+    const peer = this.#peers.get(connection.remotePeer.toString())
+    if (peer?.link === 'direct') { void this.#ping(peer) }
+  }
+
+  /** of two direct connections (both pages dialled), the one dialled by the smaller peer id stays */
+  #keptDirection (id: PeerId): 'inbound' | 'outbound' {
+    return this.#node.peerId.toString() < id.toString() ? 'outbound' : 'inbound'
+  }
+
+  /**
+   * Both pages dialled each other: the page with the larger id closes the direct connection it
+   * dialled once the other one is open (only one side closes, so they never close both). Streams
+   * already on it end gracefully; new ones go to the kept one (directConnection prefers it).
+   */
+  #resolveGlare (peer: RoomPeer): void {
+    if (this.#keptDirection(peer.id) !== 'inbound') { return }
+    const direct = this.#node.getConnections(peer.id).filter(c => c.status === 'open' && isDirect(c))
+    if (!direct.some(c => c.direction === 'inbound')) { return }
+    for (const own of direct.filter(c => c.direction === 'outbound')) {
+      const deadline = withTimeout(GLARE_CLOSE_TIMEOUT_MS, 'closing the duplicate direct connection (GLARE_CLOSE_TIMEOUT_MS)', this.#stop.signal)
+      own.close({ signal: deadline.signal })
+        .catch((err: any) => { own.abort(err) })
+        .finally(() => { deadline.done() })
+    }
   }
 
   /** of two pages, the one with the smaller peer id dials first */
@@ -172,6 +220,7 @@ export class RoomPeers extends TypedEventEmitter<RoomPeersEvents> {
       ? peer.multiaddrs
       : this.#relay.map(r => r.encapsulate(`/p2p-circuit/webrtc/p2p/${key}`))
     this.#dialing.add(key)
+    peer.firstDialAt ??= performance.now()
     const deadline = withTimeout(DIAL_TIMEOUT_MS, 'the direct WebRTC dial (DIAL_TIMEOUT_MS)', this.#stop.signal)
     try {
       // force: an open relayed connection to the peer would otherwise be returned as it is

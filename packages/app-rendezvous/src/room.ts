@@ -24,6 +24,14 @@ export interface RoomProvider {
   multiaddrs: Multiaddr[]
 }
 
+/** when the room's steps first happened (performance.now(): in a page, ms since it was opened) */
+export interface RoomTimeline {
+  /** the first lookup that reached a DHT server answered */
+  lookedUpAt?: number
+  /** this page's record was first stored */
+  announcedAt?: number
+}
+
 export interface RoomEvents {
   /** another page of the room, from a provider record (every lookup reports every provider again) */
   provider: CustomEvent<RoomProvider>
@@ -41,11 +49,14 @@ export interface RoomEvents {
 export class Room extends TypedEventEmitter<RoomEvents> {
   readonly name: string
   readonly key: CID
+  readonly timeline: RoomTimeline = {}
   readonly #node: AppNode
   readonly #pollMs: number
   readonly #stop = new AbortController()
   #announced = ''
   #wake?: () => void
+  /** a wake-up came while no sleep was under way: skip the next one */
+  #again = false
 
   constructor (node: AppNode, name: string, key: CID, pollMs: number) {
     super()
@@ -71,20 +82,32 @@ export class Room extends TypedEventEmitter<RoomEvents> {
     this.#wake?.()
   }
 
-  readonly #onSelfUpdate = (): void => { this.#wake?.() }
+  readonly #onSelfUpdate = (): void => { this.lookupSoon() }
+
+  /**
+   * looks the room up again now instead of after the poll (or right after the lookup under way): a
+   * page that has just reached this one is most likely a newcomer whose record is there already
+   */
+  lookupSoon (): void {
+    this.#again = true
+    this.#wake?.()
+  }
 
   async #run (): Promise<void> {
     const signal = this.#stop.signal
     while (!signal.aborted) {
       const addresses = this.ownAddresses()
+      // the lookup does not need this page's record: both go out at once
+      const rounds = [this.#attempt(async () => { await this.#lookup(signal) })]
       if (addresses.length > 0 && addresses.join(' ') !== this.#announced) {
-        await this.#attempt(async () => {
+        rounds.push(this.#attempt(async () => {
           await this.#announce(signal)
           this.#announced = addresses.join(' ')
+          this.timeline.announcedAt ??= performance.now()
           this.safeDispatchEvent('announced', { detail: { addresses } })
-        })
+        }))
       }
-      await this.#attempt(async () => { await this.#lookup(signal) })
+      await Promise.all(rounds)
       await this.#sleep(this.#pollMs)
     }
   }
@@ -114,6 +137,7 @@ export class Room extends TypedEventEmitter<RoomEvents> {
     const deadline = withTimeout(FIND_PROVIDERS_TIMEOUT_MS, 'looking up the room (FIND_PROVIDERS_TIMEOUT_MS)', signal)
     try {
       for await (const event of this.#node.services.dht.findProviders(this.key, { signal: deadline.signal })) {
+        if (event.name === 'PEER_RESPONSE') { this.timeline.lookedUpAt ??= performance.now() }
         if (event.name !== 'PROVIDER') { continue }
         for (const provider of event.providers) {
           if (provider.id.equals(this.#node.peerId)) { continue }
@@ -125,8 +149,12 @@ export class Room extends TypedEventEmitter<RoomEvents> {
     }
   }
 
-  /** waits `ms`, or less when the page's addresses change (a new reservation to announce) or on stop */
+  /** waits `ms`, or less when the page's addresses change (a new reservation to announce), on lookupSoon() or on stop */
   async #sleep (ms: number): Promise<void> {
+    if (this.#again) {
+      this.#again = false
+      return
+    }
     await new Promise<void>(resolve => {
       const timer = setTimeout(resolve, ms)
       this.#wake = () => {
@@ -135,5 +163,6 @@ export class Room extends TypedEventEmitter<RoomEvents> {
       }
     })
     this.#wake = undefined
+    this.#again = false
   }
 }

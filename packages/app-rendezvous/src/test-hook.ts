@@ -18,7 +18,9 @@ export function testHook (app: RendezvousApp): Record<string, unknown> {
     peerId: app.node.peerId.toString(),
     room: app.room.name,
     ownAddresses: () => app.room.ownAddresses(),
-    peers: () => app.peers.list().map(p => ({ id: p.id.toString(), link: p.link, gone: p.gone, rtt: p.rtt, notice: p.notice, firstDirectAt: p.firstDirectAt, multiaddrs: p.multiaddrs.map(ma => ma.toString()) })),
+    /** performance.now() of the room's first answered lookup and first stored announcement */
+    roomTimeline: () => ({ ...app.room.timeline }),
+    peers: () => app.peers.list().map(p => ({ id: p.id.toString(), link: p.link, gone: p.gone, rtt: p.rtt, notice: p.notice, firstDirectAt: p.firstDirectAt, foundAt: p.foundAt, firstDialAt: p.firstDialAt, multiaddrs: p.multiaddrs.map(ma => ma.toString()) })),
     connections: () => app.node.getConnections().map(c => ({
       remotePeer: c.remotePeer.toString(),
       remoteAddr: c.remoteAddr.toString(),

@@ -82,6 +82,29 @@ describe('rendezvous app: pages meet through `libp2p node` and go direct over We
     }
   })
 
+  it('a newcomer dials the page it finds at once whatever the peer ids, and that page knows it without waiting for its next lookup', async () => {
+    // a poll far longer than the test: neither page may wait for a lookup round
+    const url = `${harness.server().url}?poll=600000#room=test-room-${Date.now()}-${rooms++}`
+    const a = await harness.chromium().open(url)
+    const aId = await peerIdOf(a)
+    await until(a, 'a stores its record in the room', () => (window as any).rendezvous.roomTimeline().announcedAt, undefined)
+    const b = await harness.chromium().open(url)
+    const bId = await peerIdOf(b)
+    await untilDirect(b, aId)
+    await untilDirect(a, bId)
+    const found = await b.evaluate((id: string) => (window as any).rendezvous.peers().find((p: any) => p.id === id), aId)
+    // the newcomer dialled on its own lookup: the other page could not know it before
+    expect(found.firstDialAt).to.be.a('number').and.to.be.at.least(found.foundAt)
+    const directConnections = async (page: typeof a, id: string): Promise<number> => page.evaluate((peer: string) => (window as any).rendezvous.connections().filter((c: any) => c.remotePeer === peer && c.direct && c.status === 'open').length, id)
+    // however the ids fall, one direct connection stays between them
+    await until(a, 'a single direct connection', (id: string) => (window as any).rendezvous.connections().filter((c: any) => c.remotePeer === id && c.direct && c.status === 'open').length === 1, bId)
+    expect(await directConnections(b, aId)).to.equal(1)
+    expect(await b.evaluate(() => (window as any).rendezvous.say('hello early'))).to.deep.equal(['ok'])
+    await until(a, 'a receives the message', (from: string) => (window as any).rendezvous.messages().some((m: any) => m.peer === from && m.text === 'hello early' && m.via === 'direct'), bId)
+    expect(await a.evaluate(() => (window as any).rendezvous.say('hello newcomer'))).to.deep.equal(['ok'])
+    await until(b, 'b receives the answer', (from: string) => (window as any).rendezvous.messages().some((m: any) => m.peer === from && m.text === 'hello newcomer'), aId)
+  })
+
   it('through the page itself: typing a message, picking two files; the other page shows them verified with a save link', async () => {
     const { pages: [a, b], ids: [aId] } = await openRoom(2)
     await a.locator('#chat-input').fill('typed by a person')
