@@ -191,3 +191,91 @@ export class NotFoundError extends Error {
   static name = 'NotFoundError'
   name = 'NotFoundError'
 }
+
+// js-libp2p 3 exports the classes below too. Code written for it imports them and compares
+// `err.name` with them, so they exist here under the same names; docs/ERRORS.md says which of
+// them this stack throws and what it throws instead for the others.
+
+/** start() was called on something that already runs */
+export class AlreadyStartedError extends Error {
+  static name = 'AlreadyStartedError'
+  name = 'AlreadyStartedError'
+  constructor (message = 'Already started') { super(message) }
+}
+
+/** The connection is closing: no new streams */
+export class ConnectionClosingError extends Error {
+  static name = 'ConnectionClosingError'
+  name = 'ConnectionClosingError'
+  constructor (message = 'The connection is closing') { super(message) }
+}
+
+/** The muxer is closed: no new streams */
+export class MuxerClosedError extends Error {
+  static name = 'MuxerClosedError'
+  name = 'MuxerClosedError'
+  constructor (message = 'The muxer is closed') { super(message) }
+}
+
+/** The stream was aborted locally */
+export class StreamAbortedError extends Error {
+  static name = 'StreamAbortedError'
+  name = 'StreamAbortedError'
+  constructor (message = 'The stream was aborted') { super(message) }
+}
+
+/** A protocol may not run on a limited (relayed) connection unless it opts in */
+export class LimitedConnectionError extends Error {
+  static name = 'LimitedConnectionError'
+  name = 'LimitedConnectionError'
+  constructor (message = 'Limited connection') { super(message) }
+}
+
+/** A key exchange or handshake message did not make sense */
+export class InvalidCryptoExchangeError extends Error {
+  static name = 'InvalidCryptoExchangeError'
+  name = 'InvalidCryptoExchangeError'
+  constructor (message = 'Invalid crypto exchange') { super(message) }
+}
+
+/** Bytes or a string are not a CID */
+export class InvalidCIDError extends Error {
+  static name = 'InvalidCIDError'
+  name = 'InvalidCIDError'
+  constructor (message = 'Invalid CID') { super(message) }
+}
+
+/** Bytes are not a multihash (or not one of a supported hash) */
+export class InvalidMultihashError extends Error {
+  static name = 'InvalidMultihashError'
+  name = 'InvalidMultihashError'
+  constructor (message = 'Invalid multihash') { super(message) }
+}
+
+/** The call is not supported by this implementation of an interface */
+export class UnsupportedOperationError extends Error {
+  static name = 'UnsupportedOperationError'
+  name = 'UnsupportedOperationError'
+  constructor (message = 'Unsupported operation') { super(message) }
+}
+
+/** The call is part of the interface but not implemented yet */
+export class NotImplementedError extends Error {
+  static name = 'NotImplementedError'
+  name = 'NotImplementedError'
+  constructor (message = 'Not implemented') { super(message) }
+}
+
+/** js-libp2p's error for a handler's maxInboundStreams; this stack throws LimitExceededError('maxInboundStreams', ...) */
+export class TooManyInboundProtocolStreamsError extends Error {
+  static name = 'TooManyInboundProtocolStreamsError'
+  name = 'TooManyInboundProtocolStreamsError'
+  constructor (message = 'Too many inbound protocol streams') { super(message) }
+}
+
+/** js-libp2p's error for maxOutboundStreams; this stack throws LimitExceededError('maxOutboundStreams', ...) */
+export class TooManyOutboundProtocolStreamsError extends Error {
+  static name = 'TooManyOutboundProtocolStreamsError'
+  name = 'TooManyOutboundProtocolStreamsError'
+  constructor (message = 'Too many outbound protocol streams') { super(message) }
+}

@@ -51,3 +51,17 @@ export interface RSAPrivateKey extends PrivateKeyBase<'RSA', RSAPublicKey> {}
 export interface ECDSAPrivateKey extends PrivateKeyBase<'ECDSA', ECDSAPublicKey> {}
 
 export type PrivateKey = Ed25519PrivateKey | Secp256k1PrivateKey | RSAPrivateKey | ECDSAPrivateKey
+
+const KEY_TYPES: ReadonlySet<unknown> = new Set<KeyType>(['RSA', 'Ed25519', 'secp256k1', 'ECDSA'])
+
+/** A structural check (keys from another copy of @libp2p/crypto pass too), as js-libp2p has it */
+export function isPublicKey (key: any): key is PublicKey {
+  return key != null && KEY_TYPES.has(key.type) && key.raw instanceof Uint8Array &&
+    ['equals', 'toMultihash', 'toCID', 'verify'].every(method => typeof key[method] === 'function')
+}
+
+/** A structural check whose `publicKey` must pass isPublicKey(), as js-libp2p has it */
+export function isPrivateKey (key: any): key is PrivateKey {
+  return key != null && KEY_TYPES.has(key.type) && key.raw instanceof Uint8Array && isPublicKey(key.publicKey) &&
+    typeof key.equals === 'function' && typeof key.sign === 'function'
+}

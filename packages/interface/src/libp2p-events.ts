@@ -1,4 +1,5 @@
 import type { Connection } from './connection.js'
+import type { Libp2p, ServiceMap } from './libp2p.js'
 import type { PeerId, PeerInfo } from './peer-id.js'
 import type { Peer } from './peer-store.js'
 import type { Listener } from './transport.js'
@@ -23,7 +24,7 @@ export interface PeerUpdate {
 }
 
 /** The node's events (`node.addEventListener(...)`) */
-export interface Libp2pEvents {
+export interface Libp2pEvents<T extends ServiceMap = ServiceMap> {
   /** the first connection to a peer opened */
   'peer:connect': CustomEvent<PeerId>
   /** the last connection to a peer closed */
@@ -40,6 +41,8 @@ export interface Libp2pEvents {
   'connection:close': CustomEvent<Connection>
   'transport:listening': CustomEvent<Listener>
   'transport:close': CustomEvent<Listener>
-  start: CustomEvent<unknown>
-  stop: CustomEvent<unknown>
+  /** the node started; the detail is the node */
+  start: CustomEvent<Libp2p<T>>
+  /** the node stopped; the detail is the node */
+  stop: CustomEvent<Libp2p<T>>
 }

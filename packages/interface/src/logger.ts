@@ -7,6 +7,8 @@ export interface Logger {
   error(formatter: any, ...args: any[]): void
   trace(formatter: any, ...args: any[]): void
   enabled: boolean
+  /** a logger named `<this logger's name>:<name>`, for a part of a component (js-libp2p 3's name) */
+  newScope(name: string): Logger
 }
 
 /** Makes loggers named `<prefix>:<name>`; components receive one instead of a global */

@@ -9,6 +9,9 @@ export interface Address {
   isCertified: boolean
 }
 
+/** The tag that keeps a connection to a peer open and redialled when it drops (js-libp2p's value) */
+export const KEEP_ALIVE = 'keep-alive'
+
 export interface Tag {
   /** 0-100; connections to peers with higher summed tag values are pruned last */
   value: number

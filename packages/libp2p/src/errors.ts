@@ -4,11 +4,8 @@ export class DuplicateProtocolHandlerError extends Error {
   name = 'DuplicateProtocolHandlerError'
 }
 
-/** A protocol may not run on a limited (relayed) connection unless it opts in */
-export class LimitedConnectionError extends Error {
-  static name = 'LimitedConnectionError'
-  name = 'LimitedConnectionError'
-}
+// js-libp2p 3 exports this one from @libp2p/interface, so it lives there now
+export { LimitedConnectionError } from '@libp2p/interface'
 
 /** The node dialled itself */
 export class DialToSelfError extends Error {

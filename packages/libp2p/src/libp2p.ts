@@ -4,27 +4,18 @@ import { isMultiaddr } from '@multiformats/multiaddr'
 import type { AddressManager } from './address-manager.js'
 import type { Components } from './components.js'
 import type {
-  AbortOptions, ComponentLogger, Connection, ContentRouting, Libp2pEvents, NewStreamOptions, PeerDiscovery, PeerId, PeerRouting,
-  PeerStore, PublicKey, Stream, StreamHandler, StreamHandlerOptions, Logger, Startable, Topology, Transport, TypedEventTarget,
-  EventHandler, IsDialableOptions, OpenConnectionOptions
+  AbortOptions, ComponentLogger, Connection, ContentRouting, DialOptions, DialProtocolOptions, DialTarget, Ed25519PeerId, Ed25519PublicKey,
+  EventHandler, IsDialableOptions, Libp2p as Libp2pInterface, Libp2pEvents, Libp2pStatus, Logger, Metrics, PeerDiscovery, PeerId, PeerRouting,
+  PeerStore, PublicKey, RSAPeerId, RSAPublicKey, Secp256k1PeerId, Secp256k1PublicKey, ServiceMap, Startable, Stream, StreamHandler,
+  StreamHandlerOptions, Topology, Transport
 } from '@libp2p/interface'
 import type { Multiaddr } from '@multiformats/multiaddr'
 
 /** `/pk/`: the namespace of public key records in content routing */
 const PUBLIC_KEY_PREFIX = new TextEncoder().encode('/pk/')
 
-export type Libp2pStatus = 'starting' | 'started' | 'stopping' | 'stopped'
-
-/** `force` and `runOnLimitedConnection` as the connection manager's openConnection() takes them (@libp2p/interface) */
-export interface DialOptions extends OpenConnectionOptions {}
-
-/**
- * `runOnLimitedConnection` here is the stream's: set, it is passed to the dial as well; unset, a
- * limited connection will do only when this node's own handler of every protocol asked for runs on
- * limited connections, otherwise the stream needs an unlimited connection (a direct dial, or
- * `LimitedConnectionError` when there is no direct address).
- */
-export interface DialProtocolOptions extends DialOptions, NewStreamOptions {}
+// the node's option and status types are @libp2p/interface's, re-exported so `from 'libp2p'` keeps working
+export type { DialOptions, DialProtocolOptions, Libp2pStatus }
 
 /** What createLibp2p built besides the components, for the node to run */
 export interface NodeParts<T> {
@@ -37,7 +28,7 @@ export interface NodeParts<T> {
 }
 
 /** The node: the public API of js-libp2p's Libp2p, so applications port with import changes only */
-export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>> implements TypedEventTarget<Libp2pEvents> {
+export class Libp2p<T extends ServiceMap = ServiceMap> implements Libp2pInterface<T> {
   readonly peerId: PeerId
   readonly peerStore: PeerStore
   readonly services: T
@@ -47,6 +38,8 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
   /** every content router: the `contentRouters` option and services exposing contentRoutingSymbol */
   readonly contentRouting: ContentRouting
   readonly logger: ComponentLogger
+  /** present when createLibp2p was given `metrics` */
+  readonly metrics?: Metrics
   status: Libp2pStatus = 'stopped'
 
   readonly #parts: NodeParts<T>
@@ -59,29 +52,31 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
     this.peerRouting = components.peerRouting
     this.contentRouting = components.contentRouting
     this.logger = components.logger
+    this.metrics = components.metrics
     this.services = parts.services
     this.#parts = parts
     this.#log = components.logger.forComponent('libp2p')
   }
 
-  // the node's events are the components' event bus, so a listener on the node sees every component event
-  addEventListener<K extends keyof Libp2pEvents>(type: K, listener: EventHandler<Libp2pEvents[K]> | null, options?: boolean | AddEventListenerOptions): void {
-    this.components.events.addEventListener(type, listener, options)
+  // the node's events are the components' event bus, so a listener on the node sees every component event;
+  // the bus is typed without the services, but its start/stop detail is this node, hence the casts
+  addEventListener<K extends keyof Libp2pEvents<T>>(type: K, listener: EventHandler<Libp2pEvents<T>[K]> | null, options?: boolean | AddEventListenerOptions): void {
+    this.components.events.addEventListener(type, listener as EventHandler<any>, options)
   }
 
-  removeEventListener<K extends keyof Libp2pEvents>(type: K, listener?: EventHandler<Libp2pEvents[K]> | null, options?: boolean | EventListenerOptions): void {
-    this.components.events.removeEventListener(type, listener, options)
+  removeEventListener<K extends keyof Libp2pEvents<T>>(type: K, listener?: EventHandler<Libp2pEvents<T>[K]> | null, options?: boolean | EventListenerOptions): void {
+    this.components.events.removeEventListener(type, listener as EventHandler<any>, options)
   }
 
   dispatchEvent (event: Event): boolean {
     return this.components.events.dispatchEvent(event)
   }
 
-  safeDispatchEvent<K extends keyof Libp2pEvents>(type: K, detail?: CustomEventInit<any>): boolean {
+  safeDispatchEvent<K extends keyof Libp2pEvents<T>>(type: K, detail?: CustomEventInit<any>): boolean {
     return this.components.events.safeDispatchEvent(type, detail)
   }
 
-  listenerCount (type: keyof Libp2pEvents): number {
+  listenerCount (type: keyof Libp2pEvents<T>): number {
     return this.components.events.listenerCount(type)
   }
 
@@ -118,12 +113,12 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
     this.safeDispatchEvent('stop', { detail: this })
   }
 
-  async dial (peer: PeerId | Multiaddr | Multiaddr[], options: DialOptions = {}): Promise<Connection> {
+  async dial (peer: DialTarget, options: DialOptions = {}): Promise<Connection> {
     this.#checkStarted()
     return this.components.connectionManager.openConnection(peer, options)
   }
 
-  async dialProtocol (peer: PeerId | Multiaddr | Multiaddr[], protocols: string | string[], options: DialProtocolOptions = {}): Promise<Stream> {
+  async dialProtocol (peer: DialTarget, protocols: string | string[], options: DialProtocolOptions = {}): Promise<Stream> {
     const list = Array.isArray(protocols) ? protocols : [protocols]
     if (list.length === 0) { throw new InvalidParametersError('at least one protocol is needed') }
     const runOnLimitedConnection = options.runOnLimitedConnection ?? this.#handlersRunOnLimited(list)
@@ -200,6 +195,10 @@ export class Libp2p<T extends Record<string, unknown> = Record<string, unknown>>
    * peer store, else from content routing under `/pk/<multihash>` (checked against the peer id and
    * then kept in the peer store), as in js-libp2p.
    */
+  async getPublicKey (peer: Ed25519PeerId, options?: AbortOptions): Promise<Ed25519PublicKey>
+  async getPublicKey (peer: Secp256k1PeerId, options?: AbortOptions): Promise<Secp256k1PublicKey>
+  async getPublicKey (peer: RSAPeerId, options?: AbortOptions): Promise<RSAPublicKey>
+  async getPublicKey (peer: PeerId, options?: AbortOptions): Promise<PublicKey>
   async getPublicKey (peer: PeerId, options: AbortOptions = {}): Promise<PublicKey> {
     if (peer.publicKey != null) { return peer.publicKey }
     try {

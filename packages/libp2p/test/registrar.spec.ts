@@ -35,7 +35,8 @@ async function setup (): Promise<Setup> {
       const log = Object.assign((formatter: any, ...args: any[]) => { inner(formatter, ...args) }, {
         error: (...args: unknown[]) => { errorWaiters.shift()?.(args) },
         trace: inner.trace,
-        enabled: inner.enabled
+        enabled: inner.enabled,
+        newScope: inner.newScope
       })
       return log
     }

@@ -4,3 +4,7 @@
  * oldest entry is dropped (its logger keeps working, it is just no longer shared).
  */
 export const MAX_CACHED_LOGGERS = 1024
+
+/** characters of the peer id string `peerLogger()` keeps from its start and its end by default */
+export const DEFAULT_PEER_PREFIX_LENGTH = 2
+export const DEFAULT_PEER_SUFFIX_LENGTH = 4

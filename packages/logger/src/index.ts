@@ -22,6 +22,7 @@
  * `%c` CID, `%k` datastore key, `%a` multiaddr, `%e` error with stack, plus debug's own
  * `%s %d %i %f %j %o %O %%`.
  */
-export { logger, defaultLogger, prefixLogger, enable, disable, enabled } from './logger.js'
+export { logger, defaultLogger, prefixLogger, peerLogger, enable, disable, enabled } from './logger.js'
+export type { PeerLoggerOptions } from './logger.js'
 export { MAX_CACHED_LOGGERS } from './constants.js'
 export type { ComponentLogger, Logger } from '@libp2p/interface'

@@ -1,8 +1,8 @@
 import { BoundedMap } from './bounded-map.js'
-import { MAX_CACHED_LOGGERS } from './constants.js'
+import { DEFAULT_PEER_PREFIX_LENGTH, DEFAULT_PEER_SUFFIX_LENGTH, MAX_CACHED_LOGGERS } from './constants.js'
 import debug from './debug.js'
 import { formatters } from './formatters.js'
-import type { ComponentLogger, Logger } from '@libp2p/interface'
+import type { ComponentLogger, Logger, PeerId } from '@libp2p/interface'
 
 // registered once, when the package is first imported; debug looks them up by letter at log time
 for (const [letter, formatter] of Object.entries(formatters)) {
@@ -22,7 +22,7 @@ const cache = new BoundedMap<string, Logger>(MAX_CACHED_LOGGERS)
  * instance: a logger whose error and trace are never called costs one instance.
  */
 function createLogger (name: string): Logger {
-  const log = debug(name) as ReturnType<typeof debug> & Partial<Pick<Logger, 'error' | 'trace'>>
+  const log = debug(name) as ReturnType<typeof debug> & Partial<Pick<Logger, 'error' | 'trace' | 'newScope'>>
 
   log.error = (formatter: any, ...args: any[]): void => {
     const error = debug(`${name}:error`)
@@ -35,6 +35,9 @@ function createLogger (name: string): Logger {
     log.trace = trace
     trace(formatter, ...args)
   }
+
+  // through logger(), so a scope made on every stream of a connection reuses the cached instance
+  log.newScope = (scope: string): Logger => logger(`${name}:${scope}`)
 
   return log as Logger
 }
@@ -76,6 +79,25 @@ export function prefixLogger (prefix: string): ComponentLogger {
       return logger(`${prefix}:${name}`)
     }
   }
+}
+
+/** How much of the peer id `peerLogger()` keeps (js-libp2p's option names) */
+export interface PeerLoggerOptions {
+  /** characters kept from the start of the peer id string (default 2) */
+  prefixLength?: number
+  /** characters kept from the end of the peer id string (default 4) */
+  suffixLength?: number
+}
+
+/**
+ * A `ComponentLogger` prefixed with a shortened form of `peerId` (`12…AbCd:libp2p:tcp`), to tell
+ * apart several nodes in one process by identity without printing whole peer ids.
+ */
+export function peerLogger (peerId: PeerId, options: PeerLoggerOptions = {}): ComponentLogger {
+  const id = peerId.toString()
+  const head = id.slice(0, options.prefixLength ?? DEFAULT_PEER_PREFIX_LENGTH)
+  const tail = id.slice(id.length - (options.suffixLength ?? DEFAULT_PEER_SUFFIX_LENGTH))
+  return prefixLogger(`${head}…${tail}`)
 }
 
 /**

@@ -1,6 +1,7 @@
 import { expect } from 'aegir/chai'
 import debug from '../src/debug.js'
-import { MAX_CACHED_LOGGERS, defaultLogger, disable, enable, enabled, logger, prefixLogger } from '../src/index.js'
+import { MAX_CACHED_LOGGERS, defaultLogger, disable, enable, enabled, logger, peerLogger, prefixLogger } from '../src/index.js'
+import type { PeerId } from '@libp2p/interface'
 
 /**
  * Renders what debug hands to its output function the way a console does: `%c` consumes a CSS
@@ -165,5 +166,36 @@ describe('logger', () => {
     expect(again.enabled).to.equal(true)
     first('still works')
     expect(lines).to.have.lengthOf(1)
+  })
+
+  it('newScope names a logger <name>:<scope> with its own error and trace', () => {
+    const parent = logger('libp2p:test:parent')
+    const scoped = parent.newScope('child')
+
+    expect(scoped).to.equal(logger('libp2p:test:parent:child'))
+    expect(scoped.newScope('deeper')).to.equal(logger('libp2p:test:parent:child:deeper'))
+    enable('libp2p:test:parent:child*')
+    expect(parent.enabled).to.equal(false)
+    expect(scoped.enabled).to.equal(true)
+    parent('not this')
+    scoped('scoped %s', 'line')
+    scoped.error('scoped failure')
+    expect(lines).to.have.lengthOf(2)
+    expect(lines[0]).to.include('libp2p:test:parent:child scoped line')
+    expect(lines[1]).to.include('libp2p:test:parent:child:error scoped failure')
+  })
+
+  it('peerLogger prefixes loggers with the start and end of the peer id', () => {
+    // only toString() is read, so a stand-in keeps this package free of a peer-id dependency
+    const peerId = { toString: () => '12D3KooWExamplePeerIdEndingXyZ1' } as unknown as PeerId
+
+    expect(peerLogger(peerId).forComponent('libp2p:tcp')).to.equal(logger('12…XyZ1:libp2p:tcp'))
+    expect(peerLogger(peerId, { prefixLength: 8, suffixLength: 2 }).forComponent('x')).to.equal(logger('12D3KooW…Z1:x'))
+    expect(peerLogger(peerId, { suffixLength: 0 }).forComponent('x')).to.equal(logger('12…:x'))
+
+    enable('12…XyZ1:*')
+    peerLogger(peerId).forComponent('libp2p:tcp')('from %s', 'the peer')
+    expect(lines).to.have.lengthOf(1)
+    expect(lines[0]).to.include('12…XyZ1:libp2p:tcp from the peer')
   })
 })

@@ -10,6 +10,8 @@ export function disabledLogger (): Logger {
   log.error = () => {}
   log.trace = () => {}
   log.enabled = false
+  // a scope of a silent logger is silent too
+  log.newScope = () => log
   return log
 }
 
