@@ -9,7 +9,7 @@
  * import { memory } from '@libp2p/memory'
  * import { multiaddr } from '@multiformats/multiaddr'
  *
- * const transport = memory({ latencyMs: 5 })({ logger })
+ * const transport = memory({ latency: 5 })({ logger })
  * const listener = transport.createListener({ upgrader })
  * await listener.listen(multiaddr('/memory/node-a'))
  * const connection = await transport.dial(multiaddr('/memory/node-a'), { upgrader, signal })
@@ -22,7 +22,7 @@
  */
 import { validateInit } from '@libp2p/utils'
 import { MEMORY_INIT_SCHEMA } from './init-schema.js'
-import { MemoryTransport } from './transport.js'
+import { MemoryTransport, latencyOf } from './transport.js'
 import type { MemoryTransportComponents, MemoryTransportInit } from './transport.js'
 import type { Transport } from '@libp2p/interface'
 
@@ -36,5 +36,6 @@ export type { MemoryListener } from './listener.js'
 /** the memory transport factory: `memory(init)(components)` */
 export function memory (init: MemoryTransportInit = {}): (components: MemoryTransportComponents) => Transport {
   validateInit('memory()', init, MEMORY_INIT_SCHEMA)
+  latencyOf(init)
   return (components) => new MemoryTransport(init, components)
 }

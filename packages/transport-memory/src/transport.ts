@@ -13,7 +13,10 @@ export interface MemoryTransportInit {
   /**
    * One-way delay in ms added to every chunk, EOF and reset a connection of this transport
    * sends, and to connection setup when dialling. Order is kept. Default 0: synchronous delivery.
+   * (js-libp2p's name and meaning.)
    */
+  latency?: number
+  /** the same as `latency` (this package's earlier name); giving both with different values is refused */
   latencyMs?: number
   /** connections each listener of this transport holds at once; more dials fail (default 1024) */
   maxConnections?: number
@@ -43,6 +46,15 @@ function checkNonNegative (name: string, value: number, integer: boolean): numbe
   return value
 }
 
+/** `latency` (js-libp2p's name) or `latencyMs`; both may be given only when they agree */
+export function latencyOf (init: MemoryTransportInit): number {
+  if (init.latency != null && init.latencyMs != null && init.latency !== init.latencyMs) {
+    throw new InvalidParametersError(`latency (${init.latency}) and latencyMs (${init.latencyMs}) disagree: give one of them`)
+  }
+  const name = init.latency != null ? 'latency' : 'latencyMs'
+  return checkNonNegative(name, init.latency ?? init.latencyMs ?? DEFAULT_LATENCY_MS, false)
+}
+
 export class MemoryTransport implements Transport {
   readonly [Symbol.toStringTag] = '@libp2p/memory'
   readonly [transportSymbol] = true
@@ -53,7 +65,7 @@ export class MemoryTransport implements Transport {
 
   constructor (init: MemoryTransportInit = {}, components: MemoryTransportComponents = {}) {
     this.#log = (components.logger ?? defaultLogger()).forComponent('libp2p:memory')
-    this.#latencyMs = checkNonNegative('latencyMs', init.latencyMs ?? DEFAULT_LATENCY_MS, false)
+    this.#latencyMs = latencyOf(init)
     this.#maxConnections = checkNonNegative('maxConnections', init.maxConnections ?? DEFAULT_MAX_CONNECTIONS, true)
     this.#maxInFlightBytes = checkNonNegative('maxInFlightBytes', init.maxInFlightBytes ?? DEFAULT_MAX_IN_FLIGHT_BYTES, true)
   }

@@ -187,11 +187,11 @@ describe('memory transport', () => {
   })
 
   describe('latency', () => {
-    it('delays delivery by latencyMs and keeps the order of many small chunks', async () => {
+    it('delays delivery by latency (js-libp2p\'s name) or latencyMs and keeps the order of many small chunks', async () => {
       const addr = fresh()
       const upgrader = new RecordingUpgrader()
       await listen(addr, upgrader, { latencyMs: 5 })
-      const connection = await memory({ latencyMs: 20 })({}).dial(multiaddr(addr), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
+      const connection = await memory({ latency: 20 })({}).dial(multiaddr(addr), { upgrader: new RecordingUpgrader(), signal: AbortSignal.timeout(10_000) })
       const outbound = rawConnection(connection)
       const inbound = upgrader.inbound[0]
       const start = Date.now()
