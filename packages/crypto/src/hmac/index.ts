@@ -5,6 +5,7 @@
  * which Node 20 and browsers both have, so one file serves both.
  */
 import { InvalidParametersError } from '@libp2p/interface'
+import { toArrayBufferView } from '../util/bytes.js'
 
 export interface HMAC {
   /** the MAC of `data` under the secret `create()` was given */
@@ -20,11 +21,11 @@ export async function create (hash: 'SHA1' | 'SHA256' | 'SHA512', secret: Uint8A
   if (!Object.hasOwn(DIGEST_BYTES, hash)) {
     throw new InvalidParametersError(`hmac hash '${String(hash)}' is not one of ${Object.keys(DIGEST_BYTES).join(', ')}`)
   }
-  const key = await globalThis.crypto.subtle.importKey('raw', secret, { name: 'HMAC', hash: { name: WEB_CRYPTO_NAMES[hash] } }, false, ['sign'])
+  const key = await globalThis.crypto.subtle.importKey('raw', toArrayBufferView(secret), { name: 'HMAC', hash: { name: WEB_CRYPTO_NAMES[hash] } }, false, ['sign'])
   return {
     length: DIGEST_BYTES[hash],
     async digest (data: Uint8Array): Promise<Uint8Array> {
-      return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', key, data))
+      return new Uint8Array(await globalThis.crypto.subtle.sign('HMAC', key, toArrayBufferView(data)))
     }
   }
 }
