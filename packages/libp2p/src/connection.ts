@@ -156,7 +156,9 @@ export class Connection extends TypedEventEmitter<ConnectionEvents> implements C
       onDemand?.done()
     }
     try {
-      const timeoutMs = signal == null ? Math.max(1, this.#outboundTimeoutMs - (performance.now() - startedAt)) : undefined
+      // whole ms, rounded down: deadlines share a queue and a timer per duration, and a fractional
+      // remainder made a new duration (a queue and a setTimeout) for every stream
+      const timeoutMs = signal == null ? Math.max(1, Math.floor(this.#outboundTimeoutMs - (performance.now() - startedAt))) : undefined
       const stream = await select(muxed, list, { signal, timeout: timeoutMs, log: muxed.log, negotiateFully: options.negotiateFully })
       muxed.protocol = stream.protocol // the muxer's list is what stream limits count
       this.#metrics?.trackProtocolStream(muxed)
