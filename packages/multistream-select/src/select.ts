@@ -70,9 +70,10 @@ export async function select<S extends MessageStream> (stream: S, protocols: str
     if (proposals.length === 1 && options.negotiateFully !== true && canExpectReply(stream)) {
       const [{ protocol, bytes }] = proposals
       if (log.enabled) { log('%s multistream-select: optimistically proposing %s', stream.id, protocol) }
-      stream.send(concat([HEADER_BYTES, bytes]))
+      const sent = concat([HEADER_BYTES, bytes])
+      stream.send(sent)
       setProtocol(stream, protocol)
-      expectConfirmation(stream, protocol, maxDataLength, log, options)
+      expectConfirmation(stream, protocol, sent, maxDataLength, log, options)
       return stream as unknown as Negotiated<S>
     }
     const deadline = options.timeout != null && options.timeout > 0 ? abortAfter(stream, options.timeout, negotiationTimeout) : undefined
@@ -119,12 +120,15 @@ async function negotiate (stream: MessageStream, proposals: Proposal[], maxDataL
  * Take the header and the answer to an optimistic proposal off the front of what the stream
  * receives; a refusal, bad input, the signal or the timeout abort the stream.
  */
-function expectConfirmation (stream: MessageStream & ReplyExpecting, protocol: string, maxDataLength: number, log: Logger, options: SelectOptions): void {
+function expectConfirmation (stream: MessageStream & ReplyExpecting, protocol: string, sent: Uint8Array, maxDataLength: number, log: Logger, options: SelectOptions): void {
   const deadline = options.timeout != null && options.timeout > 0 ? abortAfter(stream, options.timeout, negotiationTimeout) : undefined
   const signal = options.signal
   const onAbort = (): void => { stream.abort(abortReason(signal as AbortSignal)) }
   signal?.addEventListener('abort', onAbort, { once: true })
   const parse = (buffer: Uint8ArrayList): number | undefined => {
+    // a listener that accepts echoes the header and the proposal: the bytes sent, compared in
+    // place without decoding two strings; anything else is parsed message by message
+    if (startsWith(buffer, sent)) { return sent.byteLength }
     const header = parseMessage(buffer, 0, maxDataLength)
     if (header === undefined) { return undefined }
     if (header.message !== PROTOCOL_ID) {
@@ -149,6 +153,19 @@ function expectConfirmation (stream: MessageStream & ReplyExpecting, protocol: s
     settled()
     log('%s multistream-select: optimistic proposal of %s failed - %s', stream.id, protocol, err.message)
   })
+}
+
+/** whether `buffer` begins with `prefix` (compared chunk by chunk, nothing copied) */
+function startsWith (buffer: Uint8ArrayList, prefix: Uint8Array): boolean {
+  if (buffer.byteLength < prefix.byteLength) { return false }
+  let i = 0
+  for (const chunk of buffer) {
+    for (let j = 0; j < chunk.byteLength && i < prefix.byteLength; j++, i++) {
+      if (chunk[j] !== prefix[i]) { return false }
+    }
+    if (i === prefix.byteLength) { return true }
+  }
+  return false
 }
 
 /** the error a negotiation that passed its timeout aborts its stream with */
