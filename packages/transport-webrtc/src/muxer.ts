@@ -38,7 +38,12 @@ export class DataChannelMuxer extends AbstractStreamMuxer<DataChannelStream> {
     this.#pc = init.peerConnection
     this.#options = init.dataChannel ?? {}
     this.#pc.ondatachannel = (evt) => { this.#onChannel(evt.channel) }
-    for (const channel of init.earlyChannels ?? []) { this.#onChannel(channel) }
+    // the upgrader listens for 'stream' only once this constructor has returned (the connection
+    // is made from the muxer): streams accepted here would reach no one, and the remote's first
+    // stream would hang in protocol negotiation. Events of later channels are tasks, so the early
+    // ones still come first.
+    const early = init.earlyChannels ?? []
+    if (early.length > 0) { queueMicrotask(() => { for (const channel of early) { this.#onChannel(channel) } }) }
   }
 
   protected onCreateStream (id: string, _options: CreateStreamOptions): DataChannelStream {

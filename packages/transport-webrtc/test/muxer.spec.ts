@@ -3,7 +3,7 @@ import { multiaddr } from '@multiformats/multiaddr'
 import { expect } from 'aegir/chai'
 import { MAX_MESSAGE_SIZE_BYTES } from '../src/constants.js'
 import { encodeFrame } from '../src/framing.js'
-import { DataChannelMuxer } from '../src/muxer.js'
+import { DataChannelMuxer, EarlyChannels } from '../src/muxer.js'
 import { Message } from '../src/pb/message.js'
 import { WebRTCConnection } from '../src/webrtc-connection.js'
 import { cleanupWebRTC } from './fixtures/cleanup.js'
@@ -321,6 +321,25 @@ describe('data-channel streams over real RTCPeerConnections', function () {
     await stream.closeWrite()
     expect(Date.now() - started).to.be.at.least(290)
     expect(stream.writeStatus).to.equal('closed')
+  })
+
+  it('hands over a stream the remote opened before the muxer existed to a \'stream\' listener added after construction (as the connection adds its own)', async () => {
+    const pair = await connectedPair()
+    const early = new EarlyChannels(pair.b)
+    const arrived = new Promise<void>(resolve => { pair.b.addEventListener('datachannel', () => { resolve() }, { once: true }) })
+    const a = muxer(pair.a, 'outbound')
+    m = { pair, a, b: a, sentSizes: [], bufferedBeforeSend: [], receivedSizes: [] }
+    const stream = await createStream(a)
+    await arrived
+    expect(early.channels).to.have.length(1)
+    const log = disabledLogger()
+    const b = new DataChannelMuxer({ connection: new WebRTCConnection({ peerConnection: pair.b, remoteAddr: multiaddr('/ip4/127.0.0.1/udp/9/webrtc'), direction: 'inbound', log }), peerConnection: pair.b, log, earlyChannels: early.take() })
+    m.b = b
+    const inbound = nextStream(b)
+    stream.send(new TextEncoder().encode('early'))
+    await stream.closeWrite()
+    const remote = await inbound
+    expect(new TextDecoder().decode(await readAll(remote))).to.equal('early')
   })
 
   it('frames flags and payloads as the spec\'s protobuf with a varint prefix', () => {
