@@ -36,7 +36,7 @@
  * returns true refuses that request with PERMISSION_DENIED.
  */
 export { circuitRelayServer } from './server/index.js'
-export type { CircuitRelayServer, CircuitRelayServerInit, CircuitRelayServerComponents, RelayReservationsInit } from './server/index.js'
+export type { CircuitRelayServer, CircuitRelayServerInit, CircuitRelayServerComponents, RelayReservationsInit, RelayReservation, CircuitRelayServiceEvents, ReadonlyReservations } from './server/index.js'
 export { circuitRelayTransport } from './transport/transport.js'
 export type { CircuitRelayTransportInit, CircuitRelayTransportComponents } from './transport/transport.js'
 export { RelayRefusedError } from './errors.js'

@@ -1,4 +1,4 @@
-import { AbortError, InvalidMessageError, LimitExceededError, MessageTooLargeError } from '@libp2p/interface'
+import { AbortError, InvalidMessageError, LimitExceededError, MessageTooLargeError, TypedEventEmitter } from '@libp2p/interface'
 import { HandshakeStream, closeAndWait, ipOf, isCircuitAddress, withTimeout } from '@libp2p/utils'
 import {
   DEFAULT_DATA_LIMIT_BYTES, DEFAULT_DURATION_LIMIT_MS, DEFAULT_HOP_TIMEOUT_MS, DEFAULT_MAX_CIRCUITS, DEFAULT_MAX_CIRCUITS_PER_PEER,
@@ -13,6 +13,8 @@ import { splice } from '../splice.js'
 import { ReservationVoucherRecord, sealVoucher } from '../voucher.js'
 import { RelayServerMetrics } from './metrics.js'
 import { ReservationStore } from './reservation-store.js'
+import { ReservationsView, toRelayReservation } from './reservations-view.js'
+import type { CircuitRelayServiceEvents, ReadonlyReservations } from './reservations-view.js'
 import type { Limit } from '../pb/circuit.js'
 import type {
   AddressManager, ComponentLogger, Connection, ConnectionGater, ConnectionManager, Libp2pEvents, Logger, Metrics, PeerId, PeerStore, PrivateKey, Registrar, Startable,
@@ -80,7 +82,11 @@ export interface CircuitRelayServerInit {
   reservations?: RelayReservationsInit
 }
 
-export interface CircuitRelayServer extends Startable {
+export type { RelayReservation, CircuitRelayServiceEvents, ReadonlyReservations } from './reservations-view.js'
+
+export interface CircuitRelayServer extends Startable, TypedEventTarget<CircuitRelayServiceEvents> {
+  /** the live reservations by peer (js-libp2p's `reservations`, read-only) */
+  readonly reservations: ReadonlyReservations
   /** reservations currently held */
   readonly reservationCount: number
   /** circuits currently spliced */
@@ -92,11 +98,12 @@ export interface CircuitRelayServer extends Startable {
  * connection initiator and a peer holding a reservation. Hop requests over limited (relayed)
  * connections are refused by the registrar: the handler does not opt in.
  */
-export class CircuitRelayService implements CircuitRelayServer {
+export class CircuitRelayService extends TypedEventEmitter<CircuitRelayServiceEvents> implements CircuitRelayServer {
   readonly [Symbol.toStringTag] = '@libp2p/circuit-relay-v2-server'
   readonly #components: CircuitRelayServerComponents
   readonly #log: Logger
   readonly #reservations: ReservationStore
+  readonly #view: ReservationsView
   readonly #metrics?: RelayServerMetrics
   readonly #circuitsPerPeer = new Map<string, number>()
   readonly #hopTimeoutMs: number
@@ -120,6 +127,7 @@ export class CircuitRelayService implements CircuitRelayServer {
   }
 
   constructor (components: CircuitRelayServerComponents, init: CircuitRelayServerInit = {}) {
+    super()
     this.#components = components
     this.#log = components.logger.forComponent('libp2p:circuit-relay:server')
     const r = init.reservations ?? {}
@@ -140,6 +148,7 @@ export class CircuitRelayService implements CircuitRelayServer {
     this.#clearIntervalMs = Math.max(1, r.reservationClearInterval ?? DEFAULT_RESERVATION_CLEAR_INTERVAL_MS)
     this.#maxCircuits = init.maxCircuits ?? DEFAULT_MAX_CIRCUITS
     this.#maxCircuitsPerPeer = init.maxCircuitsPerPeer ?? DEFAULT_MAX_CIRCUITS_PER_PEER
+    this.#view = new ReservationsView(this.#reservations, () => this.#limit)
     if (r.applyDefaultLimit !== false) {
       const durationMs = r.defaultDurationLimit ?? DEFAULT_DURATION_LIMIT_MS
       this.#limit = {
@@ -147,6 +156,11 @@ export class CircuitRelayService implements CircuitRelayServer {
         data: r.defaultDataLimit ?? DEFAULT_DATA_LIMIT_BYTES
       }
     }
+  }
+
+  /** the live reservations keyed by peer, read from the store on each access (nothing copied) */
+  get reservations (): ReadonlyReservations {
+    return this.#view
   }
 
   get reservationCount (): number {
@@ -258,7 +272,7 @@ export class CircuitRelayService implements CircuitRelayServer {
       await this.#answer(bytes, { type: HopMessage.Type.STATUS, status: Status.PERMISSION_DENIED }, signal)
       return 'denied'
     }
-    const result = this.#reservations.reserve(peer, ipOf(connection.remoteAddr))
+    const result = this.#reservations.reserve(peer, connection.remoteAddr, ipOf(connection.remoteAddr))
     if (!result.ok) {
       this.#log('refused a reservation for %p: %s reached', peer, result.reason)
       await this.#answer(bytes, { type: HopMessage.Type.STATUS, status: Status.RESERVATION_REFUSED }, signal)
@@ -283,6 +297,7 @@ export class CircuitRelayService implements CircuitRelayServer {
       limit: this.#limit
     }, signal)
     this.#log('reserved a slot for %p until %s', peer, expire)
+    this.safeDispatchEvent('relay:reservation', { detail: toRelayReservation(result.reservation, this.#limit) })
     // the connection manager prunes connections to tagged peers last, while the reservation lasts
     this.#tag(peer, { value: RESERVATION_TAG_VALUE, ttl: this.#ttlMs })
     return 'ok'

@@ -1,4 +1,5 @@
 import type { PeerId } from '@libp2p/interface'
+import type { Multiaddr } from '@multiformats/multiaddr'
 
 export interface ReservationStoreInit {
   maxReservations: number
@@ -10,6 +11,8 @@ export interface RelayReservation {
   peer: PeerId
   /** the IP the reservation came from, when the connection has one */
   ip?: string
+  /** the client's remote address when it reserved (a reference to the connection's, not a copy) */
+  addr: Multiaddr
   /** ms since epoch */
   expiresAt: number
 }
@@ -34,7 +37,7 @@ export class ReservationStore {
     return this.#reservations.size
   }
 
-  reserve (peer: PeerId, ip: string | undefined, now = Date.now()): ReserveResult {
+  reserve (peer: PeerId, addr: Multiaddr, ip: string | undefined, now = Date.now()): ReserveResult {
     const key = peer.toString()
     const existing = this.#reservations.get(key)
     if (existing == null) {
@@ -42,7 +45,7 @@ export class ReservationStore {
       if (this.#reservations.size >= this.#init.maxReservations) { return { ok: false, reason: 'maxReservations' } }
       if (ip != null && this.#countIp(ip, now) >= this.#init.maxReservationsPerIp) { return { ok: false, reason: 'maxReservationsPerIp' } }
     }
-    const reservation: RelayReservation = { peer, ip, expiresAt: now + this.#init.reservationTtlMs }
+    const reservation: RelayReservation = { peer, ip, addr, expiresAt: now + this.#init.reservationTtlMs }
     this.#reservations.set(key, reservation)
     return { ok: true, reservation }
   }
@@ -56,6 +59,13 @@ export class ReservationStore {
       return undefined
     }
     return reservation
+  }
+
+  /** the live reservations (expired ones not yet swept are skipped) */
+  * values (now = Date.now()): Generator<RelayReservation> {
+    for (const r of this.#reservations.values()) {
+      if (r.expiresAt > now) { yield r }
+    }
   }
 
   delete (peer: PeerId): boolean {
